@@ -1,0 +1,89 @@
+"""Shared CLI pieces: options, output helpers, error handling, reading answers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from grader.errors import BadAnswer, GraderError, NotFound
+
+BankOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bank",
+        help="Bank folder holding questions/ and rubrics/ [env: GRADER_BANK; default: the bundled bank]",
+        envvar="GRADER_BANK",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout; messages go to stderr.")]
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def run_safely(app: typer.Typer) -> int:
+    """Run the typer app; bad input becomes one line on stderr and exit code 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except GraderError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:
+        # Usage errors (click's, vendored in newer typer) arrive here in non-standalone mode.
+        show = getattr(exc, "show", None)
+        if callable(show) and type(exc).__module__.split(".")[0] in ("click", "typer"):
+            show()
+            return EXIT_BAD_INPUT
+        raise
+    return EXIT_OK
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def decode_answer(raw: bytes, where: str) -> str:
+    """Answer bytes as text: UTF-8 (BOM allowed); binary data and other encodings are refused clearly."""
+    if b"\x00" in raw:
+        raise BadAnswer("looks like a binary file (it contains NUL bytes)", where=where, fix="Give a UTF-8 text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadAnswer(
+            f"not valid UTF-8 (byte {exc.start})",
+            where=where,
+            fix="Save the answer as UTF-8 text (e.g. `iconv -f cp1251 -t utf-8`)",
+        ) from None
+    return text
+
+
+def read_answer(answer: str | None, answer_file: str | None) -> str:
+    """The answer from --answer, --answer-file (`-` is stdin) or piped stdin; empty answers are refused."""
+    if answer is not None and answer_file is not None:
+        raise BadAnswer("give either --answer or --answer-file, not both")
+    if answer is not None:
+        text, where = answer, "--answer"
+    elif answer_file is not None and answer_file != "-":
+        path = Path(answer_file)
+        if not path.is_file():
+            raise NotFound("no such file", where=answer_file, fix="Check the path given to --answer-file")
+        text, where = decode_answer(path.read_bytes(), answer_file), answer_file
+    elif answer_file == "-" or (sys.stdin is not None and not sys.stdin.isatty()):
+        text, where = decode_answer(sys.stdin.buffer.read(), "stdin"), "stdin"
+    else:
+        raise BadAnswer("no answer given", fix="Pass --answer TEXT, --answer-file FILE, or pipe the answer on stdin")
+    if not text.strip():
+        raise BadAnswer("the answer is empty (only whitespace)", where=where, fix="Write an answer to grade")
+    return text

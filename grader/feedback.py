@@ -1,0 +1,90 @@
+"""Feedback text in the answer's language: what was covered, what is missing, what to study next. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from grader.models import PointResult
+
+_TEXT: dict[str, dict[str, str]] = {
+    "ru": {
+        "empty": "Ответа нет. Начните с главного: {first}",
+        "all": "Отлично: раскрыты все ключевые пункты ({n}).",
+        "some": "Раскрыто {covered} из {n} ключевых пунктов.",
+        "none": "Ни один ключевой пункт не раскрыт.",
+        "partial": "Раскрыто частично: {items}.",
+        "missing": "Не хватает: {items}.",
+        "required": "Без обязательного пункта «{item}» ответ не может получить высокую оценку.",
+        "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
+        "study": "Что повторить:",
+    },
+    "en": {
+        "empty": "No answer. Start with the essentials: {first}",
+        "all": "Excellent: all key points are covered ({n}).",
+        "some": "{covered} of {n} key points covered.",
+        "none": "None of the key points is covered.",
+        "partial": "Partly covered: {items}.",
+        "missing": "Missing: {items}.",
+        "required": "Without the required point “{item}” the answer cannot score high.",
+        "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
+        "study": "Study next:",
+    },
+    "de": {
+        "empty": "Keine Antwort. Beginnen Sie mit dem Wesentlichen: {first}",
+        "all": "Ausgezeichnet: alle Kernpunkte sind abgedeckt ({n}).",
+        "some": "{covered} von {n} Kernpunkten abgedeckt.",
+        "none": "Keiner der Kernpunkte ist abgedeckt.",
+        "partial": "Teilweise abgedeckt: {items}.",
+        "missing": "Es fehlt: {items}.",
+        "required": "Ohne den Pflichtpunkt „{item}“ kann die Antwort nicht hoch bewertet werden.",
+        "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
+        "study": "Als Nächstes lernen:",
+    },
+}
+
+
+def phrase(lang: str, key: str, **kw: object) -> str:
+    return _TEXT.get(lang, _TEXT["en"])[key].format(**kw)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def study_next(points: Sequence[PointResult]) -> list[str]:
+    """Hints of the points not covered, heaviest (and required) first."""
+    todo = [p for p in points if p.status != "covered"]
+    todo.sort(key=lambda p: (not p.required, -p.weight, p.score))
+    return [p.hint or p.text for p in todo]
+
+
+def compose(points: Sequence[PointResult], lang: str, *, empty: bool = False, flags: Sequence[str] = ()) -> str:
+    """One paragraph of feedback, then the hints to study, one per line."""
+    n = len(points)
+    if empty:
+        return phrase(lang, "empty", first=study_next(points)[0] if points else "")
+    covered = [p for p in points if p.status == "covered"]
+    partial = [p for p in points if p.status == "partial"]
+    missing = [p for p in points if p.status == "missing"]
+    if len(covered) == n:
+        lines = [phrase(lang, "all", n=n)]
+    elif covered:
+        lines = [phrase(lang, "some", covered=len(covered), n=n)]
+    else:
+        lines = [phrase(lang, "none")]
+    if partial:
+        lines.append(phrase(lang, "partial", items="; ".join(_short(p.text) for p in partial)))
+    if missing:
+        lines.append(phrase(lang, "missing", items="; ".join(_short(p.text) for p in missing)))
+    for p in points:
+        if p.required and p.status == "missing":
+            lines.append(phrase(lang, "required", item=_short(p.text)))
+            break
+    if "keyword_list" in flags:
+        lines.append(phrase(lang, "keywords"))
+    hints = study_next(points)
+    text = " ".join(lines)
+    if hints:
+        text += "\n" + phrase(lang, "study") + "\n" + "\n".join(f"- {h}" for h in hints)
+    return text

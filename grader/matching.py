@@ -1,0 +1,236 @@
+"""Lexical matching of rubric concepts in an answer, with evidence spans. Pure: text in, matches out.
+
+A wording matches when each of its content words occurs in the answer, stem for stem or within a small edit
+distance (typos, inflections the stemmer misses), and multi-word wordings match in any order within a short
+window. A negation cue just before a match ("не", "not", "без", "ohne") stops it counting. Wordings whose words
+all occur in the question give no evidence: repeating the question back proves nothing.
+
+A `Matcher` is compiled once per rubric and reused for every answer; it memoises how each distinct answer word
+maps to rubric words, which is what makes batch grading fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from grader.models import Concept, Model, Rubric, Span
+from grader.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n()\[\]]|,\s*(?:но|а|however|but|aber)\b", re.IGNORECASE)
+_MEMO_LIMIT = 200_000
+_NEGATION_LOOKBACK = 3
+_MAX_SPANS = 3
+
+
+class ConceptMatch(Model):
+    weight: float
+    matched: bool
+    negated: bool = False
+    wording: str | None = None  # the wording that matched
+    evidence: list[Span] = []
+
+
+class PointMatch(Model):
+    id: str
+    score: float  # weighted share of the point's concepts found
+    concepts: list[ConceptMatch]
+
+
+class AnswerMatch(Model):
+    points: list[PointMatch]
+    n_tokens: int
+    n_content: int  # tokens that are not stopwords
+    n_stop: int
+    n_evidence_tokens: int  # tokens inside any evidence span
+    n_segments: int  # sentences, lines and comma-separated pieces
+
+
+def fuzzy_cutoff(length: int) -> float | None:
+    """Similarity needed for a typo match, by word length; short words must match exactly."""
+    if length < 5:
+        return None
+    if length < 8:
+        return 83.0
+    if length < 12:
+        return 85.0
+    return 82.0
+
+
+@dataclass
+class _Wording:
+    text: str
+    stems: tuple[str, ...]
+
+
+@dataclass
+class _CompiledConcept:
+    concept: Concept
+    wordings: list[_Wording]
+
+
+@dataclass
+class _CompiledPoint:
+    id: str
+    concepts: list[_CompiledConcept]
+
+
+@dataclass
+class Matcher:
+    """Concept matcher compiled for one rubric (and the question it belongs to)."""
+
+    rubric: Rubric
+    question: str = ""
+    points: list[_CompiledPoint] = field(init=False)
+    vocab: list[str] = field(init=False)
+    _vocab_set: frozenset[str] = field(init=False)
+    _memo: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        lang = self.rubric.lang
+        q_stems = _content(tokenize(self.question, lang)) if self.question else set()
+        self.points = []
+        for point in self.rubric.points:
+            concepts = []
+            for concept in point.concepts:
+                wordings = [w for w in (_compile_wording(t, lang) for t in concept.any) if w is not None]
+                # A wording made only of question words is no evidence of knowing the answer.
+                wordings = [w for w in wordings if not set(w.stems) <= q_stems]
+                if wordings:
+                    concepts.append(_CompiledConcept(concept, wordings))
+            self.points.append(_CompiledPoint(point.id, concepts))
+        self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems})
+        self._vocab_set = frozenset(self.vocab)
+
+    def _lookup(self, norm: str, stem: str) -> tuple[str, ...]:
+        """Rubric stems that this answer word stands for: its own stem, or close ones for a typo."""
+        key = stem
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        found: list[str] = [stem] if stem in self._vocab_set else []
+        cutoff = fuzzy_cutoff(len(stem))
+        if cutoff is not None and not found:
+            for cand, _score, _i in process.extract(
+                stem, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            ):
+                if abs(len(cand) - len(stem)) <= 3 and cand[0] == stem[0]:
+                    found.append(cand)
+        hit = tuple(found)
+        if len(self._memo) < _MEMO_LIMIT:
+            self._memo[key] = hit
+        return hit
+
+    def match(self, answer: str, lang: str | None = None) -> AnswerMatch:
+        """Find every concept of every point in `answer`."""
+        toks = tokenize(answer, lang or self.rubric.lang)
+        positions: dict[str, list[int]] = {}
+        n_stop = 0
+        for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
+            if is_stopword(norm):
+                n_stop += 1
+                continue
+            for s in self._lookup(norm, stem):
+                positions.setdefault(s, []).append(i)
+        covered_tokens: set[int] = set()
+        points = []
+        for cp in self.points:
+            concepts = [_match_concept(cc, positions, toks, answer, covered_tokens) for cc in cp.concepts]
+            total = sum(c.weight for c in concepts)
+            got = sum(c.weight for c in concepts if c.matched)
+            points.append(PointMatch.model_construct(id=cp.id, score=got / total if total else 0.0, concepts=concepts))
+        n = len(toks.norms)
+        return AnswerMatch.model_construct(
+            points=points,
+            n_tokens=n,
+            n_content=n - n_stop,
+            n_stop=n_stop,
+            n_evidence_tokens=len(covered_tokens),
+            n_segments=_count_segments(answer),
+        )
+
+
+def _content(toks: Tokens) -> set[str]:
+    return {s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)}
+
+
+def _compile_wording(text: str, lang: str) -> _Wording | None:
+    toks = tokenize(text, lang)
+    stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
+    if not stems:  # a wording made only of stopwords ("не"?) still means what it says
+        stems = list(toks.stems)
+    return _Wording(text, tuple(stems)) if stems else None
+
+
+def _match_concept(
+    cc: _CompiledConcept, positions: dict[str, list[int]], toks: Tokens, answer: str, covered: set[int]
+) -> ConceptMatch:
+    negated = False
+    for w in cc.wordings:
+        windows = _windows(w.stems, positions)
+        if not windows:
+            continue
+        kept = [(a, b) for a, b in windows if not _negated(a, toks, answer)]
+        if not kept:
+            negated = True
+            continue
+        spans = []
+        for a, b in kept[:_MAX_SPANS]:
+            start, end = toks.starts[a], toks.ends[b]
+            spans.append(Span.model_construct(start=start, end=end, text=answer[start:end]))
+        for a, b in kept:
+            covered.update(range(a, b + 1))
+        return ConceptMatch.model_construct(
+            weight=cc.concept.weight, matched=True, negated=False, wording=w.text, evidence=spans
+        )
+    return ConceptMatch.model_construct(
+        weight=cc.concept.weight, matched=False, negated=negated, wording=None, evidence=[]
+    )
+
+
+def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Token ranges [a, b] in which every stem of a wording occurs, in any order, close together."""
+    lists = [positions.get(s, []) for s in stems]
+    if any(not p for p in lists):
+        return []
+    if len(stems) == 1:
+        return [(i, i) for i in lists[0]]
+    span_limit = len(stems) + 3
+    events = sorted((pos, k) for k, plist in enumerate(lists) for pos in plist)
+    need = len(set(stems))
+    counts: dict[str, int] = {}
+    found: list[tuple[int, int]] = []
+    left = 0
+    last_end = -1
+    for right in range(len(events)):
+        s = stems[events[right][1]]
+        counts[s] = counts.get(s, 0) + 1
+        while events[right][0] - events[left][0] >= span_limit:
+            ls = stems[events[left][1]]
+            counts[ls] -= 1
+            if not counts[ls]:
+                del counts[ls]
+            left += 1
+        if len(counts) == need and events[left][0] > last_end:
+            found.append((events[left][0], events[right][0]))
+            last_end = events[right][0]
+    return found
+
+
+def _negated(first: int, toks: Tokens, answer: str) -> bool:
+    """A negation cue among the few words before token `first`, in the same clause."""
+    for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
+        if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.starts[j + 1]):
+            return False
+        if toks.norms[j] in NEGATIONS:
+            return toks.norms[j + 1] not in NOT_NEGATING_NEXT
+    return False
+
+
+_SEGMENT = re.compile(r"[.!?;\n,]+")
+
+
+def _count_segments(answer: str) -> int:
+    return sum(1 for piece in _SEGMENT.split(answer) if piece.strip())

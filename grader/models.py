@@ -1,0 +1,162 @@
+"""Data that crosses module boundaries: questions, rubrics and grades.
+
+Every model forbids unknown keys, so a typo in a hand-edited YAML file is an error naming the field rather than a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["ru", "en", "de"]
+LANGS: tuple[Lang, ...] = ("ru", "en", "de")
+Status = Literal["covered", "partial", "missing"]
+Mode = Literal["lexical", "llm", "hybrid"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(Model):
+    """Where a question came from: a channel (or file) and a post number."""
+
+    channel: str
+    post: int | None = None
+    url: str | None = None
+
+
+class Question(Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    question: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    tags: list[str] = []
+    lang: Lang = "ru"
+    source: Source | None = None
+    related: list[str] = []
+
+
+class Concept(Model):
+    """One idea a point needs, as alternative wordings; any one of them counts.
+
+    In YAML a concept is usually just the list of wordings; the mapping form adds a weight.
+    """
+
+    any: list[str] = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"any": [data]}
+        if isinstance(data, list):
+            return {"any": data}
+        return data
+
+    @field_validator("any")
+    @classmethod
+    def _no_blank(cls, v: list[str]) -> list[str]:
+        if any(not str(s).strip() for s in v):
+            raise ValueError("a wording is empty")
+        return v
+
+    def to_yaml(self) -> Any:
+        return list(self.any) if self.weight == 1.0 else {"any": list(self.any), "weight": self.weight}
+
+
+class KeyPoint(Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: str
+    weight: float = Field(default=1.0, gt=0)
+    required: bool = False
+    concepts: list[Concept] = []
+    hint: str | dict[Lang, str] = ""
+
+    def hint_in(self, lang: str) -> str:
+        """The hint in `lang` when the rubric has it, else in the rubric's own language."""
+        if isinstance(self.hint, str):
+            return self.hint
+        return self.hint.get(lang) or next(iter(self.hint.values()), "")  # type: ignore[call-overload]
+
+
+class Example(Model):
+    """A golden answer with the outcome a rubric author expects from it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    answer: str
+    band: tuple[float, float]
+    covers: list[str] = []
+    score: float | None = Field(default=None, ge=0, le=1)  # a human grade, when someone gave one
+    note: str = ""
+
+    @field_validator("band")
+    @classmethod
+    def _band_ordered(cls, v: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = v
+        if not 0 <= lo <= hi <= 1:
+            raise ValueError("band must be [low, high] with 0 <= low <= high <= 1")
+        return v
+
+
+class Rubric(Model):
+    question_id: str
+    lang: Lang = "ru"
+    reference_hash: str = ""
+    built_by: Literal["auto", "curated", "llm"] = "auto"
+    points: list[KeyPoint] = Field(min_length=1)
+    examples: list[Example] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        for kind, ids in (("point", [p.id for p in self.points]), ("example", [e.id for e in self.examples])):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ValueError(f"duplicate {kind} id(s): {', '.join(dup)}")
+        return self
+
+
+class Span(Model):
+    """Evidence: characters [start, end) of the original answer."""
+
+    start: int
+    end: int
+    text: str
+
+
+class PointResult(Model):
+    id: str
+    text: str
+    status: Status
+    score: float
+    weight: float = 1.0
+    required: bool = False
+    evidence: list[Span] = []
+    hint: str = ""
+    decided_by: Literal["lexical", "llm", "none"] = "lexical"
+    verdict: Literal["covered", "partial", "missing", "contradicted"] | None = None
+    quote: str | None = None
+    quote_verified: bool | None = None
+    feedback: str | None = None
+    stability: float | None = None
+
+
+class Grade(Model):
+    question_id: str
+    score: float | None  # None: the grade could not be made (e.g. an unparseable judge reply)
+    points: list[PointResult]
+    feedback: str
+    mode: Mode = "lexical"
+    lang: Lang = "ru"
+    grader_version: str
+    flags: list[str] = []
+    study_next: list[str] = []
+    usage: dict[str, int] | None = None
+    cached: bool | None = None
+
+    def public(self) -> dict[str, Any]:
+        """The stable machine shape of `grader grade --json` (empty optional fields left out)."""
+        data = self.model_dump(exclude_none=True)
+        return data
