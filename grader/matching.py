@@ -19,7 +19,10 @@ from rapidfuzz import fuzz, process
 from grader.models import Concept, Model, Rubric, Span
 from grader.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 
-_CLAUSE_BREAK = re.compile(r"[.;:!?\n()\[\]]|,\s*(?:но|а|however|but|aber)\b", re.IGNORECASE)
+# A negation's scope ends at sentence punctuation, or at a comma opening a new clause ("не X, а Y", "не X, и Y").
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?\n()\[\]]|,\s*(?:но|а|и|зато|поэтому|however|but|and|so|aber|sondern|und)\b", re.IGNORECASE
+)
 _MEMO_LIMIT = 200_000
 _NEGATION_LOOKBACK = 3
 _MAX_SPANS = 3
@@ -222,7 +225,8 @@ def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tu
 def _negated(first: int, toks: Tokens, answer: str) -> bool:
     """A negation cue among the few words before token `first`, in the same clause."""
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
-        if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.starts[j + 1]):
+        # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
+        if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
             return False
         if toks.norms[j] in NEGATIONS:
             return toks.norms[j + 1] not in NOT_NEGATING_NEXT

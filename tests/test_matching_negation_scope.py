@@ -1,0 +1,30 @@
+"""A negation cue stops only the concept in its own clause: a comma opening a new clause ends its scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.matching import Matcher
+from grader.models import Rubric
+
+RUBRIC = Rubric.model_validate(
+    {"question_id": "x", "points": [{"id": "p", "text": "p", "concepts": [["ReLU"], ["обучение замедляется"]]}]}
+)
+
+
+def _found(answer: str) -> list[bool]:
+    return [c.matched for c in Matcher(RUBRIC).match(answer).points[0].concepts]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("используем не сигмоиду, а ReLU", [True, False]),
+        ("not the sigmoid, but ReLU", [True, False]),
+        ("веса почти не обновляются, и обучение замедляется", [False, True]),
+        ("не используем ReLU", [False, False]),
+        ("without ReLU", [False, False]),
+    ],
+)
+def test_negation_scope(answer: str, expected: list[bool]) -> None:
+    assert _found(answer) == expected
