@@ -17,7 +17,8 @@ Mode = Literal["lexical", "llm", "hybrid"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Schemas are built on first use, not at import: `grader` starts faster and builds only what a command needs.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Source(Model):
