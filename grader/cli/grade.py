@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from grader.bank import Bank
 from grader.cli._common import EXIT_FAILED, BankOpt, JsonOpt, emit_json, read_answer
-from grader.cli.render import console, print_grade
-from grader.grading import grade as grade_answer
-from grader.rubric import rubric_for
+
+# The core modules are imported inside the command: `grader --help` and every other command start without them,
+# and --json never loads rich.
 
 
 def grade(
@@ -32,17 +31,22 @@ def grade(
         grader grade nasyshchenie-neyrona -a "Нейрон насыщается, когда сигмоида выдаёт значения около 0 или 1..."
         echo "..." | grader grade nasyshchenie-neyrona --json
     """
+    from grader.bank import Bank
+    from grader.grading import grade as grade_answer
+    from grader.rubric import rubric_for
+
     text = read_answer(answer, answer_file)
     b = Bank.open(bank)
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
-    err = console(err=True)
     for w in warnings:
-        err.print(f"[yellow]warning:[/] {w}")
+        typer.echo(f"warning: {w}", err=True)
     result = grade_answer(question, rubric, text)
     if as_json:
         emit_json(result.public())
     else:
+        from grader.cli.render import console, print_grade
+
         con = console()
         con.print(f"[bold]{question.question}[/]\n")
         print_grade(result, text, con)

@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from grader.bank import Bank
 from grader.cli._common import JsonOpt, emit_json
-from grader.cli.render import console
-from grader.importers.telegram import read_questions
 
 app = typer.Typer(help="Import questions into a bank.", no_args_is_help=True)
 
@@ -35,6 +32,10 @@ def telegram(
     grader import telegram channel.txt --bank .
     grader import telegram ~/Downloads/ChatExport_2026-11-30/ --bank my-bank
     """
+    from grader.bank import Bank
+    from grader.cli.render import console
+    from grader.importers.telegram import read_questions
+
     questions = read_questions(path)
     (bank / "questions").mkdir(parents=True, exist_ok=True)
     b = Bank(bank)

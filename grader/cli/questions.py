@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from grader.bank import Bank
 from grader.cli._common import BankOpt, JsonOpt, emit_json
-from grader.cli.render import console
 
 app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
 
@@ -23,12 +21,16 @@ def list_questions(
 
     grader questions list --tag глубокое_обучение
     """
+    from grader.bank import Bank
+
     b = Bank.open(bank)
     wanted = tag.lstrip("#").replace(" ", "_").lower() if tag else None
     qs = [q for q in b.questions() if wanted is None or wanted in q.tags]
     if as_json:
         emit_json([{"id": q.id, "question": q.question, "tags": q.tags, "lang": q.lang} for q in qs])
         return
+    from grader.cli.render import console
+
     con = console()
     for q in qs:
         rubric = "" if b.rubric_path(q.id).exists() else "  [dim](no rubric)[/]"
@@ -48,6 +50,8 @@ def show(
 
     grader questions show nasyshchenie-neyrona
     """
+    from grader.bank import Bank
+
     b = Bank.open(bank)
     q = b.question(question_id)
     rubric = b.rubric(q.id)
@@ -56,6 +60,8 @@ def show(
         data["points"] = [p.model_dump(mode="json") for p in rubric.points] if rubric else []
         emit_json(data)
         return
+    from grader.cli.render import console
+
     con = console()
     con.print(f"[bold cyan]{q.id}[/]  [dim]{' '.join('#' + t for t in q.tags)}  lang={q.lang}[/]")
     con.print(f"[bold]{q.question}[/]\n")

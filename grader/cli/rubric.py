@@ -6,11 +6,8 @@ from typing import Annotated
 
 import typer
 
-from grader.bank import Bank
 from grader.cli._common import BankOpt, JsonOpt, emit_json
-from grader.cli.render import console
 from grader.errors import GraderError
-from grader.rubric import build_rubric
 
 app = typer.Typer(help="Build and inspect rubrics.", no_args_is_help=True)
 
@@ -30,6 +27,10 @@ def build(
     """
     if bool(question_id) == all_:
         raise GraderError("give one question id or --all", fix="e.g. `grader rubric build --all`")
+    from grader.bank import Bank
+    from grader.cli.render import console
+    from grader.rubric import build_rubric
+
     b = Bank.open(bank)
     targets = b.questions() if all_ else [b.question(question_id or "")]
     corpus = [q.reference for q in b.questions()]
