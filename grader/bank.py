@@ -140,7 +140,9 @@ def rubric_yaml(rubric: Rubric) -> str:
         raw["concepts"] = [c.to_yaml() for c in point.concepts]
         raw.setdefault("weight", point.weight)
     ordered = {
-        k: data[k] for k in ("question_id", "lang", "reference_hash", "built_by", "points", "examples") if k in data
+        k: data[k]
+        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
+        if k in data
     }
     return dump_yaml(ordered)
 

@@ -108,6 +108,9 @@ class Rubric(Model):
     reference_hash: str = ""
     built_by: Literal["auto", "curated", "llm"] = "auto"
     points: list[KeyPoint] = Field(min_length=1)
+    # How many points a full answer needs when the question asks for a number of them ("name two challenges"):
+    # the score is then taken over the best `needs` points.
+    needs: int | None = Field(default=None, ge=1)
     examples: list[Example] = []
 
     @model_validator(mode="after")

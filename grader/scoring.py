@@ -35,12 +35,16 @@ def point_credit(score: float) -> float:
     return 1.0 if score >= COVERED_AT else score
 
 
-def combine(points: Sequence[PointResult]) -> float:
-    """Weighted share of credit over points, then the required-point caps."""
-    total = sum(p.weight for p in points)
+def combine(points: Sequence[PointResult], needs: int | None = None) -> float:
+    """Weighted share of credit over points (the best `needs` of them, when given), then the required-point caps."""
+    counted = list(points)
+    if needs is not None and needs < len(counted):
+        best = sorted(counted, key=lambda p: -point_credit(p.score))[:needs]
+        counted = best + [p for p in counted if p.required and all(p is not b for b in best)]
+    total = sum(p.weight for p in counted)
     if not total:
         return 0.0
-    score = sum(p.weight * point_credit(p.score) for p in points) / total
+    score = sum(p.weight * point_credit(p.score) for p in counted) / total
     for p in points:
         if p.required and p.status == "missing":
             score = min(score, REQUIRED_MISSING_CAP)
