@@ -8,7 +8,7 @@ from grader import __version__
 from grader.feedback import compose, study_next
 from grader.matching import AnswerMatch, Matcher, PointMatch
 from grader.models import Grade, Lang, Mode, PointResult, Question, Rubric
-from grader.scoring import KEYWORD_LIST_CAP, combine, is_keyword_list, status_of
+from grader.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
 from grader.text import detect_lang
 
 _MIN_WORDS_FOR_LANG = 3
@@ -64,7 +64,9 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
     m = (matcher or matcher_for(question, rubric)).match(answer, lang)
     points = lexical_points(rubric, m, lang)
     flags: list[str] = []
-    score = combine(points)
+    score = combine(points, rubric.needs)
+    if rubric.built_by == "auto":
+        score = round(auto_curve(score), 4)
     if is_keyword_list(m):
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)

@@ -12,6 +12,7 @@ keep it honest:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from grader.matching import AnswerMatch
@@ -61,3 +62,12 @@ def is_keyword_list(m: AnswerMatch) -> bool:
     stop_share = m.n_stop / m.n_tokens
     words_per_piece = m.n_tokens / max(1, m.n_segments)
     return evidence_share >= 0.6 and stop_share < 0.1 and words_per_piece < 4
+
+
+def auto_curve(coverage: float) -> float:
+    """Score of an answer from its rubric coverage under an automatic rubric: concave, sqrt.
+
+    An automatic rubric's concepts are single words of the reference, and answers say the same idea in other
+    words; an answer that shows a quarter of the words usually carries about half the idea (tuned on SAF training).
+    """
+    return math.sqrt(max(0.0, min(1.0, coverage)))
