@@ -28,7 +28,8 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 def run_safely(app: typer.Typer) -> int:
     """Run the typer app; bad input becomes one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click *returns* the code of a `typer.Exit(n)` instead of raising it.
+        rc = app(standalone_mode=False)
     except GraderError as exc:
         typer.echo(f"error: {exc}", err=True)
         return exc.exit_code
@@ -47,7 +48,7 @@ def run_safely(app: typer.Typer) -> int:
             show()
             return EXIT_BAD_INPUT
         raise
-    return EXIT_OK
+    return rc if isinstance(rc, int) else EXIT_OK
 
 
 def emit_json(data: Any) -> None:
