@@ -10,9 +10,12 @@ import sys
 
 import typer
 
+from grader.cli import check as _check
 from grader.cli import grade as _grade
 from grader.cli import imports as _imports
+from grader.cli import progress as _progress
 from grader.cli import questions as _questions
+from grader.cli import quiz as _quiz
 from grader.cli import rubric as _rubric
 from grader.cli._common import run_safely
 
@@ -26,9 +29,13 @@ app = typer.Typer(
 )
 
 app.command("grade")(_grade.grade)
+app.command("check")(_check.check)
 app.add_typer(_questions.app, name="questions")
 app.add_typer(_rubric.app, name="rubric")
 app.add_typer(_imports.app, name="import")
+app.command("quiz")(_quiz.quiz)
+app.command("stats")(_progress.stats)
+app.command("history")(_progress.history)
 
 
 def main() -> None:

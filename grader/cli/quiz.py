@@ -1,0 +1,109 @@
+"""`grader quiz`: ask questions in the terminal, grade each answer, log it, and schedule the next review."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from grader.cli.ui_text import UiLang, default_ui_lang, say
+
+# Core modules and rich are imported inside the commands, so other commands start without them.
+DB_ENV = "GRADER_DB"  # the same name as grader.history.DB_ENV (a test pins it)
+ModeName = Literal["lexical", "llm", "hybrid"]  # grader.models.Mode, spelled out to keep pydantic out of startup
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="History file (SQLite). Default: grader/history.sqlite in the user's data folder (see README).",
+        envvar=DB_ENV,
+        show_default=False,
+    ),
+]
+UiLangOpt = Annotated[
+    UiLang | None,
+    typer.Option("--ui-lang", help="Language of the interface; feedback follows the answer. Default: from the locale."),
+]
+
+
+def make_judge(mode: ModeName) -> Any:
+    """The LLM judge for `--mode llm|hybrid`, from the judge seam when this build has one."""
+    if mode == "lexical":
+        return None
+    from grader.errors import JudgeError
+
+    try:
+        from grader import judges
+
+        factory = judges.make_judge  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        raise JudgeError(
+            f"--mode {mode} needs the LLM judge, which this build of grader does not have yet",
+            fix="Use --mode lexical",
+        ) from None
+    return factory()
+
+
+def quiz(
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only questions with this tag.")] = None,
+    count: Annotated[int, typer.Option("--count", "-n", help="How many questions to ask.", min=1)] = 5,
+    question_id: Annotated[
+        str | None, typer.Option("--question", "-q", help="Ask this one question (by id).", show_default=False)
+    ] = None,
+    mode: Annotated[ModeName, typer.Option("--mode", help="How answers are graded.")] = "lexical",
+    db: DbOpt = None,
+    ui_lang: UiLangOpt = None,
+    bank: Annotated[
+        Path | None,
+        typer.Option(
+            "--bank",
+            help="Bank folder holding questions/ and rubrics/. Default: the bundled bank.",
+            envvar="GRADER_BANK",
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of new questions.", hidden=True)] = None,
+) -> None:
+    """Practise: answer questions in your own words; see what you covered and missed; come back to weak spots.
+
+    Questions come by spaced repetition (Leitner boxes on the score): weak and long-unseen ones
+    first, new ones mixed in.
+
+    Finish an answer with an empty line twice or Ctrl-D; Ctrl-C leaves, keeping what was graded.
+
+        grader quiz
+        grader quiz --tag глубокое_обучение --count 3
+        grader quiz --question nasyshchenie-neyrona --ui-lang en
+    """
+    from rich.text import Text
+
+    from grader.bank import Bank
+    from grader.cli.render import console
+    from grader.cli.terminal import TerminalUI
+    from grader.history import History
+    from grader.quiz import Quiz
+
+    lang = ui_lang or default_ui_lang()
+    judge = make_judge(mode)
+    con = console()
+    err = console(err=True)
+    with History.open(db) as history:
+        session = Quiz(Bank.open(bank), history, mode=mode, judge=judge)
+        picks = session.plan(tag=tag, count=count, question_id=question_id, rng=random.Random(seed))
+        if not picks:
+            con.print(say(lang, "nothing"))
+            return
+        con.print(Text(say(lang, "intro", n=len(picks)), style="dim"))
+        try:
+            session.run(picks, TerminalUI(con, lang))
+        except KeyboardInterrupt:
+            con.print()
+            con.print(Text(say(lang, "interrupted"), style="yellow"))
+        for w in session.warnings:
+            err.print(f"[yellow]warning:[/] {w}")
+        done = session.attempts
+        scored = [a.score for a in done if a.score is not None]
+        avg = f"{round(100 * sum(scored) / len(scored))}/100" if scored else "—"
+        con.print(Text(say(lang, "summary", n=len(done), avg=avg, db=str(history.path)), style="bold"))

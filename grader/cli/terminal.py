@@ -1,0 +1,155 @@
+"""The quiz in a terminal: readline input, a single-key menu, rich output (plain when piped).
+
+Answers are read line by line with `input()`, which uses GNU readline where Python has it: arrows, backspace and
+history work over Cyrillic (readline is multibyte-aware under a UTF-8 locale, which Python sets up itself). The
+menu after a grade reads one key in cbreak mode on a terminal (Ctrl-C still interrupts) and a line otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from rich.console import Console
+from rich.text import Text
+
+from grader.cli.render import highlighted, score_style
+from grader.cli.ui_text import UiLang, say
+from grader.models import Grade, Question
+from grader.quiz import Choice
+
+with contextlib.suppress(ImportError):  # readline turns on line editing for input(); Windows edits natively
+    import readline  # noqa: F401
+
+_MARK = {"covered": ("✔", "green"), "partial": ("◐", "yellow"), "missing": ("✘", "red")}
+# Keys per choice: Latin, the Cyrillic letter on the same key of a ЙЦУКЕН keyboard, and the Russian initial.
+KEYS: dict[Choice, tuple[str, ...]] = {
+    "next": ("n", "т", "д", "", "\r", "\n", " "),
+    "retry": ("r", "к", "п"),
+    "reference": ("s", "ы", "э"),
+    "quit": ("q", "й", "в", "\x04"),
+}
+
+
+def parse_choice(key: str) -> Choice | None:
+    """The menu choice a key (or a typed line) stands for; None when it stands for none."""
+    key = key.strip().lower() if key.strip() else key[:1]
+    for choice, keys in KEYS.items():
+        if key in keys or (len(key) > 1 and key[0] in keys):
+            return choice
+    return None
+
+
+def read_key() -> str:
+    """One key press on a terminal (cbreak mode keeps Ctrl-C working); a whole line when not a terminal."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line if line else "\x04"
+    if os.name == "nt":  # pragma: no cover
+        import msvcrt
+
+        return str(msvcrt.getwch())  # type: ignore[attr-defined,unused-ignore]
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        raw = os.read(fd, 1)
+        while raw and raw[0] >= 0xC0 and len(raw) < 4:  # the rest of a UTF-8 letter, e.g. Cyrillic
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raw += os.read(fd, 1)
+        return raw.decode("utf-8", "replace") or "\x04"
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def read_answer(prompt: str = "› ", more: str = "  ") -> str:
+    """Lines until an empty line twice or Ctrl-D (EOF); trailing blank lines dropped."""
+    lines: list[str] = []
+    while True:
+        try:
+            line = input(prompt if not lines else more)
+        except EOFError:
+            print()
+            break
+        if not line.strip() and lines and not lines[-1].strip():
+            break
+        if not line.strip() and not lines:
+            lines.append("")
+            continue
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+class TerminalUI:
+    """The quiz in a terminal: rich output (plain when piped), readline input, single-key menu."""
+
+    def __init__(self, con: Console, lang: UiLang) -> None:
+        self.con = con
+        self.lang = lang
+
+    def ask(self, question: Question, number: int, total: int, *, retry: bool) -> str:
+        head = Text(say(self.lang, "question", n=number, total=total), style="bold cyan")
+        head.append(f"  {question.id}  " + " ".join("#" + t for t in question.tags), style="dim")
+        self.con.rule(style="dim")
+        self.con.print(head)
+        self.con.print(Text(question.question, style="bold"))
+        self.con.print(Text(say(self.lang, "retry_prompt" if retry else "answer_prompt"), style="dim"))
+        return read_answer()
+
+    def skipped(self) -> None:
+        self.con.print(Text(say(self.lang, "skipped"), style="yellow"))
+
+    def show_grade(self, question: Question, grade: Grade, answer: str) -> None:
+        show_grade(self.con, self.lang, grade, answer)
+
+    def show_reference(self, question: Question) -> None:
+        self.con.print(Text(say(self.lang, "reference"), style="bold"))
+        self.con.print(question.reference)
+        self.con.print()
+
+    def choose(self, *, reference_shown: bool) -> Choice:
+        menu = say(self.lang, "menu_after_reference" if reference_shown else "menu")
+        while True:
+            self.con.print(Text(menu, style="bold"), end=" ")
+            key = read_key()
+            choice = parse_choice(key)
+            self.con.print(key.strip() if key.strip() and key != "\x04" else "")
+            if choice is not None and not (choice == "reference" and reference_shown):
+                return choice
+
+
+def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
+    """Score, the answer with its evidence, covered points with evidence, missing ones with hints, feedback."""
+    score = say(lang, "unscored") if grade.score is None else f"{round(grade.score * 100)}/100"
+    head = Text(say(lang, "score") + " ")
+    head.append(score, style=f"bold {score_style(grade.score)}")
+    head.append(f"   ({grade.mode})", style="dim")
+    con.print(head)
+    spans = [s for p in grade.points for s in p.evidence]
+    if spans:
+        con.print(highlighted(answer, spans))
+    for status in ("covered", "partial", "missing"):
+        points = [p for p in grade.points if p.status == status]
+        if not points:
+            continue
+        mark, colour = _MARK[status]
+        con.print(Text(say(lang, status), style=f"bold {colour}"))
+        for p in points:
+            line = Text(f" {mark} ", style=f"bold {colour}")
+            line.append(p.text, style="bold" if p.required else "")
+            if p.required:
+                line.append(" " + say(lang, "required"), style="dim")
+            if status != "missing" and p.evidence:
+                line.append("  ← " + ", ".join(f"«{s.text}»" for s in p.evidence[:4]), style="dim green")
+            con.print(line)
+            if status != "covered" and p.hint and p.hint != p.text:
+                con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
+    for flag in grade.flags:
+        con.print(Text(f" ! {flag}", style="magenta"))
+    con.print(grade.feedback.split("\n")[0])
