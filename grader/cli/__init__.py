@@ -10,7 +10,6 @@ import sys
 
 import typer
 
-from grader.cli import check as _check
 from grader.cli import grade as _grade
 from grader.cli import imports as _imports
 from grader.cli import progress as _progress
@@ -29,7 +28,6 @@ app = typer.Typer(
 )
 
 app.command("grade")(_grade.grade)
-app.command("check")(_check.check)
 app.add_typer(_questions.app, name="questions")
 app.add_typer(_rubric.app, name="rubric")
 app.add_typer(_imports.app, name="import")
