@@ -1,0 +1,307 @@
+"""The judge for any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). The only module importing `openai`.
+
+One call per answer: the key points to judge go out, a JSON reply with one verdict per point comes back. Output
+is constrained with `json_schema` (`chat.completions.parse` with a pydantic schema); a server that rejects it
+(a 4xx, or a 500 naming the schema, as llama.cpp's Python server does) is asked again with `json_object` and the
+shape spelled out in the prompt, and the judge remembers to use that from then on. Replies are validated by the
+same pydantic schema; one that still fails after `parse_retries` leaves the answer unscored, never a crash.
+
+Retries (429, 5xx, timeouts, dropped connections) are ours, not the SDK's, so the backoff is configurable:
+`backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after` asks for.
+Temperature 0 and a fixed seed; re-asks for `--repeat` use temperature 0.7 and another seed.
+
+Concurrency: `async with judge.session():` shares one client and bounds requests in flight to `concurrency`
+across every task in it; outside a session `judge()` is thread-safe and bounded the same way across threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import random
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from grader.errors import JudgeError
+from grader.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict, check_reply
+from grader.judges.config import LLMSettings
+from grader.prompts import grade_messages, strip_code_fence
+
+log = logging.getLogger("grader.judges")
+T = TypeVar("T", bound=BaseModel)
+MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
+REPEAT_TEMPERATURE = 0.7
+MAX_RETRY_AFTER = 120.0
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WirePoint(_Strict):
+    id: str
+    verdict: Verdict
+    quote: str
+    feedback: str
+
+
+class WireGrade(_Strict):
+    """The reply schema sent as `json_schema` and used to validate every reply."""
+
+    points: list[WirePoint]
+    feedback: str
+
+
+class _Transient(Exception):
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.retry_after = kind, retry_after
+
+
+class _Unusable(Exception):
+    """A reply that arrived but cannot be used (bad JSON, wrong shape, refused request)."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage(calls=1)
+
+
+class OpenAIJudge:
+    """Per-point verdicts from an OpenAI-compatible chat completions endpoint."""
+
+    def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], Any] | None = None) -> None:
+        try:
+            import openai
+        except ImportError:
+            raise JudgeError("the openai package is not installed", fix="pip install 'grader[llm]'") from None
+        if settings.api_key is None and settings.base_url is None:
+            raise JudgeError("OPENAI_API_KEY is not set",
+                             fix="Export OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server")
+        self.settings = settings
+        self._openai = openai
+        self._format = "json_schema" if settings.response_format == "auto" else settings.response_format
+        self._gate = threading.BoundedSemaphore(settings.concurrency)
+        self._session: contextvars.ContextVar[tuple[Any, asyncio.Semaphore] | None] = contextvars.ContextVar(
+            f"judge-session-{id(self)}", default=None
+        )
+        self._sleep = sleep or asyncio.sleep
+
+    @property
+    def identity(self) -> str:
+        return f"{self.settings.model}@{self.settings.public_url}"
+
+    @property
+    def response_format(self) -> str:
+        return self._format
+
+    def _client(self) -> Any:
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else "sk-no-key-needed"
+        return self._openai.AsyncOpenAI(
+            api_key=key, base_url=self.settings.url, timeout=self.settings.timeout, max_retries=0
+        )
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[None]:
+        """One client and one concurrency bound shared by every `ajudge` awaited inside."""
+        client = self._client()
+        token = self._session.set((client, asyncio.Semaphore(self.settings.concurrency)))
+        try:
+            yield
+        finally:
+            self._session.reset(token)
+            await client.close()
+
+    def judge(self, request: JudgeRequest) -> JudgeReply:
+        with self._gate:
+            return asyncio.run(self._standalone(request))
+
+    async def _standalone(self, request: JudgeRequest) -> JudgeReply:
+        async with self.session():
+            return await self.ajudge(request)
+
+    async def ajudge(self, request: JudgeRequest) -> JudgeReply:
+        state = self._session.get()
+        if state is None:
+            return await self._standalone(request)
+        client, sem = state
+        points = [p for p in request.rubric.points if p.id in set(request.point_ids)]
+
+        def messages(json_shape: bool) -> list[dict[str, str]]:
+            return grade_messages(request.question, points, request.answer, request.lang, json_shape=json_shape)
+
+        async with sem:
+            parsed, usage, error, kind = await self._structured(client, messages, WireGrade, request.round,
+                                                                lambda r: _verdicts(request, r))
+        if parsed is None:
+            return JudgeReply(usage=usage, error=error, error_kind=kind)
+        return JudgeReply(verdicts=_verdicts(request, parsed), feedback=parsed.feedback, usage=usage)
+
+    async def astructured(self, messages: MessagesFor, schema: type[T]) -> tuple[T | None, Usage, str | None]:
+        """Any structured reply (used to draft rubrics): the parsed object, tokens spent, and an error if none."""
+        state = self._session.get()
+        if state is None:
+            async with self.session():
+                return await self.astructured(messages, schema)
+        async with state[1]:
+            parsed, usage, error, _ = await self._structured(state[0], messages, schema, 0, None)
+        return parsed, usage, error
+
+    async def _structured(
+        self, client: Any, messages: MessagesFor, schema: type[T], round_: int, check: Callable[[T], Any] | None
+    ) -> tuple[T | None, Usage, str | None, str | None]:
+        usage = Usage()
+        error = kind = None
+        for _ in range(1 + self.settings.parse_retries):
+            try:
+                parsed, spent = await self._with_retries(client, messages, schema, round_)
+                usage += spent
+                if check is not None:
+                    check(parsed)
+                return parsed, usage, None, None
+            except _Unusable as exc:
+                usage += exc.usage
+                error, kind = f"the judge's reply could not be used: {self._scrub(str(exc))}", "unparseable"
+            except ValueError as exc:  # the reply parsed but skipped requested points
+                error, kind = f"the judge's reply could not be used: {exc}", "unparseable"
+            except _Transient as exc:
+                return None, usage, self._scrub(str(exc)), exc.kind
+        return None, usage, error, kind
+
+    async def _with_retries(self, client: Any, messages: MessagesFor, schema: type[T], round_: int) -> tuple[T, Usage]:
+        attempt, fell_back = 0, False
+        while True:
+            try:
+                return await self._call(client, messages, schema, round_)
+            except _Transient as exc:
+                if attempt >= self.settings.max_retries:
+                    auto = self.settings.response_format == "auto"
+                    if exc.kind == "unavailable" and self._format == "json_schema" and auto and not fell_back:
+                        log.warning("json_schema kept failing (%s); trying json_object", exc)
+                        self._format, fell_back, attempt = "json_object", True, 0
+                        continue
+                    if exc.kind == "connection":
+                        raise JudgeError(f"cannot reach the LLM server at {self.settings.public_url}",
+                                         fix="Start the server or check --base-url / OPENAI_BASE_URL") from None
+                    raise
+                delay = self._delay(attempt, exc.retry_after)
+                log.info("retrying in %.2fs after %s (attempt %d of %d)", delay, exc, attempt + 1,
+                         self.settings.max_retries)
+                await self._sleep(delay)
+                attempt += 1
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None and 0 <= retry_after <= MAX_RETRY_AFTER:
+            return retry_after
+        base: float = min(self.settings.max_backoff, self.settings.backoff * 2**attempt)
+        return base * random.uniform(0.5, 1.0)
+
+    async def _call(self, client: Any, messages: MessagesFor, schema: type[T], round_: int) -> tuple[T, Usage]:
+        fmt = self._format
+        kwargs: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": messages(fmt == "json_object"),
+            "temperature": 0.0 if round_ == 0 else REPEAT_TEMPERATURE,
+        }
+        if self.settings.seed is not None:
+            kwargs["seed"] = self.settings.seed + round_
+        try:
+            if fmt == "json_schema":
+                raw = await client.chat.completions.with_raw_response.parse(response_format=schema, **kwargs)
+                return _parsed_schema(raw, schema)
+            completion = await client.chat.completions.create(response_format={"type": "json_object"}, **kwargs)
+        except self._openai.APIStatusError as exc:
+            self._status_error(exc, fmt)
+            return await self._call(client, messages, schema, round_)  # the format changed: ask again
+        except self._openai.APITimeoutError:
+            raise _Transient("timeout", f"no reply within {self.settings.timeout:g}s") from None
+        except self._openai.APIConnectionError:
+            raise _Transient("connection", f"cannot connect to {self.settings.public_url}") from None
+        return _parsed_object(completion, schema)
+
+    def _status_error(self, exc: Any, fmt: str) -> None:
+        """Raise what a 4xx/5xx means for us; return only when the judge switched to json_object."""
+        status, body = exc.status_code, self._scrub(str(getattr(exc, "body", "") or exc.message))[:200]
+        mentions_format = any(w in body.lower() for w in ("json_schema", "response_format", "schema"))
+        if fmt == "json_schema" and self.settings.response_format == "auto" and (
+            status in (400, 422) or (status >= 500 and mentions_format)
+        ):
+            log.warning("the server rejected json_schema (HTTP %d); using json_object from now on", status)
+            self._format = "json_object"
+            return
+        if status in (401, 403):
+            raise JudgeError(f"the LLM server refused the API key (HTTP {status})",
+                             fix="Check OPENAI_API_KEY and --base-url") from None
+        if status == 404:
+            raise JudgeError(f"model '{self.settings.model}' not found at {self.settings.public_url} (HTTP 404)",
+                             fix="Check --model / GRADER_MODEL and --base-url") from None
+        if status == 429 or status >= 500:
+            kind = "rate_limited" if status == 429 else "unavailable"
+            raise _Transient(kind, f"HTTP {status} from the LLM server", _retry_after(exc.response.headers))
+        raise _Unusable(f"HTTP {status}: {body}")
+
+    def _scrub(self, text: str) -> str:
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return text.replace(key, "***") if key else text
+
+
+def _retry_after(headers: Any) -> float | None:
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return float(value) / scale
+            except ValueError:
+                return None
+    return None
+
+
+def _usage_of(completion: Any) -> Usage:
+    u = getattr(completion, "usage", None)
+    return Usage(calls=1, prompt_tokens=getattr(u, "prompt_tokens", 0) or 0,
+                 completion_tokens=getattr(u, "completion_tokens", 0) or 0)
+
+
+def _parsed_schema(raw: Any, schema: type[T]) -> tuple[T, Usage]:
+    try:
+        completion = raw.parse()
+    except ValidationError as exc:
+        kind = "not JSON" if any(e["type"] == "json_invalid" for e in exc.errors()) else "does not match the schema"
+        raise _Unusable(f"reply {kind}", loads_usage(raw.text)) from None
+    except Exception as exc:  # the SDK's LengthFinishReasonError, ContentFilterFinishReasonError
+        raise _Unusable(type(exc).__name__, loads_usage(raw.text)) from None
+    message = completion.choices[0].message if completion.choices else None
+    if message is None or message.parsed is None:
+        raise _Unusable("empty reply" if message is None or not message.refusal else "the model refused")
+    return message.parsed, _usage_of(completion)
+
+
+def _parsed_object(completion: Any, schema: type[T]) -> tuple[T, Usage]:
+    content = completion.choices[0].message.content if completion.choices else None
+    if not content:
+        raise _Unusable("empty reply", _usage_of(completion))
+    try:
+        return schema.model_validate_json(strip_code_fence(content)), _usage_of(completion)
+    except ValidationError as exc:
+        kind = "not JSON" if any(e["type"] == "json_invalid" for e in exc.errors()) else "does not match the schema"
+        raise _Unusable(f"reply {kind}", _usage_of(completion)) from None
+
+
+def _verdicts(request: JudgeRequest, reply: WireGrade) -> list[PointVerdict]:
+    found = [PointVerdict(id=p.id, verdict=p.verdict, quote=p.quote, feedback=p.feedback) for p in reply.points]
+    return check_reply(request, found)
+
+
+def loads_usage(text: str) -> Usage:
+    """Usage from a raw completion body (for replies the SDK could not parse)."""
+    try:
+        u = json.loads(text).get("usage") or {}
+    except (ValueError, AttributeError):
+        return Usage(calls=1)
+    prompt, completion = int(u.get("prompt_tokens", 0)), int(u.get("completion_tokens", 0))
+    return Usage(calls=1, prompt_tokens=prompt, completion_tokens=completion)
