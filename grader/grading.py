@@ -1,13 +1,27 @@
-"""grade(question, rubric, answer) -> Grade: the one place that composes matching, judges and scoring."""
+"""grade(question, rubric, answer) -> Grade: the one place that composes matching, judges and scoring.
+
+Modes: `lexical` (no network), `llm` (one judge call per answer, every point), `hybrid` (points the lexical
+matcher settles stay lexical; one judge call for the rest). In every mode, sentences that address the grader
+("ignore previous instructions", "score: 1.0") are blanked out first and the grade is flagged
+`injection_suspected`, so an injection can never raise a score.
+
+Grading many answers at once (batch jobs): `grade_many(tasks, mode=..., judge=..., concurrency=16)` returns the
+grades in input order, with at most `concurrency` judge calls in flight; `await agrade(...)` and
+`await agrade_many(...)` do the same inside your own event loop. One judge failing on one answer (bad reply,
+timeout) leaves that grade unscored (`score` None, a `judge_*` flag); a `JudgeError` (no key, no server) stops
+the run. A judge's `judge()` is also thread-safe, so `grade()` may be called from worker threads.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from grader import __version__
 from grader.feedback import compose, study_next
 from grader.matching import AnswerMatch, Matcher, PointMatch
-from grader.models import Grade, Lang, Mode, PointResult, Question, Rubric
+from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
 from grader.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
 from grader.text import detect_lang
 
@@ -84,8 +98,93 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
     )
 
 
-def grade(question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None) -> Grade:
-    """Grade `answer` to `question` against `rubric` in the given mode."""
+def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
+    """Lexical grade of the answer with any text addressing the grader blanked out (and flagged)."""
+    from grader.grounding import find_injection
+
+    injection = find_injection(answer)
+    result = grade_lexical(question, rubric, injection.clean)
+    if injection.suspected:
+        result.flags.insert(0, "injection_suspected")
+    return result
+
+
+def _plan(question: Question, rubric: Rubric, answer: str, mode: Mode, judge: Any) -> Any:
+    from grader import judging
+
+    if judge is None:
+        raise ValueError(f"mode {mode!r} needs a judge (see grader.judges)")
+    return judging.plan(question, rubric, answer, mode, matcher_for(question, rubric), feedback_lang(answer, question))
+
+
+def grade(
+    question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
+) -> Grade:
+    """Grade `answer` to `question` against `rubric` in the given mode; `repeat` > 1 re-asks borderline points."""
     if mode == "lexical":
-        return grade_lexical(question, rubric, answer)
-    raise NotImplementedError(f"mode {mode!r} needs a judge; LLM grading is not built yet")
+        return _lexical_guarded(question, rubric, answer)
+    from grader import judging
+
+    plan = _plan(question, rubric, answer, mode, judge)
+    if plan.request is None:
+        return judging.finish(plan, [])
+    replies = [judge.judge(plan.request)]
+    for round_ in range(1, repeat):
+        again = judging.reask(plan, replies[0], round_)
+        if again is not None:
+            replies.append(judge.judge(again))
+    return judging.finish(plan, replies)
+
+
+async def agrade(
+    question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
+) -> Grade:
+    """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it."""
+    if mode == "lexical":
+        return _lexical_guarded(question, rubric, answer)
+    from grader import judging
+
+    plan = _plan(question, rubric, answer, mode, judge)
+    if plan.request is None:
+        return judging.finish(plan, [])
+    replies = [await judge.ajudge(plan.request)]
+    again = [judging.reask(plan, replies[0], r) for r in range(1, repeat)]
+    replies += await asyncio.gather(*(judge.ajudge(a) for a in again if a is not None))
+    return judging.finish(plan, replies)
+
+
+class GradeTask(Model):
+    """One answer to grade in a batch."""
+
+    question: Question
+    rubric: Rubric
+    answer: str
+
+
+async def agrade_many(
+    tasks: Sequence[GradeTask], *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1, concurrency: int = 8
+) -> list[Grade]:
+    """Grades for `tasks` in input order, with at most `concurrency` answers being judged at once."""
+    from grader.judges.cache import judge_session
+
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(t: GradeTask) -> Grade:
+        async with gate:
+            return await agrade(t.question, t.rubric, t.answer, mode=mode, judge=judge, repeat=repeat)
+
+    try:
+        async with judge_session(judge), asyncio.TaskGroup() as group:
+            running = [group.create_task(one(t)) for t in tasks]
+    except BaseExceptionGroup as eg:  # one failing task cancels the rest; surface the first cause as is
+        raise eg.exceptions[0] from None
+    return [r.result() for r in running]
+
+
+def grade_many(
+    tasks: Sequence[GradeTask], *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1, concurrency: int = 8
+) -> list[Grade]:
+    """`agrade_many` from synchronous code (runs its own event loop)."""
+    if mode == "lexical":
+        return [_lexical_guarded(t.question, t.rubric, t.answer) for t in tasks]
+    return asyncio.run(agrade_many(tasks, mode=mode, judge=judge, repeat=repeat, concurrency=concurrency))
