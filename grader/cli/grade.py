@@ -6,7 +6,19 @@ from typing import Annotated
 
 import typer
 
-from grader.cli._common import EXIT_FAILED, BankOpt, JsonOpt, emit_json, read_answer
+from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, emit_json, read_answer
+from grader.cli._llm import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    JudgeOpt,
+    ModelOpt,
+    ModeOpt,
+    NoCacheOpt,
+    RepeatOpt,
+    TimeoutOpt,
+    llm_setup,
+    usage_line,
+)
 
 # The core modules are imported inside the command: `grader --help` and every other command start without them,
 # and --json never loads rich.
@@ -23,6 +35,14 @@ def grade(
     ] = None,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
+    mode: ModeOpt = "lexical",
+    judge: JudgeOpt = "openai",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
+    repeat: RepeatOpt = 1,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Grade an answer: score 0-100, each key point covered/partial/missing with evidence, what to study next.
 
@@ -30,20 +50,30 @@ def grade(
 
         grader grade nasyshchenie-neyrona -a "Нейрон насыщается, когда сигмоида выдаёт значения около 0 или 1..."
         echo "..." | grader grade nasyshchenie-neyrona --json
+        grader grade nasyshchenie-neyrona -f answer.txt --mode llm --model gpt-4o-mini
+        grader grade nasyshchenie-neyrona -f answer.txt --mode hybrid --base-url http://localhost:11434/v1
+
+    An unscored grade (the judge's reply could not be used) prints the reason and exits 2.
     """
     from grader.bank import Bank
     from grader.grading import grade as grade_answer
     from grader.rubric import rubric_for
 
     text = read_answer(answer, answer_file)
+    setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
+                      repeat=repeat, no_cache=no_cache)
     b = Bank.open(bank)
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    result = grade_answer(question, rubric, text)
+    result = grade_answer(question, rubric, text, mode=setup.mode, judge=setup.judge, repeat=setup.repeat)
+    report = setup.usage_report([result]) if setup.judge is not None else None
     if as_json:
-        emit_json(result.public())
+        data = result.public()
+        if report and "cost_usd" in report:
+            data["cost_usd"] = report["cost_usd"]
+        emit_json(data)
     else:
         from grader.cli.render import console, print_grade
 
@@ -55,5 +85,10 @@ def grade(
             con.print("[bold]" + result.feedback.split("\n")[1] + "[/]" if "\n" in result.feedback else "")
             for hint in result.study_next:
                 con.print(f" • {hint}")
+    if report is not None:
+        typer.echo(usage_line(report), err=True)
+    if result.score is None:
+        typer.echo(f"error: unscored: {result.feedback}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     if min_score is not None and (result.score or 0.0) < min_score:
         raise typer.Exit(EXIT_FAILED)
