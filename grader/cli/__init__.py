@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from grader.cli import evaluate as _evaluate
 from grader.cli import grade as _grade
 from grader.cli import imports as _imports
 from grader.cli import progress as _progress
@@ -28,6 +29,8 @@ app = typer.Typer(
 )
 
 app.command("grade")(_grade.grade)
+app.command("evaluate")(_evaluate.evaluate)
+app.command("calibrate")(_evaluate.calibrate)
 app.add_typer(_questions.app, name="questions")
 app.add_typer(_rubric.app, name="rubric")
 app.add_typer(_imports.app, name="import")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,22 +30,20 @@ UiLangOpt = Annotated[
 ]
 
 
-def make_judge(mode: ModeName) -> Any:
-    """The LLM judge for `--mode llm|hybrid`, from the judge seam when this build has one."""
+def make_judge(mode: ModeName, judge: str, model: str | None, base_url: str | None) -> Any:
+    """The judge for `--mode llm|hybrid`, built by the shared LLM setup (`grader.cli._llm`) when this build has it."""
     if mode == "lexical":
         return None
     from grader.errors import JudgeError
 
     try:
-        from grader import judges
-
-        factory = judges.make_judge  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
+        llm = importlib.import_module("grader.cli._llm")
+    except ImportError:
         raise JudgeError(
-            f"--mode {mode} needs the LLM judge, which this build of grader does not have yet",
+            f"--mode {mode} needs the LLM judge, which this build of grader does not have",
             fix="Use --mode lexical",
         ) from None
-    return factory()
+    return llm.llm_setup(mode, judge, model=model, base_url=base_url).judge
 
 
 def quiz(
@@ -54,6 +53,11 @@ def quiz(
         str | None, typer.Option("--question", "-q", help="Ask this one question (by id).", show_default=False)
     ] = None,
     mode: Annotated[ModeName, typer.Option("--mode", help="How answers are graded.")] = "lexical",
+    judge: Annotated[
+        str, typer.Option("--judge", help="With --mode llm|hybrid: openai (any compatible server) or fake (offline).")
+    ] = "openai",
+    model: Annotated[str | None, typer.Option("--model", help="LLM model [env: GRADER_MODEL].")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible API URL.")] = None,
     db: DbOpt = None,
     ui_lang: UiLangOpt = None,
     bank: Annotated[
@@ -86,11 +90,11 @@ def quiz(
     from grader.quiz import Quiz
 
     lang = ui_lang or default_ui_lang()
-    judge = make_judge(mode)
+    grader_judge = make_judge(mode, judge, model, base_url)
     con = console()
     err = console(err=True)
     with History.open(db) as history:
-        session = Quiz(Bank.open(bank), history, mode=mode, judge=judge)
+        session = Quiz(Bank.open(bank), history, mode=mode, judge=grader_judge)
         picks = session.plan(tag=tag, count=count, question_id=question_id, rng=random.Random(seed))
         if not picks:
             con.print(say(lang, "nothing"))

@@ -127,6 +127,7 @@ class TerminalUI:
 def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
     """Score, the answer with its evidence, covered points with evidence, missing ones with hints, feedback."""
     score = say(lang, "unscored") if grade.score is None else f"{round(grade.score * 100)}/100"
+    con.print()
     head = Text(say(lang, "score") + " ")
     head.append(score, style=f"bold {score_style(grade.score)}")
     head.append(f"   ({grade.mode})", style="dim")
@@ -145,9 +146,12 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
             line.append(p.text, style="bold" if p.required else "")
             if p.required:
                 line.append(" " + say(lang, "required"), style="dim")
-            if status != "missing" and p.evidence:
-                line.append("  ← " + ", ".join(f"«{s.text}»" for s in p.evidence[:4]), style="dim green")
+            quotes = [s.text for s in p.evidence[:4]] or ([p.quote] if p.quote else [])
+            if status != "missing" and quotes:
+                line.append("  ← " + ", ".join(f"«{q}»" for q in quotes), style="dim green")
             con.print(line)
+            if p.feedback:  # the LLM judge's sentence on this point
+                con.print(Text(f"     {p.feedback}", style="dim"))
             if status != "covered" and p.hint and p.hint != p.text:
                 con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
     for flag in grade.flags:
