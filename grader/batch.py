@@ -1,0 +1,184 @@
+"""The batch job: grade every row of an input file, write grades.jsonl, grades.csv, summary.json and report.html.
+
+Two passes over the input. The first (`scan`) counts rows, names duplicate ids up front and collects the distinct
+references of rows that bring their own question; a rubric is built once for each and saved in OUT/rubrics (with
+the question in OUT/questions, so OUT is a bank you can review, curate and reuse: a curated rubric found there is
+used instead of a new one). The second pass grades rows in input order and appends each result to
+OUT/grades.jsonl.part as it is made. A killed run leaves that file behind; `resume=True` keeps its complete lines,
+checks they belong to this input, and grades only the rest. When all rows are done, the reports are written from
+it to temporary files and moved into place (`os.replace`), grades.jsonl last. The files hold no timestamps, so a
+resumed batch ends with the same files as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import __version__
+from grader.bank import Bank, atomic_write, reference_hash
+from grader.batch_exec import Resolver, Task, run_ordered
+from grader.errors import GraderError, InvalidFile
+from grader.models import Mode, Model
+from grader.report import error_record
+from grader.report_files import write_reports
+from grader.rows import Row, RowSource
+
+PART = "grades.jsonl.part"
+STATE = ".grader-batch.json"
+ProgressFn = Callable[[int, int], None]
+
+
+class BatchResult(Model):
+    """What a batch did: counts, where the files are, and notes for the user (rubrics built, stale rubrics)."""
+
+    out: str
+    rows: int
+    graded: int
+    unscored: int
+    errors: int
+    resumed: int  # rows taken from an interrupted run
+    files: dict[str, str]
+    rubrics_built: list[str] = []
+    warnings: list[str] = []
+
+
+@dataclass
+class Plan:
+    """What the first pass found: the row count and the distinct references of rows without a bank question."""
+
+    total: int = 0
+    adhoc: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # ref hash -> (row qid, question, ref)
+
+
+def scan(source: RowSource, bank_ids: set[str]) -> Plan:
+    """Count rows, collect own references, and raise on duplicate row ids (all named, with their lines)."""
+    plan, first, dups = Plan(), dict[str, int](), list[str]()
+    for row in source:
+        plan.total += 1
+        if row.id in first:
+            dups.append(f"'{row.id}' (lines {first[row.id]} and {row.line})")
+        else:
+            first[row.id] = row.line
+        if row.question_id.strip() not in bank_ids and row.reference.strip():
+            plan.adhoc.setdefault(reference_hash(row.reference), (row.question_id.strip(), row.question, row.reference))
+    if dups:
+        more = f" and {len(dups) - 5} more" if len(dups) > 5 else ""
+        raise InvalidFile(f"duplicate row ids: {', '.join(dups[:5])}{more}", where=str(source.path),
+                          fix="Give every row a unique id (or drop the id column to number rows by line)")  # fmt: skip
+    return plan
+
+
+def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
+              workers: int = 1, concurrency: int = 4, resume: bool = False, restart: bool = False,
+              csv_delimiter: str = ";", progress: ProgressFn | None = None) -> BatchResult:  # fmt: skip
+    """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming."""
+    out.mkdir(parents=True, exist_ok=True)
+    bank_ids = set(bank.ids())
+    plan = scan(source, bank_ids)
+    resolver = Resolver(bank)
+    built = resolver.add_adhoc(plan.adhoc, out)
+    state = _state(source, mode, judge)
+    done = _prepare_part(out, state, resume=resume, restart=restart)
+    rows = _skip_done(iter(source), out / PART, done)
+    with (out / PART).open("a", encoding="utf-8", newline="\n") as part:
+        tasks = (_task(row, resolver) for row in rows)
+        count = done
+        for lines in run_ordered(tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency):
+            part.write("".join(lines))
+            part.flush()
+            count += len(lines)
+            if progress:
+                progress(count, plan.total)
+        part.flush()
+        os.fsync(part.fileno())
+    summary, files = write_reports(out, out / PART, resolver.text_of, csv_delimiter=csv_delimiter)
+    os.replace(out / PART, out / "grades.jsonl")
+    return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, unscored=summary.unscored,
+                       errors=summary.errors, resumed=done, files=files, rubrics_built=built,
+                       warnings=resolver.warnings)  # fmt: skip
+
+
+def _task(row: Row, resolver: Resolver) -> Task:
+    """A row to grade, or the error line recording why it cannot be graded."""
+    qid = row.question_id.strip()
+    problem = row.error
+    key = None
+    if problem is None:
+        key, problem = resolver.key_for(qid, row.reference)
+    if problem is None and not row.answer.strip():
+        problem = "empty answer"
+    if problem is not None or key is None:
+        rec = error_record(row.id, row.candidate, row.line, qid, problem or "no question")
+        return Task(line=json.dumps(rec, ensure_ascii=False) + "\n")
+    return Task(row_id=row.id, candidate=row.candidate, line_no=row.line, key=key, answer=row.answer)
+
+
+# --- resuming -----------------------------------------------------------------------------------------------------
+
+
+def _state(source: RowSource, mode: Mode, judge: Any) -> dict[str, Any]:
+    """What must not change between an interrupted run and its resumption."""
+    digest = hashlib.sha256()
+    with source.path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"input_sha256": digest.hexdigest(), "columns": source.columns.model_dump(), "mode": mode,
+            "judge": getattr(judge, "identity", None), "grader_version": __version__}  # fmt: skip
+
+
+def _prepare_part(out: Path, state: dict[str, Any], *, resume: bool, restart: bool) -> int:
+    """Set up OUT/grades.jsonl.part; return how many rows it already holds (0 unless resuming)."""
+    part, final, state_path = out / PART, out / "grades.jsonl", out / STATE
+    saved = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else None
+    if part.exists() and not resume and not restart:
+        raise GraderError("an interrupted batch is in this folder", where=str(out),
+                          fix="Pass --resume to finish it, or --restart to discard it and start over")  # fmt: skip
+    if resume and saved is not None and saved != state and (part.exists() or final.exists()):
+        changed = ", ".join(k for k in state if saved.get(k) != state[k])
+        raise GraderError(f"cannot resume: {changed} changed since the interrupted run", where=str(out),
+                          fix="Run without --resume (and with --restart) to grade everything again")  # fmt: skip
+    if resume and saved == state:
+        if not part.exists() and final.exists():
+            part.write_bytes(final.read_bytes())  # finished before: just rebuild the reports from it
+        if part.exists():
+            return _keep_complete_lines(part)
+    atomic_write(state_path, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
+    part.write_bytes(b"")
+    return 0
+
+
+def _keep_complete_lines(part: Path) -> int:
+    """Cut the file after its last complete, parseable line (a kill can leave half a line); count the lines."""
+    good, count = 0, 0
+    with part.open("rb") as fh:
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                json.loads(raw)
+            except ValueError:
+                break
+            good += len(raw)
+            count += 1
+    with part.open("r+b") as fh:
+        fh.truncate(good)
+    return count
+
+
+def _skip_done(rows: Iterator[Row], part: Path, done: int) -> Iterator[Row]:
+    """The rows after the first `done`, checking those match the ids already in the partial results."""
+    if done:
+        with part.open(encoding="utf-8") as fh:
+            for n, (line, row) in enumerate(zip(fh, rows, strict=False), start=1):
+                if json.loads(line).get("id") != row.id:
+                    raise GraderError(f"cannot resume: result {n} is for another row than {row.where}",
+                                      where=str(part), fix="Run again with --restart")  # fmt: skip
+                if n == done:
+                    break
+    yield from rows

@@ -1,0 +1,170 @@
+"""Running the batch's grading: which question and rubric a row is graded against, and grading rows in order on
+worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on a server), with a bounded window so
+memory stays flat however many rows there are.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from grader.bank import Bank, atomic_write, model_yaml, reference_hash, rubric_yaml
+from grader.errors import GraderError, NotFound
+from grader.grading import grade
+from grader.importers.telegram import slugify
+from grader.models import Mode, Question, Rubric
+from grader.report import error_record, grade_record, without_surrogates
+from grader.rubric import build_rubric, is_stale, rubric_for
+from grader.text import detect_lang
+
+CHUNK = 64  # rows per task sent to a worker process: big enough to amortise the pickling
+_ID_OK = __import__("re").compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Task(NamedTuple):
+    """A row to grade (`key` names its question), or a ready error `line` that only has to keep its place."""
+
+    line: str = ""
+    row_id: str = ""
+    candidate: str = ""
+    line_no: int = 0
+    key: str = ""
+    answer: str = ""
+
+
+class Resolver:
+    """Question and rubric for each row: the bank's (by question_id) or one built from the row's own reference."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.bank_ids = set(bank.ids())
+        self.pairs: dict[str, tuple[Question, Rubric]] = {}
+        self.by_hash: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def add_adhoc(self, adhoc: dict[str, tuple[str, str, str]], out: Path) -> list[str]:
+        """Build (or reuse from OUT/rubrics) a rubric per distinct own reference; return the ids built anew."""
+        corpus = sorted({q.reference for q in self.bank.questions()} | {ref for _, _, ref in adhoc.values()})
+        built = []
+        for h, (qid, text, ref) in adhoc.items():
+            key = qid if _ID_OK.match(qid) and qid not in self.pairs else f"{slugify(text or ref)[:48]}-{h[:6]}"
+            question = Question(id=key, question=text.strip() or qid or key, reference=ref, lang=detect_lang(ref))
+            path = out / "rubrics" / f"{key}.yaml"
+            saved = Bank(out).rubric(key) if path.exists() else None
+            if saved is None or is_stale(saved, question):
+                saved = build_rubric(question, [c for c in corpus if c != ref])
+                atomic_write(out / "questions" / f"{key}.yaml", model_yaml(question))
+                atomic_write(path, rubric_yaml(saved))
+                built.append(key)
+            self.pairs[key] = (question, saved)
+            self.by_hash[h] = key
+        return built
+
+    def key_for(self, qid: str, reference: str) -> tuple[str | None, str | None]:
+        """(key, None) for a gradable row, or (None, why not)."""
+        if qid in self.bank_ids:
+            self.pair(qid)
+            return qid, None
+        if reference.strip():
+            return self.by_hash[reference_hash(reference)], None
+        if not qid:
+            return None, "no question_id, and no question and reference"
+        try:
+            self.bank.question(qid)
+        except NotFound as exc:
+            return None, f"unknown question id '{qid}'. {exc.fix or ''}".strip()
+        return None, f"unknown question id '{qid}'"  # pragma: no cover - question() raises for unknown ids
+
+    def pair(self, key: str) -> tuple[Question, Rubric]:
+        found = self.pairs.get(key)
+        if found is None:
+            question = self.bank.question(key)
+            rubric, warnings = rubric_for(self.bank, question)
+            self.warnings += warnings
+            found = self.pairs[key] = (question, rubric)
+        return found
+
+    def text_of(self, key: str) -> str:
+        """The question text for the report ('' for an unknown id)."""
+        if key in self.pairs or key in self.bank_ids:
+            return self.pair(key)[0].question
+        return ""
+
+
+def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None) -> str:
+    """One grades.jsonl line for a task; a row that fails to grade becomes an error line."""
+    if not task.key:
+        return task.line
+    question, rubric = resolver.pair(task.key)
+    answer = without_surrogates(task.answer)
+    try:
+        g = grade(question, rubric, answer, mode=mode, judge=judge)
+    except NotImplementedError as exc:
+        raise GraderError(f"--mode {mode} is not available: {exc}", fix="Use --mode lexical") from None
+    except GraderError:
+        raise  # a judge that cannot work at all (no key, no server) stops the batch
+    except Exception as exc:  # one answer that breaks grading must not stop the others
+        rec = error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
+    else:
+        rec = grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+    return json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+# --- worker processes ---------------------------------------------------------------------------------------------
+
+_worker: Resolver | None = None
+
+
+def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]]) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    _worker = Resolver(Bank(Path(root)))
+    _worker.pairs.update(pairs)
+
+
+def _grade_chunk(chunk: list[Task]) -> list[str]:
+    assert _worker is not None
+    return [grade_task(t, _worker) for t in chunk]
+
+
+def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge: Any, workers: int,
+                concurrency: int) -> Iterator[list[str]]:  # fmt: skip
+    """Lines for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
+    if mode != "lexical":
+        if judge is None:
+            raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
+        with ThreadPoolExecutor(max(1, concurrency)) as pool:
+            yield from _windowed(_chunks(tasks, 1), lambda c: pool.submit(
+                lambda: [grade_task(t, resolver, mode, judge) for t in c]).result, 2 * concurrency)  # fmt: skip
+        return
+    if workers <= 1:
+        for chunk in _chunks(tasks, CHUNK):
+            yield [grade_task(t, resolver) for t in chunk]
+        return
+    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
+    with ctx.Pool(workers, _init_worker, (str(resolver.bank.root), dict(resolver.pairs))) as pool:
+        yield from _windowed(_chunks(tasks, CHUNK), lambda c: pool.apply_async(_grade_chunk, (c,)).get, 3 * workers)
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    it = iter(tasks)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], list[str]]],
+              window: int) -> Iterator[list[str]]:  # fmt: skip
+    pending: deque[Callable[[], list[str]]] = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield pending.popleft()()
+    while pending:
+        yield pending.popleft()()

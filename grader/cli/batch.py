@@ -1,0 +1,151 @@
+"""`grader batch`: grade every row of a CSV/JSONL/XLSX file into grades.jsonl, grades.csv, summary.json, report.html."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from grader.bank import Bank
+from grader.cli._common import BankOpt, JsonOpt, emit_json
+from grader.cli._rows import (
+    AnswerColOpt,
+    CandidateColOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FormatOpt,
+    IdColOpt,
+    InputArg,
+    QuestionColOpt,
+    QuestionIdColOpt,
+    ReferenceColOpt,
+    SheetOpt,
+    open_source,
+)
+from grader.cli.render import console
+from grader.rows import Columns
+
+
+def batch(
+    input: InputArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results (created).")] = Path("grader-out"),
+    mode: Annotated[
+        Literal["lexical", "llm", "hybrid"], typer.Option("--mode", help="lexical (offline), llm or hybrid.")
+    ] = "lexical",
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=0, help="Processes for lexical grading; 0 = all cores.")
+    ] = 0,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Parallel judge calls (llm, hybrid).")] = 4,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch in --out.")] = False,
+    restart: Annotated[bool, typer.Option("--restart", help="Discard an interrupted batch in --out.")] = False,
+    csv_delimiter: Annotated[
+        str, typer.Option("--csv-delimiter", help="Delimiter of grades.csv (`;` suits Russian Excel; `,`).")
+    ] = ";",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    id_col: IdColOpt = "id",
+    candidate_col: CandidateColOpt = "candidate",
+    question_id_col: QuestionIdColOpt = "question_id",
+    question_col: QuestionColOpt = "question",
+    reference_col: ReferenceColOpt = "reference",
+    answer_col: AnswerColOpt = "answer",
+    input_format: FormatOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    bank: BankOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Grade many answers at once: one row per answer, a report people read and data scripts read.
+
+    Each row names a bank question (question_id) or brings its own question and reference. Results go to --out:
+    grades.jsonl, grades.csv (Excel, UTF-8 with BOM), summary.json and report.html. A bad row becomes an error
+    row and the batch goes on; an interrupted batch continues with --resume.
+
+        grader batch examples/batch/answers.csv --out results
+        grader batch anketa.xlsx --answer-col "Ответ" --candidate-col "ФИО" --question-id-col "Вопрос"
+    """
+    cols = Columns(id=id_col, candidate=candidate_col, question_id=question_id_col, question=question_col,
+                   reference=reference_col, answer=answer_col)  # fmt: skip
+    source = open_source(input, cols, input_format, encoding, delimiter, sheet)
+    b = Bank.open(bank)
+    err = console(err=True)
+    judge = None
+    if mode != "lexical":
+        judge = _make_judge()
+    show = not quiet and not as_json and err.is_terminal
+    started = time.perf_counter()
+    from grader.batch import run_batch
+
+    with _progress(show) as (bar, task):
+        result = run_batch(
+            source, out, b, mode=mode, judge=judge, workers=workers or os.cpu_count() or 1, concurrency=concurrency,
+            resume=resume, restart=restart, csv_delimiter=csv_delimiter,
+            progress=(lambda done, total: bar.update(task, completed=done, total=total)) if show else None,
+        )  # fmt: skip
+    seconds = time.perf_counter() - started
+    graded_now = result.rows - result.resumed
+    rate = graded_now / seconds if seconds > 0 else 0.0
+    for w in dict.fromkeys(result.warnings):
+        err.print(f"[yellow]warning:[/] {w}")
+    if as_json:
+        emit_json({**result.model_dump(), "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
+        return
+    if not quiet:
+        err.print(f"input: {source.path} ({source.describe()})")
+        if result.rubrics_built:
+            err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
+    con = console()
+    resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
+    con.print(f"{result.rows} rows: {result.graded} graded, {result.errors} errors{resumed} "
+              f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+    con.print(f"report: {result.files['report.html']}")
+
+
+class _Rate(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f} rows/s" if task.speed else "", style="cyan")
+
+
+class _progress:
+    """A rich progress bar on stderr (rows/s and ETA) when shown, else nothing."""
+
+    def __init__(self, show: bool) -> None:
+        self.bar = Progress(
+            TextColumn("grading"), BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn(),
+            console=console(err=True), disable=not show, transient=True,
+        )  # fmt: skip
+        self.task = self.bar.add_task("grading", total=None)
+
+    def __enter__(self) -> tuple[Progress, TaskID]:
+        self.bar.__enter__()
+        return self.bar, self.task
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+
+def _make_judge() -> object:
+    """The judge for --mode llm/hybrid, from the judges CLI helper when this version has one."""
+    import importlib
+
+    from grader.errors import GraderError
+
+    try:
+        helper = importlib.import_module("grader.cli._judge")
+    except ImportError:
+        raise GraderError("LLM grading is not available in this version", fix="Use --mode lexical") from None
+    return helper.make_judge()
