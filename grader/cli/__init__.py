@@ -11,6 +11,7 @@ import sys
 import typer
 
 from grader.cli import evaluate as _evaluate
+from grader.cli import batch as _batch
 from grader.cli import grade as _grade
 from grader.cli import imports as _imports
 from grader.cli import progress as _progress
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 
 app.command("grade")(_grade.grade)
+app.command("batch")(_batch.batch)
 app.command("evaluate")(_evaluate.evaluate)
 app.command("calibrate")(_evaluate.calibrate)
 app.add_typer(_questions.app, name="questions")
