@@ -134,6 +134,8 @@ class Matcher:
         for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
             if is_stopword(norm):
                 n_stop += 1
+                if stem in self._vocab_set:  # a wording that keeps its function words ("без учителя")
+                    positions.setdefault(stem, []).append(i)
                 continue
             for s in self._lookup(norm, stem):
                 positions.setdefault(s, []).append(i)
@@ -162,7 +164,9 @@ def _content(toks: Tokens) -> set[str]:
 def _compile_wording(text: str, lang: str) -> _Wording | None:
     toks = tokenize(text, lang)
     stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
-    if not stems:  # a wording made only of stopwords ("не"?) still means what it says
+    # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
+    # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
+    if any(n in NEGATIONS for n in toks.norms) or len(stems) < min(2, len(toks.norms)):
         stems = list(toks.stems)
     return _Wording(text, tuple(stems)) if stems else None
 

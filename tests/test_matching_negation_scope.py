@@ -28,3 +28,30 @@ def _found(answer: str) -> list[bool]:
 )
 def test_negation_scope(answer: str, expected: list[bool]) -> None:
     assert _found(answer) == expected
+
+
+class TestFunctionWordsInWordings:
+    """A wording whose meaning lives in its function words keeps them: "без декодера" is not "декодер"."""
+
+    RUBRIC = Rubric.model_validate(
+        {
+            "question_id": "x",
+            "points": [
+                {"id": "p", "text": "p", "concepts": [["много данных"], ["без декодера"], ["веса не обновляются"]]}
+            ],
+        }
+    )
+
+    @pytest.mark.parametrize(
+        ("answer", "expected"),
+        [
+            ("нужно много данных", [True, False, False]),
+            ("данные важны", [False, False, False]),
+            ("энкодер и декодер", [False, False, False]),
+            ("только энкодер, без декодера", [False, True, False]),
+            ("веса обновляются", [False, False, False]),
+            ("веса почти не обновляются", [False, False, True]),
+        ],
+    )
+    def test_kept(self, answer: str, expected: list[bool]) -> None:
+        assert [c.matched for c in Matcher(self.RUBRIC).match(answer).points[0].concepts] == expected
