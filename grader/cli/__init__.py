@@ -12,6 +12,7 @@ import typer
 
 from grader.cli import evaluate as _evaluate
 from grader.cli import batch as _batch
+from grader.cli import check as _check
 from grader.cli import grade as _grade
 from grader.cli import imports as _imports
 from grader.cli import progress as _progress
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 
 app.command("grade")(_grade.grade)
+app.command("check")(_check.check)
 app.command("batch")(_batch.batch)
 app.command("evaluate")(_evaluate.evaluate)
 app.command("calibrate")(_evaluate.calibrate)
