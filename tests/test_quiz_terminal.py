@@ -145,3 +145,20 @@ def test_scripted_russian_session_is_logged_exactly(tmp_path: Path, small_bank: 
     history = json.loads(run_cli("history", "--json", "--db", str(db)).stdout)
     assert [(a["question_id"], a["answer"]) for a in history] == list(zip([q1, q1, q2, q3], typed, strict=True))
     assert all(a["points"] and a["rubric_hash"] for a in history)
+
+
+@pytest.mark.slow
+def test_keys_typed_ahead_are_not_lost(tmp_path: Path, small_bank: Path) -> None:
+    db = tmp_path / "history.sqlite"
+    child = _spawn(
+        tmp_path, "--bank", str(small_bank), "--db", str(db), "-q", "nasyshchenie-neyrona", "--ui-lang", "en"
+    )
+    child.expect("to finish")
+    child.send("Насыщение — градиент исчезает.\r\r\rq")  # the answer, both empty lines and the menu key at once
+    child.expect("Answers graded: 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sqlite3.connect(db).execute("SELECT answer FROM attempts").fetchall() == [
+        ("Насыщение — градиент исчезает.",)
+    ]

@@ -49,14 +49,17 @@ def read_key() -> str:
     if os.name == "nt":  # pragma: no cover
         import msvcrt
 
-        return str(msvcrt.getwch())  # type: ignore[attr-defined,unused-ignore]
+        key = str(msvcrt.getwch())  # type: ignore[attr-defined,unused-ignore]
+        if key == "\x03":  # getwch reads Ctrl-C as a character instead of raising
+            raise KeyboardInterrupt
+        return key
     import termios
     import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # not the default TCSAFLUSH: a key typed ahead must not be lost
         raw = os.read(fd, 1)
         while raw and raw[0] >= 0xC0 and len(raw) < 4:  # the rest of a UTF-8 letter, e.g. Cyrillic
             try:
@@ -79,9 +82,6 @@ def read_answer(prompt: str = "› ", more: str = "  ") -> str:
             break
         if not line.strip() and lines and not lines[-1].strip():
             break
-        if not line.strip() and not lines:
-            lines.append("")
-            continue
         lines.append(line)
     return "\n".join(lines).strip()
 
@@ -117,11 +117,11 @@ class TerminalUI:
         menu = say(self.lang, "menu_after_reference" if reference_shown else "menu")
         while True:
             self.con.print(Text(menu, style="bold"), end=" ")
-            key = read_key()
-            choice = parse_choice(key)
-            self.con.print(key.strip() if key.strip() and key != "\x04" else "")
+            choice = parse_choice(read_key())
             if choice is not None and not (choice == "reference" and reference_shown):
+                self.con.print(say(self.lang, f"chose_{choice}"))
                 return choice
+            self.con.print()
 
 
 def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:

@@ -49,6 +49,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_point": "пункт",
         "col_missed": "упущен",
         "now": "сейчас",
+        "chose_next": "дальше",
+        "chose_retry": "ещё раз",
+        "chose_reference": "эталон",
+        "chose_quit": "выход",
     },
     "en": {
         "intro": "{n} question(s). Answer in your own words; finish with an empty line twice or Ctrl-D; "
@@ -88,6 +92,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_point": "point",
         "col_missed": "missed",
         "now": "now",
+        "chose_next": "next",
+        "chose_retry": "retry",
+        "chose_reference": "reference",
+        "chose_quit": "quit",
     },
 }
 
