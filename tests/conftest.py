@@ -10,6 +10,8 @@ import pytest
 
 from grader.bank import Bank, packaged_bank
 
+pytest_plugins = ["tests.llm_server"]  # the loopback OpenAI-compatible server fixture `llm_server`
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_bac1e50e9b8a78e7.txt"
 
