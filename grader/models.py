@@ -161,6 +161,7 @@ class Grade(Model):
     cached: bool | None = None
 
     def public(self) -> dict[str, Any]:
-        """The stable machine shape of `grader grade --json` (empty optional fields left out)."""
+        """The stable machine shape of `grader grade --json` (empty optional fields left out; `score` always there,
+        null when the grade could not be made)."""
         data = self.model_dump(exclude_none=True)
-        return data
+        return {"question_id": data.pop("question_id"), "score": self.score, **data}
