@@ -74,7 +74,8 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with state.lock:
-                state.requests.append({"path": self.path, "body": body, "headers": dict(self.headers)})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                state.requests.append({"path": self.path, "body": body, "headers": headers})
                 state.in_flight += 1
                 state.peak = max(state.peak, state.in_flight)
                 fail = state.fail_next.pop(0) if state.fail_next else None
@@ -126,7 +127,7 @@ class serve:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
         self.httpd.daemon_threads = True
         self.httpd.request_queue_size = 128
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
         self.state.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         return self.state

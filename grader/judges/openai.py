@@ -38,6 +38,7 @@ T = TypeVar("T", bound=BaseModel)
 MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
 REPEAT_TEMPERATURE = 0.7
 MAX_RETRY_AFTER = 120.0
+CONNECT_RETRIES = 2
 
 
 class _Strict(BaseModel):
@@ -76,13 +77,13 @@ class OpenAIJudge:
     """Per-point verdicts from an OpenAI-compatible chat completions endpoint."""
 
     def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], Any] | None = None) -> None:
+        if settings.api_key is None and settings.base_url is None:
+            raise JudgeError("OPENAI_API_KEY is not set",
+                             fix="Export OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server")
         try:
             import openai
         except ImportError:
             raise JudgeError("the openai package is not installed", fix="pip install 'grader[llm]'") from None
-        if settings.api_key is None and settings.base_url is None:
-            raise JudgeError("OPENAI_API_KEY is not set",
-                             fix="Export OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server")
         self.settings = settings
         self._openai = openai
         self._format = "json_schema" if settings.response_format == "auto" else settings.response_format
@@ -179,7 +180,9 @@ class OpenAIJudge:
             try:
                 return await self._call(client, messages, schema, round_)
             except _Transient as exc:
-                if attempt >= self.settings.max_retries:
+                # A refused connection rarely heals within seconds: give up sooner than on a busy server.
+                limit = min(self.settings.max_retries, CONNECT_RETRIES if exc.kind == "connection" else 10**6)
+                if attempt >= limit:
                     auto = self.settings.response_format == "auto"
                     if exc.kind == "unavailable" and self._format == "json_schema" and auto and not fell_back:
                         log.warning("json_schema kept failing (%s); trying json_object", exc)
