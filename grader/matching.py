@@ -179,7 +179,7 @@ def _match_concept(
         windows = _windows(w.stems, positions)
         if not windows:
             continue
-        kept = [(a, b) for a, b in windows if not _negated(a, toks, answer)]
+        kept = [(a, b) for a, b in windows if not _negated(a, toks, answer) and not _absent(b, toks, answer)]
         if not kept:
             negated = True
             continue
@@ -234,6 +234,20 @@ def _negated(first: int, toks: Tokens, answer: str) -> bool:
             return False
         if toks.norms[j] in NEGATIONS:
             return toks.norms[j + 1] not in NOT_NEGATING_NEXT
+    return False
+
+
+# Russian states absence after the noun: "механизма внимания там нет", "декодер отсутствует".
+_ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
+
+
+def _absent(last: int, toks: Tokens, answer: str) -> bool:
+    """An absence cue within the two words after token `last`, in the same clause."""
+    for j in range(last + 1, min(len(toks.norms), last + 3)):
+        if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):
+            return False
+        if toks.norms[j] in _ABSENCE_AFTER:
+            return True
     return False
 
 

@@ -55,3 +55,20 @@ class TestFunctionWordsInWordings:
     )
     def test_kept(self, answer: str, expected: list[bool]) -> None:
         assert [c.matched for c in Matcher(self.RUBRIC).match(answer).points[0].concepts] == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Механизма внимания там нет.", False),
+        ("ReLU отсутствует", False),
+        ("ReLU есть, а сигмоиды нет", True),
+        ("ReLU. Нет сомнений", True),
+    ],
+)
+def test_absence_stated_after_the_term(answer: str, expected: bool) -> None:
+    """Russian states absence after the noun ("X нет", "X отсутствует"); that stops X counting too."""
+    rubric = Rubric.model_validate(
+        {"question_id": "x", "points": [{"id": "p", "text": "p", "concepts": [["ReLU", "механизм внимания"]]}]}
+    )
+    assert Matcher(rubric).match(answer).points[0].concepts[0].matched is expected
