@@ -30,12 +30,19 @@ def _due(at: datetime, lang: UiLang, now: datetime) -> str:
     return say(lang, "now") if at <= now else at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(title: str, *columns: str, wrap_first: bool = False) -> Table:
+    """A borderless table; ids and numbers never wrap (only a first column of prose may)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, pad_edge=False)
     for i, c in enumerate(columns):
-        table.add_column(c, justify="left" if i == 0 else "right", overflow="fold")
+        text = i == 0 or (wrap_first and i == 1)
+        table.add_column(
+            c,
+            justify="left" if text else "right",
+            no_wrap=not (wrap_first and i == 0),
+            min_width=None if text else len(c),
+        )
     return table
 
 
@@ -59,7 +66,13 @@ def print_stats(con: Console, data: Stats, lang: UiLang, now: datetime) -> None:
         t.add_row(day.day, str(day.attempts), _pct(day.average))
     con.print(t, "")
     if data.missed_points:
-        t = _table(say(lang, "missed"), say(lang, "col_point"), say(lang, "col_question"), say(lang, "col_missed"))
+        t = _table(
+            say(lang, "missed"),
+            say(lang, "col_point"),
+            say(lang, "col_question"),
+            say(lang, "col_missed"),
+            wrap_first=True,
+        )
         for p in data.missed_points:
             t.add_row(p.text, p.question_id, f"{p.missed + p.partial}/{p.attempts}")
         con.print(t)
