@@ -298,3 +298,17 @@ def _check_one(src: Sources, *, mode: Mode, judge: Any) -> tuple[list[Finding], 
     ]
     by_id = {q.id: q for q in context} | {d.question.id: d.question for d in questions}
     return findings, run_examples(rubrics, by_id, mode=mode, judge=judge)
+
+
+def rubrics_under(paths: Sequence[Path], bank: Path | None = None) -> dict[str, tuple[Question, Rubric]]:
+    """Every valid rubric under PATHS with its question, by question id (for the calibration gate)."""
+    out: dict[str, tuple[Question, Rubric]] = {}
+    for path in paths or [resolve_bank(bank)]:
+        questions, rubrics, context, _ = load(discover([path], bank))
+        by_id = {q.id: q for q in context} | {d.question.id: d.question for d in questions}
+        out |= {
+            d.rubric.question_id: (by_id[d.rubric.question_id], d.rubric)
+            for d in rubrics
+            if d.rubric.question_id in by_id
+        }
+    return out

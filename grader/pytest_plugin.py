@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _SUFFIXES = (".yaml", ".yml")
 _RUBRIC_KEY = re.compile(r"^question_id\s*:", re.MULTILINE)
 _ROOTS = pytest.StashKey[list[Path]]()
+_JUDGE = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="lexical",
         choices=("lexical", "llm", "hybrid"),
         help="grading mode for golden examples in rubric files (default: lexical)",
+    )
+    group.addoption(
+        "--grader-judge",
+        default="openai",
+        choices=("openai", "fake"),
+        help="judge for --grader-mode llm|hybrid, set up as `grader check --judge` does (default: openai)",
     )
     group.addoption(
         "--grader-bank",
@@ -145,6 +152,17 @@ class QuestionCollector(pytest.Collector):
             )
 
 
+def _judge(config: pytest.Config, mode: str) -> Any:
+    """The judge for LLM modes, made once per session the way the CLI makes it (settings, cache)."""
+    if mode == "lexical":
+        return None
+    if _JUDGE not in config.stash:
+        from grader.cli._llm import llm_setup  # the shared judge setup; only loaded for LLM modes
+
+        config.stash[_JUDGE] = llm_setup(mode, config.getoption("grader_judge")).judge
+    return config.stash[_JUDGE]
+
+
 class RubricProblem(Exception):
     """A rubric's lint errors, or a golden example that left its band."""
 
@@ -193,10 +211,10 @@ class ExampleItem(pytest.Item):
                 self.question,
                 self.parent.doc.rubric,
                 self.example,
-                file=str(self.path),
+                file=self.parent.doc.path,
                 line=self.line,
                 mode=mode,
-                judge=None,
+                judge=_judge(self.config, mode),
             )
         except GraderError as exc:
             raise RubricProblem(str(exc)) from None

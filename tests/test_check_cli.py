@@ -177,3 +177,26 @@ class TestBaseline:
         assert "dropout::strong" in out and "random-off: covered → partial" in out
         code, _, _ = check(bank, "--baseline", base, "--tolerance", "0.2", "--fail-on-change")
         assert code == 1  # the point status changed, whatever the tolerance
+
+
+class TestCalibrationGate:
+    """--labels with --min-pearson fails when the bank's rubrics agree too little with human scores."""
+
+    def test_gate(self, tmp_path: Path) -> None:
+        labels = tmp_path / "labels.csv"
+        rows = [
+            ("a1", "Dropout — регуляризация против переобучения: случайно отключаются нейроны.", "0.9"),
+            ("a2", "Dropout нужен против переобучения.", "0.5"),
+            ("a3", "Не знаю.", "0.0"),
+        ]
+        labels.write_text(
+            "id,question_id,answer,score\n" + "".join(f"{i},dropout,{a},{s}\n" for i, a, s in rows), "utf-8"
+        )
+        code, out, _ = check(DATA / "pass", "--labels", labels, "--min-pearson", "0.8", "--json")
+        assert code == 0
+        cal = json.loads(out)["calibration"]
+        assert cal["n"] == 3 and cal["pearson"] >= 0.8 and cal["passed"]
+        inverted = labels.read_text("utf-8").replace(",0.9\n", ",0.1\n").replace(",0.0\n", ",1.0\n")
+        labels.write_text(inverted, "utf-8")
+        assert check(DATA / "pass", "--labels", labels, "--min-pearson", "0.8")[0] == 1
+        assert check(DATA / "pass", "--labels", labels)[0] == 2  # --min-pearson missing

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grader.cli._common import EXIT_FAILED, BankOpt, JsonOpt, emit_json
+from grader.cli._llm import BaseUrlOpt, JudgeOpt, ModelOpt, ModeOpt, NoCacheOpt, TimeoutOpt, llm_setup
 from grader.errors import GraderError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from grader.check import Calibration, CheckReport
+    from grader.check import CheckReport
 
 # Core modules are imported inside the command, as in the other commands: `grader --help` stays fast.
 
@@ -27,9 +28,6 @@ def check(
             help="Bank folders (with questions/ and rubrics/) or rubric files. Default: the bank.", show_default=False
         ),
     ] = None,
-    mode: Annotated[str, typer.Option("--mode", help="Grading mode for golden examples: lexical, llm or hybrid.")] = (
-        "lexical"
-    ),
     junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML to FILE.", metavar="FILE")] = None,
     github: Annotated[
         bool, typer.Option("--github", help="Print ::error annotations and write $GITHUB_STEP_SUMMARY.")
@@ -59,6 +57,12 @@ def check(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing examples as well.")] = False,
+    mode: ModeOpt = "lexical",
+    judge: JudgeOpt = "openai",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
+    no_cache: NoCacheOpt = False,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,8 +82,6 @@ def check(
     from grader.baseline import compare, load_baseline, make_baseline, save_baseline
     from grader.check import run_check
 
-    if mode not in ("lexical", "llm", "hybrid"):
-        raise GraderError(f"unknown mode '{mode}'", where="--mode", fix="Use lexical, llm or hybrid")
     if (labels is None) != (min_pearson is None):
         raise GraderError(
             "--labels and --min-pearson go together", fix="Give both, e.g. --labels l.csv --min-pearson 0.7"
@@ -87,26 +89,23 @@ def check(
     if fail_on_change and baseline is None:
         raise GraderError("--fail-on-change needs --baseline FILE", fix="Save one first with --save-baseline FILE")
     old = load_baseline(baseline) if baseline is not None else None  # a bad baseline stops the run before grading
-    report = run_check(paths or [], bank=bank, mode=mode, strict=strict)  # type: ignore[arg-type]
+    setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, no_cache=no_cache)
+    report = run_check(paths or [], bank=bank, mode=setup.mode, judge=setup.judge, strict=strict)
     outcomes = [e.as_outcome() for e in report.examples]
     if old is not None and baseline is not None:
         report.diff = compare(old, outcomes, tolerance=tolerance, source=str(baseline))
         report.fail_on_change = fail_on_change
     if labels is not None and min_pearson is not None:
-        report.calibration = _calibrate(labels, min_pearson, bank=bank, mode=mode)
+        from grader.check import rubrics_under
+        from grader.check_labels import calibration_gate
+
+        rubrics = rubrics_under(paths or [], bank)
+        report.calibration = calibration_gate(labels, min_pearson, rubrics, mode=setup.mode, judge=setup.judge)
     if save_baseline_file is not None:
         save_baseline(save_baseline_file, make_baseline(outcomes, report.grader_version, report.mode))
     _write_outputs(report, junit=junit, github=github, as_json=as_json, verbose=verbose)
     if not report.summary().ok:
         raise typer.Exit(EXIT_FAILED)
-
-
-def _calibrate(labels: Path, min_pearson: float, *, bank: Path | None, mode: str) -> Calibration:
-    """The calibration gate: grade the human-labelled answers and compare (needs the evaluate job)."""
-    raise GraderError(
-        "the calibration gate (--labels/--min-pearson) is not available yet: it needs the evaluate job",
-        fix="Run without --labels for now",
-    )
 
 
 def _write_outputs(report: CheckReport, *, junit: Path | None, github: bool, as_json: bool, verbose: bool) -> None:
