@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -87,10 +89,12 @@ def batch(
     if mode != "lexical":
         judge = _make_judge()
     show = not quiet and not as_json and err.is_terminal
+    if not quiet and not as_json:
+        err.print(f"input: {source.path} ({source.describe()})")
     started = time.perf_counter()
     from grader.batch import run_batch
 
-    with _progress(show) as (bar, task):
+    with _progress(show) as (bar, task), _on_interrupt(out):
         result = run_batch(
             source, out, b, mode=mode, judge=judge, workers=workers or os.cpu_count() or 1, concurrency=concurrency,
             resume=resume, restart=restart, csv_delimiter=csv_delimiter,
@@ -104,15 +108,23 @@ def batch(
     if as_json:
         emit_json({**result.model_dump(), "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
         return
-    if not quiet:
-        err.print(f"input: {source.path} ({source.describe()})")
-        if result.rubrics_built:
-            err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
+    if not quiet and result.rubrics_built:
+        err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
     con = console()
     resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
     con.print(f"{result.rows} rows: {result.graded} graded, {result.errors} errors{resumed} "
               f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
     con.print(f"report: {result.files['report.html']}")
+
+
+@contextmanager
+def _on_interrupt(out: Path) -> Iterator[None]:
+    """Ctrl-C: say how to continue (the rows done so far are kept) and exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        console(err=True).print(f"interrupted: the rows graded so far are kept in {out}; add --resume to finish")
+        raise typer.Exit(130) from None
 
 
 class _Rate(ProgressColumn):

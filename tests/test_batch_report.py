@@ -1,0 +1,137 @@
+"""Batch outputs treat candidate text as untrusted: nothing in an answer runs, spills, or reorders text."""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from grader.bank import Bank
+from grader.batch import run_batch
+from grader.report import csv_fields, safe_cell, visible
+from grader.rows import RowSource
+
+HOSTILE = [
+    ("x1", "<script>alert('x')</script>", '=HYPERLINK("http://evil","click") сигмоида градиент'),
+    ("x2", "+7 999 @admin", "-2+3 <img src=x onerror=alert(1)> насыщение \x00 NUL и \x1b[31m ANSI"),
+    ("x3", "\u202eеинавызаН", "Сигмоида \u202e в насыщении \u2066 даёт \u200f нулевой градиент \ud800"),
+    ("x4", "Большой Ответ", "Выход сигмоиды близок к 0 или 1, градиент затухает. " * 2000),
+]
+
+
+class Tags(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += attrs
+
+
+@pytest.fixture(scope="module")
+def hostile_out(tmp_path_factory: pytest.TempPathFactory, bank: Bank) -> Path:
+    tmp = tmp_path_factory.mktemp("hostile")
+    path = tmp / "in.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for rid, cand, answer in HOSTILE:
+            row = {"id": rid, "candidate": cand, "question_id": "nasyshchenie-neyrona", "answer": answer}
+            fh.write(json.dumps(row) + "\n")  # ASCII escapes, so the lone surrogate survives as \ud800
+    run_batch(RowSource.open(path), tmp / "out", bank)
+    return tmp / "out"
+
+
+class TestHtml:
+    """report.html: one self-contained file; every answer escaped; structure present."""
+
+    def test_no_markup_from_answers(self, hostile_out: Path) -> None:
+        text = (hostile_out / "report.html").read_text(encoding="utf-8")
+        parser = Tags()
+        parser.feed(text)
+        assert "script" not in parser.tags and "img" not in parser.tags
+        assert not any(name.startswith("on") for name, _ in parser.attrs)
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
+        for bad in ("\x00", "\x1b", "\u202e", "\u2066", "\u200f", "\ud800"):
+            assert bad not in text
+        assert (
+            "http://" not in text.replace("http://evil", "")
+            and "<link" not in text
+            and "src=" not in text.replace("src=x", "")
+        )
+
+    def test_structure(self, hostile_out: Path) -> None:
+        text = (hostile_out / "report.html").read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+        for part in ("Рейтинг кандидатов", "class=heat", "Сложность вопросов", "Чаще всего упускают", "<mark"):
+            assert part in text, part
+        assert text.count('class="ans"') == len(HOSTILE)
+        assert "Ответ обрезан" in text  # the 100 KB answer is clipped in the page, kept whole in grades.jsonl
+
+    def test_jsonl_keeps_answers_exact_and_valid_utf8(self, hostile_out: Path) -> None:
+        raw = (hostile_out / "grades.jsonl").read_bytes()
+        recs = [json.loads(x) for x in raw.decode("utf-8").splitlines()]
+        assert recs[1]["answer"] == HOSTILE[1][2]
+        assert len(recs[3]["answer"]) == len(HOSTILE[3][2])
+        assert "\ud800" not in recs[2]["answer"] and "\ufffd" in recs[2]["answer"]
+        for r in recs:
+            for p in r["points"]:
+                for e in p["evidence"]:
+                    assert r["answer"][e["start"] : e["end"]] == e["text"]
+
+
+class TestCsv:
+    """grades.csv: formulas neutralised, controls replaced, cells no longer than Excel holds."""
+
+    def test_cells(self, hostile_out: Path) -> None:
+        raw = (hostile_out / "grades.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(keepends=True), delimiter=";"))
+        assert len(rows) == len(HOSTILE)
+        assert rows[0]["answer"].startswith("'=HYPERLINK")
+        assert rows[1]["candidate"] == "'+7 999 @admin" and rows[1]["answer"].startswith("'-2+3")
+        assert "\x00" not in raw.decode("utf-8-sig") and "\u202e" not in raw.decode("utf-8-sig")
+        assert len(rows[3]["answer"]) <= 32_000
+        for r in rows:
+            assert r["score"].isdigit()
+
+    @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+    def test_formula_first_characters(self, cell: str) -> None:
+        assert safe_cell(cell) == "'" + visible(cell)
+
+    def test_error_row_fields(self) -> None:
+        fields = csv_fields({"id": "1", "candidate": "A", "question_id": "q", "score": None, "error": "empty answer"})
+        assert fields[3:5] == ["", "error"] and "empty answer" in fields
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_renders_in_headless_chromium(hostile_out: Path, tmp_path: Path) -> None:
+    """The page renders offline; the DOM Chromium builds has no script element and all answer cards."""
+    assert CHROMIUM is not None
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'p'}",
+    ]
+    url = (hostile_out / "report.html").as_uri()
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, timeout=120, text=True)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<script" not in dom.stdout and dom.stdout.count('class="ans"') == len(HOSTILE)
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, *flags, "--window-size=1280,2000", f"--screenshot={shot}", url],
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few KB
