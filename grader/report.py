@@ -95,12 +95,12 @@ def csv_lines(records: Iterable[dict[str, Any]], delimiter: str = ";") -> Iterat
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for record in [None, *records]:
-        if record is not None:
-            writer.writerow(csv_fields(record))
-        yield buf.getvalue()
+    yield buf.getvalue()
+    for record in records:  # streamed: never held as a list
         buf.seek(0)
         buf.truncate()
+        writer.writerow(csv_fields(record))
+        yield buf.getvalue()
 
 
 # --- summary.json -------------------------------------------------------------------------------------------------

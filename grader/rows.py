@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -318,6 +319,7 @@ def _make_row(where: str, line: int, rid: str, v: dict[str, str], extra: dict[st
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return name.strip().lstrip("\ufeff").casefold()
 

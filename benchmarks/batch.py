@@ -1,0 +1,99 @@
+"""Batch throughput and memory: `grader batch` on N synthetic rows, lexical mode, with 1 and 2 workers.
+
+    python benchmarks/batch.py            # 100,000 rows
+    python benchmarks/batch.py --rows 20000
+
+Each run is a real `python -m grader batch` subprocess; peak memory is the largest sum of the resident memory of
+that process and its workers, sampled every 50 ms from /proc (Linux). Rows are answers assembled from sentences
+of the bank's references and filler, so they vary the way real answers do (different lengths, partial coverage).
+Targets (issue 6): >= 3,000 rows/s with 2 workers, peak < 300 MB, 2 workers >= 1.6x one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.bank import Bank, packaged_bank
+
+FILLER = ["Ну, насколько я помню,", "Если честно,", "В общем", "На практике", "Короче говоря,", "Кажется,"]
+
+
+def make_rows(path: Path, n: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    questions = Bank(packaged_bank()).questions()
+    sentences = {q.id: [s for s in re.split(r"(?<=[.!?])\s+", q.reference) if len(s) > 20] for q in questions}
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            q = questions[i % len(questions)]
+            parts = rnd.sample(sentences[q.id], k=min(len(sentences[q.id]), rnd.randint(0, 4)))
+            answer = " ".join([rnd.choice(FILLER), *parts, "не уверен насчёт остального."])
+            row = {"id": f"r{i}", "candidate": f"Кандидат {i // len(questions)}", "question_id": q.id, "answer": answer}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in KB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        vm = re.search(r"^VmRSS:\s+(\d+)", text, re.M)
+        parents[pid] = int(ppid.group(1)) if ppid else 0
+        rss[pid] = int(vm.group(1)) if vm else 0
+    total = 0
+    for pid in rss:
+        p = pid
+        while p and p != root:
+            p = parents.get(p, 0)
+        if p == root:
+            total += rss[pid]
+    return total
+
+
+def run(path: Path, out: Path, workers: int) -> tuple[float, float, dict[str, int]]:
+    cmd = [sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers", str(workers), "--json"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(stderr.decode())
+    return seconds, peak / 1024, json.loads(stdout)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rows.jsonl"
+        make_rows(path, args.rows)
+        print(f"{args.rows:,} synthetic rows ({path.stat().st_size / 1e6:.1f} MB JSONL), lexical mode")
+        rates = {}
+        for workers in (1, 2):
+            seconds, peak_mb, result = run(path, Path(tmp) / f"out{workers}", workers)
+            rates[workers] = args.rows / seconds
+            print(f"workers={workers}: {seconds:6.1f} s wall (whole command), {rates[workers]:7,.0f} rows/s, "
+                  f"peak memory {peak_mb:5.0f} MB (all processes), graded {result['graded']:,}")  # fmt: skip
+        print(f"speed-up with 2 workers: {rates[2] / rates[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
