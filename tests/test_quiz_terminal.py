@@ -58,7 +58,8 @@ def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
 
 
 def _question(child: pexpect.spawn) -> str:
-    child.expect(r"Вопрос \d/\d\S*\s+\S*?([a-z0-9-]+)")
+    # The id must be followed by a space: output arrives in chunks, and a chunk may end inside the id.
+    child.expect(r"Вопрос \d/\d\S*\s+\S*?([a-z0-9-]+)\s")
     qid: str = child.match.group(1)
     child.expect("готово")
     return qid
