@@ -75,7 +75,7 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
 
 
 def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
-              workers: int = 1, concurrency: int = 4, resume: bool = False, restart: bool = False,
+              workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
               csv_delimiter: str = ";", progress: ProgressFn | None = None) -> BatchResult:  # fmt: skip
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming."""
     out.mkdir(parents=True, exist_ok=True)
@@ -89,7 +89,9 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
     with (out / PART).open("a", encoding="utf-8", newline="\n") as part:
         tasks = (_task(row, resolver) for row in rows)
         count = done
-        for lines in run_ordered(tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency):
+        for lines in run_ordered(
+            tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency, repeat=repeat
+        ):
             part.write("".join(lines))
             part.flush()
             count += len(lines)

@@ -98,14 +98,14 @@ class Resolver:
         return ""
 
 
-def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None) -> str:
+def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None, repeat: int = 1) -> str:
     """One grades.jsonl line for a task; a row that fails to grade becomes an error line."""
     if not task.key:
         return task.line
     question, rubric = resolver.pair(task.key)
     answer = without_surrogates(task.answer)
     try:
-        g = grade(question, rubric, answer, mode=mode, judge=judge)
+        g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
     except NotImplementedError as exc:
         raise GraderError(f"--mode {mode} is not available: {exc}", fix="Use --mode lexical") from None
     except GraderError:
@@ -135,14 +135,14 @@ def _grade_chunk(chunk: list[Task]) -> list[str]:
 
 
 def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge: Any, workers: int,
-                concurrency: int) -> Iterator[list[str]]:  # fmt: skip
+                concurrency: int, repeat: int = 1) -> Iterator[list[str]]:  # fmt: skip
     """Lines for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
     if mode != "lexical":
         if judge is None:
             raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
         with ThreadPoolExecutor(max(1, concurrency)) as pool:
             yield from _windowed(_chunks(tasks, 1), lambda c: pool.submit(
-                lambda: [grade_task(t, resolver, mode, judge) for t in c]).result, 2 * concurrency)  # fmt: skip
+                lambda: [grade_task(t, resolver, mode, judge, repeat) for t in c]).result, 2 * concurrency)  # fmt: skip
         return
     if workers <= 1:
         for chunk in _chunks(tasks, CHUNK):

@@ -134,3 +134,13 @@ class TestOwnReferences:
         run_batch(src, tmp_path / "two", bank, workers=2)
         for name in ("grades.jsonl", "grades.csv", "summary.json", "report.html"):
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_llm_modes_go_through_the_judge_seam(tmp_path: Path) -> None:
+    """--mode hybrid with the offline fake judge grades every row through grading.grade on a thread pool."""
+    res = run_cli("batch", str(EXAMPLES / "answers.csv"), "--out", str(tmp_path), "--mode", "hybrid", "--judge",
+                  "fake", "--concurrency", "3", "--json")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["graded"] == 16
+    assert {r.get("mode") for r in lines(tmp_path / "grades.jsonl") if "error" not in r} == {"hybrid"}

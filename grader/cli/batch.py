@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.progress import (
@@ -24,6 +24,17 @@ from rich.text import Text
 
 from grader.bank import Bank
 from grader.cli._common import BankOpt, JsonOpt, emit_json
+from grader.cli._llm import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    JudgeOpt,
+    ModelOpt,
+    ModeOpt,
+    NoCacheOpt,
+    RepeatOpt,
+    TimeoutOpt,
+    llm_setup,
+)
 from grader.cli._rows import (
     AnswerColOpt,
     CandidateColOpt,
@@ -45,13 +56,17 @@ from grader.rows import Columns
 def batch(
     input: InputArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results (created).")] = Path("grader-out"),
-    mode: Annotated[
-        Literal["lexical", "llm", "hybrid"], typer.Option("--mode", help="lexical (offline), llm or hybrid.")
-    ] = "lexical",
+    mode: ModeOpt = "lexical",
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=0, help="Processes for lexical grading; 0 = all cores.")
     ] = 0,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Parallel judge calls (llm, hybrid).")] = 4,
+    judge: JudgeOpt = "openai",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    repeat: RepeatOpt = 1,
+    no_cache: NoCacheOpt = False,
     resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch in --out.")] = False,
     restart: Annotated[bool, typer.Option("--restart", help="Discard an interrupted batch in --out.")] = False,
     csv_delimiter: Annotated[
@@ -85,9 +100,8 @@ def batch(
     source = open_source(input, cols, input_format, encoding, delimiter, sheet)
     b = Bank.open(bank)
     err = console(err=True)
-    judge = None
-    if mode != "lexical":
-        judge = _make_judge()
+    setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
+                      repeat=repeat, no_cache=no_cache)  # fmt: skip
     show = not quiet and not as_json and err.is_terminal
     if not quiet and not as_json:
         err.print(f"input: {source.path} ({source.describe()})")
@@ -96,8 +110,9 @@ def batch(
 
     with _progress(show) as (bar, task), _on_interrupt(out):
         result = run_batch(
-            source, out, b, mode=mode, judge=judge, workers=workers or os.cpu_count() or 1, concurrency=concurrency,
-            resume=resume, restart=restart, csv_delimiter=csv_delimiter,
+            source, out, b, mode=setup.mode, judge=setup.judge, workers=workers or os.cpu_count() or 1,
+            concurrency=setup.concurrency or 8, repeat=setup.repeat, resume=resume, restart=restart,
+            csv_delimiter=csv_delimiter,
             progress=(lambda done, total: bar.update(task, completed=done, total=total)) if show else None,
         )  # fmt: skip
     seconds = time.perf_counter() - started
@@ -148,16 +163,3 @@ class _progress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.__exit__(None, None, None)
-
-
-def _make_judge() -> object:
-    """The judge for --mode llm/hybrid, from the judges CLI helper when this version has one."""
-    import importlib
-
-    from grader.errors import GraderError
-
-    try:
-        helper = importlib.import_module("grader.cli._judge")
-    except ImportError:
-        raise GraderError("LLM grading is not available in this version", fix="Use --mode lexical") from None
-    return helper.make_judge()
