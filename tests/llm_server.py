@@ -59,6 +59,8 @@ def _completion(content: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
@@ -70,6 +72,10 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_GET(self) -> None:  # /stats, for benchmarks running the server in another process
+            with state.lock:
+                self._send(200, {"requests": len(state.requests), "peak": state.peak})
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -120,6 +126,15 @@ def llm_server() -> Iterator[LoopbackLLM]:
 class serve:
     """Context manager running a loopback server (used by the fixture and by benchmarks/llm.py)."""
 
+    @staticmethod
+    def main() -> None:
+        """`python -m tests.llm_server LATENCY`: serve until stdin closes, printing the base URL first."""
+        import sys
+
+        with serve(latency=float(sys.argv[1]) if len(sys.argv) > 1 else 0.0) as state:
+            print(state.url, flush=True)
+            sys.stdin.read()
+
     def __init__(self, **kw: Any) -> None:
         self.state = LoopbackLLM(**kw)
 
@@ -136,3 +151,7 @@ class serve:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+if __name__ == "__main__":
+    serve.main()

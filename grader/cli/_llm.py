@@ -102,10 +102,10 @@ def llm_setup(
     settings = load_settings(model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
                              max_retries=max_retries)
     if judge == "fake":
-        from grader.judges.fake import FakeJudge, load_script
+        from grader.judges.fake import FakeJudge, from_file
 
         script = os.environ.get("GRADER_FAKE_JUDGE")
-        return LLMSetup(mode=m, judge=FakeJudge(load_script(script) if script else ()), repeat=repeat,
+        return LLMSetup(mode=m, judge=from_file(script) if script else FakeJudge(), repeat=repeat,
                         concurrency=settings.concurrency)
     from grader.judges.openai import OpenAIJudge
 

@@ -2,8 +2,8 @@
 
 A script entry is a `JudgeReply`, a mapping of point id to verdict (or to a `PointVerdict`-shaped mapping), or a
 callable taking the request. Entries are used in turn and the last one repeats; points an entry does not
-mention are "missing". With no script every point is "missing". `GRADER_FAKE_JUDGE=replies.json` (a JSON list
-of such mappings) scripts the fake judge from the command line.
+mention are "missing". With no script every point is "missing". `GRADER_FAKE_JUDGE=replies.json` (see
+`from_file`) scripts the fake judge from the command line.
 """
 
 from __future__ import annotations
@@ -12,20 +12,27 @@ import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from grader.errors import InvalidFile
 from grader.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, requested_points
 
+T = TypeVar("T", bound=BaseModel)
 Script = JudgeReply | Mapping[str, Any] | Callable[[JudgeRequest], JudgeReply]
 
 
 class FakeJudge:
     """Scripted replies; `calls` holds every request in the order received. Thread- and task-safe."""
 
-    def __init__(self, script: Sequence[Script] = (), *, identity: str = "fake") -> None:
+    def __init__(
+        self, script: Sequence[Script] = (), *, drafts: Sequence[Mapping[str, Any]] = (), identity: str = "fake"
+    ) -> None:
         self.script = list(script)
+        self.drafts = list(drafts)
         self.calls: list[JudgeRequest] = []
+        self.prompts: list[list[dict[str, str]]] = []
         self._identity = identity
         self._lock = threading.Lock()
 
@@ -46,6 +53,17 @@ class FakeJudge:
     async def ajudge(self, request: JudgeRequest) -> JudgeReply:
         return self.judge(request)
 
+    def structured(
+        self, messages: Callable[[bool], list[dict[str, str]]], schema: type[T]
+    ) -> tuple[T | None, Usage, str | None]:
+        """A scripted structured reply (e.g. a rubric draft): `self.drafts` in turn, the last one repeating."""
+        with self._lock:
+            self.prompts.append(messages(True))
+            data = self.drafts[min(len(self.prompts), len(self.drafts)) - 1] if self.drafts else None
+        if data is None:
+            return None, Usage(calls=1), "the fake judge has no scripted reply for this"
+        return schema.model_validate(data), Usage(calls=1), None
+
 
 def _from_mapping(entry: Mapping[str, Any], request: JudgeRequest) -> JudgeReply:
     verdicts = []
@@ -55,13 +73,18 @@ def _from_mapping(entry: Mapping[str, Any], request: JudgeRequest) -> JudgeReply
     return JudgeReply(verdicts=verdicts, feedback=str(entry.get("_feedback", "")), usage=Usage(calls=1))
 
 
-def load_script(path: str) -> list[Script]:
-    """A fake judge's script from a JSON file: a list of {point id: verdict or {verdict, quote, feedback}}."""
+def from_file(path: str) -> FakeJudge:
+    """A fake judge scripted by a JSON file: a list of {point id: verdict or {verdict, quote, feedback}}, or
+    {"replies": [...], "drafts": [...]} where drafts are rubric drafts for `grader rubric build --llm`."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InvalidFile(f"cannot read the fake judge's script ({exc})", where=path,
-                          fix="Give a JSON list of {point id: verdict} objects") from None
-    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-        raise InvalidFile("expected a JSON list of objects", where=path, fix="e.g. [{\"definition\": \"covered\"}]")
-    return list(data)
+        raise InvalidFile(
+            f"cannot read the fake judge's script ({exc})", where=path, fix='Give a JSON list like [{"p1": "covered"}]'
+        ) from None
+    if isinstance(data, list):
+        data = {"replies": data}
+    replies, drafts = data.get("replies", []) if isinstance(data, dict) else None, data.get("drafts", [])
+    if not isinstance(replies, list) or not all(isinstance(d, dict) for d in [*replies, *drafts]):
+        raise InvalidFile("expected a JSON list of objects", where=path, fix='e.g. [{"definition": "covered"}]')
+    return FakeJudge(replies, drafts=drafts)
