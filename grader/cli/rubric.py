@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from grader.cli._common import BankOpt, JsonOpt, emit_json
+from grader.cli._llm import BaseUrlOpt, JudgeOpt, ModelOpt, TimeoutOpt, llm_setup
 from grader.errors import GraderError
 
 app = typer.Typer(help="Build and inspect rubrics.", no_args_is_help=True)
@@ -19,11 +20,19 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing rubric files (curated ones too).")] = False,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
+    llm: Annotated[
+        bool, typer.Option("--llm", help="Let an LLM draft points, concepts and hints (built_by: llm).")
+    ] = False,
+    judge: JudgeOpt = "openai",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Derive a rubric from the reference answer and save it to rubrics/<id>.yaml for review.
 
     grader rubric build nasyshchenie-neyrona
     grader rubric build --all
+    grader rubric build nasyshchenie-neyrona --llm --model gpt-4o-mini --force
     """
     if bool(question_id) == all_:
         raise GraderError("give one question id or --all", fix="e.g. `grader rubric build --all`")
@@ -31,6 +40,9 @@ def build(
     from grader.cli.render import console
     from grader.rubric import build_rubric
 
+    drafter = None
+    if llm:
+        drafter = llm_setup("llm", judge, model=model, base_url=base_url, timeout=timeout, no_cache=True).judge
     b = Bank.open(bank)
     targets = b.questions() if all_ else [b.question(question_id or "")]
     corpus = [q.reference for q in b.questions()]
@@ -39,7 +51,12 @@ def build(
         if b.rubric_path(q.id).exists() and not force:
             done[q.id] = "kept"
             continue
-        rubric = build_rubric(q, [r for r in corpus if r != q.reference])
+        if drafter is not None:
+            from grader.rubric_llm import draft_rubric
+
+            rubric = draft_rubric(q, drafter)
+        else:
+            rubric = build_rubric(q, [r for r in corpus if r != q.reference])
         b.save_rubric(rubric)
         done[q.id] = "built"
     if as_json:
