@@ -65,6 +65,8 @@ def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> 
         if p.status != "missing" and p.evidence:
             line.append("  ← " + ", ".join(f"«{s.text}»" for s in p.evidence[:4]), style="dim green")
         con.print(line)
+        if p.decided_by == "llm" and p.feedback:  # the judge on this point; says so when its quote is unverified
+            con.print(Text(f"     {p.feedback}", style="dim cyan"))
         if p.status != "covered" and p.hint:
             con.print(Text(f"     {p.hint}", style="dim"))
     for flag in grade.flags:
