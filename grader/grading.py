@@ -43,7 +43,7 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
 
 def feedback_lang(answer: str, question: Question) -> Lang:
     """The answer's language when there is enough of it to tell, else the question's."""
-    if len(answer.split()) >= _MIN_WORDS_FOR_LANG:
+    if len(answer.split(maxsplit=_MIN_WORDS_FOR_LANG)) >= _MIN_WORDS_FOR_LANG:  # without splitting a long answer
         return detect_lang(answer, default=question.lang)
     return question.lang
 

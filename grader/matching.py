@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from grader.models import Concept, Rubric, Span
-from grader.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+from grader.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, Words, is_stopword, tokenize
 
 # A negation's scope ends at sentence punctuation, or at a comma opening a new clause ("не X, а Y", "не X, и Y").
 _CLAUSE_BREAK = re.compile(
@@ -56,7 +56,12 @@ class AnswerMatch:
     n_content: int  # tokens that are not stopwords
     n_stop: int
     n_evidence_tokens: int  # tokens inside any evidence span
-    n_segments: int  # sentences, lines and comma-separated pieces
+    answer: str = field(default="", repr=False)
+
+    @property
+    def n_segments(self) -> int:
+        """Sentences, lines and comma-separated pieces; counted on demand (only the keyword-list check asks)."""
+        return _count_segments(self.answer)
 
 
 def fuzzy_cutoff(length: int) -> float | None:
@@ -74,18 +79,27 @@ def fuzzy_cutoff(length: int) -> float | None:
 class _Wording:
     text: str
     stems: tuple[str, ...]
+    stem_set: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stem_set = frozenset(self.stems)
 
 
 @dataclass
 class _CompiledConcept:
     concept: Concept
     wordings: list[_Wording]
+    stems: frozenset[str] = field(init=False)  # every stem of every wording: no overlap with an answer, no match
+
+    def __post_init__(self) -> None:
+        self.stems = frozenset(s for w in self.wordings for s in w.stems)
 
 
 @dataclass
 class _CompiledPoint:
     id: str
     concepts: list[_CompiledConcept]
+    total: float = 0.0  # the concepts' summed weight
 
 
 @dataclass
@@ -111,7 +125,7 @@ class Matcher:
                 wordings = [w for w in wordings if not set(w.stems) <= q_stems]
                 if wordings:
                     concepts.append(_CompiledConcept(concept, wordings))
-            self.points.append(_CompiledPoint(point.id, concepts))
+            self.points.append(_CompiledPoint(point.id, concepts, sum(c.concept.weight for c in concepts)))
         self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems})
         self._vocab_set = frozenset(self.vocab)
 
@@ -136,29 +150,32 @@ class Matcher:
 
     def match(self, answer: str, lang: str | None = None) -> AnswerMatch:
         """Find every concept of every point in `answer`."""
-        toks = tokenize(answer, lang or self.rubric.lang)
+        toks = Words(answer, lang or self.rubric.lang)
         positions: dict[str, list[int]] = {}
-        norms = toks.norms
-        n_stop = sum(map(ALL_STOPWORDS.__contains__, norms))
+        n_stop = 0
         get = self._memo.get
-        for i, stem in enumerate(toks.stems):
-            hit = get(stem)
-            if hit == ():  # most words: known to stand for no rubric word
-                continue
-            norm = norms[i]
+        for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
             if norm in ALL_STOPWORDS:
+                n_stop += 1
                 if stem in self._vocab_set:  # a wording that keeps its function words ("без учителя")
                     positions.setdefault(stem, []).append(i)
+                continue
+            hit = get(stem)
+            if hit == ():  # most words: known to stand for no rubric word
                 continue
             for s in self._lookup(norm, stem) if hit is None else hit:
                 positions.setdefault(s, []).append(i)
         covered_tokens: set[int] = set()
         points = []
         for cp in self.points:
-            concepts = [_match_concept(cc, positions, toks, answer, covered_tokens) for cc in cp.concepts]
-            total = sum(c.weight for c in concepts)
+            concepts = [
+                ConceptMatch(weight=cc.concept.weight, matched=False)
+                if cc.stems.isdisjoint(positions)
+                else _match_concept(cc, positions, toks, answer, covered_tokens)
+                for cc in cp.concepts
+            ]
             got = sum(c.weight for c in concepts if c.matched)
-            points.append(PointMatch(id=cp.id, score=got / total if total else 0.0, concepts=concepts))
+            points.append(PointMatch(id=cp.id, score=got / cp.total if cp.total else 0.0, concepts=concepts))
         n = len(toks.norms)
         return AnswerMatch(
             points=points,
@@ -166,7 +183,7 @@ class Matcher:
             n_content=n - n_stop,
             n_stop=n_stop,
             n_evidence_tokens=len(covered_tokens),
-            n_segments=_count_segments(answer),
+            answer=answer,
         )
 
 
@@ -185,15 +202,21 @@ def _compile_wording(text: str, lang: str) -> _Wording | None:
 
 
 def _match_concept(
-    cc: _CompiledConcept, positions: dict[str, list[int]], toks: Tokens, answer: str, covered: set[int]
+    cc: _CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int]
 ) -> ConceptMatch:
     negated = False
     for w in cc.wordings:
-        if not all(s in positions for s in w.stems):
-            continue
-        windows = _windows(w.stems, positions)
-        if not windows:
-            continue
+        if len(w.stems) == 1:
+            plist = positions.get(w.stems[0])
+            if not plist:
+                continue
+            windows = [(i, i) for i in plist]
+        else:
+            if not positions.keys() >= w.stem_set:
+                continue
+            windows = _windows(w.stems, positions)
+            if not windows:
+                continue
         kept = [(a, b) for a, b in windows if not _negated(a, toks, answer) and not _absent(b, toks, answer)]
         if not kept:
             negated = True
@@ -238,8 +261,10 @@ def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tu
     return found
 
 
-def _negated(first: int, toks: Tokens, answer: str) -> bool:
+def _negated(first: int, toks: Words, answer: str) -> bool:
     """A negation cue among the few words before token `first`, in the same clause."""
+    if NEGATIONS.isdisjoint(toks.norms[max(0, first - _NEGATION_LOOKBACK) : first]):
+        return False  # the usual case, decided without looking for clause breaks
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
         # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
         if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
@@ -253,8 +278,10 @@ def _negated(first: int, toks: Tokens, answer: str) -> bool:
 _ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
 
 
-def _absent(last: int, toks: Tokens, answer: str) -> bool:
+def _absent(last: int, toks: Words, answer: str) -> bool:
     """An absence cue within the two words after token `last`, in the same clause."""
+    if _ABSENCE_AFTER.isdisjoint(toks.norms[last + 1 : last + 3]):
+        return False  # the usual case, decided without looking for clause breaks
     for j in range(last + 1, min(len(toks.norms), last + 3)):
         if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):
             return False
