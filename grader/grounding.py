@@ -68,7 +68,21 @@ class Injection(Model):
         return bool(self.spans)
 
 
+# Words at least one of which every pattern above needs: most answers contain none, and skip the patterns.
+_TRIGGERS = (
+    "ignor", "disregard", "forget", "overrid", "bypass", "you are", "new instruction", "system", "as a", "give",
+    "award", "assign", "grant", "mark", "score", "grade", "rating", "<", "[inst", "[/inst",
+    "игнор", "забуд", "не обращ", "постав", "выстав", "дай", "дав", "назнач", "ты теперь", "новые инструкции",
+    "системн", "отмет", "оценк", "балл",
+    "vergiss", "vergessen", "missacht", "gib", "gebt", "geben", "vergib", "vergeb", "du bist", "neue anweisungen",
+    "punkt", "bewertung", "note",
+)
+
+
 def _hits(text: str) -> list[tuple[int, int]]:
+    low = text.lower()
+    if not any(t in low for t in _TRIGGERS):
+        return []
     found = [(m.start(), m.end()) for rx in _INJECTION for m in rx.finditer(text)]
     for m in _SCORE_CLAIM.finditer(text):
         if not _METRIC_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
