@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import importlib
 import logging
 import random
 import threading
@@ -82,12 +83,15 @@ class OpenAIJudge:
             raise JudgeError("OPENAI_API_KEY is not set",
                              fix="Export OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server")
         try:
-            import httpx2
             import openai
         except ImportError:
             raise JudgeError("the openai package is not installed", fix="pip install 'grader[llm]'") from None
+        try:  # the HTTP library under the SDK: httpx2 for openai 3.x, httpx before
+            http: Any = importlib.import_module("httpx2")
+        except ImportError:
+            http = importlib.import_module("httpx")
         self.settings = settings
-        self._openai, self._httpx = openai, httpx2
+        self._openai, self._httpx = openai, http
         self._format = "json_schema" if settings.response_format == "auto" else settings.response_format
         self._gate = threading.BoundedSemaphore(settings.concurrency)
         self._session: contextvars.ContextVar[tuple[Any, asyncio.Semaphore] | None] = contextvars.ContextVar(
