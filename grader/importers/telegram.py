@@ -103,11 +103,17 @@ def parse_export(data: dict[str, Any], path: str = "result.json") -> tuple[str, 
         raw = msg.get("text", "")
         parts = raw if isinstance(raw, list) else [raw]
         text = "".join(_entity_text(p) for p in parts)
-        tags = [normalise_tag(_entity_text(p)) for p in parts if isinstance(p, dict) and p.get("type") == "hashtag"]
-        lines = [ln for ln in text.split("\n") if not (ln.strip().startswith("#") and ln.strip().lstrip("#"))]
-        for ln in text.split("\n"):
-            if ln.strip().startswith("#"):
-                tags.extend(normalise_tag(t) for t in re.split(r"\s(?=#)", ln.strip()) if t.strip("# "))
+        is_tag_line = [ln.strip().startswith("#") and bool(ln.strip().lstrip("#")) for ln in text.split("\n")]
+        tag_lines = [ln.strip() for ln, tag in zip(text.split("\n"), is_tag_line, strict=True) if tag]
+        lines = [ln for ln, tag in zip(text.split("\n"), is_tag_line, strict=True) if not tag]
+        # A hashtag line is read whole, as in the text dump ("#машинное обучение" is one tag, though Telegram's own
+        # entity stops at the space); hashtag entities inside the body are tags too.
+        tags = [normalise_tag(t) for ln in tag_lines for t in re.split(r"\s(?=#)", ln) if t.strip("# ")]
+        tags += [
+            normalise_tag(_entity_text(p))
+            for p in parts
+            if isinstance(p, dict) and p.get("type") == "hashtag" and not any(_entity_text(p) in ln for ln in tag_lines)
+        ]
         body = "\n".join(lines).strip()
         if body:
             number = msg.get("id")
