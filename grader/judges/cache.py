@@ -56,6 +56,8 @@ class ReplyCache:
         self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         with contextlib.suppress(sqlite3.OperationalError):  # WAL is a nicety for parallel runs, not a need
             self._db.execute("PRAGMA journal_mode=WAL")
+        # No fsync per reply: a cache may lose its last entries in a power cut, but a batch must not wait on the disk.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
         self._lock = threading.Lock()
 
