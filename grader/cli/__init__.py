@@ -6,43 +6,65 @@ its band); 2 bad input or usage (unknown id, unreadable file, invalid YAML, empt
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import typer
 
-from grader.cli import evaluate as _evaluate
-from grader.cli import batch as _batch
-from grader.cli import check as _check
-from grader.cli import grade as _grade
-from grader.cli import imports as _imports
-from grader.cli import progress as _progress
-from grader.cli import questions as _questions
-from grader.cli import quiz as _quiz
-from grader.cli import rubric as _rubric
 from grader.cli._common import run_safely
 
-app = typer.Typer(
-    name="grader",
-    help="Grade free-text answers to data-science interview questions against a reference rubric.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Every command, one line each: name -> "module:attribute" (a typer.Typer attribute is a group of subcommands).
+# A command's module is imported only when that command runs, or for the command list in --help, so that
+# `grader grade` starts without loading what `batch` or `quiz` need.
+COMMANDS: dict[str, str] = {
+    "grade": "grader.cli.grade:grade",
+    "evaluate": "grader.cli.evaluate:evaluate",
+    "calibrate": "grader.cli.evaluate:calibrate",
+    "batch": "grader.cli.batch:batch",
+    "check": "grader.cli.check:check",
+    "questions": "grader.cli.questions:app",
+    "rubric": "grader.cli.rubric:app",
+    "import": "grader.cli.imports:app",
+    "quiz": "grader.cli.quiz:quiz",
+    "stats": "grader.cli.progress:stats",
+    "history": "grader.cli.progress:history",
+}
 
-app.command("grade")(_grade.grade)
-app.command("check")(_check.check)
-app.command("batch")(_batch.batch)
-app.command("evaluate")(_evaluate.evaluate)
-app.command("calibrate")(_evaluate.calibrate)
-app.add_typer(_questions.app, name="questions")
-app.add_typer(_rubric.app, name="rubric")
-app.add_typer(_imports.app, name="import")
-app.command("quiz")(_quiz.quiz)
-app.command("stats")(_progress.stats)
-app.command("history")(_progress.history)
+
+def _root() -> None:
+    """Grade free-text answers to data-science interview questions against a reference rubric."""
+
+
+def make_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with just `only` (what `main` does when it knows the command)."""
+    app = typer.Typer(
+        name="grader",
+        help=_root.__doc__,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)  # a group even with one command registered: `grader grade ...` keeps its name
+    for name, target in COMMANDS.items():
+        if only is None or name == only:
+            module, _, attr = target.partition(":")
+            command = getattr(importlib.import_module(module), attr)
+            if isinstance(command, typer.Typer):
+                app.add_typer(command, name=name)
+            else:
+                app.command(name)(command)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # `grader.cli.app`: the full app, built on first use
+        return make_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Console entry point: run the app, turning `GraderError`s into one line on stderr and exit code 2."""
-    sys.exit(run_safely(app))
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    sys.exit(run_safely(make_app(command if command in COMMANDS else None)))
