@@ -15,6 +15,7 @@ import typer
 from grader.cli._common import run_safely
 
 # Every command, one line each: name -> "module:attribute" (a typer.Typer attribute is a group of subcommands).
+# To add a command, add its line here; keep the command module's heavy imports inside the command function.
 # A command's module is imported only when that command runs, or for the command list in --help, so that
 # `grader grade` starts without loading what `batch` or `quiz` need.
 COMMANDS: dict[str, str] = {
