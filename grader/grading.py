@@ -14,7 +14,6 @@ the run. A judge's `judge()` is also thread-safe, so `grade()` may be called fro
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,7 +98,8 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
 
 
 def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
-    """Lexical grade of the answer with any text addressing the grader blanked out (and flagged)."""
+    """Lexical grade of the answer with any text addressing the grader blanked out (and flagged); a rubric with
+    enough scored golden examples grades the way they were graded (`grader.exemplars`)."""
     from grader.grounding import find_injection
 
     injection = find_injection(answer)
@@ -149,6 +149,8 @@ async def agrade(
         return judging.finish(plan, [])
     replies = [await judge.ajudge(plan.request)]
     again = [judging.reask(plan, replies[0], r) for r in range(1, repeat)]
+    import asyncio  # here, not at the top: asyncio costs ~15 ms of every `grader` start
+
     replies += await asyncio.gather(*(judge.ajudge(a) for a in again if a is not None))
     return judging.finish(plan, replies)
 
@@ -165,6 +167,8 @@ async def agrade_many(
     tasks: Sequence[GradeTask], *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1, concurrency: int = 8
 ) -> list[Grade]:
     """Grades for `tasks` in input order, with at most `concurrency` answers being judged at once."""
+    import asyncio
+
     from grader.judges.cache import judge_session
 
     gate = asyncio.Semaphore(concurrency)
@@ -187,4 +191,6 @@ def grade_many(
     """`agrade_many` from synchronous code (runs its own event loop)."""
     if mode == "lexical":
         return [_lexical_guarded(t.question, t.rubric, t.answer) for t in tasks]
+    import asyncio
+
     return asyncio.run(agrade_many(tasks, mode=mode, judge=judge, repeat=repeat, concurrency=concurrency))
