@@ -19,7 +19,8 @@ from pathlib import Path
 from pydantic import Field
 
 from grader.errors import InvalidFile, NotFound
-from grader.models import Lang, Model
+from grader.exemplars import GradedExample
+from grader.models import Lang, Model, Question
 from grader.rows import Columns, Row, RowSource
 from grader.text import detect_lang
 
@@ -151,6 +152,49 @@ def _score_cell(row: Row, key: str, name: str) -> float:
         return float(value.replace(",", ".").strip())
     except ValueError:
         raise InvalidFile(f"score {value!r} is not a number", where=row.where, fix="Fix the score cell") from None
+
+
+def examples_for(
+    path: str | Path,
+    question: Question,
+    *,
+    columns: Columns | None = None,
+    score_col: str = "score",
+    score_max: float | None = None,
+) -> list[GradedExample]:
+    """Graded answers to `question` in a row file or SAF XML, to teach the grader (`grader grade --examples`).
+
+    A row is for the question when its question_id is the question's id, or, with no question_id, when its
+    reference or question text is the question's. Rows need no reference; scores are scaled as `load` does.
+    """
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".xml":
+        mine = [a for a in load(p) if a.question_id == question.id or a.reference.strip() == question.reference.strip()]
+        return [GradedExample(id=a.id, answer=a.answer, score=a.score) for a in mine]
+    if not p.is_file():
+        raise NotFound("no such file", where=str(p), fix="Check the path of --examples")
+    rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None and _is_for(r, question)]
+    if not rows:
+        return []
+    key = score_col.strip().casefold()
+    raw = [_score_cell(r, key, score_col) for r in rows]
+    top = score_max or (1.0 if max(raw) <= 1 else None)
+    if top is None:
+        raise InvalidFile(f"scores go up to {max(raw):g}", where=str(p), fix="Give the scale with --score-max (e.g. 5)")
+    out = []
+    for row, score in zip(rows, raw, strict=True):
+        if not 0 <= score <= top:
+            raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
+        out.append(GradedExample(id=row.id, answer=row.answer, score=score / top))
+    return out
+
+
+def _is_for(row: Row, question: Question) -> bool:
+    qid = row.question_id.strip()
+    if qid:
+        return qid == question.id
+    ref, text = row.reference.strip(), row.question.strip()
+    return bool(ref and ref == question.reference.strip()) or bool(text and text == question.question.strip())
 
 
 def by_question(answers: Iterable[GradedAnswer]) -> dict[str, list[GradedAnswer]]:
