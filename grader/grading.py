@@ -103,7 +103,12 @@ def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
     from grader.grounding import find_injection
 
     injection = find_injection(answer)
-    result = grade_lexical(question, rubric, injection.clean)
+    teacher = None
+    if rubric.examples:
+        from grader.exemplars import teacher_for
+
+        teacher = teacher_for(question, rubric)
+    result = teacher.grade(injection.clean) if teacher else grade_lexical(question, rubric, injection.clean)
     if injection.suspected:
         result.flags.insert(0, "injection_suspected")
     return result
