@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from grader.cli._llm import (
     llm_setup,
     usage_line,
 )
+
+if TYPE_CHECKING:
+    from grader.models import Question, Rubric
 
 # The core modules are imported inside the command: `grader --help` and every other command start without them,
 # and --json never loads rich.
@@ -43,6 +47,19 @@ def grade(
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    examples: Annotated[
+        Path | None,
+        typer.Option("--examples", help="Graded answers (CSV/JSONL/XLSX with question_id, answer, score; or SAF "
+                     "XML) that teach the grader how this question is graded (lexical mode).", show_default=False),
+    ] = None,
+    score_max: Annotated[
+        float | None, typer.Option("--score-max", help="Top of the examples' score scale (e.g. 5).", show_default=False)
+    ] = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option("--calibration", help="Map the score to a grader's scale (`grader calibrate`).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Grade an answer: score 0-100, each key point covered/partial/missing with evidence, what to study next.
 
@@ -52,6 +69,10 @@ def grade(
         echo "..." | grader grade nasyshchenie-neyrona --json
         grader grade nasyshchenie-neyrona -f answer.txt --mode llm --model gpt-4o-mini
         grader grade nasyshchenie-neyrona -f answer.txt --mode hybrid --base-url http://localhost:11434/v1
+        grader grade nasyshchenie-neyrona -f answer.txt --examples graded.csv --calibration calibration.json
+
+Scored golden examples in the rubric, and --examples, teach the grader (3 or more are needed): see `grader
+evaluate`. With --calibration the score is on the calibrated scale; --json adds `raw_score` and `label`.
 
     An unscored grade (the judge's reply could not be used) prints the reason and exits 2.
     """
@@ -67,12 +88,24 @@ def grade(
     rubric, warnings = rubric_for(b, question)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
+    if examples is not None:
+        rubric = _with_examples(rubric, question, examples, score_max)
+    cal = None
+    if calibration is not None:
+        from grader import calibration as cal_mod
+
+        cal = cal_mod.load(calibration)
     result = grade_answer(question, rubric, text, mode=setup.mode, judge=setup.judge, repeat=setup.repeat)
+    raw = result.score
+    if cal is not None and raw is not None:
+        result = result.model_copy(update={"score": cal.apply(raw), "flags": [*result.flags, "calibrated"]})
     report = setup.usage_report([result]) if setup.judge is not None else None
     if as_json:
         data = result.public()
         if report and "cost_usd" in report:
             data["cost_usd"] = report["cost_usd"]
+        if cal is not None and result.score is not None:
+            data.update(raw_score=raw, label=cal.label(result.score))
         emit_json(data)
     else:
         from grader.cli.render import console, print_grade
@@ -92,3 +125,16 @@ def grade(
         raise typer.Exit(EXIT_BAD_INPUT)
     if min_score is not None and (result.score or 0.0) < min_score:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _with_examples(rubric: Rubric, question: Question, path: Path, score_max: float | None) -> Rubric:
+    """The rubric with the file's graded answers to this question added as scored examples."""
+    from grader.datasets import examples_for
+    from grader.exemplars import MIN_EXAMPLES, with_examples
+
+    found = examples_for(path, question, score_max=score_max)
+    have = len(found) + sum(e.score is not None for e in rubric.examples)
+    if have < MIN_EXAMPLES:
+        typer.echo(f"warning: {have} graded example(s) for {question.id} in {path} and the rubric; "
+                   f"{MIN_EXAMPLES} or more are needed to teach the grader", err=True)  # fmt: skip
+    return with_examples(rubric, found)
