@@ -171,9 +171,18 @@ def examples_for(
     if p.is_dir() or p.suffix.lower() == ".xml":
         mine = [a for a in load(p) if a.question_id == question.id or a.reference.strip() == question.reference.strip()]
         return [GradedExample(id=a.id, answer=a.answer, score=a.score) for a in mine]
+    rows = graded_rows(p, columns, score_col, score_max)
+    return [GradedExample(id=r.id, answer=r.answer, score=y) for r, y in rows if _is_for(r, question)]
+
+
+def graded_rows(
+    path: str | Path, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
+) -> list[tuple[Row, float]]:
+    """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty)."""
+    p = Path(path)
     if not p.is_file():
-        raise NotFound("no such file", where=str(p), fix="Check the path of --examples")
-    rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None and _is_for(r, question)]
+        raise NotFound("no such file", where=str(p), fix="Check the path of the graded examples")
+    rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None]
     if not rows:
         return []
     key = score_col.strip().casefold()
@@ -181,12 +190,10 @@ def examples_for(
     top = score_max or (1.0 if max(raw) <= 1 else None)
     if top is None:
         raise InvalidFile(f"scores go up to {max(raw):g}", where=str(p), fix="Give the scale with --score-max (e.g. 5)")
-    out = []
     for row, score in zip(rows, raw, strict=True):
         if not 0 <= score <= top:
             raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
-        out.append(GradedExample(id=row.id, answer=row.answer, score=score / top))
-    return out
+    return [(row, score / top) for row, score in zip(rows, raw, strict=True)]
 
 
 def _is_for(row: Row, question: Question) -> bool:

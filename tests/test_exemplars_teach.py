@@ -159,3 +159,24 @@ class TestGradeCli:
     def test_missing_examples_file(self) -> None:
         proc = run_cli("grade", "tcp-vs-udp", "--bank", str(BANK), "-a", "TCP", "--examples", "nope.csv")
         assert proc.returncode == 2 and "nope.csv" in proc.stderr
+
+
+class TestBatchCli:
+    """`grader batch --examples --calibration` teaches each question's rubric and maps every score."""
+
+    def test_examples_and_calibration(self, tmp_path: Path) -> None:
+        rows = [
+            {"id": "a1", "question_id": "tcp-vs-udp", "answer": "A handshake, retransmission, and a receiver window."},
+            {"id": "a2", "question_id": "tcp-vs-udp", "answer": "TCP is faster than UDP."},
+        ]
+        source = tmp_path / "in.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        cal = tmp_path / "cal.json"
+        calibration.save(calibration.fit([0.0, 1.0], [0.0, 0.5]), cal)
+        out = tmp_path / "out"
+        proc = run_cli("batch", str(source), "--bank", str(BANK), "--out", str(out), "--workers", "1", "--json",
+                       "--examples", str(DATA / "graded.csv"), "--calibration", str(cal))  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        got = [json.loads(x) for x in (out / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert all({"exemplars", "calibrated"} <= set(g["flags"]) for g in got)
+        assert got[0]["score"] == pytest.approx(got[0]["raw_score"] / 2, abs=1e-3) and got[0]["score"] > got[1]["score"]
