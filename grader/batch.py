@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.bank import Bank, atomic_write, reference_hash
@@ -28,6 +28,9 @@ from grader.models import Mode, Model
 from grader.report import error_record
 from grader.report_files import write_reports
 from grader.rows import Row, RowSource
+
+if TYPE_CHECKING:
+    from grader.calibration import Calibration
 
 PART = "grades.jsonl.part"
 STATE = ".grader-batch.json"
@@ -76,14 +79,23 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
 
 def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
               workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
-              csv_delimiter: str = ";", progress: ProgressFn | None = None) -> BatchResult:  # fmt: skip
-    """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming."""
+              csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
+              calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
+    """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
+
+    `examples`: graded answers that teach the grader (`grader.batch_teach`); `calibration` maps every score."""
     out.mkdir(parents=True, exist_ok=True)
     bank_ids = set(bank.ids())
     plan = scan(source, bank_ids)
     resolver = Resolver(bank)
     built = resolver.add_adhoc(plan.adhoc, out)
     state = _state(source, mode, judge)
+    if examples is not None or calibration is not None:
+        from grader import batch_teach
+
+        if examples is not None:
+            resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
+        state.update(batch_teach.fingerprint(examples, calibration))
     done = _prepare_part(out, state, resume=resume, restart=restart)
     rows = _skip_done(iter(source), out / PART, done)
     with (out / PART).open("a", encoding="utf-8", newline="\n") as part:
@@ -92,6 +104,8 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         for lines in run_ordered(
             tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency, repeat=repeat
         ):
+            if calibration is not None:
+                lines = [batch_teach.calibrate_line(x, calibration) for x in lines]
             part.write("".join(lines))
             part.flush()
             count += len(lines)

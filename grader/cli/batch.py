@@ -73,6 +73,12 @@ def batch(
         str, typer.Option("--csv-delimiter", help="Delimiter of grades.csv (`;` suits Russian Excel; `,`).")
     ] = ";",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    examples: Annotated[Path | None, typer.Option(
+        "--examples", help="Graded answers (the input's columns plus score, on 0..1) that teach the grader how "
+        "each question is graded (lexical mode).", show_default=False)] = None,
+    calibration: Annotated[Path | None, typer.Option(
+        "--calibration", help="Map scores to a grader's scale (`grader calibrate`); adds raw_score and label.",
+        show_default=False)] = None,
     id_col: IdColOpt = "id",
     candidate_col: CandidateColOpt = "candidate",
     question_id_col: QuestionIdColOpt = "question_id",
@@ -94,11 +100,17 @@ def batch(
 
         grader batch examples/batch/answers.csv --out results
         grader batch anketa.xlsx --answer-col "Ответ" --candidate-col "ФИО" --question-id-col "Вопрос"
+        grader batch answers.csv --examples graded-by-hand.csv --calibration calibration.json
     """
     cols = Columns(id=id_col, candidate=candidate_col, question_id=question_id_col, question=question_col,
                    reference=reference_col, answer=answer_col)  # fmt: skip
     source = open_source(input, cols, input_format, encoding, delimiter, sheet)
     b = Bank.open(bank)
+    cal = None
+    if calibration is not None:
+        from grader import calibration as cal_mod
+
+        cal = cal_mod.load(calibration)
     err = console(err=True)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
                       repeat=repeat, no_cache=no_cache)  # fmt: skip
@@ -112,7 +124,7 @@ def batch(
         result = run_batch(
             source, out, b, mode=setup.mode, judge=setup.judge, workers=workers or os.cpu_count() or 1,
             concurrency=setup.concurrency or 8, repeat=setup.repeat, resume=resume, restart=restart,
-            csv_delimiter=csv_delimiter,
+            csv_delimiter=csv_delimiter, examples=examples, calibration=cal,
             progress=(lambda done, total: bar.update(task, completed=done, total=total)) if show else None,
         )  # fmt: skip
     seconds = time.perf_counter() - started
