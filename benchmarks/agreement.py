@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from grader import calibration
+from grader import calibration, exemplars
 from grader.datasets import GradedAnswer, by_question, load
 from grader.evaluate import raw_scores
 from grader.metrics import agreement, label3
@@ -43,8 +43,11 @@ def _cos(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def knn_vote(answers: Sequence[GradedAnswer], train: Sequence[GradedAnswer], k: int = 10) -> list[float]:
-    """Similarity-weighted mean score of the k most similar graded training answers to the same question."""
+def knn_vote(
+    answers: Sequence[GradedAnswer], train: Sequence[GradedAnswer], k: int = 10, power: float = 1.0
+) -> list[float]:
+    """Mean score of the k most similar graded training answers to the same question, weighted by similarity**power
+    (Jaccard of content stems)."""
     groups = by_question(train)
     out = []
     for a in answers:
@@ -55,8 +58,8 @@ def knn_vote(answers: Sequence[GradedAnswer], train: Sequence[GradedAnswer], k: 
             union = mine | theirs
             sims.append((len(mine & theirs) / len(union) if union else 0.0, t.score))
         top = sorted(sims, reverse=True)[:k]
-        total = sum(s for s, _ in top)
-        out.append(sum(s * y for s, y in top) / total if total else 0.5)
+        total = sum(s**power for s, _ in top)
+        out.append(sum(s**power * y for s, y in top) / total if total else 0.5)
     return out
 
 
@@ -80,15 +83,20 @@ def main() -> None:
         ),
         ("answer length / longest", [len(a.answer) / longest for a in test], None),
         ("nearest-neighbour vote (k=10, training answers)", knn_vote(test, train), None),
+        ("nearest-neighbour vote (k=10, similarity^4)", knn_vote(test, train, power=4), None),
     ]
     zero = raw_scores(test)
     zero_cal = calibration.fit(raw_scores(train), [a.score for a in train])
     taught = raw_scores(test, train)
     taught_cal = calibration.fit(raw_scores(train, train), [a.score for a in train])  # each leaves itself out
+    exemplars.LEARN_WORDINGS = False
+    unlearned = raw_scores(test, train)
+    exemplars.LEARN_WORDINGS = True
     rows += [
         ("grader zero-shot, raw", zero, None),
         ("grader zero-shot, calibrated on training", [zero_cal.apply(s) for s in zero], zero_cal),
         ("grader + training answers as examples, raw", taught, None),
+        ("  the same without learned wordings, raw", unlearned, None),
         ("grader + examples, calibrated on training", [taught_cal.apply(s) for s in taught], taught_cal),
     ]
     print(f"SAF unseen_answers, English + German, {len(test)} answers, human score 0..1")
