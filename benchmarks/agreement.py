@@ -1,6 +1,7 @@
 """Agreement with human graders on SAF unseen_answers (English + German): baselines and the grader, one table.
 
     python benchmarks/agreement.py [--saf ../shared/datasets/saf]
+    python benchmarks/agreement.py --curve 5,10,20,50     # with only the first N graded answers per question
 
 Calibration and graded examples come from SAF training/ only; figures are on unseen_answers/.
 """
@@ -18,7 +19,7 @@ from rapidfuzz import fuzz
 from grader import calibration, exemplars
 from grader.datasets import GradedAnswer, by_question, load
 from grader.evaluate import raw_scores
-from grader.metrics import agreement, label3
+from grader.metrics import agreement, label3, pearson
 from grader.text import content_stems, tokenize
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "saf"
@@ -63,11 +64,28 @@ def knn_vote(
     return out
 
 
+def curve(train: Sequence[GradedAnswer], test: Sequence[GradedAnswer], sizes: Sequence[int]) -> None:
+    """Pearson on unseen_answers when only the first N graded training answers of each question are known."""
+    human = [a.score for a in test]
+    print(f"SAF unseen_answers, {len(test)} answers: Pearson r with the first N training answers per question")
+    print("| N per question | nearest-neighbour vote | vote, similarity^4 | grader + examples, raw |")
+    print("|---|---|---|---|")
+    for n in sizes:
+        sub = [a for group in by_question(train).values() for a in group[:n]]
+        figures = [knn_vote(test, sub), knn_vote(test, sub, power=4), raw_scores(test, sub)]
+        print(f"| {n} | " + " | ".join(f"{pearson(f, human):.3f}" for f in figures) + " |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--saf", type=Path, default=DEFAULT)
+    ap.add_argument("--curve", default="", help="also: Pearson with only the first N training answers per question, "
+                    "for each N in this comma-separated list")  # fmt: skip
     args = ap.parse_args()
     train, test = load(args.saf / "training"), load(args.saf / "unseen_answers")
+    if args.curve:
+        curve(train, test, [int(n) for n in args.curve.split(",")])
+        return
     human = [a.score for a in test]
     longest = max(len(a.answer) for a in test) or 1
     rows: list[tuple[str, list[float], calibration.Calibration | None]] = [
