@@ -68,20 +68,64 @@ class Injection(Model):
         return bool(self.spans)
 
 
-# Words at least one of which every pattern above needs: most answers contain none, and skip the patterns.
-_TRIGGERS = (
-    "ignor", "disregard", "forget", "overrid", "bypass", "you are", "new instruction", "system", "as a", "give",
-    "award", "assign", "grant", "mark", "score", "grade", "rating", "<", "[inst", "[/inst",
-    "игнор", "забуд", "не обращ", "постав", "выстав", "дай", "дав", "назнач", "ты теперь", "новые инструкции",
-    "системн", "отмет", "оценк", "балл",
-    "vergiss", "vergessen", "missacht", "gib", "gebt", "geben", "vergib", "vergeb", "du bist", "neue anweisungen",
-    "punkt", "bewertung", "note",
-)
+# A cheap, exact gate in front of the patterns (most answers hold none of them, and the scan was the largest
+# per-answer cost of lexical grading). Each entry is what one pattern (or branch) cannot match without: groups of
+# substrings, one of each group present, looked up in the answer lowered with whitespace runs made one space (so
+# `\s+` is " "). `_FOLD` first maps the few characters that IGNORECASE equates with a letter used here while
+# str.lower() does not (Turkish dotted/dotless i, long s, old Cyrillic letter forms); tests check both facts.
+_GATES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("ignor", "disregard", "forget", "overrid", "bypass"),
+     ("instruction", "prompt", "rules", "guideline", "direction", "rubric")),
+    (("you are now", "new instruction", "system prompt", "as an ai", "as a ai", "as a language model",
+      "as an language model"),),
+    (("give", "award", "assign", "grant", "mark"), ("full", "max", "highest", "perfect", "top"),
+     ("score", "mark", "point", "grade", "credit")),
+    (("mark all", "mark every"),),
+    (("игнорир", "забудь", "не обращай"), ("инструкц", "указани", "правил", "промпт")),
+    (("постав", "выстав", "дай", "дав", "назнач"), ("максимальн", "высш", "полн"), ("балл", "оценк", "отметк")),
+    (("ты теперь", "новые инструкции"),),
+    (("системн",), ("промпт", "инструкц")),
+    (("отметь",), ("пункты",)),
+    (("ignoriere", "vergiss", "vergessen sie", "missachte"),
+     ("anweisung", "instruktion", "regeln", "vorgaben", "prompt")),
+    (("gib", "gebt", "geben sie"), ("volle", "höchste", "maximale", "beste"), ("punkt", "note", "bewertung")),
+    (("du bist jetzt", "neue anweisungen"),),
+    (("<",), (">",)),
+    (("[inst]", "[/inst]"),),
+    (("score", "grade", "rating", "mark", "оценк", "балл", "punkt", "bewertung", "note"), (":", "=")),
+)  # fmt: skip
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о",
+                       "\u1c83": "с", "\u1c84": "т", "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ",
+                       "\u1c88": "ꙋ"})  # fmt: skip
+_ODD = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
+
+
+def _gate_text(text: str) -> str:
+    """`text` as the gate reads it: IGNORECASE's equivalents folded, lowered, whitespace runs one space."""
+    if _ODD.search(text):
+        text = text.translate(_FOLD)
+    return " ".join(text.lower().split())
+
+
+def _needed_first(gates: tuple[tuple[tuple[str, ...], ...], ...]) -> tuple[str, ...]:
+    """Substrings one of which every gate needs (each gate's first group, minus those holding a shorter one)."""
+    first = {s for gate in gates for s in gate[0]}
+    return tuple(sorted(s for s in first if not any(o != s and o in s for o in first)))
+
+
+_FIRST = _needed_first(_GATES)
+
+
+def _may_hold_injection(text: str) -> bool:
+    """False only when no injection pattern can match `text` (True may still find nothing)."""
+    low = _gate_text(text)
+    if not any(s in low for s in _FIRST):  # one flat pass rejects almost every answer
+        return False
+    return any(all(any(s in low for s in group) for group in gate) for gate in _GATES)
 
 
 def _hits(text: str) -> list[tuple[int, int]]:
-    low = text.lower()
-    if not any(t in low for t in _TRIGGERS):
+    if not _may_hold_injection(text):
         return []
     found = [(m.start(), m.end()) for rx in _INJECTION for m in rx.finditer(text)]
     for m in _SCORE_CLAIM.finditer(text):
