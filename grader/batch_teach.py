@@ -58,4 +58,3 @@ def fingerprint(examples: Path | None, cal: Calibration | None) -> dict[str, str
     """What resuming must check did not change: the examples file's content and the calibration."""
     digest = hashlib.sha256(examples.read_bytes()).hexdigest() if examples else None
     return {"examples_sha256": digest, "calibration": cal.model_dump_json() if cal else None}
-

@@ -173,9 +173,9 @@ class Exemplars:
         cover = [_coverage(rubric, p) for p in points]
         rows = [_row(len(pool), *_loo_vote(self.seen, i, out), c) for i, c in zip(pool, cover, strict=True)]
         coef = ridge(rows, human, RIDGE)
-        if coef[-1 if len(pool) < VOTE_AT else 2] < 0:  # covering more must never score less: drop coverage
-            c_at = 1 if len(pool) < VOTE_AT else 2
-            coef = ridge([[*r[:c_at], 0.0, *r[c_at + 1 :]] for r in rows], human, RIDGE)
+        at = 1 if len(pool) < VOTE_AT else 2  # where coverage sits in a row
+        if coef[at] < 0:  # covering more must never score less: fit without coverage
+            coef = ridge([[*r[:at], 0.0, *r[at + 1 :]] for r in rows], human, RIDGE)
         if len(self._fits) > 64:
             self._fits = {k: v for k, v in self._fits.items() if not k}  # the full fit stays: others reuse it
         fit = self._fits[out] = _Fit(matcher, rubric, coef, points)
