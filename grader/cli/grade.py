@@ -90,6 +90,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
         typer.echo(f"warning: {w}", err=True)
     if examples is not None:
         rubric = _with_examples(rubric, question, examples, score_max)
+        if setup.mode != "lexical":
+            typer.echo(f"warning: graded examples teach lexical grading only, not --mode {setup.mode}", err=True)
     cal = None
     if calibration is not None:
         from grader import calibration as cal_mod
