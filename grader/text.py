@@ -132,6 +132,12 @@ def latin_lang(lang: str) -> str:
     return "de" if lang == "de" else "en"
 
 
+def stem_word(norm: str, lang: str) -> str:
+    """The stem of one normalised word by the stemmer of `lang` (ru, en or de), whatever its script."""
+    stem: str = _stemmer(lang).stemWord(norm)
+    return stem
+
+
 def stem_words(norms: list[str], lang: str) -> list[str]:
     """Stem each normalised word with the stemmer of its own script."""
     latin = _stemmer(latin_lang(lang))
