@@ -2,8 +2,11 @@
 
 A wording matches when each of its content words occurs in the answer, stem for stem or within a small edit
 distance (typos, inflections the stemmer misses), and multi-word wordings match in any order within a short
-window. A negation cue just before a match ("не", "not", "без", "ohne") stops it counting. Wordings whose words
-all occur in the question give no evidence: repeating the question back proves nothing.
+window. Everyday near-synonyms ("около" / "близко", "tiny" / "small", grader.synonyms) count as one word on both
+sides, and a Latin word is also tried with the other Latin stemmer (a German answer to a rubric stemmed in
+English). A negation cue just before a match ("не", "not", "без", "ohne") stops it counting. Wordings whose words
+all occur in the question, exactly or by typo tolerance, give no evidence, and a question word in an answer matches
+only exactly: repeating the question back proves nothing.
 
 A `Matcher` is compiled once per rubric and reused for every answer; it memoises how each distinct answer word
 maps to rubric words, which is what makes batch grading fast.
@@ -13,16 +16,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from grader.models import Concept, Rubric, Span
-from grader.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, Words, is_stopword, tokenize
+from grader.synonyms import KEY_MARK, canonical, members
+from grader.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, Words, is_stopword, stem_word, tokenize
 
 # A negation's scope ends at sentence punctuation, or at a comma opening a new clause ("не X, а Y", "не X, и Y").
 _CLAUSE_BREAK = re.compile(
     r"[.;:!?\n()\[\]]|,\s*(?:но|а|и|зато|поэтому|however|but|and|so|aber|sondern|und)\b", re.IGNORECASE
 )
+_CYRILLIC = re.compile(r"[а-яё]")
 _MEMO_LIMIT = 200_000
 _NEGATION_LOOKBACK = 3
 _MAX_SPANS = 3
@@ -112,22 +118,51 @@ class Matcher:
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
     _memo: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
+    _asked: frozenset[str] = field(init=False)  # the question's content stems, as written and as synonym keys
+    _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
+    _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
+    _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
-        q_stems = _content(tokenize(self.question, lang)) if self.question else set()
+        asked = _content(tokenize(self.question, lang)) if self.question else set()
+        self._asked = frozenset(asked | {canonical(s) for s in asked})
+        self._asked_by_letter = {}
+        for s in self._asked:
+            self._asked_by_letter.setdefault(s[0], []).append(s)
         self.points = []
         for point in self.rubric.points:
             concepts = []
             for concept in point.concepts:
                 wordings = [w for w in (_compile_wording(t, lang) for t in concept.any) if w is not None]
                 # A wording made only of question words is no evidence of knowing the answer.
-                wordings = [w for w in wordings if not set(w.stems) <= q_stems]
+                wordings = [w for w in wordings if not all(map(self._echoes_question, w.stems))]
                 if wordings:
                     concepts.append(_CompiledConcept(concept, wordings))
             self.points.append(_CompiledPoint(point.id, concepts, sum(c.concept.weight for c in concepts)))
         self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems})
         self._vocab_set = frozenset(self.vocab)
+        self._fuzzy_to = {m: s for s in self.vocab if s.startswith(KEY_MARK) for m in members(s)}
+        self._fuzzy_to.update((s, s) for s in self.vocab if not s.startswith(KEY_MARK))
+        self._fuzzy = sorted(self._fuzzy_to)
+
+    def _echoes_question(self, stem: str) -> bool:
+        """A stem of the question's, exactly or within typo tolerance."""
+        if stem in self._asked:
+            return True
+        cutoff = fuzzy_cutoff(len(stem))
+        return cutoff is not None and any(
+            _typo_of(stem, q) and fuzz.ratio(stem, q, score_cutoff=cutoff)
+            for q in self._asked_by_letter.get(stem[0], ())
+        )
+
+    def _exact(self, norm: str, stem: str) -> str | None:
+        """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
+        for s in (stem,) if not norm.isascii() and _CYRILLIC.search(norm) else (stem, *_latin_stems(norm)):
+            key = canonical(s)
+            if key in self._vocab_set:
+                return key
+        return None
 
     def _lookup(self, norm: str, stem: str) -> tuple[str, ...]:
         """Rubric stems that this answer word stands for: its own stem, or close ones for a typo."""
@@ -135,15 +170,17 @@ class Matcher:
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        found: list[str] = [stem] if stem in self._vocab_set else []
+        exact = self._exact(norm, stem)
+        found: list[str] = [exact] if exact is not None else []
         cutoff = fuzzy_cutoff(len(stem))
-        if cutoff is not None and not found:
+        # A question word in the answer may match a rubric word exactly, never by typo tolerance.
+        if cutoff is not None and not found and stem not in self._asked:
             for cand, _score, _i in process.extract(
-                stem, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                stem, self._fuzzy, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
-                if abs(len(cand) - len(stem)) <= 3 and cand[0] == stem[0]:
-                    found.append(cand)
-        hit = tuple(found)
+                if _typo_of(stem, cand):
+                    found.append(self._fuzzy_to[cand])
+        hit = tuple(dict.fromkeys(found))
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[key] = hit
         return hit
@@ -191,14 +228,27 @@ def _content(toks: Tokens) -> set[str]:
     return {s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)}
 
 
+@lru_cache(maxsize=_MEMO_LIMIT)
 def _compile_wording(text: str, lang: str) -> _Wording | None:
+    """A wording's stems (synonym keys where it has them); cached, as rubrics are recompiled with every learned
+    wording (grader.exemplars) and share most wordings."""
     toks = tokenize(text, lang)
     stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
     # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
     # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
     if any(n in NEGATIONS for n in toks.norms) or len(stems) < min(2, len(toks.norms)):
         stems = list(toks.stems)
-    return _Wording(text, tuple(stems)) if stems else None
+    return _Wording(text, tuple(map(canonical, stems))) if stems else None
+
+
+def _typo_of(stem: str, near: str) -> bool:
+    """Whether `stem` may be `near` misspelt, given they are close by edit distance: same first letter, and lengths
+    within three."""
+    return abs(len(near) - len(stem)) <= 3 and near[:1] == stem[:1]
+
+
+def _latin_stems(norm: str) -> tuple[str, str]:
+    return stem_word(norm, "en"), stem_word(norm, "de")
 
 
 def _match_concept(
