@@ -4,10 +4,11 @@ Two passes over the input. The first (`scan`) counts rows, names duplicate ids u
 references of rows that bring their own question; a rubric is built once for each and saved in OUT/rubrics (with
 the question in OUT/questions, so OUT is a bank you can review, curate and reuse: a curated rubric found there is
 used instead of a new one). The second pass grades rows in input order and appends each result to
-OUT/grades.jsonl.part as it is made. A killed run leaves that file behind; `resume=True` keeps its complete lines,
-checks they belong to this input, and grades only the rest. When all rows are done, the reports are written from
-it to temporary files and moved into place (`os.replace`), grades.jsonl last. The files hold no timestamps, so a
-resumed batch ends with the same files as an uninterrupted one.
+OUT/grades.jsonl.part as it is made, its grades.csv line to a partial file beside it, and its summary facts to
+memory (`ReportWriter`). A killed run leaves the .part file behind; `resume=True` keeps its complete lines, checks
+they belong to this input, feeds them to the reports again and grades only the rest. When all rows are done,
+grades.csv, summary.json and report.html are moved into place (`os.replace`), grades.jsonl last. The files hold no
+timestamps, so a resumed batch ends with the same files as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.bank import Bank, atomic_write, reference_hash
-from grader.batch_exec import Resolver, Task, run_ordered
+from grader.batch_exec import Resolver, Style, Task, run_ordered
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
-from grader.report import error_record
-from grader.report_files import write_reports
+from grader.report_files import ReportWriter
 from grader.rows import Row, RowSource
 
 if TYPE_CHECKING:
@@ -98,22 +98,22 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         state.update(batch_teach.fingerprint(examples, calibration))
     done = _prepare_part(out, state, resume=resume, restart=restart)
     rows = _skip_done(iter(source), out / PART, done)
-    with (out / PART).open("a", encoding="utf-8", newline="\n") as part:
+    style = Style(csv_delimiter, calibration)
+    with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
+        report.add_written(out / PART)  # rows of the interrupted run, when resuming
         tasks = (_task(row, resolver) for row in rows)
         count = done
-        for lines in run_ordered(
-            tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency, repeat=repeat
-        ):
-            if calibration is not None:
-                lines = [batch_teach.calibrate_line(x, calibration) for x in lines]
-            part.write("".join(lines))
+        for chunk in run_ordered(tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency,
+                                 repeat=repeat, style=style):  # fmt: skip
+            part.write(b"".join(r.jsonl for r in chunk))
             part.flush()
-            count += len(lines)
+            for r in chunk:
+                report.add(*r)
+            count += len(chunk)
             if progress:
                 progress(count, plan.total)
-        part.flush()
         os.fsync(part.fileno())
-    summary, files = write_reports(out, out / PART, resolver.text_of, csv_delimiter=csv_delimiter)
+        summary, files = report.finish(resolver.text_of)
     os.replace(out / PART, out / "grades.jsonl")
     return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, unscored=summary.unscored,
                        errors=summary.errors, resumed=done, files=files, rubrics_built=built,
@@ -121,7 +121,7 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
 
 
 def _task(row: Row, resolver: Resolver) -> Task:
-    """A row to grade, or the error line recording why it cannot be graded."""
+    """A row to grade, or one to record with the reason it cannot be graded."""
     qid = row.question_id.strip()
     problem = row.error
     key = None
@@ -130,9 +130,8 @@ def _task(row: Row, resolver: Resolver) -> Task:
     if problem is None and not row.answer.strip():
         problem = "empty answer"
     if problem is not None or key is None:
-        rec = error_record(row.id, row.candidate, row.line, qid, problem or "no question")
-        return Task(line=json.dumps(rec, ensure_ascii=False) + "\n")
-    return Task(row_id=row.id, candidate=row.candidate, line_no=row.line, key=key, answer=row.answer)
+        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
+    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)
 
 
 # --- resuming -----------------------------------------------------------------------------------------------------

@@ -1,16 +1,24 @@
 """Running the batch's grading: which question and rubric a row is graded against, and grading rows in order on
 worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on a server), with a bounded window so
 memory stays flat however many rows there are.
+
+Whoever grades a row also formats it (`RowOut`: its grades.jsonl and grades.csv lines, encoded, and the facts the
+summary needs), so the parent process only writes bytes: per-row work in the parent is what stops a batch
+scaling with workers.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
+import re
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,23 +28,40 @@ from grader.errors import GraderError, NotFound
 from grader.grading import grade
 from grader.importers.telegram import slugify
 from grader.models import Mode, Question, Rubric
-from grader.report import error_record, grade_record, without_surrogates
+from grader.report import csv_row, error_record, grade_record, summary_facts, without_surrogates
 from grader.rubric import build_rubric, is_stale, rubric_for
 from grader.text import detect_lang
 
 CHUNK = 64  # rows per task sent to a worker process: big enough to amortise the pickling
-_ID_OK = __import__("re").compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+# NamedTuples, not models: these cross to worker processes per row, where pickling and validation would cost.
 class Task(NamedTuple):
-    """A row to grade (`key` names its question), or a ready error `line` that only has to keep its place."""
+    """A row to grade (`key` names its question), or, with `error` set, a row recorded as not gradable."""
 
-    line: str = ""
-    row_id: str = ""
-    candidate: str = ""
-    line_no: int = 0
+    row_id: str
+    candidate: str
+    line_no: int
     key: str = ""
     answer: str = ""
+    question_id: str = ""
+    error: str = ""
+
+
+class RowOut(NamedTuple):
+    """A graded row as the batch writes it: grades.jsonl and grades.csv lines (UTF-8) and the summary facts."""
+
+    jsonl: bytes
+    csv: bytes
+    facts: dict[str, Any]
+
+
+class Style(NamedTuple):
+    """How rows are written: grades.csv's delimiter, and a calibration mapping every score (or None)."""
+
+    csv_delimiter: str = ";"
+    calibration: Any = None  # grader.calibration.Calibration
 
 
 class Resolver:
@@ -98,10 +123,11 @@ class Resolver:
         return ""
 
 
-def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None, repeat: int = 1) -> str:
-    """One grades.jsonl line for a task; a row that fails to grade becomes an error line."""
-    if not task.key:
-        return task.line
+def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None,
+               repeat: int = 1) -> dict[str, Any]:  # fmt: skip
+    """The grades.jsonl object for a task; a row that fails to grade becomes an error object."""
+    if task.error or not task.key:
+        return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question")
     question, rubric = resolver.pair(task.key)
     answer = without_surrogates(task.answer)
     try:
@@ -114,43 +140,77 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
         rec = error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
     else:
         rec = grade_record(task.row_id, task.candidate, task.line_no, answer, g)
-    return json.dumps(rec, ensure_ascii=False) + "\n"
+    return rec
+
+
+def row_out(record: dict[str, Any], style: Style) -> RowOut:
+    """A grades.jsonl object as the batch writes it (with its score calibrated when `style` says so)."""
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    if style.calibration is not None:
+        from grader.batch_teach import calibrate_line
+
+        mapped = calibrate_line(line, style.calibration)
+        if mapped is not line:
+            line, record = mapped, json.loads(mapped)
+    return RowOut(line.encode("utf-8"), csv_row(record, style.csv_delimiter).encode("utf-8"), summary_facts(record))
+
+
+def grade_row(task: Task, resolver: Resolver, style: Style, mode: Mode = "lexical", judge: Any = None,
+              repeat: int = 1) -> RowOut:  # fmt: skip
+    """Grade a task and format it for writing."""
+    return row_out(grade_task(task, resolver, mode, judge, repeat), style)
 
 
 # --- worker processes ---------------------------------------------------------------------------------------------
 
-_worker: Resolver | None = None
+_worker: tuple[Resolver, Style] | None = None
 
 
-def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]]) -> None:
+def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]], style: Style) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
-    _worker = Resolver(Bank(Path(root)))
-    _worker.pairs.update(pairs)
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # a killed parent must not leave workers waiting for tasks forever
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+    resolver = Resolver(Bank(Path(root)))
+    resolver.pairs.update(pairs)
+    _worker = (resolver, style)
 
 
-def _grade_chunk(chunk: list[Task]) -> list[str]:
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _grade_chunk(chunk: list[Task]) -> list[RowOut]:
     assert _worker is not None
-    return [grade_task(t, _worker) for t in chunk]
+    resolver, style = _worker
+    return [grade_row(t, resolver, style) for t in chunk]
 
 
 def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge: Any, workers: int,
-                concurrency: int, repeat: int = 1) -> Iterator[list[str]]:  # fmt: skip
-    """Lines for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
+                concurrency: int, repeat: int = 1, style: Style = Style()) -> Iterator[list[RowOut]]:  # fmt: skip
+    """Rows for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
     if mode != "lexical":
         if judge is None:
             raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
         with ThreadPoolExecutor(max(1, concurrency)) as pool:
             yield from _windowed(_chunks(tasks, 1), lambda c: pool.submit(
-                lambda: [grade_task(t, resolver, mode, judge, repeat) for t in c]).result, 2 * concurrency)  # fmt: skip
+                lambda: [grade_row(t, resolver, style, mode, judge, repeat) for t in c]).result,
+                2 * concurrency)  # fmt: skip
         return
     if workers <= 1:
         for chunk in _chunks(tasks, CHUNK):
-            yield [grade_task(t, resolver) for t in chunk]
+            yield [grade_row(t, resolver, style) for t in chunk]
         return
+    # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
+    # large results it spun on the GIL for as much CPU as the parent's real work.
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
-    with ctx.Pool(workers, _init_worker, (str(resolver.bank.root), dict(resolver.pairs))) as pool:
-        yield from _windowed(_chunks(tasks, CHUNK), lambda c: pool.apply_async(_grade_chunk, (c,)).get, 3 * workers)
+    procs = ProcessPoolExecutor(workers, ctx, _init_worker, (str(resolver.bank.root), dict(resolver.pairs), style))
+    try:
+        yield from _windowed(_chunks(tasks, CHUNK), lambda c: procs.submit(_grade_chunk, c).result, 3 * workers)
+    finally:
+        procs.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
 
 
 def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -159,9 +219,9 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], list[str]]],
-              window: int) -> Iterator[list[str]]:  # fmt: skip
-    pending: deque[Callable[[], list[str]]] = deque()
+def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], list[RowOut]]],
+              window: int) -> Iterator[list[RowOut]]:  # fmt: skip
+    pending: deque[Callable[[], list[RowOut]]] = deque()
     for chunk in chunks:
         pending.append(submit(chunk))
         if len(pending) >= window:

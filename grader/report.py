@@ -90,17 +90,23 @@ def csv_fields(record: dict[str, Any]) -> list[str]:
     return [values[c] if c in ("score", "line") else safe_cell(values[c]) for c in CSV_COLUMNS]
 
 
+def csv_line(cells: Iterable[Any], delimiter: str = ";") -> str:
+    """One CSV record as grades.csv holds it (quoted as needed, CRLF-terminated)."""
+    buf = io.StringIO()  # a writer per line: batch threads call this at once, and it costs ~1 µs
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()
+
+
+def csv_row(record: dict[str, Any], delimiter: str = ";") -> str:
+    """The grades.csv line of a grades.jsonl object."""
+    return csv_line(csv_fields(record), delimiter)
+
+
 def csv_lines(records: Iterable[dict[str, Any]], delimiter: str = ";") -> Iterator[str]:
     """grades.csv as text lines, header first (the caller writes them with a UTF-8 BOM for Excel)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    yield buf.getvalue()
+    yield csv_line(CSV_COLUMNS, delimiter)
     for record in records:  # streamed: never held as a list
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow(csv_fields(record))
-        yield buf.getvalue()
+        yield csv_row(record, delimiter)
 
 
 # --- summary.json -------------------------------------------------------------------------------------------------
@@ -232,6 +238,17 @@ class Aggregator:
             id=qid, question=self.texts.get(qid, ""), answers=len(vals), errors=self.q_errors[qid], mean=_mean(vals),
             min=min(vals) if vals else None, max=max(vals) if vals else None, most_missed=missed,
         )  # fmt: skip
+
+
+_FACTS = ("question_id", "candidate", "score", "error", "lang", "mode")
+
+
+def summary_facts(record: dict[str, Any]) -> dict[str, Any]:
+    """The part of a grades.jsonl object that `Aggregator.add` reads: a batch worker sends this, not the object."""
+    facts = {k: record[k] for k in _FACTS if k in record}
+    if "points" in record:
+        facts["points"] = [{"id": p["id"], "text": p["text"], "status": p["status"]} for p in record["points"]]
+    return facts
 
 
 def _mean(values: list[float]) -> float | None:
