@@ -53,6 +53,12 @@ def quick_start() -> tuple[str, str]:
 
 
 CASES = _cases()
+PARAMS = [
+    pytest.param(
+        q, c, id=f"{q}::{c['id']}", marks=[pytest.mark.xfail(strict=True, reason=c["gap"])] if "gap" in c else []
+    )
+    for q, c in CASES
+]
 
 
 class TestParaphraseSet:
@@ -67,13 +73,14 @@ class TestParaphraseSet:
 
     def test_cases_are_well_formed(self) -> None:
         for qid, case in CASES:
-            assert set(case) in ({"id", "min", "answer"}, {"id", "max", "answer"}), (qid, case)
+            assert set(case) - {"gap"} in ({"id", "min", "answer"}, {"id", "max", "answer"}), (qid, case)
 
 
 class TestParaphrases:
-    """A paraphrased right answer earns at least its `min`; a wrong one stays under its `max`."""
+    """A paraphrased right answer earns at least its `min`; a wrong one stays under its `max`. A known `gap` is
+    expected to fail until the grader learns it."""
 
-    @pytest.mark.parametrize(("qid", "case"), CASES, ids=[f"{q}::{c['id']}" for q, c in CASES])
+    @pytest.mark.parametrize(("qid", "case"), PARAMS)
     def test_band(self, qid: str, case: dict[str, Any]) -> None:
         score = _score(qid, case["answer"])
         if "min" in case:
@@ -95,7 +102,8 @@ def main() -> None:
         ok += good
         (right if "min" in case else wrong).append(s)
         band = f">= {case['min']}" if "min" in case else f"<= {case['max']}"
-        print(f"{'ok ' if good else 'BAD'} {s:.3f} {band:>7}  {qid}::{case['id']}")
+        gap = f"  (gap: {case['gap']})" if "gap" in case else ""
+        print(f"{'ok ' if good else 'BAD'} {s:.3f} {band:>7}  {qid}::{case['id']}{gap}")
     qid, answer = quick_start()
     print(f"in band: {ok}/{len(CASES)}")
     print(f"right answers: mean {statistics.mean(right):.3f}, min {min(right):.3f} ({len(right)})")
