@@ -14,6 +14,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
+from grader.cli.interrupt import interruptible
 from grader.cli.render import highlighted, score_style
 from grader.cli.ui_text import UiLang, say
 from grader.models import Grade, Question
@@ -60,29 +61,36 @@ def read_key() -> str:
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd, termios.TCSANOW)  # not the default TCSAFLUSH: a key typed ahead must not be lost
-        raw = os.read(fd, 1)
-        while raw and raw[0] >= 0xC0 and len(raw) < 4:  # the rest of a UTF-8 letter, e.g. Cyrillic
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raw += os.read(fd, 1)
-        return raw.decode("utf-8", "replace") or "\x04"
+        with interruptible():
+            return _read_utf8(fd)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _read_utf8(fd: int) -> str:
+    """One key: a byte, or the bytes of one UTF-8 letter."""
+    raw = os.read(fd, 1)
+    while raw and raw[0] >= 0xC0 and len(raw) < 4:  # the rest of a UTF-8 letter, e.g. Cyrillic
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raw += os.read(fd, 1)
+    return raw.decode("utf-8", "replace") or "\x04"
 
 
 def read_answer(prompt: str = "› ", more: str = "  ") -> str:
     """Lines until an empty line twice or Ctrl-D (EOF); trailing blank lines dropped."""
     lines: list[str] = []
-    while True:
-        try:
-            line = input(prompt if not lines else more)
-        except EOFError:
-            print()
-            break
-        if not line.strip() and lines and not lines[-1].strip():
-            break
-        lines.append(line)
+    with interruptible():  # readline alone may swallow a Ctrl-C that lands while it draws the prompt or a key
+        while True:
+            try:
+                line = input(prompt if not lines else more)
+            except EOFError:
+                print()
+                break
+            if not line.strip() and lines and not lines[-1].strip():
+                break
+            lines.append(line)
     return "\n".join(lines).strip()
 
 
