@@ -254,7 +254,7 @@ class RowSource:
             wb.close()
 
     def _jsonl_rows(self) -> Iterator[Row]:
-        fields = self.columns.by_field()
+        fields = tuple(self.columns.by_field().items())
         with self.path.open(encoding=self.encoding, newline="") as fh:
             n = 0
             try:
@@ -289,18 +289,33 @@ class _Mapper:
         return _make_row(where, line, rid, v, {name: get(i) for i, name in self.extra}, "empty id")
 
 
-def _json_row(text: str, fields: dict[str, str], where: str, line: int) -> Row:
+def _json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> Row:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return Row(where=where, line=line, id=f"#{line}", error=f"not valid JSON ({exc.msg}, column {exc.colno})")
     if not isinstance(obj, dict):
         return Row(where=where, line=line, id=f"#{line}", error="not a JSON object")
-    lowered = {_key(k): v for k, v in reversed(list(obj.items()))}
-    values = {f: cell_text(lowered.get(_key(c))) for f, c in fields.items()}
-    used = {_key(c) for c in fields.values()}
-    extra = {k: cell_text(v) for k, v in obj.items() if _key(k) not in used}
+    pick, rest = _json_plan(tuple(obj), fields)
+    values = {f: "" if k is None else _cell(obj[k]) for f, k in pick}
+    extra = {k: _cell(obj[k]) for k in rest}
     return _make_row(where, line, values["id"].strip(), values, extra, "empty or missing id")
+
+
+@functools.lru_cache(maxsize=256)  # the lines of a file almost always share one set of keys
+def _json_plan(
+    keys: tuple[str, ...], fields: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...]]:
+    """For a JSON object's keys: the key each field reads (the first matching one; None if absent), and the rest."""
+    first: dict[str, str] = {}
+    for k in keys:
+        first.setdefault(_key(k), k)
+    used = {_key(c) for _, c in fields}
+    return tuple((f, first.get(_key(c))) for f, c in fields), tuple(k for k in keys if _key(k) not in used)
+
+
+def _cell(value: Any) -> str:
+    return value if value.__class__ is str else cell_text(value)
 
 
 def _make_row(where: str, line: int, rid: str, v: dict[str, str], extra: dict[str, str], no_id: str) -> Row:
