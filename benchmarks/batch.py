@@ -4,7 +4,9 @@
     python benchmarks/batch.py --rows 20000
 
 Each run is a real `python -m grader batch` subprocess; peak memory is the largest sum of the resident memory of
-that process and its workers, sampled every 50 ms from /proc (Linux). Rows are answers assembled from sentences
+that process and its workers, sampled every 50 ms from /proc (Linux). CPU is the user+system time of the command
+and its workers: when it is well below workers x wall time, other processes were taking the cores (check `uptime`
+and measure again on an idle machine). Rows are answers assembled from sentences
 of the bank's references and filler, so they vary the way real answers do (different lengths, partial coverage).
 Targets (issue 6): >= 3,000 rows/s with 2 workers, peak < 300 MB, 2 workers >= 1.6x one.
 """
@@ -15,6 +17,7 @@ import argparse
 import json
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,8 +66,9 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run(path: Path, out: Path, workers: int) -> tuple[float, float, dict[str, int]]:
+def run(path: Path, out: Path, workers: int) -> tuple[float, float, float, dict[str, int]]:
     cmd = [sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers", str(workers), "--json"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
@@ -75,7 +79,9 @@ def run(path: Path, out: Path, workers: int) -> tuple[float, float, dict[str, in
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(stderr.decode())
-    return seconds, peak / 1024, json.loads(stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, once they are reaped
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, peak / 1024, cpu, json.loads(stdout)
 
 
 def main() -> None:
@@ -88,10 +94,11 @@ def main() -> None:
         print(f"{args.rows:,} synthetic rows ({path.stat().st_size / 1e6:.1f} MB JSONL), lexical mode")
         rates = {}
         for workers in (1, 2):
-            seconds, peak_mb, result = run(path, Path(tmp) / f"out{workers}", workers)
+            seconds, peak_mb, cpu, result = run(path, Path(tmp) / f"out{workers}", workers)
             rates[workers] = args.rows / seconds
             print(f"workers={workers}: {seconds:6.1f} s wall (whole command), {rates[workers]:7,.0f} rows/s, "
-                  f"peak memory {peak_mb:5.0f} MB (all processes), graded {result['graded']:,}")  # fmt: skip
+                  f"CPU {cpu:6.1f} s, peak memory {peak_mb:5.0f} MB (all processes), "
+                  f"graded {result['graded']:,}")  # fmt: skip
         print(f"speed-up with 2 workers: {rates[2] / rates[1]:.2f}x")
 
 
