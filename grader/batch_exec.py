@@ -19,6 +19,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -209,6 +210,9 @@ def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge:
     procs = ProcessPoolExecutor(workers, ctx, _init_worker, (str(resolver.bank.root), dict(resolver.pairs), style))
     try:
         yield from _windowed(_chunks(tasks, CHUNK), lambda c: procs.submit(_grade_chunk, c).result, 3 * workers)
+    except BrokenProcessPool:
+        raise GraderError("a worker process died (out of memory, or killed)", fix="Run again with --resume to "
+                          "finish the batch; add --workers 1 if it happens again") from None  # fmt: skip
     finally:
         procs.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
 
