@@ -172,9 +172,11 @@ class Aggregator:
         self.missed: dict[str, Counter[str]] = defaultdict(Counter)
         self.point_text: dict[tuple[str, str], str] = {}
         self.order: dict[str, None] = {}
+        self.names: dict[str, str] = {}  # one copy of each candidate and question id, not one per row
 
     def add(self, r: dict[str, Any]) -> None:
         status, qid, cand = status_of(r), r.get("question_id") or "", r.get("candidate") or ""
+        qid, cand = self.names.setdefault(qid, qid), self.names.setdefault(cand, cand)
         self.status[status] += 1
         if status == "error":
             self.reasons[_reason(r["error"])] += 1
