@@ -8,6 +8,7 @@ characters one for one, and clips cells to what Excel holds. The HTML report liv
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections import Counter, defaultdict
@@ -91,10 +92,24 @@ def csv_fields(record: dict[str, Any]) -> list[str]:
 
 
 def csv_line(cells: Iterable[Any], delimiter: str = ";") -> str:
-    """One CSV record as grades.csv holds it (quoted as needed, CRLF-terminated)."""
-    buf = io.StringIO()  # a writer per line: batch threads call this at once, and it costs ~1 µs
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
-    return buf.getvalue()
+    """One CSV record as grades.csv holds it: exactly what `csv.writer(delimiter=..., lineterminator="\\r\\n")`
+    writes (minimal quoting, quotes doubled), made here because the writer took 10% of a batch worker's time."""
+    needs_quotes = _csv_specials(delimiter).search
+    out = []
+    for cell in cells:
+        text = cell if cell.__class__ is str else "" if cell is None else str(cell)
+        if needs_quotes(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    if out == [""]:
+        out[0] = '""'  # a lone empty field is quoted, or the line would read as no record
+    return delimiter.join(out) + "\r\n"
+
+
+@functools.lru_cache(maxsize=8)
+def _csv_specials(delimiter: str) -> re.Pattern[str]:
+    csv.writer(io.StringIO(), delimiter=delimiter)  # raises for a delimiter csv cannot use
+    return re.compile(f'[{re.escape(delimiter)}"\r\n]')
 
 
 def csv_row(record: dict[str, Any], delimiter: str = ";") -> str:
