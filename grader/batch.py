@@ -26,6 +26,7 @@ from grader.bank import Bank, atomic_write, reference_hash
 from grader.batch_exec import Resolver, Style, Task, run_ordered
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
+from grader.report import csv_line
 from grader.report_files import ReportWriter
 from grader.rows import Row, RowSource
 
@@ -84,6 +85,7 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
 
     `examples`: graded answers that teach the grader (`grader.batch_teach`); `calibration` maps every score."""
+    _check_delimiter(csv_delimiter)
     out.mkdir(parents=True, exist_ok=True)
     bank_ids = set(bank.ids())
     plan = scan(source, bank_ids)
@@ -118,6 +120,14 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
     return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, unscored=summary.unscored,
                        errors=summary.errors, resumed=done, files=files, rubrics_built=built,
                        warnings=resolver.warnings)  # fmt: skip
+
+
+def _check_delimiter(delimiter: str) -> None:
+    try:
+        csv_line(["x"], delimiter)
+    except TypeError:
+        raise GraderError(f"cannot write grades.csv with the delimiter {delimiter!r}",
+                          fix="Pass one character to --csv-delimiter: ; , or a tab") from None  # fmt: skip
 
 
 def _task(row: Row, resolver: Resolver) -> Task:

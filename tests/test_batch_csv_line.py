@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import random
+from pathlib import Path
 
 import pytest
 
 from grader.report import csv_line
+from tests.conftest import ROOT, run_cli
 
 ALPHABET = [",", ";", "\t", '"', "'", "\r", "\n", " ", "=", "a", "Я", "ё", "\ufffd", "\u00a0", "\u2028", "|", "0"]
 
@@ -37,3 +39,10 @@ def test_edge_records(cells: list[object]) -> None:
 def test_a_delimiter_csv_cannot_use_is_refused() -> None:
     with pytest.raises(TypeError):
         csv_line(["x"], ";;")
+
+
+def test_batch_refuses_a_bad_delimiter_before_grading(tmp_path: Path) -> None:
+    res = run_cli("batch", str(ROOT / "examples" / "batch" / "answers.csv"), "--out", str(tmp_path / "out"),
+                  "--csv-delimiter", ";;")  # fmt: skip
+    assert res.returncode == 2 and "--csv-delimiter" in res.stderr
+    assert not (tmp_path / "out").exists()
