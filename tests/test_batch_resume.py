@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -53,13 +54,21 @@ def batch_input(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_resume_after_interruption(batch_input: tuple[Path, Path], tmp_path: Path, sig: int, workers: str) -> None:
     path, whole = batch_input
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers",
-                             workers, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while count_lines(out / "grades.jsonl.part") < 100 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(proc.pid, sig)
-    _, err = proc.communicate(timeout=60)
+    # Its own session, so that a failed wait can kill the batch with its workers: a process left running would keep
+    # its pipes open and surface as a ResourceWarning in whichever later test the garbage collector runs in.
+    with subprocess.Popen([sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers",
+                           workers, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True) as proc:  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while count_lines(out / "grades.jsonl.part") < 100 and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(proc.pid, sig)
+            _, err = proc.communicate(timeout=60)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the batch and any worker still holding its pipes
+            raise
     done = count_lines(out / "grades.jsonl.part")
     assert 0 < done < N, "the kill must land mid-batch"
     assert not (out / "grades.jsonl").exists()
