@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -100,6 +101,7 @@ def main() -> None:
                   f"CPU {cpu:6.1f} s, peak memory {peak_mb:5.0f} MB (all processes), "
                   f"graded {result['graded']:,}")  # fmt: skip
         print(f"speed-up with 2 workers: {rates[2] / rates[1]:.2f}x")
+        print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
