@@ -107,11 +107,10 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         count = done
         for chunk in run_ordered(tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency,
                                  repeat=repeat, style=style):  # fmt: skip
-            part.write(b"".join(r.jsonl for r in chunk))
+            part.write(chunk.jsonl)
             part.flush()
-            for r in chunk:
-                report.add(*r)
-            count += len(chunk)
+            report.add(chunk.sizes, chunk.csv, chunk.facts)
+            count += len(chunk.sizes)
             if progress:
                 progress(count, plan.total)
         os.fsync(part.fileno())

@@ -2,9 +2,9 @@
 worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on a server), with a bounded window so
 memory stays flat however many rows there are.
 
-Whoever grades a row also formats it (`RowOut`: its grades.jsonl and grades.csv lines, encoded, and the facts the
-summary needs), so the parent process only writes bytes: per-row work in the parent is what stops a batch
-scaling with workers.
+Whoever grades a chunk of rows also formats it (`Chunk`: its grades.jsonl and grades.csv lines, encoded, and the
+facts the summary needs), so the parent process only writes bytes: per-row work in the parent is what stops a
+batch scaling with workers.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from grader.errors import GraderError, NotFound
 from grader.grading import grade
 from grader.importers.telegram import slugify
 from grader.models import Mode, Question, Rubric
-from grader.report import csv_row, error_record, grade_record, summary_facts, without_surrogates
+from grader.report import Facts, csv_row, error_record, grade_record, summary_facts, without_surrogates
 from grader.rubric import build_rubric, is_stale, rubric_for
 from grader.text import detect_lang
 
@@ -50,12 +50,14 @@ class Task(NamedTuple):
     error: str = ""
 
 
-class RowOut(NamedTuple):
-    """A graded row as the batch writes it: grades.jsonl and grades.csv lines (UTF-8) and the summary facts."""
+class Chunk(NamedTuple):
+    """Graded rows as the batch writes them: grades.jsonl and grades.csv lines (UTF-8, one blob each: cheap to
+    send between processes), each row's grades.jsonl line length, and each row's summary facts."""
 
     jsonl: bytes
     csv: bytes
-    facts: dict[str, Any]
+    sizes: list[int]
+    facts: list[Facts]
 
 
 class Style(NamedTuple):
@@ -144,22 +146,27 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
     return rec
 
 
-def row_out(record: dict[str, Any], style: Style) -> RowOut:
-    """A grades.jsonl object as the batch writes it (with its score calibrated when `style` says so)."""
-    line = json.dumps(record, ensure_ascii=False) + "\n"
-    if style.calibration is not None:
-        from grader.batch_teach import calibrate_line
+def pack(records: Iterable[dict[str, Any]], style: Style) -> Chunk:
+    """grades.jsonl objects as the batch writes them (each score calibrated when `style` says so)."""
+    lines, csvs, facts = [], [], []
+    for record in records:
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        if style.calibration is not None:
+            from grader.batch_teach import calibrate_line
 
-        mapped = calibrate_line(line, style.calibration)
-        if mapped is not line:
-            line, record = mapped, json.loads(mapped)
-    return RowOut(line.encode("utf-8"), csv_row(record, style.csv_delimiter).encode("utf-8"), summary_facts(record))
+            mapped = calibrate_line(line, style.calibration)
+            if mapped is not line:
+                line, record = mapped, json.loads(mapped)
+        lines.append(line.encode("utf-8"))
+        csvs.append(csv_row(record, style.csv_delimiter))
+        facts.append(summary_facts(record))
+    return Chunk(b"".join(lines), "".join(csvs).encode("utf-8"), [len(x) for x in lines], facts)
 
 
-def grade_row(task: Task, resolver: Resolver, style: Style, mode: Mode = "lexical", judge: Any = None,
-              repeat: int = 1) -> RowOut:  # fmt: skip
-    """Grade a task and format it for writing."""
-    return row_out(grade_task(task, resolver, mode, judge, repeat), style)
+def grade_chunk(tasks: list[Task], resolver: Resolver, style: Style, mode: Mode = "lexical", judge: Any = None,
+                repeat: int = 1) -> Chunk:  # fmt: skip
+    """Grade tasks and format them for writing."""
+    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style)
 
 
 # --- worker processes ---------------------------------------------------------------------------------------------
@@ -183,26 +190,26 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def _grade_chunk(chunk: list[Task]) -> list[RowOut]:
+def _grade_chunk(chunk: list[Task]) -> Chunk:
     assert _worker is not None
     resolver, style = _worker
-    return [grade_row(t, resolver, style) for t in chunk]
+    return grade_chunk(chunk, resolver, style)
 
 
 def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge: Any, workers: int,
-                concurrency: int, repeat: int = 1, style: Style = Style()) -> Iterator[list[RowOut]]:  # fmt: skip
+                concurrency: int, repeat: int = 1, style: Style = Style()) -> Iterator[Chunk]:  # fmt: skip
     """Rows for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
     if mode != "lexical":
         if judge is None:
             raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
         with ThreadPoolExecutor(max(1, concurrency)) as pool:
             yield from _windowed(_chunks(tasks, 1), lambda c: pool.submit(
-                lambda: [grade_row(t, resolver, style, mode, judge, repeat) for t in c]).result,
+                lambda: grade_chunk(c, resolver, style, mode, judge, repeat)).result,
                 2 * concurrency)  # fmt: skip
         return
     if workers <= 1:
         for chunk in _chunks(tasks, CHUNK):
-            yield [grade_row(t, resolver, style) for t in chunk]
+            yield grade_chunk(chunk, resolver, style)
         return
     # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
     # large results it spun on the GIL for as much CPU as the parent's real work.
@@ -223,9 +230,9 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], list[RowOut]]],
-              window: int) -> Iterator[list[RowOut]]:  # fmt: skip
-    pending: deque[Callable[[], list[RowOut]]] = deque()
+def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], Chunk]],
+              window: int) -> Iterator[Chunk]:  # fmt: skip
+    pending: deque[Callable[[], Chunk]] = deque()
     for chunk in chunks:
         pending.append(submit(chunk))
         if len(pending) >= window:

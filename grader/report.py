@@ -190,25 +190,29 @@ class Aggregator:
         self.names: dict[str, str] = {}  # one copy of each candidate and question id, not one per row
 
     def add(self, r: dict[str, Any]) -> None:
-        status, qid, cand = status_of(r), r.get("question_id") or "", r.get("candidate") or ""
+        self.add_facts(summary_facts(r))
+
+    def add_facts(self, facts: Facts) -> None:
+        """Count one row, given as `summary_facts` of its grades.jsonl object (what batch workers send)."""
+        status, qid, cand, score, error, lang, mode, points = facts
         qid, cand = self.names.setdefault(qid, qid), self.names.setdefault(cand, cand)
         self.status[status] += 1
         if status == "error":
-            self.reasons[_reason(r["error"])] += 1
+            self.reasons[_reason(error)] += 1
             self.cand_errors[cand] += 1
             self.q_errors[qid] += 1
         else:
-            self.langs[r.get("lang", "ru")] += 1
-            self.modes[r.get("mode", "lexical")] += 1
+            self.langs[lang] += 1
+            self.modes[mode] += 1
         self.order.setdefault(qid)
         if status != "graded":
             return
-        self.cells[cand, qid].append(r["score"])
-        self.q_scores[qid].append(r["score"])
-        for p in r.get("points", []):
-            self.point_text.setdefault((qid, p["id"]), p["text"])
-            if p["status"] == "missing":
-                self.missed[qid][p["id"]] += 1
+        self.cells[cand, qid].append(score)
+        self.q_scores[qid].append(score)
+        for pid, text, pstatus in points:
+            self.point_text.setdefault((qid, pid), text)
+            if pstatus == "missing":
+                self.missed[qid][pid] += 1
 
     def summary(self) -> Summary:
         scores = [s for v in self.q_scores.values() for s in v]
@@ -257,15 +261,26 @@ class Aggregator:
         )  # fmt: skip
 
 
-_FACTS = ("question_id", "candidate", "score", "error", "lang", "mode")
+# What the summary needs of one row: status, question id, candidate, score, error, lang, mode, and each point's
+# (id, text, status). A plain tuple: batch workers send one per row, and tuples pickle far cheaper than dicts.
+Facts = tuple[str, str, str, Any, Any, str, str, tuple[tuple[str, str, str], ...]]
 
 
-def summary_facts(record: dict[str, Any]) -> dict[str, Any]:
-    """The part of a grades.jsonl object that `Aggregator.add` reads: a batch worker sends this, not the object."""
-    facts = {k: record[k] for k in _FACTS if k in record}
-    if "points" in record:
-        facts["points"] = [{"id": p["id"], "text": p["text"], "status": p["status"]} for p in record["points"]]
-    return facts
+def summary_facts(record: dict[str, Any]) -> Facts:
+    """The part of a grades.jsonl object that `Aggregator` reads."""
+    points = tuple((_one(p["id"]), _one(p["text"]), p["status"]) for p in record.get("points", []))
+    return (status_of(record), record.get("question_id") or "", record.get("candidate") or "", record.get("score"),
+            record.get("error"), record.get("lang", "ru"), record.get("mode", "lexical"), points)  # fmt: skip
+
+
+_ONE: dict[str, str] = {}
+
+
+def _one(text: str) -> str:
+    """One object for equal point ids and texts, so a chunk of facts pickles each once (rows repeat them)."""
+    if len(_ONE) > 4096:
+        _ONE.clear()
+    return _ONE.setdefault(text, text)
 
 
 def _mean(values: list[float]) -> float | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import codecs
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from grader.report import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
+from grader.report import CSV_COLUMNS, Aggregator, Facts, Summary, csv_line, csv_row, summary_facts
 from grader.report_html import render_html
 
 DETAIL_LIMIT = 2000
@@ -34,12 +34,13 @@ class ReportWriter:
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
         self.csv.write(codecs.BOM_UTF8 + csv_line(CSV_COLUMNS, csv_delimiter).encode("utf-8"))
 
-    def add(self, jsonl: bytes, csv: bytes, facts: dict[str, Any]) -> None:
-        """One row: its grades.jsonl line (as written), grades.csv line and summary facts (`summary_facts`)."""
-        self.agg.add(facts)
-        if len(self.index) < self.detail_limit:
-            self.index.append((facts.get("candidate") or "", facts.get("question_id") or "", self.offset))
-        self.offset += len(jsonl)
+    def add(self, sizes: Sequence[int], csv: bytes, facts: Sequence[Facts]) -> None:
+        """Rows in grades.jsonl order: each one's line length in bytes, their grades.csv lines, their facts."""
+        for size, f in zip(sizes, facts, strict=True):
+            self.agg.add_facts(f)
+            if len(self.index) < self.detail_limit:
+                self.index.append((f[2], f[1], self.offset))
+            self.offset += size
         self.csv.write(csv)
 
     def add_written(self, path: Path) -> None:
@@ -47,7 +48,7 @@ class ReportWriter:
         with path.open("rb") as fh:
             for raw in fh:
                 rec = json.loads(raw)
-                self.add(raw, csv_row(rec, self.delimiter).encode("utf-8"), summary_facts(rec))
+                self.add([len(raw)], csv_row(rec, self.delimiter).encode("utf-8"), [summary_facts(rec)])
 
     def finish(self, text_of: Callable[[str], str]) -> tuple[Summary, dict[str, str]]:
         """Move grades.csv into place, write summary.json and report.html; `text_of` gives a question's text."""
