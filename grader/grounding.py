@@ -116,8 +116,37 @@ def _needed_first(gates: tuple[tuple[tuple[str, ...], ...], ...]) -> tuple[str, 
 _FIRST = _needed_first(_GATES)
 
 
+def _prepass_words(first: tuple[str, ...]) -> tuple[tuple[bytes, ...], tuple[str, ...], tuple[tuple[bytes, ...], ...]]:
+    """`first` made cheap to look for: ASCII one-word entries as bytes, the others by their longest word, and the
+    words of each ASCII entry with a space, longest first, as bytes (a text holding an entry, whitespace
+    collapsed, holds each of its words as written)."""
+    ascii_single = tuple(s.encode() for s in first if s.isascii() and " " not in s)
+    other = tuple(sorted({max(s.split(" "), key=len) for s in first if not s.isascii()}))
+    multi = tuple(
+        tuple(w.encode() for w in sorted(s.split(" "), key=len, reverse=True))
+        for s in first
+        if s.isascii() and " " in s
+    )
+    return ascii_single, other, multi
+
+
+_FIRST_ASCII, _FIRST_OTHER, _FIRST_MULTI = _prepass_words(_FIRST)
+_NOT_ASCII = bytes(range(128, 256))
+
+
 def _may_hold_injection(text: str) -> bool:
     """False only when no injection pattern can match `text` (True may still find nothing)."""
+    # A pre-pass that rejects almost every answer: the needed words looked up in the lowered text as written (no
+    # whitespace collapsing), the ASCII ones among its ASCII bytes only (an ASCII word occurs in a text exactly when
+    # it occurs in the text with its other characters dropped), which in a Russian answer is a fraction of it.
+    low = (text.translate(_FOLD) if _ODD.search(text) else text).lower()
+    ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
+    if (
+        not any(map(ascii_part.__contains__, _FIRST_ASCII))
+        and not any(map(low.__contains__, _FIRST_OTHER))
+        and not any(all(map(ascii_part.__contains__, words)) for words in _FIRST_MULTI)
+    ):
+        return False
     low = _gate_text(text)
     if not any(s in low for s in _FIRST):  # one flat pass rejects almost every answer
         return False
