@@ -14,15 +14,29 @@ maps to rubric words, which is what makes batch grading fast.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
 from grader.models import Concept, Rubric, Span
 from grader.synonyms import KEY_MARK, canonical, members
-from grader.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, Words, is_stopword, stem_word, tokenize
+from grader.text import (
+    ALL_STOPWORDS,
+    NEGATIONS,
+    NOT_NEGATING_NEXT,
+    Tokens,
+    Words,
+    chunk_words,
+    is_stopword,
+    latin_lang,
+    stem_word,
+    tokenize,
+)
 
 # A negation's scope ends at sentence punctuation, or at a comma opening a new clause ("не X, а Y", "не X, и Y").
 _CLAUSE_BREAK = re.compile(
@@ -30,6 +44,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _CYRILLIC = re.compile(r"[а-яё]")
 _MEMO_LIMIT = 200_000
+_CHUNK_MEMO_LIMIT = 50_000
 _NEGATION_LOOKBACK = 3
 _MAX_SPANS = 3
 
@@ -118,6 +133,10 @@ class Matcher:
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
     _memo: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
+    # A piece of answer between spaces -> its words, how many are stopwords, and (word in piece, rubric stems) for
+    # the words that stand for rubric words; one per Latin stemmer. Answers repeat their pieces, so most answer
+    # words cost one dict lookup.
+    _chunk_memo: dict[str, dict[str, _ChunkInfo]] = field(init=False, default_factory=dict)
     _asked: frozenset[str] = field(init=False)  # the question's content stems, as written and as synonym keys
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
     _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
@@ -185,23 +204,53 @@ class Matcher:
             self._memo[key] = hit
         return hit
 
-    def match(self, answer: str, lang: str | None = None) -> AnswerMatch:
-        """Find every concept of every point in `answer`."""
-        toks = Words(answer, lang or self.rubric.lang)
-        positions: dict[str, list[int]] = {}
+    def _chunk_info(self, chunk: str, latin: str) -> _ChunkInfo:
+        """What a piece of answer between spaces holds for this rubric (see `_chunk_memo`)."""
+        words = chunk_words(chunk, latin)
         n_stop = 0
+        hits: list[tuple[int, tuple[str, ...]]] = []
         get = self._memo.get
-        for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
+        for j, (_start, _end, norm, stem) in enumerate(words):
             if norm in ALL_STOPWORDS:
                 n_stop += 1
                 if stem in self._vocab_set:  # a wording that keeps its function words ("без учителя")
-                    positions.setdefault(stem, []).append(i)
+                    hits.append((j, (stem,)))
                 continue
             hit = get(stem)
-            if hit == ():  # most words: known to stand for no rubric word
-                continue
-            for s in self._lookup(norm, stem) if hit is None else hit:
-                positions.setdefault(s, []).append(i)
+            if hit is None:
+                hit = self._lookup(norm, stem)
+            if hit:  # most words stand for no rubric word
+                hits.append((j, hit))
+        info = (words, n_stop, tuple(hits))
+        memo = self._chunk_memo[latin]
+        if len(memo) < _CHUNK_MEMO_LIMIT:
+            memo[chunk] = info
+        return info
+
+    def match(self, answer: str, lang: str | None = None) -> AnswerMatch:
+        """Find every concept of every point in `answer`."""
+        latin = latin_lang(lang or self.rubric.lang)
+        chunks = answer.split(" ")
+        memo = self._chunk_memo.get(latin)
+        if memo is None:
+            memo = self._chunk_memo[latin] = {}
+        known = list(map(memo.get, chunks))  # in C, per word of every answer
+        infos = (
+            [c if c is not None else self._chunk_info(k, latin) for c, k in zip(known, chunks, strict=True)]
+            if None in known
+            else cast(list[_ChunkInfo], known)
+        )
+        toks = Words.from_chunks(chunks, list(map(_CHUNK_WORDS, infos)))
+        n_stop = sum(map(_CHUNK_STOP, infos))
+        positions: dict[str, list[int]] = {}
+        firsts = None
+        for k in itertools.compress(range(len(infos)), map(_CHUNK_HITS, infos)):
+            if firsts is None:
+                firsts = toks.chunk_firsts()
+            base = firsts[k]
+            for j, stems in infos[k][2]:
+                for s in stems:
+                    positions.setdefault(s, []).append(base + j)
         covered_tokens: set[int] = set()
         points = []
         for cp in self.points:
@@ -222,6 +271,10 @@ class Matcher:
             n_evidence_tokens=len(covered_tokens),
             answer=answer,
         )
+
+
+_ChunkInfo = tuple[tuple[tuple[int, int, str, str], ...], int, tuple[tuple[int, tuple[str, ...]], ...]]
+_CHUNK_WORDS, _CHUNK_STOP, _CHUNK_HITS = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _content(toks: Tokens) -> set[str]:

@@ -195,6 +195,12 @@ def _analyse_chunk(chunk: str, latin: str) -> _ChunkWords:
     return found
 
 
+def chunk_words(chunk: str, latin: str) -> _ChunkWords:
+    """The words of a space-free piece of text as (start, end, normalised, stem), Latin words stemmed in `latin`."""
+    found = _chunk_cache[latin].get(chunk)
+    return found if found is not None else _analyse_chunk(chunk, latin)
+
+
 class _Offsets:
     """Start or end offsets of a `Words`' words, worked out on access."""
 
@@ -225,6 +231,16 @@ class Words:
             if None in known
             else cast(list[_ChunkWords], known)
         )
+        self._fill(chunks, per_chunk)
+
+    @classmethod
+    def from_chunks(cls, chunks: list[str], per_chunk: list[_ChunkWords]) -> Words:
+        """The words of `" ".join(chunks)`, given each chunk's words (`chunk_words`)."""
+        self = cls.__new__(cls)
+        self._fill(chunks, per_chunk)
+        return self
+
+    def _fill(self, chunks: list[str], per_chunk: list[_ChunkWords]) -> None:
         words: list[_Word] = list(itertools.chain.from_iterable(per_chunk))
         self.norms: list[str] = list(map(_NORM, words))
         self.stems: list[str] = list(map(_STEM, words))
@@ -239,11 +255,17 @@ class Words:
     def __len__(self) -> int:
         return len(self._words)
 
-    def offset(self, i: int, end: bool = False) -> int:
-        """Character offset of the start (or end) of word `i` in the text."""
+    def chunk_firsts(self) -> list[int]:
+        """Index of the first word of each chunk (of the text split at spaces), and then the number of words."""
         if not self._first:
             self._first = [0, *itertools.accumulate(map(len, self._per_chunk))]
+        return self._first
+
+    def offset(self, i: int, end: bool = False) -> int:
+        """Character offset of the start (or end) of word `i` in the text."""
+        if not self._chunk_starts:
             self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
+            self.chunk_firsts()
         k = bisect.bisect_right(self._first, i) - 1
         word = self._words[i]
         return self._chunk_starts[k] + k + (word[1] if end else word[0])  # + k: the spaces before chunk k
