@@ -59,11 +59,21 @@ def study_next(points: Sequence[PointResult]) -> list[str]:
     return [p.hint or p.text for p in todo]
 
 
-def compose(points: Sequence[PointResult], lang: str, *, empty: bool = False, flags: Sequence[str] = ()) -> str:
-    """One paragraph of feedback, then the hints to study, one per line."""
+def compose(
+    points: Sequence[PointResult],
+    lang: str,
+    *,
+    empty: bool = False,
+    flags: Sequence[str] = (),
+    hints: Sequence[str] | None = None,
+) -> str:
+    """One paragraph of feedback, then the hints to study, one per line (`hints`: `study_next(points)`, when the
+    caller has it already)."""
     n = len(points)
+    if hints is None:
+        hints = study_next(points)
     if empty:
-        return phrase(lang, "empty", first=study_next(points)[0] if points else "")
+        return phrase(lang, "empty", first=hints[0] if points else "")
     covered = [p for p in points if p.status == "covered"]
     partial = [p for p in points if p.status == "partial"]
     missing = [p for p in points if p.status == "missing"]
@@ -83,7 +93,6 @@ def compose(points: Sequence[PointResult], lang: str, *, empty: bool = False, fl
             break
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
-    hints = study_next(points)
     text = " ".join(lines)
     if hints:
         text += "\n" + phrase(lang, "study") + "\n" + "\n".join(f"- {h}" for h in hints)

@@ -15,6 +15,7 @@ the run. A judge's `judge()` is also thread-safe, so `grade()` may be called fro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from grader import __version__
@@ -25,6 +26,7 @@ from grader.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_lis
 from grader.text import detect_lang
 
 _MIN_WORDS_FOR_LANG = 3
+_START = attrgetter("start")
 
 _matchers: dict[tuple[int, int], Matcher] = {}
 
@@ -54,7 +56,8 @@ def lexical_points(rubric: Rubric, match: AnswerMatch, lang: str) -> list[PointR
     for point in rubric.points:
         pm = by_id[point.id]
         evidence = [s for c in pm.concepts for s in c.evidence]
-        evidence.sort(key=lambda s: s.start)
+        if len(evidence) > 1:
+            evidence.sort(key=_START)
         results.append(
             PointResult(
                 id=point.id,
@@ -84,16 +87,17 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()
+    hints = study_next(points)
     return Grade(
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
-        feedback=compose(points, lang, empty=empty, flags=flags),
+        feedback=compose(points, lang, empty=empty, flags=flags, hints=hints),
         mode="lexical",
         lang=lang,
         grader_version=__version__,
         flags=flags,
-        study_next=study_next(points),
+        study_next=hints,
     )
 
 
