@@ -63,7 +63,7 @@ class Plan:
 def scan(source: RowSource, bank_ids: set[str]) -> Plan:
     """Count rows, collect own references, and raise on duplicate row ids (all named, with their lines)."""
     plan, first, dups = Plan(), dict[str, int](), list[str]()
-    for row in source:
+    for row in source.row_keys():
         plan.total += 1
         if row.id in first:
             dups.append(f"'{row.id}' (lines {first[row.id]} and {row.line})")
