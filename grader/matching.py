@@ -262,7 +262,7 @@ class Matcher:
             ]
             got = sum(c.weight for c in concepts if c.matched)
             points.append(PointMatch(id=cp.id, score=got / cp.total if cp.total else 0.0, concepts=concepts))
-        n = len(toks.norms)
+        n = len(toks)
         return AnswerMatch(
             points=points,
             n_tokens=n,
@@ -326,7 +326,7 @@ def _match_concept(
             continue
         spans = []
         for a, b in kept[:_MAX_SPANS]:
-            start, end = toks.starts[a], toks.ends[b]
+            start, end = toks.span(a, b)
             # Validating three ints and a str is faster than pydantic's model_construct.
             spans.append(Span(start=start, end=end, text=answer[start:end]))
         for a, b in kept:
@@ -366,7 +366,7 @@ def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tu
 
 def _negated(first: int, toks: Words, answer: str) -> bool:
     """A negation cue among the few words before token `first`, in the same clause."""
-    if NEGATIONS.isdisjoint(toks.norms[max(0, first - _NEGATION_LOOKBACK) : first]):
+    if NEGATIONS.isdisjoint(toks.norms_between(first - _NEGATION_LOOKBACK, first)):
         return False  # the usual case, decided without looking for clause breaks
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
         # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
@@ -383,7 +383,7 @@ _ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутст�
 
 def _absent(last: int, toks: Words, answer: str) -> bool:
     """An absence cue within the two words after token `last`, in the same clause."""
-    if _ABSENCE_AFTER.isdisjoint(toks.norms[last + 1 : last + 3]):
+    if _ABSENCE_AFTER.isdisjoint(toks.norms_between(last + 1, last + 3)):
         return False  # the usual case, decided without looking for clause breaks
     for j in range(last + 1, min(len(toks.norms), last + 3)):
         if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):

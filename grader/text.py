@@ -220,7 +220,7 @@ class Words:
     The matcher's view of an answer: it reads every word's stem but the offsets of only the few it cites.
     """
 
-    __slots__ = ("_chunk_starts", "_chunks", "_first", "_per_chunk", "_words", "ends", "norms", "starts", "stems")
+    __slots__ = ("_chunk_starts", "_chunks", "_first", "_norms", "_per_chunk", "_stems", "_words", "ends", "starts")
 
     def __init__(self, text: str, lang: str = "ru") -> None:
         latin = latin_lang(lang)
@@ -242,8 +242,8 @@ class Words:
 
     def _fill(self, chunks: list[str], per_chunk: list[_ChunkWords]) -> None:
         words: list[_Word] = list(itertools.chain.from_iterable(per_chunk))
-        self.norms: list[str] = list(map(_NORM, words))
-        self.stems: list[str] = list(map(_STEM, words))
+        self._norms: list[str] | None = None  # made on first access: the matcher reads a few words' only
+        self._stems: list[str] | None = None
         self.starts = _Offsets(self, end=False)
         self.ends = _Offsets(self, end=True)
         self._words = words
@@ -255,11 +255,41 @@ class Words:
     def __len__(self) -> int:
         return len(self._words)
 
+    @property
+    def norms(self) -> list[str]:
+        """Normalised form of every word."""
+        if self._norms is None:
+            self._norms = list(map(_NORM, self._words))
+        return self._norms
+
+    @property
+    def stems(self) -> list[str]:
+        """Stem of every word."""
+        if self._stems is None:
+            self._stems = list(map(_STEM, self._words))
+        return self._stems
+
+    def norms_between(self, a: int, b: int) -> list[str]:
+        """Normalised forms of words [a, b) (clipped like a slice), without making the whole list."""
+        return list(map(_NORM, self._words[max(a, 0) : max(b, 0)]))
+
     def chunk_firsts(self) -> list[int]:
         """Index of the first word of each chunk (of the text split at spaces), and then the number of words."""
         if not self._first:
             self._first = [0, *itertools.accumulate(map(len, self._per_chunk))]
         return self._first
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Character offsets [start, end) of words a..b (inclusive) in the text."""
+        if not self._chunk_starts:
+            self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
+            self.chunk_firsts()
+        first, starts = self._first, self._chunk_starts
+        k = bisect.bisect_right(first, a) - 1
+        start = starts[k] + k + self._words[a][0]
+        if b >= first[k + 1]:
+            k = bisect.bisect_right(first, b, k + 1) - 1
+        return start, starts[k] + k + self._words[b][1]
 
     def offset(self, i: int, end: bool = False) -> int:
         """Character offset of the start (or end) of word `i` in the text."""

@@ -111,6 +111,10 @@ class TestOffsets:
         assert words.norms == toks.norms and words.stems == toks.stems
         assert [words.starts[i] for i in range(len(words))] == toks.starts
         assert [words.ends[i] for i in range(len(words))] == toks.ends
+        n = len(words)
+        assert [words.span(a, b) for a in range(n) for b in range(a, n)] == [
+            (toks.starts[a], toks.ends[b]) for a in range(n) for b in range(a, n)
+        ]
 
     def test_same_words_as_one_regex_over_the_whole_text(self) -> None:
         """The chunked tokenizer is an optimisation: it must agree with the plain word regex on any text."""
