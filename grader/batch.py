@@ -28,7 +28,7 @@ from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
 from grader.report import csv_line
 from grader.report_files import ReportWriter
-from grader.rows import Row, RowSource
+from grader.rows import LeanRow, RowSource
 
 if TYPE_CHECKING:
     from grader.calibration import Calibration
@@ -99,7 +99,7 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
             resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
         state.update(batch_teach.fingerprint(examples, calibration))
     done = _prepare_part(out, state, resume=resume, restart=restart)
-    rows = _skip_done(iter(source), out / PART, done)
+    rows = _skip_done(source.lean_rows(), out / PART, done)
     style = Style(csv_delimiter, calibration)
     with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
         report.add_written(out / PART)  # rows of the interrupted run, when resuming
@@ -129,7 +129,7 @@ def _check_delimiter(delimiter: str) -> None:
                           fix="Pass one character to --csv-delimiter: ; , or a tab") from None  # fmt: skip
 
 
-def _task(row: Row, resolver: Resolver) -> Task:
+def _task(row: LeanRow, resolver: Resolver) -> Task:
     """A row to grade, or one to record with the reason it cannot be graded."""
     qid = row.question_id.strip()
     problem = row.error
@@ -195,7 +195,7 @@ def _keep_complete_lines(part: Path) -> int:
     return count
 
 
-def _skip_done(rows: Iterator[Row], part: Path, done: int) -> Iterator[Row]:
+def _skip_done(rows: Iterator[LeanRow], part: Path, done: int) -> Iterator[LeanRow]:
     """The rows after the first `done`, checking those match the ids already in the partial results."""
     if done:
         with part.open(encoding="utf-8") as fh:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.rows import RowKey, RowSource
+from grader.rows import LeanRow, RowKey, RowSource
 
 LINES = [
     '{"id": " a ", "question_id": "q1", "answer": "x"}',
@@ -32,3 +32,12 @@ def test_row_keys_csv(tmp_path: Path) -> None:
     path.write_text("id;question_id;answer\n1;q1;x\n;q2;y\n", encoding="utf-8")
     source = RowSource.open(path)
     assert list(source.row_keys()) == [RowKey(r.id, r.line, r.question_id, r.question, r.reference) for r in source]
+
+
+def test_lean_rows_match_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    source = RowSource.open(path)
+    rows = [LeanRow(**r.model_dump(exclude={"extra"})) for r in source]
+    assert list(source.lean_rows()) == rows
+    assert [r.error is None for r in rows] == [True, False, False, True, False, False]
