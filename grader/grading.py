@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 _MIN_WORDS_FOR_LANG = 3
-_START = attrgetter("start")
+_START = itemgetter(0)  # an Evidence's start
 
 _matchers: dict[tuple[int, int], Matcher] = {}
 
@@ -75,7 +75,8 @@ def lexical_points(rubric: Rubric, match: AnswerMatch, lang: str) -> list[PointR
                 "decided_by": "lexical",
             }
         )
-    return _point_results().validate_python(results)  # one call for all points: ~40% cheaper than one per point
+    # One call for all points, ~40% cheaper than one per point; evidence becomes `Span`s from its attributes.
+    return _point_results().validate_python(results, from_attributes=True)
 
 
 @cache

@@ -14,16 +14,18 @@ maps to rubric words, which is what makes batch grading fast.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import cast
+from typing import NamedTuple, cast
 
 from rapidfuzz import fuzz, process
 
-from grader.models import Concept, Rubric, Span
+from grader.models import Concept, Rubric
 from grader.synonyms import KEY_MARK, canonical, members
 from grader.text import (
     ALL_STOPWORDS,
@@ -47,27 +49,43 @@ _MEMO_LIMIT = 200_000
 _CHUNK_MEMO_LIMIT = 50_000
 _NEGATION_LOOKBACK = 3
 _MAX_SPANS = 3
+# Russian states absence after the noun: "механизма внимания там нет", "декодер отсутствует".
+_ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
+# Where negation and absence cues stand is recorded with the rubric stems an answer's words stand for, under keys
+# no stem can be, so "is there a cue among these words" is a lookup, not a walk over the words.
+_NEG, _ABS = "\x00neg", "\x00abs"
+_CUES: dict[str, tuple[str, ...]] = {
+    w: (*((_NEG,) if w in NEGATIONS else ()), *((_ABS,) if w in _ABSENCE_AFTER else ()))
+    for w in NEGATIONS | _ABSENCE_AFTER
+}
 
 
-# The matcher's findings are slotted dataclasses, not pydantic models: about 20 are made per answer, and pydantic's
-# construction cost (~10 us each, even unvalidated) was a quarter of the time of grading an answer. They never
-# leave the process as data; grading turns them into `PointResult`s.
+# The matcher's findings are named tuples, not pydantic models: pydantic's construction cost (~10 us each, even
+# unvalidated) was a quarter of the time of grading an answer. They never leave the process as data; grading turns
+# them into `PointResult`s. Being immutable, the finding "not found" of a concept (and of a point none of whose
+# concepts is found) is made once per rubric and shared by every answer, so an answer pays only for what it says.
 
 
-@dataclass(slots=True)
-class ConceptMatch:
+class Evidence(NamedTuple):
+    """Characters [start, end) of the answer, and that text (a `Span` once graded)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class ConceptMatch(NamedTuple):
     weight: float
     matched: bool
     negated: bool = False
     wording: str | None = None  # the wording that matched
-    evidence: list[Span] = field(default_factory=list)
+    evidence: Sequence[Evidence] = ()
 
 
-@dataclass(slots=True)
-class PointMatch:
+class PointMatch(NamedTuple):
     id: str
     score: float  # weighted share of the point's concepts found
-    concepts: list[ConceptMatch]
+    concepts: tuple[ConceptMatch, ...]
 
 
 @dataclass(slots=True)
@@ -111,9 +129,11 @@ class _CompiledConcept:
     concept: Concept
     wordings: list[_Wording]
     stems: frozenset[str] = field(init=False)  # every stem of every wording: no overlap with an answer, no match
+    unmatched: ConceptMatch = field(init=False)  # the finding when none of those stems is in an answer
 
     def __post_init__(self) -> None:
         self.stems = frozenset(s for w in self.wordings for s in w.stems)
+        self.unmatched = ConceptMatch(self.concept.weight, False)
 
 
 @dataclass
@@ -121,6 +141,12 @@ class _CompiledPoint:
     id: str
     concepts: list[_CompiledConcept]
     total: float = 0.0  # the concepts' summed weight
+    stems: frozenset[str] = field(init=False)  # every stem of every concept
+    unmatched: PointMatch = field(init=False)  # the finding when none of those stems is in an answer
+
+    def __post_init__(self) -> None:
+        self.stems = frozenset(s for c in self.concepts for s in c.stems)
+        self.unmatched = PointMatch(self.id, 0.0, tuple(c.unmatched for c in self.concepts))
 
 
 @dataclass
@@ -211,17 +237,20 @@ class Matcher:
         hits: list[tuple[int, tuple[str, ...]]] = []
         get = self._memo.get
         for j, (_start, _end, norm, stem) in enumerate(words):
+            cues = _CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
             if norm in ALL_STOPWORDS:
                 n_stop += 1
                 if stem in self._vocab_set:  # a wording that keeps its function words ("без учителя")
-                    hits.append((j, (stem,)))
+                    cues = (stem, *cues)
+                if cues:
+                    hits.append((j, cues))
                 continue
             hit = get(stem)
             if hit is None:
                 hit = self._lookup(norm, stem)
-            if hit:  # most words stand for no rubric word
-                hits.append((j, hit))
-        info = (words, n_stop, tuple(hits))
+            if hit or cues:  # most words stand for no rubric word
+                hits.append((j, hit + cues))
+        info = (len(words), n_stop, tuple(hits), words)
         memo = self._chunk_memo[latin]
         if len(memo) < _CHUNK_MEMO_LIMIT:
             memo[chunk] = info
@@ -237,31 +266,33 @@ class Matcher:
         known = list(map(memo.get, chunks))  # in C, per word of every answer
         infos = (
             [c if c is not None else self._chunk_info(k, latin) for c, k in zip(known, chunks, strict=True)]
-            if None in known
+            if not all(known)  # a chunk's info is a non-empty tuple: all() is a C loop, `None in` compares each
             else cast(list[_ChunkInfo], known)
         )
-        toks = Words.from_chunks(chunks, list(map(_CHUNK_WORDS, infos)))
-        n_stop = sum(map(_CHUNK_STOP, infos))
-        positions: dict[str, list[int]] = {}
-        firsts = None
+        first = [0, *itertools.accumulate(map(_CHUNK_N, infos))]  # index of each chunk's first word
+        positions: dict[str, list[int]] = {}  # rubric stem (or cue) -> indexes of the words that stand for it
         for k in itertools.compress(range(len(infos)), map(_CHUNK_HITS, infos)):
-            if firsts is None:
-                firsts = toks.chunk_firsts()
-            base = firsts[k]
+            base = first[k]
             for j, stems in infos[k][2]:
                 for s in stems:
                     positions.setdefault(s, []).append(base + j)
+        toks = Words.from_chunks(chunks, list(map(_CHUNK_WORDS, infos)), first)
+        n_stop = sum(map(_CHUNK_STOP, infos))
         covered_tokens: set[int] = set()
+        cues = _NEG in positions or _ABS in positions  # without any, no match can be negated: skip the checks
         points = []
         for cp in self.points:
-            concepts = [
-                ConceptMatch(weight=cc.concept.weight, matched=False)
+            if cp.stems.isdisjoint(positions):
+                points.append(cp.unmatched)
+                continue
+            concepts = tuple(
+                cc.unmatched
                 if cc.stems.isdisjoint(positions)
-                else _match_concept(cc, positions, toks, answer, covered_tokens)
+                else _match_concept(cc, positions, toks, answer, covered_tokens, cues)
                 for cc in cp.concepts
-            ]
+            )
             got = sum(c.weight for c in concepts if c.matched)
-            points.append(PointMatch(id=cp.id, score=got / cp.total if cp.total else 0.0, concepts=concepts))
+            points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
         n = len(toks)
         return AnswerMatch(
             points=points,
@@ -273,8 +304,10 @@ class Matcher:
         )
 
 
-_ChunkInfo = tuple[tuple[tuple[int, int, str, str], ...], int, tuple[tuple[int, tuple[str, ...]], ...]]
-_CHUNK_WORDS, _CHUNK_STOP, _CHUNK_HITS = itemgetter(0), itemgetter(1), itemgetter(2)
+# A chunk's number of words, how many are stopwords, (word in chunk, rubric stems and cues) for the words that
+# stand for rubric words or are cues, and the words themselves.
+_ChunkInfo = tuple[int, int, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...]]
+_CHUNK_N, _CHUNK_STOP, _CHUNK_HITS, _CHUNK_WORDS = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 def _content(toks: Tokens) -> set[str]:
@@ -305,7 +338,7 @@ def _latin_stems(norm: str) -> tuple[str, str]:
 
 
 def _match_concept(
-    cc: _CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int]
+    cc: _CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: bool
 ) -> ConceptMatch:
     negated = False
     for w in cc.wordings:
@@ -320,19 +353,26 @@ def _match_concept(
             windows = _windows(w.stems, positions)
             if not windows:
                 continue
-        kept = [(a, b) for a, b in windows if not _negated(a, toks, answer) and not _absent(b, toks, answer)]
+        kept = (
+            [
+                (a, b)
+                for a, b in windows
+                if not _negated(a, toks, answer, positions) and not _absent(b, toks, answer, positions)
+            ]
+            if cues
+            else windows
+        )
         if not kept:
             negated = True
             continue
         spans = []
         for a, b in kept[:_MAX_SPANS]:
             start, end = toks.span(a, b)
-            # Validating three ints and a str is faster than pydantic's model_construct.
-            spans.append(Span(start=start, end=end, text=answer[start:end]))
+            spans.append(Evidence(start, end, answer[start:end]))
         for a, b in kept:
             covered.update(range(a, b + 1))
-        return ConceptMatch(weight=cc.concept.weight, matched=True, negated=False, wording=w.text, evidence=spans)
-    return ConceptMatch(weight=cc.concept.weight, matched=False, negated=negated)
+        return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
+    return ConceptMatch(cc.concept.weight, False, negated) if negated else cc.unmatched
 
 
 def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tuple[int, int]]:
@@ -364,31 +404,36 @@ def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tu
     return found
 
 
-def _negated(first: int, toks: Words, answer: str) -> bool:
+def _cue_within(positions: dict[str, list[int]], cue: str, lo: int, hi: int) -> bool:
+    """Whether a word of the answer at index lo <= i < hi is a `cue` (the matcher records where cues are)."""
+    at = positions.get(cue)
+    if not at:
+        return False
+    i = bisect.bisect_left(at, lo)
+    return i < len(at) and at[i] < hi
+
+
+def _negated(first: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
     """A negation cue among the few words before token `first`, in the same clause."""
-    if NEGATIONS.isdisjoint(toks.norms_between(first - _NEGATION_LOOKBACK, first)):
+    if not _cue_within(positions, _NEG, first - _NEGATION_LOOKBACK, first):
         return False  # the usual case, decided without looking for clause breaks
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
         # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
         if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
             return False
-        if toks.norms[j] in NEGATIONS:
-            return toks.norms[j + 1] not in NOT_NEGATING_NEXT
+        if toks.norm(j) in NEGATIONS:
+            return toks.norm(j + 1) not in NOT_NEGATING_NEXT
     return False
 
 
-# Russian states absence after the noun: "механизма внимания там нет", "декодер отсутствует".
-_ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
-
-
-def _absent(last: int, toks: Words, answer: str) -> bool:
+def _absent(last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
     """An absence cue within the two words after token `last`, in the same clause."""
-    if _ABSENCE_AFTER.isdisjoint(toks.norms_between(last + 1, last + 3)):
+    if not _cue_within(positions, _ABS, last + 1, last + 3):
         return False  # the usual case, decided without looking for clause breaks
-    for j in range(last + 1, min(len(toks.norms), last + 3)):
+    for j in range(last + 1, min(len(toks), last + 3)):
         if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):
             return False
-        if toks.norms[j] in _ABSENCE_AFTER:
+        if toks.norm(j) in _ABSENCE_AFTER:
             return True
     return False
 

@@ -217,10 +217,13 @@ class _Offsets:
 class Words:
     """The words of a text: normalised forms and stems, with character offsets worked out on access.
 
-    The matcher's view of an answer: it reads every word's stem but the offsets of only the few it cites.
+    The matcher's view of an answer: it reads the stems of every word through its own per-chunk memo, and the
+    norms and offsets of only the few words around what it cites, so the words are kept per chunk (the text split
+    at spaces) and a word is found by bisecting the chunks' first word indexes; no list of every word is made
+    unless `norms` or `stems` is asked for.
     """
 
-    __slots__ = ("_chunk_starts", "_chunks", "_first", "_norms", "_per_chunk", "_stems", "_words", "ends", "starts")
+    __slots__ = ("_chunk_starts", "_chunks", "_first", "_flat", "_per_chunk", "ends", "starts")
 
     def __init__(self, text: str, lang: str = "ru") -> None:
         latin = latin_lang(lang)
@@ -231,74 +234,76 @@ class Words:
             if None in known
             else cast(list[_ChunkWords], known)
         )
-        self._fill(chunks, per_chunk)
+        self._fill(chunks, per_chunk, [0, *itertools.accumulate(map(len, per_chunk))])
 
     @classmethod
-    def from_chunks(cls, chunks: list[str], per_chunk: list[_ChunkWords]) -> Words:
-        """The words of `" ".join(chunks)`, given each chunk's words (`chunk_words`)."""
+    def from_chunks(cls, chunks: list[str], per_chunk: list[_ChunkWords], first: list[int]) -> Words:
+        """The words of `" ".join(chunks)`, given each chunk's words (`chunk_words`) and the index of each chunk's
+        first word followed by the number of words (`[0, *accumulate(map(len, per_chunk))]`)."""
         self = cls.__new__(cls)
-        self._fill(chunks, per_chunk)
+        self._fill(chunks, per_chunk, first)
         return self
 
-    def _fill(self, chunks: list[str], per_chunk: list[_ChunkWords]) -> None:
-        words: list[_Word] = list(itertools.chain.from_iterable(per_chunk))
-        self._norms: list[str] | None = None  # made on first access: the matcher reads a few words' only
-        self._stems: list[str] | None = None
+    def _fill(self, chunks: list[str], per_chunk: list[_ChunkWords], first: list[int]) -> None:
+        self._flat: list[_Word] | None = None
         self.starts = _Offsets(self, end=False)
         self.ends = _Offsets(self, end=True)
-        self._words = words
         self._chunks = chunks
         self._per_chunk = per_chunk
-        self._first: list[int] = []  # index of each chunk's first word
-        self._chunk_starts: list[int] = []  # character offset of each chunk
+        self._first = first
+        self._chunk_starts: list[int] = []  # character offset of each chunk, made on first use
 
     def __len__(self) -> int:
-        return len(self._words)
+        return self._first[-1]
+
+    def _words(self) -> list[_Word]:
+        if self._flat is None:
+            self._flat = list(itertools.chain.from_iterable(self._per_chunk))
+        return self._flat
 
     @property
     def norms(self) -> list[str]:
         """Normalised form of every word."""
-        if self._norms is None:
-            self._norms = list(map(_NORM, self._words))
-        return self._norms
+        return list(map(_NORM, self._words()))
 
     @property
     def stems(self) -> list[str]:
         """Stem of every word."""
-        if self._stems is None:
-            self._stems = list(map(_STEM, self._words))
-        return self._stems
+        return list(map(_STEM, self._words()))
+
+    def word(self, i: int) -> _Word:
+        """Word `i` as (start in its chunk, end in its chunk, normalised, stem)."""
+        k = bisect.bisect_right(self._first, i) - 1
+        return self._per_chunk[k][i - self._first[k]]
+
+    def norm(self, i: int) -> str:
+        """Normalised form of word `i`."""
+        return self.word(i)[2]
 
     def norms_between(self, a: int, b: int) -> list[str]:
         """Normalised forms of words [a, b) (clipped like a slice), without making the whole list."""
-        return list(map(_NORM, self._words[max(a, 0) : max(b, 0)]))
+        return [self.word(i)[2] for i in range(max(a, 0), min(b, len(self)))]
 
-    def chunk_firsts(self) -> list[int]:
-        """Index of the first word of each chunk (of the text split at spaces), and then the number of words."""
-        if not self._first:
-            self._first = [0, *itertools.accumulate(map(len, self._per_chunk))]
-        return self._first
+    def _starts(self) -> list[int]:
+        if not self._chunk_starts:
+            self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
+        return self._chunk_starts
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Character offsets [start, end) of words a..b (inclusive) in the text."""
-        if not self._chunk_starts:
-            self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
-            self.chunk_firsts()
-        first, starts = self._first, self._chunk_starts
+        first, starts = self._first, self._starts()
         k = bisect.bisect_right(first, a) - 1
-        start = starts[k] + k + self._words[a][0]
+        start = starts[k] + k + self._per_chunk[k][a - first[k]][0]  # + k: the spaces before chunk k
         if b >= first[k + 1]:
             k = bisect.bisect_right(first, b, k + 1) - 1
-        return start, starts[k] + k + self._words[b][1]
+        return start, starts[k] + k + self._per_chunk[k][b - first[k]][1]
 
     def offset(self, i: int, end: bool = False) -> int:
         """Character offset of the start (or end) of word `i` in the text."""
-        if not self._chunk_starts:
-            self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
-            self.chunk_firsts()
-        k = bisect.bisect_right(self._first, i) - 1
-        word = self._words[i]
-        return self._chunk_starts[k] + k + (word[1] if end else word[0])  # + k: the spaces before chunk k
+        first, starts = self._first, self._starts()
+        k = bisect.bisect_right(first, i) - 1
+        word = self._per_chunk[k][i - first[k]]
+        return starts[k] + k + (word[1] if end else word[0])
 
 
 def tokenize(text: str, lang: str = "ru") -> Tokens:
