@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from rapidfuzz import fuzz
@@ -134,11 +135,41 @@ _FIRST_ASCII, _FIRST_OTHER, _FIRST_MULTI = _prepass_words(_FIRST)
 _NOT_ASCII = bytes(range(128, 256))
 
 
+_MULTI_KEY = tuple(words[0] for words in _FIRST_MULTI)  # the longest word of each entry with a space
+_chunk_gate: dict[str, int] = {}
+_CHUNK_GATE_LIMIT = 200_000
+
+
+def _chunk_may_hold(chunk: str) -> int:
+    """1 when a space-free piece of text holds an entry of `_FIRST` or a word one needs, else 0 (memoised)."""
+    low = (chunk.translate(_FOLD) if _ODD.search(chunk) else chunk).lower()
+    ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
+    flag = int(
+        any(map(ascii_part.__contains__, _FIRST_ASCII))
+        or any(map(low.__contains__, _FIRST_OTHER))
+        or any(map(ascii_part.__contains__, _MULTI_KEY))
+    )
+    if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:
+        _chunk_gate.clear()
+    _chunk_gate[chunk] = flag
+    return flag
+
+
 def _may_hold_injection(text: str) -> bool:
     """False only when no injection pattern can match `text` (True may still find nothing)."""
-    # A pre-pass that rejects almost every answer: the needed words looked up in the lowered text as written (no
-    # whitespace collapsing), the ASCII ones among its ASCII bytes only (an ASCII word occurs in a text exactly when
-    # it occurs in the text with its other characters dropped), which in a Russian answer is a fraction of it.
+    # First, per piece of text between spaces, memoised (answers repeat their words): no entry of `_FIRST` has a
+    # space but those in `_FIRST_MULTI`, whose words must all occur, so a text holding an entry has a piece holding
+    # it, or holding the longest word of a multi-word one. Lowering and dropping non-ASCII characters act per
+    # character, so a piece reads the same alone as in the text. Almost every answer stops here.
+    chunks = text.split(" ")
+    flags = list(map(_chunk_gate.get, chunks, itertools.repeat(2)))  # 2: not seen yet
+    if max(flags) == 2:
+        flags = [f if f != 2 else _chunk_may_hold(c) for f, c in zip(flags, chunks, strict=True)]
+    if not any(flags):
+        return False
+    # Then the needed words looked up in the lowered text as written (no whitespace collapsing), the ASCII ones
+    # among its ASCII bytes only (an ASCII word occurs in a text exactly when it occurs in the text with its other
+    # characters dropped), which in a Russian answer is a fraction of it.
     low = (text.translate(_FOLD) if _ODD.search(text) else text).lower()
     ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
     if (
