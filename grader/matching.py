@@ -92,10 +92,19 @@ class PointMatch(NamedTuple):
 class AnswerMatch:
     points: list[PointMatch]
     n_tokens: int
-    n_content: int  # tokens that are not stopwords
-    n_stop: int
     n_evidence_tokens: int  # tokens inside any evidence span
     answer: str = field(default="", repr=False)
+    _chunks: list[_ChunkInfo] = field(default_factory=list, repr=False)
+
+    @property
+    def n_stop(self) -> int:
+        """Tokens that are stopwords; counted on demand (only the keyword-list check asks)."""
+        return sum(map(_CHUNK_STOP, self._chunks))
+
+    @property
+    def n_content(self) -> int:
+        """Tokens that are not stopwords."""
+        return self.n_tokens - self.n_stop
 
     @property
     def n_segments(self) -> int:
@@ -277,7 +286,6 @@ class Matcher:
                 for s in stems:
                     positions.setdefault(s, []).append(base + j)
         toks = Words.from_chunks(chunks, list(map(_CHUNK_WORDS, infos)), first)
-        n_stop = sum(map(_CHUNK_STOP, infos))
         covered_tokens: set[int] = set()
         cues = _NEG in positions or _ABS in positions  # without any, no match can be negated: skip the checks
         points = []
@@ -293,15 +301,7 @@ class Matcher:
             )
             got = sum(c.weight for c in concepts if c.matched)
             points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
-        n = len(toks)
-        return AnswerMatch(
-            points=points,
-            n_tokens=n,
-            n_content=n - n_stop,
-            n_stop=n_stop,
-            n_evidence_tokens=len(covered_tokens),
-            answer=answer,
-        )
+        return AnswerMatch(points, first[-1], len(covered_tokens), answer, infos)
 
 
 # A chunk's number of words, how many are stopwords, (word in chunk, rubric stems and cues) for the words that

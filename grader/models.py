@@ -131,6 +131,11 @@ class Span(Model):
 
 
 class PointResult(Model):
+    """How one key point fared in a grade. Frozen: grades may share a result (the lexical grader shares one
+    "missing" result per point and language); change one with `model_copy(update=...)`."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: str
     text: str
     status: Status
