@@ -24,7 +24,7 @@ from grader.feedback import compose, study_next
 from grader.matching import AnswerMatch, Evidence, Matcher, PointMatch
 from grader.models import Grade, KeyPoint, Lang, Mode, Model, PointResult, Question, Rubric
 from grader.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
-from grader.text import detect_lang
+from grader.text import detect_lang, latin_lang
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -46,10 +46,11 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
     return m
 
 
-def feedback_lang(answer: str, question: Question) -> Lang:
-    """The answer's language when there is enough of it to tell, else the question's."""
+def feedback_lang(answer: str, question: Question, match: AnswerMatch | None = None) -> Lang:
+    """The answer's language when there is enough of it to tell, else the question's (`match`: the answer's, to
+    take the letter counts from)."""
     if len(answer.split(maxsplit=_MIN_WORDS_FOR_LANG)) >= _MIN_WORDS_FOR_LANG:  # without splitting a long answer
-        return detect_lang(answer, default=question.lang)
+        return detect_lang(answer, default=question.lang, counts=match.letters if match is not None else None)
     return question.lang
 
 
@@ -112,8 +113,13 @@ def _point_results() -> TypeAdapter[list[PointResult]]:
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
     """Grade by lexical matching alone: no network, deterministic."""
-    lang = feedback_lang(answer, question)
-    m = (matcher or matcher_for(question, rubric)).match(answer, lang)
+    matcher = matcher or matcher_for(question, rubric)
+    # Matched first, in the question's language, so the language is told from the letters the matcher counted;
+    # matched again only when the answer's language stems Latin words another way (German).
+    m = matcher.match(answer, question.lang)
+    lang = feedback_lang(answer, question, m)
+    if latin_lang(lang) != latin_lang(question.lang):
+        m = matcher.match(answer, lang)
     points = lexical_points(rubric, m, lang)
     flags: list[str] = []
     score = combine(points, rubric.needs)

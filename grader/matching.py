@@ -36,6 +36,7 @@ from grader.text import (
     chunk_words,
     is_stopword,
     latin_lang,
+    letter_counts,
     stem_word,
     tokenize,
 )
@@ -100,6 +101,12 @@ class AnswerMatch:
     def n_stop(self) -> int:
         """Tokens that are stopwords; counted on demand (only the keyword-list check asks)."""
         return sum(map(_CHUNK_STOP, self._chunks))
+
+    @property
+    def letters(self) -> tuple[int, int]:
+        """Cyrillic and ASCII letters of the answer (`grader.text.letter_counts`), summed over its pieces."""
+        packed = sum(map(_CHUNK_LETTERS, self._chunks))
+        return packed >> 32, packed & _LOW32
 
     @property
     def n_content(self) -> int:
@@ -259,7 +266,8 @@ class Matcher:
                 hit = self._lookup(norm, stem)
             if hit or cues:  # most words stand for no rubric word
                 hits.append((j, hit + cues))
-        info = (len(words), n_stop, tuple(hits), words)
+        cyr, lat = letter_counts(chunk)
+        info = (bool(hits) or len(words) != 1, tuple(hits), words, len(words), n_stop, cyr << 32 | lat)
         memo = self._chunk_memo[latin]
         if len(memo) < _CHUNK_MEMO_LIMIT:
             memo[chunk] = info
@@ -278,14 +286,21 @@ class Matcher:
             if not all(known)  # a chunk's info is a non-empty tuple: all() is a C loop, `None in` compares each
             else cast(list[_ChunkInfo], known)
         )
-        first = [0, *itertools.accumulate(map(_CHUNK_N, infos))]  # index of each chunk's first word
+        # Only pieces that stand for rubric words, or do not hold one word, are looked at: a word's index is its
+        # piece's index plus the words beyond one per piece before it.
         positions: dict[str, list[int]] = {}  # rubric stem (or cue) -> indexes of the words that stand for it
-        for k in itertools.compress(range(len(infos)), map(_CHUNK_HITS, infos)):
-            base = first[k]
-            for j, stems in infos[k][2]:
+        irregular: list[tuple[int, int, int, int]] = []
+        extra = 0
+        for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
+            _look, hits, _words, n, _stop, _letters = infos[k]
+            base = k + extra
+            for j, stems in hits:
                 for s in stems:
                     positions.setdefault(s, []).append(base + j)
-        toks = Words.from_chunks(chunks, list(map(_CHUNK_WORDS, infos)), first)
+            if n != 1:
+                extra += n - 1
+                irregular.append((base, k, n, extra))
+        toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, len(infos) + extra)
         covered_tokens: set[int] = set()
         cues = _NEG in positions or _ABS in positions  # without any, no match can be negated: skip the checks
         points = []
@@ -301,13 +316,16 @@ class Matcher:
             )
             got = sum(c.weight for c in concepts if c.matched)
             points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
-        return AnswerMatch(points, first[-1], len(covered_tokens), answer, infos)
+        return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos)
 
 
-# A chunk's number of words, how many are stopwords, (word in chunk, rubric stems and cues) for the words that
-# stand for rubric words or are cues, and the words themselves.
-_ChunkInfo = tuple[int, int, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...]]
-_CHUNK_N, _CHUNK_STOP, _CHUNK_HITS, _CHUNK_WORDS = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+# A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one
+# word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
+# their number, how many are stopwords, and its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat).
+_ChunkInfo = tuple[bool, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...], int, int, int]
+_CHUNK_WORDS_AT = 2
+_CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS = itemgetter(0), itemgetter(4), itemgetter(5)
+_LOW32 = (1 << 32) - 1
 
 
 def _content(toks: Tokens) -> set[str]:
@@ -378,11 +396,15 @@ def _match_concept(
 def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tuple[int, int]]:
     """Token ranges [a, b] in which every stem of a wording occurs, in any order, close together."""
     lists = [positions.get(s, []) for s in stems]
-    if any(not p for p in lists):
+    if not all(lists):
         return []
     if len(stems) == 1:
         return [(i, i) for i in lists[0]]
     span_limit = len(stems) + 3
+    if all(len(p) == 1 for p in lists) and len(set(stems)) == len(stems):  # the usual case: each word said once
+        at = [p[0] for p in lists]
+        lo, hi = min(at), max(at)
+        return [(lo, hi)] if hi - lo < span_limit else []
     events = sorted((pos, k) for k, plist in enumerate(lists) for pos in plist)
     need = len(set(stems))
     counts: dict[str, int] = {}

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import cache
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple
 
 import Stemmer
 
@@ -108,13 +108,21 @@ _LANG_SAMPLE = 100_000
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
-def detect_lang(text: str, default: Lang = "ru") -> Lang:
-    """Russian when a fair share of letters are Cyrillic (answers mix in English terms), else German or English."""
+def letter_counts(text: str) -> tuple[int, int]:
+    """Cyrillic letters (U+0400-047F) and ASCII letters in `text`; sums over pieces of a text are its counts."""
     # Counted on UTF-8 bytes, several times faster than a regex over the text: every Cyrillic letter of U+0400-047F
     # (а-я, ё and their capitals among them) opens with byte D0 or D1; Latin letters are the ASCII ones.
-    data = text[:_LANG_SAMPLE].encode("utf-8", "surrogatepass")
-    cyr = data.count(b"\xd0") + data.count(b"\xd1")
-    lat = len(data.translate(None, _NOT_ASCII_LETTER))
+    data = text.encode("utf-8", "surrogatepass")
+    return data.count(b"\xd0") + data.count(b"\xd1"), len(data.translate(None, _NOT_ASCII_LETTER))
+
+
+def detect_lang(text: str, default: Lang = "ru", *, counts: tuple[int, int] | None = None) -> Lang:
+    """Russian when a fair share of letters are Cyrillic (answers mix in English terms), else German or English.
+
+    `counts`: the text's `letter_counts`, when the caller has them (they are taken over at most `_LANG_SAMPLE`
+    characters, so they are used only for a text no longer than that).
+    """
+    cyr, lat = counts if counts is not None and len(text) <= _LANG_SAMPLE else letter_counts(text[:_LANG_SAMPLE])
     if cyr + lat == 0:
         return default
     if cyr >= 0.3 * (cyr + lat):
@@ -215,108 +223,120 @@ class _Offsets:
 
 
 class Words:
-    """The words of a text: normalised forms and stems, with character offsets worked out on access.
+    """The words of a text split at spaces: normalised forms and stems, with character offsets worked out on access.
 
-    The matcher's view of an answer: it reads the stems of every word through its own per-chunk memo, and the
-    norms and offsets of only the few words around what it cites, so the words are kept per chunk (the text split
-    at spaces) and a word is found by bisecting the chunks' first word indexes; no list of every word is made
-    unless `norms` or `stems` is asked for.
+    Made for the matcher, which reads each piece's words from its own memo: since most pieces hold exactly one
+    word, a word is found from the few pieces that do not (none, or several), so nothing is made per word or per
+    piece of the text unless `norms` or `stems` is asked for, and offsets only for the words asked about.
+
+    `pieces[k][at]` are the words of piece k (as `chunk_words` gives them); `irregular` lists, in text order, the
+    pieces that do not hold one word, as (index of their first word, piece index, number of words, words beyond one
+    per piece so far, this piece included).
     """
 
-    __slots__ = ("_chunk_starts", "_chunks", "_first", "_flat", "_per_chunk", "ends", "starts")
+    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_known", "_n", "_offset", "_pieces", "ends", "starts")
 
-    def __init__(self, text: str, lang: str = "ru") -> None:
+    def __init__(
+        self, chunks: list[str], pieces: list[Any], at: int, irregular: list[tuple[int, int, int, int]], n: int
+    ) -> None:
+        self._chunks = chunks
+        self._pieces = pieces
+        self._at = at
+        self._irregular = irregular
+        self._firsts = [w for w, _k, _n, _x in irregular]
+        self._n = n
+        self._known = [0]  # pieces whose character offset is known, in order
+        self._offset = {0: 0}
+        self.starts = _Offsets(self, end=False)
+        self.ends = _Offsets(self, end=True)
+
+    @classmethod
+    def of(cls, text: str, lang: str = "ru") -> Words:
+        """The words of `text` (Latin words stemmed as in `lang`)."""
         latin = latin_lang(lang)
         chunks = text.split(" ")
         known = list(map(_chunk_cache[latin].get, chunks))  # map() runs in C: this is per word of every answer
-        per_chunk = (
-            [w if w is not None else _analyse_chunk(c, latin) for w, c in zip(known, chunks, strict=True)]
-            if None in known
-            else cast(list[_ChunkWords], known)
-        )
-        self._fill(chunks, per_chunk, [0, *itertools.accumulate(map(len, per_chunk))])
-
-    @classmethod
-    def from_chunks(cls, chunks: list[str], per_chunk: list[_ChunkWords], first: list[int]) -> Words:
-        """The words of `" ".join(chunks)`, given each chunk's words (`chunk_words`) and the index of each chunk's
-        first word followed by the number of words (`[0, *accumulate(map(len, per_chunk))]`)."""
-        self = cls.__new__(cls)
-        self._fill(chunks, per_chunk, first)
-        return self
-
-    def _fill(self, chunks: list[str], per_chunk: list[_ChunkWords], first: list[int]) -> None:
-        self._flat: list[_Word] | None = None
-        self.starts = _Offsets(self, end=False)
-        self.ends = _Offsets(self, end=True)
-        self._chunks = chunks
-        self._per_chunk = per_chunk
-        self._first = first
-        self._chunk_starts: list[int] = []  # character offset of each chunk, made on first use
+        pieces = [w if w is not None else _analyse_chunk(c, latin) for w, c in zip(known, chunks, strict=True)]
+        irregular = []
+        extra = 0
+        for k, words in enumerate(pieces):
+            if len(words) != 1:
+                base = k + extra
+                extra += len(words) - 1
+                irregular.append((base, k, len(words), extra))
+        return cls(chunks, [(w,) for w in pieces], 0, irregular, len(chunks) + extra)
 
     def __len__(self) -> int:
-        return self._first[-1]
+        return self._n
 
-    def _words(self) -> list[_Word]:
-        if self._flat is None:
-            self._flat = list(itertools.chain.from_iterable(self._per_chunk))
-        return self._flat
+    def _all(self) -> list[_Word]:
+        return list(itertools.chain.from_iterable(piece[self._at] for piece in self._pieces))
 
     @property
     def norms(self) -> list[str]:
         """Normalised form of every word."""
-        return list(map(_NORM, self._words()))
+        return list(map(_NORM, self._all()))
 
     @property
     def stems(self) -> list[str]:
         """Stem of every word."""
-        return list(map(_STEM, self._words()))
+        return list(map(_STEM, self._all()))
+
+    def _locate(self, i: int) -> tuple[int, int]:
+        """(piece, index in the piece) of word `i`."""
+        t = bisect.bisect_right(self._firsts, i) - 1
+        if t < 0:
+            return i, 0
+        first, k, n, extra = self._irregular[t]
+        if i < first + n:
+            return k, i - first
+        return i - extra, 0
 
     def word(self, i: int) -> _Word:
-        """Word `i` as (start in its chunk, end in its chunk, normalised, stem)."""
-        k = bisect.bisect_right(self._first, i) - 1
-        return self._per_chunk[k][i - self._first[k]]
+        """Word `i` as (start in its piece, end in its piece, normalised, stem)."""
+        k, j = self._locate(i)
+        words: _ChunkWords = self._pieces[k][self._at]
+        return words[j]
 
     def norm(self, i: int) -> str:
         """Normalised form of word `i`."""
         return self.word(i)[2]
 
-    def norms_between(self, a: int, b: int) -> list[str]:
-        """Normalised forms of words [a, b) (clipped like a slice), without making the whole list."""
-        return [self.word(i)[2] for i in range(max(a, 0), min(b, len(self)))]
-
-    def _starts(self) -> list[int]:
-        if not self._chunk_starts:
-            self._chunk_starts = [0, *itertools.accumulate(map(len, self._chunks))]
-        return self._chunk_starts
+    def _piece_start(self, k: int) -> int:
+        """Character offset of piece `k`: from the nearest piece before it whose offset is known."""
+        found = self._offset.get(k)
+        if found is None:
+            t = bisect.bisect_right(self._known, k) - 1
+            k0 = self._known[t]
+            found = self._offset[k0] + sum(map(len, self._chunks[k0:k])) + (k - k0)
+            self._offset[k] = found
+            self._known.insert(t + 1, k)
+        return found
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Character offsets [start, end) of words a..b (inclusive) in the text."""
-        first, starts = self._first, self._starts()
-        k = bisect.bisect_right(first, a) - 1
-        start = starts[k] + k + self._per_chunk[k][a - first[k]][0]  # + k: the spaces before chunk k
-        if b >= first[k + 1]:
-            k = bisect.bisect_right(first, b, k + 1) - 1
-        return start, starts[k] + k + self._per_chunk[k][b - first[k]][1]
+        return self.offset(a), self.offset(b, end=True)
 
     def offset(self, i: int, end: bool = False) -> int:
         """Character offset of the start (or end) of word `i` in the text."""
-        first, starts = self._first, self._starts()
-        k = bisect.bisect_right(first, i) - 1
-        word = self._per_chunk[k][i - first[k]]
-        return starts[k] + k + (word[1] if end else word[0])
+        k, j = self._locate(i)
+        word: _Word = self._pieces[k][self._at][j]
+        return self._piece_start(k) + (word[1] if end else word[0])
 
 
 def tokenize(text: str, lang: str = "ru") -> Tokens:
     """Words of `text` with offsets, normalised forms and stems."""
-    words = Words(text, lang)
-    starts: list[int] = []
-    ends: list[int] = []
+    latin = latin_lang(lang)
+    toks = Tokens([], [], [], [])
     at = 0
-    for chunk, found in zip(words._chunks, words._per_chunk, strict=True):
-        starts.extend(at + w[0] for w in found)
-        ends.extend(at + w[1] for w in found)
+    for chunk in text.split(" "):
+        for start, end, norm, stem in chunk_words(chunk, latin):
+            toks.norms.append(norm)
+            toks.stems.append(stem)
+            toks.starts.append(at + start)
+            toks.ends.append(at + end)
         at += len(chunk) + 1
-    return Tokens(words.norms, words.stems, starts, ends)
+    return toks
 
 
 ALL_STOPWORDS = STOPWORDS["ru"] | STOPWORDS["en"] | STOPWORDS["de"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from grader.matching import Matcher
 from grader.models import Question, Rubric
+from grader.text import tokenize
 
 
 def _matcher(*concepts: list[str], question: str = "", lang: str = "ru") -> Matcher:
@@ -173,3 +176,24 @@ def test_a_megabyte_answer_grades_correctly() -> None:
     for p in g.points:
         for s in p.evidence:
             assert answer[s.start : s.end] == s.text
+
+
+class TestWordIndexes:
+    """The matcher counts words and cites evidence from the few pieces of an answer it looks at; on any answer
+    both must agree with the plain tokenizer."""
+
+    M = _matcher(["кросс-валидация"], ["обучающая выборка"], ["dropout"], ["batch_size"], ["не только"])
+
+    def test_counts_and_evidence_agree_with_tokenize(self) -> None:
+        rng = random.Random(11)
+        pieces = ["обучающей", "выборке", "кросс-валидацию", "dropout,", "batch_size", "—", "", "не", "(L1/L2)",
+                  "🙂", "т.е.", "и", "только", "Dropout.", "выборка", "обучающая"]  # fmt: skip
+        for _ in range(300):
+            answer = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+            toks = tokenize(answer)
+            m = self.M.match(answer)
+            assert m.n_tokens == len(toks.norms), repr(answer)
+            for concept in m.points[0].concepts:
+                for e in concept.evidence:
+                    assert e.start in toks.starts and e.end in toks.ends, (answer, e)
+                    assert answer[e.start : e.end] == e.text

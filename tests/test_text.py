@@ -107,7 +107,7 @@ class TestOffsets:
 
     def test_words_offsets_match_tokenize(self) -> None:
         text = "Слой (layer) — кросс-валидация,\nа потом  early stopping."
-        words, toks = Words(text), tokenize(text)
+        words, toks = Words.of(text), tokenize(text)
         assert words.norms == toks.norms and words.stems == toks.stems
         assert [words.starts[i] for i in range(len(words))] == toks.starts
         assert [words.ends[i] for i in range(len(words))] == toks.ends
@@ -126,6 +126,25 @@ class TestOffsets:
             toks = tokenize(text, rng.choice(["ru", "en", "de"]))
             expected = [(m.start(), m.end(), normalise_word(m.group())) for m in _WORD.finditer(text)]
             assert list(zip(toks.starts, toks.ends, toks.norms, strict=True)) == expected, repr(text)
+
+    def test_words_view_agrees_with_tokenize_on_any_text(self) -> None:
+        """`Words` finds a word from the few pieces (between spaces) that do not hold exactly one word: empty pieces,
+        punctuation, hyphenated and underscored terms must all leave every offset where `tokenize` puts it."""
+        rng = random.Random(7)
+        pieces = ["слово", "ещё", "кросс-валидация", "batch_size", "—", "", "(L1/L2)", "🙂", "т.е.", "a,b,c", "Ёж"]
+        for _ in range(500):
+            text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+            words, toks = Words.of(text), tokenize(text)
+            n = len(words)
+            assert n == len(toks.norms) and words.norms == toks.norms, repr(text)
+            assert [words.offset(i) for i in range(n)] == toks.starts, repr(text)
+            assert [words.ends[i] for i in range(n)] == toks.ends, repr(text)
+            assert [words.norm(i) for i in range(n)] == toks.norms, repr(text)
+            for _ in range(5):  # offsets are memoised per piece: any order of questions gives the same answers
+                if n:
+                    a = rng.randrange(n)
+                    b = rng.randrange(a, n)
+                    assert words.span(a, b) == (toks.starts[a], toks.ends[b]), repr(text)
 
     def test_repeated_calls_agree(self) -> None:
         """Words are memoised per process; a second pass must give the same answer."""
