@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.bank import Bank, atomic_write, reference_hash
-from grader.batch_exec import Resolver, Style, Task, run_ordered
+from grader.batch_exec import CHUNK, Job, Resolver, Style, jobs_between, jobs_of, run_ordered, task_for
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
 from grader.report import csv_line
@@ -99,18 +99,17 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
             resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
         state.update(batch_teach.fingerprint(examples, calibration))
     done = _prepare_part(out, state, resume=resume, restart=restart)
-    rows = _skip_done(source.lean_rows(), out / PART, done)
     style = Style(csv_delimiter, calibration)
     with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
         report.add_written(out / PART)  # rows of the interrupted run, when resuming
-        tasks = (_task(row, resolver) for row in rows)
+        jobs = _jobs(source, resolver, mode, out / PART, done, plan.total, report.detail_limit)
         count = done
-        for chunk in run_ordered(tasks, resolver, mode=mode, judge=judge, workers=workers, concurrency=concurrency,
-                                 repeat=repeat, style=style):  # fmt: skip
+        for chunk in run_ordered(jobs, resolver, source, mode=mode, judge=judge, workers=workers,
+                                 concurrency=concurrency, repeat=repeat, style=style):  # fmt: skip
             part.write(chunk.jsonl)
             part.flush()
-            report.add(chunk.sizes, chunk.csv, chunk.facts)
-            count += len(chunk.sizes)
+            report.add(len(chunk.jsonl), chunk.csv, chunk.tally, chunk.heads)
+            count += chunk.rows
             if progress:
                 progress(count, plan.total)
         os.fsync(part.fileno())
@@ -129,18 +128,17 @@ def _check_delimiter(delimiter: str) -> None:
                           fix="Pass one character to --csv-delimiter: ; , or a tab") from None  # fmt: skip
 
 
-def _task(row: LeanRow, resolver: Resolver) -> Task:
-    """A row to grade, or one to record with the reason it cannot be graded."""
-    qid = row.question_id.strip()
-    problem = row.error
-    key = None
-    if problem is None:
-        key, problem = resolver.key_for(qid, row.reference)
-    if problem is None and not row.answer.strip():
-        problem = "empty answer"
-    if problem is not None or key is None:
-        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
-    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)
+def _jobs(source: RowSource, resolver: Resolver, mode: Mode, part: Path, done: int, total: int,
+          heads: int) -> Iterator[Job]:  # fmt: skip
+    """The rows after the first `done`, in jobs: lexical CSV and JSONL rows by position (the graders read them, so
+    the parent does no per-row work); XLSX rows and the llm modes' as tasks made here."""
+    raw = source.raw_rows()
+    rows = map(source.lean_row, raw)
+    _check_done(rows, part, done)
+    if mode == "lexical" and source.format != "xlsx":
+        raw.close()  # the graders read the rest
+        return jobs_between(done, total, CHUNK, heads)
+    return jobs_of((task_for(row, resolver) for row in rows), done, CHUNK if mode == "lexical" else 1, heads)
 
 
 # --- resuming -----------------------------------------------------------------------------------------------------
@@ -195,8 +193,8 @@ def _keep_complete_lines(part: Path) -> int:
     return count
 
 
-def _skip_done(rows: Iterator[LeanRow], part: Path, done: int) -> Iterator[LeanRow]:
-    """The rows after the first `done`, checking those match the ids already in the partial results."""
+def _check_done(rows: Iterator[LeanRow], part: Path, done: int) -> None:
+    """Read the first `done` rows, checking they match the ids already in the partial results."""
     if done:
         with part.open(encoding="utf-8") as fh:
             for n, (line, row) in enumerate(zip(fh, rows, strict=False), start=1):
@@ -205,4 +203,3 @@ def _skip_done(rows: Iterator[LeanRow], part: Path, done: int) -> Iterator[LeanR
                                       where=str(part), fix="Run again with --restart")  # fmt: skip
                 if n == done:
                     break
-    yield from rows

@@ -2,9 +2,11 @@
 worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on a server), with a bounded window so
 memory stays flat however many rows there are.
 
-Whoever grades a chunk of rows also formats it (`Chunk`: its grades.jsonl and grades.csv lines, encoded, and the
-facts the summary needs), so the parent process only writes bytes: per-row work in the parent is what stops a
-batch scaling with workers.
+Per-row work in the parent is what stops a batch scaling with workers (on 2 cores it competes with them), so the
+parent does none. A chunk of rows is a `Job`: for CSV and JSONL input in lexical mode just "rows 640..703", and
+whoever grades it reads those rows from the file itself (`RowCursor`), makes their tasks, grades them and formats
+them (`Chunk`: grades.jsonl and grades.csv lines, encoded, and the rows' summary facts, counted). The parent writes
+bytes and merges one small tally per chunk. XLSX input and the llm modes (threads) get their tasks from the parent.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from grader.errors import GraderError, NotFound
 from grader.grading import grade
 from grader.importers.telegram import slugify
 from grader.models import Mode, Question, Rubric
-from grader.report import Facts, csv_row, error_record, grade_record, summary_facts, without_surrogates
+from grader.report import Aggregator, csv_row, error_record, grade_record, summary_facts, without_surrogates
+from grader.rows import LeanRow, RowCursor, RowSource
 from grader.rubric import build_rubric, is_stale, rubric_for
 from grader.text import detect_lang
 
-CHUNK = 64  # rows per task sent to a worker process: big enough to amortise the pickling
+CHUNK = 64  # rows per job in lexical mode: big enough to amortise sending it and its results
 _ID_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -50,14 +53,26 @@ class Task(NamedTuple):
     error: str = ""
 
 
+class Job(NamedTuple):
+    """A chunk of rows to grade: `rows` rows from row `start` of the input (counting from 0), read by whoever
+    grades them, or, when `tasks` is given, those. The first `heads` rows are indexed by the report (`Chunk.heads`)."""
+
+    start: int
+    rows: int
+    heads: int = 0
+    tasks: list[Task] | None = None
+
+
 class Chunk(NamedTuple):
     """Graded rows as the batch writes them: grades.jsonl and grades.csv lines (UTF-8, one blob each: cheap to
-    send between processes), each row's grades.jsonl line length, and each row's summary facts."""
+    send between processes), the row count, (candidate, question id, grades.jsonl line size) of the job's first
+    `heads` rows, and the rows' summary facts counted (an `Aggregator` of the chunk, merged by the parent)."""
 
     jsonl: bytes
     csv: bytes
-    sizes: list[int]
-    facts: list[Facts]
+    rows: int
+    heads: list[tuple[str, str, int]]
+    tally: Aggregator
 
 
 class Style(NamedTuple):
@@ -146,9 +161,24 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
     return rec
 
 
-def pack(records: Iterable[dict[str, Any]], style: Style) -> Chunk:
+def task_for(row: LeanRow, resolver: Resolver) -> Task:
+    """A row to grade, or one to record with the reason it cannot be graded."""
+    qid = row.question_id.strip()
+    problem = row.error
+    key = None
+    if problem is None:
+        key, problem = resolver.key_for(qid, row.reference)
+    if problem is None and not row.answer.strip():
+        problem = "empty answer"
+    if problem is not None or key is None:
+        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
+    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)
+
+
+def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chunk:
     """grades.jsonl objects as the batch writes them (each score calibrated when `style` says so)."""
-    lines, csvs, facts = [], [], []
+    lines, csvs, tally = [], [], Aggregator({})
+    index: list[tuple[str, str, int]] = []
     for record in records:
         line = json.dumps(record, ensure_ascii=False) + "\n"
         if style.calibration is not None:
@@ -157,24 +187,33 @@ def pack(records: Iterable[dict[str, Any]], style: Style) -> Chunk:
             mapped = calibrate_line(line, style.calibration)
             if mapped is not line:
                 line, record = mapped, json.loads(mapped)
-        lines.append(line.encode("utf-8"))
+        data = line.encode("utf-8")
+        lines.append(data)
         csvs.append(csv_row(record, style.csv_delimiter))
-        facts.append(summary_facts(record))
-    return Chunk(b"".join(lines), "".join(csvs).encode("utf-8"), [len(x) for x in lines], facts)
+        facts = summary_facts(record)
+        tally.add_facts(facts)
+        if len(index) < heads:
+            index.append((facts[2], facts[1], len(data)))
+    return Chunk(b"".join(lines), "".join(csvs).encode("utf-8"), len(lines), index, tally)
 
 
-def grade_chunk(tasks: list[Task], resolver: Resolver, style: Style, mode: Mode = "lexical", judge: Any = None,
-                repeat: int = 1) -> Chunk:  # fmt: skip
-    """Grade tasks and format them for writing."""
-    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style)
+def grade_job(job: Job, resolver: Resolver, style: Style, rows: RowCursor | None, mode: Mode = "lexical",
+              judge: Any = None, repeat: int = 1) -> Chunk:  # fmt: skip
+    """Read the job's rows (unless it brings its tasks), grade them and format them for writing."""
+    tasks = job.tasks
+    if tasks is None:
+        assert rows is not None, "a job without tasks needs the input's rows"
+        tasks = [task_for(row, resolver) for row in rows.take(job.start, job.rows)]
+    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style, job.heads)
 
 
 # --- worker processes ---------------------------------------------------------------------------------------------
 
-_worker: tuple[Resolver, Style] | None = None
+_worker: tuple[Resolver, Style, RowCursor] | None = None
 
 
-def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]], style: Style) -> None:
+def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]], by_hash: dict[str, str], style: Style,
+                 source: RowSource) -> None:  # fmt: skip
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
     parent = multiprocessing.parent_process()
@@ -182,7 +221,8 @@ def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]], style: St
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
     resolver = Resolver(Bank(Path(root)))
     resolver.pairs.update(pairs)
-    _worker = (resolver, style)
+    resolver.by_hash.update(by_hash)
+    _worker = (resolver, style, RowCursor(source))
 
 
 def _exit_with(sentinel: int) -> None:
@@ -190,33 +230,39 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def _grade_chunk(chunk: list[Task]) -> Chunk:
+def _grade_job(job: Job) -> Chunk:
     assert _worker is not None
-    resolver, style = _worker
-    return grade_chunk(chunk, resolver, style)
+    resolver, style, rows = _worker
+    return grade_job(job, resolver, style, rows)
 
 
-def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge: Any, workers: int,
+def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, mode: Mode, judge: Any, workers: int,
                 concurrency: int, repeat: int = 1, style: Style = Style()) -> Iterator[Chunk]:  # fmt: skip
-    """Rows for the tasks, in task order, a chunk at a time; at most a few chunks are in flight at once."""
+    """The jobs' rows graded, in job order; at most a few jobs are in flight at once. Jobs without tasks read their
+    rows from `source`, in lexical mode only (one reader per process; the llm modes grade on threads)."""
     if mode != "lexical":
         if judge is None:
             raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
         with ThreadPoolExecutor(max(1, concurrency)) as pool:
-            yield from _windowed(_chunks(tasks, 1), lambda c: pool.submit(
-                lambda: grade_chunk(c, resolver, style, mode, judge, repeat)).result,
+            yield from _windowed(iter(jobs), lambda j: pool.submit(
+                lambda: grade_job(j, resolver, style, None, mode, judge, repeat)).result,
                 2 * concurrency)  # fmt: skip
         return
     if workers <= 1:
-        for chunk in _chunks(tasks, CHUNK):
-            yield grade_chunk(chunk, resolver, style)
+        rows = RowCursor(source)
+        try:
+            for job in jobs:
+                yield grade_job(job, resolver, style, rows)
+        finally:
+            rows.close()
         return
     # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
     # large results it spun on the GIL for as much CPU as the parent's real work.
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
-    procs = ProcessPoolExecutor(workers, ctx, _init_worker, (str(resolver.bank.root), dict(resolver.pairs), style))
+    init = (str(resolver.bank.root), dict(resolver.pairs), dict(resolver.by_hash), style, source)
+    procs = ProcessPoolExecutor(workers, ctx, _init_worker, init)
     try:
-        yield from _windowed(_chunks(tasks, CHUNK), lambda c: procs.submit(_grade_chunk, c).result, 3 * workers)
+        yield from _windowed(iter(jobs), lambda j: procs.submit(_grade_job, j).result, 3 * workers)
     except BrokenProcessPool:
         raise GraderError("a worker process died (out of memory, or killed)", fix="Run again with --resume to "
                           "finish the batch; add --workers 1 if it happens again") from None  # fmt: skip
@@ -224,17 +270,30 @@ def run_ordered(tasks: Iterable[Task], resolver: Resolver, *, mode: Mode, judge:
         procs.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+def jobs_of(tasks: Iterable[Task], start: int, size: int, heads_before: int) -> Iterator[Job]:
+    """Jobs carrying `tasks`, `size` at a time; the first task is row `start` (see `Job.heads`)."""
     it = iter(tasks)
     while chunk := list(islice(it, size)):
-        yield chunk
+        yield Job(start, len(chunk), _heads(start, len(chunk), heads_before), chunk)
+        start += len(chunk)
 
 
-def _windowed(chunks: Iterator[list[Task]], submit: Callable[[list[Task]], Callable[[], Chunk]],
-              window: int) -> Iterator[Chunk]:  # fmt: skip
+def jobs_between(start: int, end: int, size: int, heads_before: int) -> Iterator[Job]:
+    """Jobs for rows start .. end - 1, `size` at a time, each read by whoever grades it."""
+    for first in range(start, end, size):
+        count = min(size, end - first)
+        yield Job(first, count, _heads(first, count, heads_before))
+
+
+def _heads(start: int, count: int, heads_before: int) -> int:
+    """How many of rows start .. start + count - 1 come before row `heads_before`."""
+    return max(0, min(count, heads_before - start))
+
+
+def _windowed(jobs: Iterator[Job], submit: Callable[[Job], Callable[[], Chunk]], window: int) -> Iterator[Chunk]:
     pending: deque[Callable[[], Chunk]] = deque()
-    for chunk in chunks:
-        pending.append(submit(chunk))
+    for job in jobs:
+        pending.append(submit(job))
         if len(pending) >= window:
             yield pending.popleft()()
     while pending:

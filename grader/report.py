@@ -214,6 +214,28 @@ class Aggregator:
             if pstatus == "missing":
                 self.missed[qid][pid] += 1
 
+    def merge(self, other: Aggregator) -> None:
+        """Count `other`'s rows after this one's, exactly as if they were fed here one by one (a batch worker counts
+        each chunk it grades, so the parent merges one small object per chunk instead of counting rows)."""
+        n = self.names.setdefault
+        for mine, theirs in ((self.status, other.status), (self.reasons, other.reasons), (self.langs, other.langs),
+                             (self.modes, other.modes)):  # fmt: skip
+            mine.update(theirs)  # new keys in their order: most_common breaks ties by first appearance
+        for cand, k in other.cand_errors.items():
+            self.cand_errors[n(cand, cand)] += k
+        for qid, k in other.q_errors.items():
+            self.q_errors[n(qid, qid)] += k
+        for qid in other.order:
+            self.order.setdefault(n(qid, qid))
+        for (cand, qid), scores in other.cells.items():
+            self.cells[n(cand, cand), n(qid, qid)].extend(scores)  # in row order: sums stay the same floats
+        for qid, scores in other.q_scores.items():
+            self.q_scores[n(qid, qid)].extend(scores)
+        for qid, missed in other.missed.items():
+            self.missed[n(qid, qid)].update(missed)
+        for key, text in other.point_text.items():
+            self.point_text.setdefault(key, text)
+
     def summary(self) -> Summary:
         scores = [s for v in self.q_scores.values() for s in v]
         return Summary(

@@ -1,9 +1,9 @@
 """Writing a batch's report files alongside its grades.jsonl, streaming, each moved into place when complete.
 
-Memory stays flat in rows. Each row is fed once, as it is written to grades.jsonl: its grades.csv line goes
-straight to a partial file and its summary facts to the aggregator (a batch worker makes both, so the parent
-does no per-row formatting). The HTML then re-reads, by byte offset, only the rows it shows in detail (the first
-`DETAIL_LIMIT`), ordered by candidate rank and question.
+Memory stays flat in rows. Rows are fed a chunk at a time, as they are written to grades.jsonl: their grades.csv
+lines go straight to a partial file and their summary facts, already counted, are merged into the aggregator (a
+batch worker makes both, so the parent does no per-row work). The HTML then re-reads, by byte offset, only the
+rows it shows in detail (the first `DETAIL_LIMIT`), ordered by candidate rank and question.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from grader.report import CSV_COLUMNS, Aggregator, Facts, Summary, csv_line, csv_row, summary_facts
+from grader.report import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
 from grader.report_html import render_html
 
 DETAIL_LIMIT = 2000
@@ -34,13 +34,14 @@ class ReportWriter:
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
         self.csv.write(codecs.BOM_UTF8 + csv_line(CSV_COLUMNS, csv_delimiter).encode("utf-8"))
 
-    def add(self, sizes: Sequence[int], csv: bytes, facts: Sequence[Facts]) -> None:
-        """Rows in grades.jsonl order: each one's line length in bytes, their grades.csv lines, their facts."""
-        for size, f in zip(sizes, facts, strict=True):
-            self.agg.add_facts(f)
-            if len(self.index) < self.detail_limit:
-                self.index.append((f[2], f[1], self.offset))
-            self.offset += size
+    def add(self, size: int, csv: bytes, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
+        """Rows in grades.jsonl order, a chunk at a time: their size in bytes, their grades.csv lines, their summary
+        facts counted, and (candidate, question id, line size) of its first rows while the report indexes rows."""
+        end = self.offset + size
+        for cand, qid, line_size in heads:
+            self._index(cand, qid, line_size)
+        self.offset = end
+        self.agg.merge(tally)
         self.csv.write(csv)
 
     def add_written(self, path: Path) -> None:
@@ -48,7 +49,15 @@ class ReportWriter:
         with path.open("rb") as fh:
             for raw in fh:
                 rec = json.loads(raw)
-                self.add([len(raw)], csv_row(rec, self.delimiter).encode("utf-8"), [summary_facts(rec)])
+                facts = summary_facts(rec)
+                self.agg.add_facts(facts)
+                self._index(facts[2], facts[1], len(raw))
+                self.csv.write(csv_row(rec, self.delimiter).encode("utf-8"))
+
+    def _index(self, cand: str, qid: str, size: int) -> None:
+        if len(self.index) < self.detail_limit:
+            self.index.append((cand, qid, self.offset))
+        self.offset += size
 
     def finish(self, text_of: Callable[[str], str]) -> tuple[Summary, dict[str, str]]:
         """Move grades.csv into place, write summary.json and report.html; `text_of` gives a question's text."""

@@ -21,7 +21,8 @@ import datetime as dt
 import functools
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -247,6 +248,11 @@ class RowSource:
     # -- per format --
 
     def _csv_rows(self) -> Iterator[Row]:
+        for mapper, rec, line in self._csv():
+            yield mapper.row(rec, f"{self.path}:{line}", line)
+
+    def _csv(self) -> Generator[tuple[_Mapper, list[str], int], None, None]:
+        """Each non-blank record with the line it starts on (and the header's mapping), unmapped."""
         with self.path.open(encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             line = 1
@@ -256,7 +262,7 @@ class RowSource:
                 mapper = _Mapper(self.columns, header)
                 for rec in reader:
                     if any(c.strip() for c in rec):
-                        yield mapper.row(rec, f"{self.path}:{line}", line)
+                        yield mapper, rec, line
                     line = reader.line_num + 1
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InvalidFile(
@@ -265,7 +271,7 @@ class RowSource:
                     fix="Save the file as CSV (UTF-8) again, or pass --encoding",
                 ) from None
 
-    def _xlsx_rows(self) -> Iterator[Row]:
+    def _xlsx_rows(self) -> Generator[Row, None, None]:
         wb, ws = _open_sheet(self.path, self.sheet)
         try:
             values = ws.iter_rows(values_only=True)
@@ -288,20 +294,37 @@ class RowSource:
         yield from self._jsonl(_json_key)
 
     def lean_rows(self) -> Iterator[LeanRow]:
-        """The rows without their extra columns, as tuples: for JSONL, cheaper than `Row`s (no model to build)."""
-        if self.format != "jsonl":
-            for r in self:
-                yield LeanRow(r.where, r.line, r.id, r.candidate, r.question_id, r.question, r.reference, r.answer,
-                              r.error)  # fmt: skip
-            return
-        where = str(self.path)
-        yield from self._jsonl(lambda text, fields, n: _json_lean(text, fields, f"{where}:{n}", n))
+        """The rows without their extra columns, as tuples: cheaper than `Row`s (no model to build)."""
+        return map(self.lean_row, self.raw_rows())
+
+    def raw_rows(self) -> Generator[Any, None, None]:
+        """The rows unparsed (a JSONL line, a CSV record), each made a row by `lean_row`: cheap to skip over."""
+        if self.format == "csv":
+            return self._csv()
+        if self.format == "xlsx":
+            return self._xlsx_rows()
+        return self._jsonl(lambda text, fields, n: (text, n))
+
+    def lean_row(self, raw: Any) -> LeanRow:
+        """The row an item of `raw_rows` holds."""
+        if self.format == "jsonl":
+            text, n = raw
+            return _json_lean(text, self._fields, f"{self.path}:{n}", n)
+        if self.format == "csv":
+            mapper: _Mapper = raw[0]
+            return mapper.lean(raw[1], f"{self.path}:{raw[2]}", raw[2])
+        r = raw
+        return LeanRow(r.where, r.line, r.id, r.candidate, r.question_id, r.question, r.reference, r.answer, r.error)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         return self._jsonl(lambda text, fields, n: _json_row(text, fields, f"{self.path}:{n}", n))
 
-    def _jsonl(self, make: Callable[[str, tuple[tuple[str, str], ...], int], _T]) -> Iterator[_T]:
-        fields = tuple(self.columns.by_field().items())
+    @functools.cached_property
+    def _fields(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.columns.by_field().items())
+
+    def _jsonl(self, make: Callable[[str, tuple[tuple[str, str], ...], int], _T]) -> Generator[_T, None, None]:
+        fields = self._fields
         with self.path.open(encoding=self.encoding, newline="") as fh:
             n = 0
             try:
@@ -314,6 +337,33 @@ class RowSource:
                     where=f"{self.path}:{n + 1}",
                     fix="Save the file as UTF-8",
                 ) from None
+
+
+class RowCursor:
+    """A source's rows by position, for a reader handed chunks of rows in increasing order (a batch worker, which
+    reads its own chunks so that the parent process need not): rows in between are skipped unparsed; a chunk
+    before the last one starts the file again."""
+
+    def __init__(self, source: RowSource) -> None:
+        self.source = source
+        self._raw: Generator[Any, None, None] | None = None
+        self._pos = 0  # index of the next row `_raw` yields
+
+    def take(self, start: int, count: int) -> list[LeanRow]:
+        """Rows start .. start + count - 1 (counting from 0; fewer at the end of the file)."""
+        if self._raw is None or start < self._pos:
+            self.close()
+            self._raw, self._pos = self.source.raw_rows(), 0
+        if start > self._pos:
+            next(islice(self._raw, start - self._pos, start - self._pos), None)  # skip, unparsed
+        raw = list(islice(self._raw, count))
+        self._pos = start + len(raw)
+        return [self.source.lean_row(r) for r in raw]
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
 
 
 class _Mapper:
@@ -334,6 +384,13 @@ class _Mapper:
         v = {f: get(i) for f, i in self.fields.items()}
         rid = v["id"].strip() if self.id_given else str(line)
         return _make_row(where, line, rid, v, {name: get(i) for i, name in self.extra}, "empty id")
+
+    def lean(self, rec: list[str], where: str, line: int) -> LeanRow:
+        """`row` without the extra columns, as a tuple."""
+        v = {f: rec[i] if i is not None and i < len(rec) else "" for f, i in self.fields.items()}
+        rid = v["id"].strip() if self.id_given else str(line)
+        return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
+                       v["answer"], None if rid else "empty id")  # fmt: skip
 
 
 def _json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> Row:

@@ -1,0 +1,177 @@
+"""Batch workers read their own rows (a job is "rows 640..703", not the rows), count their chunk's summary facts,
+and the files come out byte-identical to grading everything in the parent, whatever the input and the workers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from grader.bank import Bank
+from grader.batch import run_batch
+from grader.batch_exec import Job, _heads, jobs_between
+from grader.errors import InvalidFile
+from grader.report import Aggregator, summary_facts
+from grader.rows import Columns, LeanRow, RowCursor, RowSource
+from tests.conftest import ROOT
+
+FILES = ("grades.jsonl", "grades.csv", "summary.json", "report.html")
+EXAMPLES = ROOT / "examples" / "batch"
+OWN = "Dropout случайно обнуляет нейроны при обучении. Это регуляризация против переобучения."
+
+
+def example_rows() -> list[dict[str, str]]:
+    with (EXAMPLES / "answers.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def mixed_rows(n: int, seed: int = 5) -> list[dict[str, str]]:
+    """Graded rows, error rows (unknown id, empty answer, no id) and rows with their own question and reference."""
+    rnd, src, rows = random.Random(seed), example_rows(), []
+    for i in range(n):
+        row = dict(rnd.choice(src), id=f"r{i}", candidate=f"Кандидат {i % 11}")
+        kind = i % 7
+        if kind == 1:
+            row["answer"] = "  "
+        elif kind == 2:
+            row["question_id"] = f"no-such-question-{i % 3}"
+        elif kind == 3:
+            row.update(question_id="", question="Что такое dropout?", reference=OWN if i % 2 else OWN + " Кратко.")
+        elif kind == 4:
+            row["id"] = ""
+        rows.append(row)
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines[5:5] = ["{not json", "", "[1, 2]"]  # rows that are errors themselves, and a blank line that is no row
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_cp1251_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    cols = ["id", "candidate", "question_id", "question", "reference", "answer"]
+    with path.open("w", encoding="cp1251", newline="", errors="replace") as fh:
+        out = csv.writer(fh, delimiter=";")
+        out.writerow(cols)
+        for i, row in enumerate(rows):
+            if i % 9 == 4:
+                out.writerow([])  # a blank record is no row
+            answer = row["answer"] + ("\nи вторая строка ячейки" if i % 5 == 0 else "")  # records span lines
+            out.writerow([row["id"], row["candidate"], row["question_id"], row.get("question", ""),
+                          row.get("reference", ""), answer])  # fmt: skip
+    return path
+
+
+def same_files(a: Path, b: Path) -> None:
+    for name in FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("jobs")
+    rows = mixed_rows(300)
+    return {"jsonl": write_jsonl(tmp / "in.jsonl", rows), "csv": write_cp1251_csv(tmp / "in.csv", rows)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+class TestWorkersGiveTheSameFiles:
+    """One worker (grading in the batch's own process) and two (reading their rows themselves) write the same
+    bytes, for error rows, own references, a cp1251 CSV with multi-line cells, and a resumed run."""
+
+    def test_one_and_two_workers(self, inputs: dict[str, Path], tmp_path: Path, bank: Bank, fmt: str) -> None:
+        source = RowSource.open(inputs[fmt])
+        if fmt == "csv":
+            assert source.describe() == "CSV, cp1251, ';'"
+        one = run_batch(source, tmp_path / "one", bank, workers=1)
+        two = run_batch(source, tmp_path / "two", bank, workers=2)
+        assert one.errors > 50 and one.graded > 100
+        assert one.model_dump(exclude={"out", "files"}) == two.model_dump(exclude={"out", "files"})
+        same_files(tmp_path / "one", tmp_path / "two")
+        recs = [json.loads(x) for x in (tmp_path / "two" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
+        errors = {r.get("error", "")[:14] for r in recs}
+        assert {"empty answer", "unknown questi", "empty id" if fmt == "csv" else "empty or missi"} <= errors
+        assert len(one.rubrics_built) == 3  # one per distinct own reference: two here, one in the examples
+        own = {r["question_id"] for r in recs if r["id"] in ("r3", "r10")}
+        assert len(own) == 2 and own <= set(one.rubrics_built)
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_resumed(self, inputs: dict[str, Path], tmp_path: Path, bank: Bank, fmt: str, workers: int) -> None:
+        source = RowSource.open(inputs[fmt])
+        run_batch(source, tmp_path / "whole", bank, workers=1)
+        out = tmp_path / "cut"
+        run_batch(source, out, bank, workers=workers)
+        whole = (out / "grades.jsonl").read_bytes()
+        cut = sum(len(x) for x in whole.splitlines(keepends=True)[:137]) + 20  # 137 rows and half a line done
+        (out / "grades.jsonl").unlink()
+        (out / "grades.jsonl.part").write_bytes(whole[:cut])
+        result = run_batch(source, out, bank, workers=workers, resume=True)
+        assert result.resumed == 137
+        same_files(tmp_path / "whole", out)
+
+
+def test_duplicate_ids_are_named_before_any_worker_starts(tmp_path: Path, bank: Bank) -> None:
+    rows = mixed_rows(40)
+    rows[30]["id"] = rows[3]["id"]
+    with pytest.raises(InvalidFile, match=r"duplicate row ids: 'r3' \(lines 4 and 34\)"):
+        run_batch(RowSource.open(write_jsonl(tmp_path / "in.jsonl", rows)), tmp_path / "out", bank, workers=2)
+    assert not (tmp_path / "out" / "grades.jsonl.part").exists()
+
+
+class TestRowCursor:
+    """A cursor gives rows by position, the same rows `lean_rows` gives, skipping forward and starting again."""
+
+    @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+    def test_chunks_in_any_order(self, inputs: dict[str, Path], fmt: str) -> None:
+        source = RowSource.open(inputs[fmt])
+        rows = list(source.lean_rows())
+        cursor = RowCursor(source)
+        try:
+            for start, count in [(0, 5), (64, 10), (74, 3), (10, 4), (len(rows) - 2, 10), (3, 1)]:
+                assert cursor.take(start, count) == rows[start : start + count]
+        finally:
+            cursor.close()
+
+    def test_csv_lean_rows_match_rows(self, inputs: dict[str, Path]) -> None:
+        source = RowSource.open(inputs["csv"])
+        assert list(source.lean_rows()) == [LeanRow(**r.model_dump(exclude={"extra"})) for r in source]
+
+    def test_csv_without_id_column(self, tmp_path: Path) -> None:
+        path = tmp_path / "in.csv"
+        path.write_text("Вопрос,Ответ\nq1,a\n\nq2,b\n", encoding="utf-8")
+        source = RowSource.open(path, Columns(question_id="Вопрос", answer="Ответ"))
+        cursor = RowCursor(source)
+        assert [r.id for r in cursor.take(1, 5)] == ["4"]
+        cursor.close()
+
+
+class TestTally:
+    """Chunks counted apart and merged in order give the summary of counting every row in one aggregator."""
+
+    def test_merge_equals_adding_rows(self, tmp_path: Path, bank: Bank) -> None:
+        rows = mixed_rows(200, seed=9)
+        run_batch(RowSource.open(write_jsonl(tmp_path / "in.jsonl", rows)), tmp_path / "out", bank)
+        recs = [json.loads(x) for x in (tmp_path / "out" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
+        whole, merged = Aggregator({}), Aggregator({})
+        for r in recs:
+            whole.add(r)
+        for start in range(0, len(recs), 17):
+            part = Aggregator({})
+            for r in recs[start : start + 17]:
+                part.add_facts(summary_facts(r))
+            merged.merge(part)
+        assert merged.summary().model_dump_json() == whole.summary().model_dump_json()
+        assert list(merged.cells) == list(whole.cells) and merged.missed == whole.missed
+
+
+def test_jobs_cover_the_rows_and_mark_the_indexed_ones() -> None:
+    jobs = list(jobs_between(5, 300, 64, 100))
+    assert [(j.start, j.rows) for j in jobs] == [(5, 64), (69, 64), (133, 64), (197, 64), (261, 39)]
+    assert [j.heads for j in jobs] == [64, 31, 0, 0, 0]
+    assert jobs[0] == Job(5, 64, 64) and _heads(90, 64, 100) == 10
