@@ -42,7 +42,9 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
     if m is None or m.rubric is not rubric or m.question != question.question:
         if len(_matchers) > 256:
             _matchers.clear()
-        m = _matchers[key] = Matcher(rubric, question.question)
+        from grader.grounding import piece_may_hold_injection
+
+        m = _matchers[key] = Matcher(rubric, question.question, piece_may_hold_injection)
     return m
 
 
@@ -113,7 +115,10 @@ def _point_results() -> TypeAdapter[list[PointResult]]:
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
     """Grade by lexical matching alone: no network, deterministic."""
-    matcher = matcher or matcher_for(question, rubric)
+    return _grade_lexical(question, rubric, answer, matcher or matcher_for(question, rubric))[0]
+
+
+def _grade_lexical(question: Question, rubric: Rubric, answer: str, matcher: Matcher) -> tuple[Grade, AnswerMatch]:
     # Matched first, in the question's language, so the language is told from the letters the matcher counted;
     # matched again only when the answer's language stems Latin words another way (German).
     m = matcher.match(answer, question.lang)
@@ -130,7 +135,7 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()
     hints = study_next(points)
-    return Grade(
+    graded = Grade(
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
@@ -141,6 +146,7 @@ def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: M
         flags=flags,
         study_next=hints,
     )
+    return graded, m
 
 
 def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
@@ -148,13 +154,24 @@ def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
     enough scored golden examples grades the way they were graded (`grader.exemplars`)."""
     from grader.grounding import find_injection
 
-    injection = find_injection(answer)
     teacher = None
     if rubric.examples:
         from grader.exemplars import teacher_for
 
         teacher = teacher_for(question, rubric)
-    result = teacher.grade(injection.clean) if teacher else grade_lexical(question, rubric, injection.clean)
+    if teacher is None:
+        # Graded first: the matcher's pieces of the answer tell whether it may hold an injection at all, and
+        # almost no answer does, so the usual answer is read once.
+        result, m = _grade_lexical(question, rubric, answer, matcher_for(question, rubric))
+        if not m.flagged:
+            return result
+        injection = find_injection(answer)
+        if not injection.suspected:
+            return result
+        result = grade_lexical(question, rubric, injection.clean)
+    else:
+        injection = find_injection(answer)
+        result = teacher.grade(injection.clean)
     if injection.suspected:
         result.flags.insert(0, "injection_suspected")
     return result

@@ -140,8 +140,9 @@ _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
 
 
-def _chunk_may_hold(chunk: str) -> int:
-    """1 when a space-free piece of text holds an entry of `_FIRST` or a word one needs, else 0 (memoised)."""
+def piece_may_hold_injection(chunk: str) -> int:
+    """1 when a space-free piece of text holds an entry of `_FIRST` or a word one needs, else 0 (memoised). A text
+    none of whose pieces (split at " ") holds one holds no injection; the matcher keeps this with each piece."""
     low = (chunk.translate(_FOLD) if _ODD.search(chunk) else chunk).lower()
     ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
     flag = int(
@@ -164,7 +165,7 @@ def _may_hold_injection(text: str) -> bool:
     chunks = text.split(" ")
     flags = list(map(_chunk_gate.get, chunks, itertools.repeat(2)))  # 2: not seen yet
     if max(flags) == 2:
-        flags = [f if f != 2 else _chunk_may_hold(c) for f, c in zip(flags, chunks, strict=True)]
+        flags = [f if f != 2 else piece_may_hold_injection(c) for f, c in zip(flags, chunks, strict=True)]
     if not any(flags):
         return False
     # Then the needed words looked up in the lowered text as written (no whitespace collapsing), the ASCII ones

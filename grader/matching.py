@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -103,6 +103,11 @@ class AnswerMatch:
         return sum(map(_CHUNK_STOP, self._chunks))
 
     @property
+    def flagged(self) -> bool:
+        """Whether any piece of the answer passed the matcher's `piece_flag` (always, without one)."""
+        return any(map(_CHUNK_FLAG, self._chunks)) or not self._chunks
+
+    @property
     def letters(self) -> tuple[int, int]:
         """Cyrillic and ASCII letters of the answer (`grader.text.letter_counts`), summed over its pieces."""
         packed = sum(map(_CHUNK_LETTERS, self._chunks))
@@ -171,6 +176,9 @@ class Matcher:
 
     rubric: Rubric
     question: str = ""
+    # A test of a piece of answer between spaces (0 or 1), kept with the piece; `AnswerMatch.flagged` says whether
+    # any piece of an answer passed it (grading asks whether an answer may hold text aimed at the grader).
+    piece_flag: Callable[[str], int] | None = None
     points: list[_CompiledPoint] = field(init=False)
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
@@ -267,7 +275,8 @@ class Matcher:
             if hit or cues:  # most words stand for no rubric word
                 hits.append((j, hit + cues))
         cyr, lat = letter_counts(chunk)
-        info = (bool(hits) or len(words) != 1, tuple(hits), words, len(words), n_stop, cyr << 32 | lat)
+        flag = 1 if self.piece_flag is None else self.piece_flag(chunk)
+        info = (bool(hits) or len(words) != 1, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag)
         memo = self._chunk_memo[latin]
         if len(memo) < _CHUNK_MEMO_LIMIT:
             memo[chunk] = info
@@ -292,7 +301,7 @@ class Matcher:
         irregular: list[tuple[int, int, int, int]] = []
         extra = 0
         for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
-            _look, hits, _words, n, _stop, _letters = infos[k]
+            _look, hits, _words, n, _stop, _letters, _flag = infos[k]
             base = k + extra
             for j, stems in hits:
                 for s in stems:
@@ -321,10 +330,13 @@ class Matcher:
 
 # A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one
 # word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
-# their number, how many are stopwords, and its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat).
-_ChunkInfo = tuple[bool, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...], int, int, int]
+# their number, how many are stopwords, its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat), and
+# the matcher's `piece_flag` of it (1 without one).
+_ChunkInfo = tuple[
+    bool, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...], int, int, int, int
+]
 _CHUNK_WORDS_AT = 2
-_CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS = itemgetter(0), itemgetter(4), itemgetter(5)
+_CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS, _CHUNK_FLAG = itemgetter(0), itemgetter(4), itemgetter(5), itemgetter(6)
 _LOW32 = (1 << 32) - 1
 
 
