@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from grader.models import PointResult
 
@@ -47,15 +48,21 @@ def phrase(lang: str, key: str, **kw: object) -> str:
     return _TEXT.get(lang, _TEXT["en"])[key].format(**kw)
 
 
+@lru_cache(maxsize=4096)  # a rubric's few point texts, shortened for every grade
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _study_order(p: PointResult) -> tuple[bool, float, float]:
+    return not p.required, -p.weight, p.score
+
+
 def study_next(points: Sequence[PointResult]) -> list[str]:
     """Hints of the points not covered, heaviest (and required) first."""
     todo = [p for p in points if p.status != "covered"]
-    todo.sort(key=lambda p: (not p.required, -p.weight, p.score))
+    if len(todo) > 1:
+        todo.sort(key=_study_order)
     return [p.hint or p.text for p in todo]
 
 
@@ -74,9 +81,10 @@ def compose(
         hints = study_next(points)
     if empty:
         return phrase(lang, "empty", first=hints[0] if points else "")
-    covered = [p for p in points if p.status == "covered"]
-    partial = [p for p in points if p.status == "partial"]
-    missing = [p for p in points if p.status == "missing"]
+    by_status: dict[str, list[PointResult]] = {"covered": [], "partial": [], "missing": []}
+    for p in points:
+        by_status[p.status].append(p)
+    covered, partial, missing = by_status["covered"], by_status["partial"], by_status["missing"]
     if len(covered) == n:
         lines = [phrase(lang, "all", n=n)]
     elif covered:
