@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.bank import Bank, atomic_write, reference_hash
-from grader.batch_exec import CHUNK, Job, Resolver, Style, jobs_between, jobs_of, run_ordered, task_for
+from grader.batch_exec import CHUNK, Job, Resolver, Style, jobs_between, jobs_of, run_ordered, start_workers, task_for
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
 from grader.report import csv_line
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 PART = "grades.jsonl.part"
 STATE = ".grader-batch.json"
+SHARED = ".grader-batch-shared.pickle"  # what the first pass found, for the workers
 ProgressFn = Callable[[int, int], None]
 
 
@@ -87,33 +88,34 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
     `examples`: graded answers that teach the grader (`grader.batch_teach`); `calibration` maps every score."""
     _check_delimiter(csv_delimiter)
     out.mkdir(parents=True, exist_ok=True)
-    bank_ids = set(bank.ids())
-    plan = scan(source, bank_ids)
-    resolver = Resolver(bank)
-    built = resolver.add_adhoc(plan.adhoc, out)
-    state = _state(source, mode, judge)
-    if examples is not None or calibration is not None:
-        from grader import batch_teach
-
-        if examples is not None:
-            resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
-        state.update(batch_teach.fingerprint(examples, calibration))
-    done = _prepare_part(out, state, resume=resume, restart=restart)
     style = Style(csv_delimiter, calibration)
-    with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
-        report.add_written(out / PART)  # rows of the interrupted run, when resuming
-        jobs = _jobs(source, resolver, mode, out / PART, done, plan.total, report.detail_limit)
-        count = done
-        for chunk in run_ordered(jobs, resolver, source, mode=mode, judge=judge, workers=workers,
-                                 concurrency=concurrency, repeat=repeat, style=style):  # fmt: skip
-            part.write(chunk.jsonl)
-            part.flush()
-            report.add(len(chunk.jsonl), chunk.csv, chunk.tally, chunk.heads)
-            count += chunk.rows
-            if progress:
-                progress(count, plan.total)
-        os.fsync(part.fileno())
-        summary, files = report.finish(resolver.text_of)
+    # Workers start now, so that they start up while the first pass reads the input.
+    with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
+        plan = scan(source, set(bank.ids()))
+        resolver = Resolver(bank)
+        built = resolver.add_adhoc(plan.adhoc, out)
+        state = _state(source, mode, judge)
+        if examples is not None or calibration is not None:
+            from grader import batch_teach
+
+            if examples is not None:
+                resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
+            state.update(batch_teach.fingerprint(examples, calibration))
+        done = _prepare_part(out, state, resume=resume, restart=restart)
+        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
+            report.add_written(out / PART)  # rows of the interrupted run, when resuming
+            jobs = _jobs(source, resolver, mode, out / PART, done, plan.total, report.detail_limit)
+            count = done
+            for chunk in run_ordered(jobs, resolver, source, mode=mode, judge=judge, workers=pool,
+                                     concurrency=concurrency, repeat=repeat, style=style):  # fmt: skip
+                part.write(chunk.jsonl)
+                part.flush()
+                report.add(len(chunk.jsonl), chunk.csv, chunk.tally, chunk.heads)
+                count += chunk.rows
+                if progress:
+                    progress(count, plan.total)
+            os.fsync(part.fileno())
+            summary, files = report.finish(resolver.text_of)
     os.replace(out / PART, out / "grades.jsonl")
     return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, unscored=summary.unscored,
                        errors=summary.errors, resumed=done, files=files, rubrics_built=built,

@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import re
 import signal
 import threading
@@ -22,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -209,20 +211,54 @@ def grade_job(job: Job, resolver: Resolver, style: Style, rows: RowCursor | None
 
 # --- worker processes ---------------------------------------------------------------------------------------------
 
+class Workers:
+    """Worker processes for lexical grading, started before the batch's first pass so that they start up (a Python
+    each, importing the grader) while it reads the input. `share` then hands them what the pass found (rubrics of
+    own references, examples) through a file in OUT, which each reads at its first job."""
+
+    def __init__(self, count: int, bank_root: Path, style: Style, source: RowSource, shared: Path) -> None:
+        self.count, self.shared = count, shared
+        shared.unlink(missing_ok=True)  # a killed run's
+        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
+        # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
+        # large results it spun on the GIL for as much CPU as the parent's real work.
+        self.pool = ProcessPoolExecutor(count, ctx, _init_worker, (str(bank_root), style, source, str(shared)))
+        for _ in range(count):
+            self.pool.submit(_started)  # while none is idle, each submit starts one more process
+
+    def share(self, resolver: Resolver) -> None:
+        tmp = self.shared.with_name(f"{self.shared.name}.tmp")
+        tmp.write_bytes(pickle.dumps((resolver.pairs, resolver.by_hash), pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.shared)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
+        self.shared.unlink(missing_ok=True)
+
+
+@contextmanager
+def start_workers(count: int, bank_root: Path, style: Style, source: RowSource,
+                  shared: Path) -> Iterator[Workers | None]:  # fmt: skip
+    """`Workers` when there are to be more than one (else None, for grading in this process), stopped at the end."""
+    workers = Workers(count, bank_root, style, source, shared) if count > 1 else None
+    try:
+        yield workers
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+_setup: tuple[str, Style, RowSource, str] | None = None
 _worker: tuple[Resolver, Style, RowCursor] | None = None
 
 
-def _init_worker(root: str, pairs: dict[str, tuple[Question, Rubric]], by_hash: dict[str, str], style: Style,
-                 source: RowSource) -> None:  # fmt: skip
-    global _worker
+def _init_worker(root: str, style: Style, source: RowSource, shared: str) -> None:
+    global _setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
     parent = multiprocessing.parent_process()
     if parent is not None:  # a killed parent must not leave workers waiting for tasks forever
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
-    resolver = Resolver(Bank(Path(root)))
-    resolver.pairs.update(pairs)
-    resolver.by_hash.update(by_hash)
-    _worker = (resolver, style, RowCursor(source))
+    _setup = (root, style, source, shared)
 
 
 def _exit_with(sentinel: int) -> None:
@@ -230,14 +266,27 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
+def _started() -> None:
+    """Nothing: submitted once per worker to start the processes."""
+
+
 def _grade_job(job: Job) -> Chunk:
-    assert _worker is not None
+    global _worker
+    if _worker is None:  # the first job: the first pass is done and has shared what it found
+        assert _setup is not None
+        root, style, source, shared = _setup
+        pairs, by_hash = pickle.loads(Path(shared).read_bytes())
+        resolver = Resolver(Bank(Path(root)))
+        resolver.pairs.update(pairs)
+        resolver.by_hash.update(by_hash)
+        _worker = (resolver, style, RowCursor(source))
     resolver, style, rows = _worker
     return grade_job(job, resolver, style, rows)
 
 
-def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, mode: Mode, judge: Any, workers: int,
-                concurrency: int, repeat: int = 1, style: Style = Style()) -> Iterator[Chunk]:  # fmt: skip
+def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, mode: Mode, judge: Any,
+                workers: Workers | None, concurrency: int, repeat: int = 1,
+                style: Style = Style()) -> Iterator[Chunk]:  # fmt: skip
     """The jobs' rows graded, in job order; at most a few jobs are in flight at once. Jobs without tasks read their
     rows from `source`, in lexical mode only (one reader per process; the llm modes grade on threads)."""
     if mode != "lexical":
@@ -248,7 +297,7 @@ def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, m
                 lambda: grade_job(j, resolver, style, None, mode, judge, repeat)).result,
                 2 * concurrency)  # fmt: skip
         return
-    if workers <= 1:
+    if workers is None:
         rows = RowCursor(source)
         try:
             for job in jobs:
@@ -256,18 +305,13 @@ def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, m
         finally:
             rows.close()
         return
-    # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
-    # large results it spun on the GIL for as much CPU as the parent's real work.
-    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
-    init = (str(resolver.bank.root), dict(resolver.pairs), dict(resolver.by_hash), style, source)
-    procs = ProcessPoolExecutor(workers, ctx, _init_worker, init)
+    workers.share(resolver)
+    procs = workers.pool
     try:
-        yield from _windowed(iter(jobs), lambda j: procs.submit(_grade_job, j).result, 3 * workers)
+        yield from _windowed(iter(jobs), lambda j: procs.submit(_grade_job, j).result, 3 * workers.count)
     except BrokenProcessPool:
         raise GraderError("a worker process died (out of memory, or killed)", fix="Run again with --resume to "
                           "finish the batch; add --workers 1 if it happens again") from None  # fmt: skip
-    finally:
-        procs.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
 
 
 def jobs_of(tasks: Iterable[Task], start: int, size: int, heads_before: int) -> Iterator[Job]:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from grader import calibration
 from grader.bank import Bank
-from grader.batch import run_batch
+from grader.batch import SHARED, run_batch
 from grader.batch_exec import Job, _heads, jobs_between
 from grader.errors import InvalidFile
 from grader.report import Aggregator, summary_facts
@@ -116,12 +117,32 @@ class TestWorkersGiveTheSameFiles:
         same_files(tmp_path / "whole", out)
 
 
+@pytest.mark.slow
+def test_workers_get_the_examples_and_calibration(tmp_path: Path) -> None:
+    """What the first pass adds to the rubrics (graded examples) reaches the workers, started before it ran."""
+    teach = ROOT / "tests" / "data" / "exemplars"
+    answers = ["A handshake, retransmission, and a receiver window.", "TCP is faster than UDP.", "Ordered bytes."]
+    rows = [{"id": f"a{i}", "question_id": "tcp-vs-udp", "answer": answers[i % 3]} for i in range(150)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cal = tmp_path / "cal.json"
+    calibration.save(calibration.fit([0.0, 1.0], [0.0, 0.5]), cal)
+    source, bank = RowSource.open(path), Bank(teach / "bank")
+    for workers in (1, 2):
+        run_batch(source, tmp_path / str(workers), bank, workers=workers, examples=teach / "graded.csv",
+                  calibration=calibration.load(cal))  # fmt: skip
+    same_files(tmp_path / "1", tmp_path / "2")
+    got = [json.loads(x) for x in (tmp_path / "2" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all({"exemplars", "calibrated"} <= set(g["flags"]) for g in got)
+    assert not (tmp_path / "2" / SHARED).exists()
+
+
 def test_duplicate_ids_are_named_before_any_worker_starts(tmp_path: Path, bank: Bank) -> None:
     rows = mixed_rows(40)
     rows[30]["id"] = rows[3]["id"]
     with pytest.raises(InvalidFile, match=r"duplicate row ids: 'r3' \(lines 4 and 34\)"):
         run_batch(RowSource.open(write_jsonl(tmp_path / "in.jsonl", rows)), tmp_path / "out", bank, workers=2)
-    assert not (tmp_path / "out" / "grades.jsonl.part").exists()
+    assert not (tmp_path / "out" / "grades.jsonl.part").exists() and not (tmp_path / "out" / SHARED).exists()
 
 
 class TestRowCursor:
