@@ -413,7 +413,7 @@ def _windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tu
     if len(stems) == 1:
         return [(i, i) for i in lists[0]]
     span_limit = len(stems) + 3
-    if all(len(p) == 1 for p in lists) and len(set(stems)) == len(stems):  # the usual case: each word said once
+    if max(map(len, lists)) == 1 and len(set(stems)) == len(stems):  # the usual case: each word said once
         at = [p[0] for p in lists]
         lo, hi = min(at), max(at)
         return [(lo, hi)] if hi - lo < span_limit else []

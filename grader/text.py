@@ -315,7 +315,13 @@ class Words:
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Character offsets [start, end) of words a..b (inclusive) in the text."""
-        return self.offset(a), self.offset(b, end=True)
+        k, j = self._locate(a)
+        start = self._piece_start(k)
+        first_word = self._pieces[k][self._at][j]
+        if b == a:  # one word: one lookup
+            return start + first_word[0], start + first_word[1]
+        kb, jb = self._locate(b)
+        return start + first_word[0], self._piece_start(kb) + self._pieces[kb][self._at][jb][1]
 
     def offset(self, i: int, end: bool = False) -> int:
         """Character offset of the start (or end) of word `i` in the text."""
