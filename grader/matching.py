@@ -50,6 +50,12 @@ _MEMO_LIMIT = 200_000
 _CHUNK_MEMO_LIMIT = 50_000
 _NEGATION_LOOKBACK = 3
 _MAX_SPANS = 3
+# Negations of a verb ("не проходит", "does not"), whose scope a conjunction ends, unlike "без", "without", "kein".
+_VERB_NEGATIONS = frozenset(
+    """не never никогда cannot can't don't doesn't didn't isn't aren't wasn't weren't won't shouldn't not nicht nie
+        niemals""".split()
+)
+_CONJUNCTIONS = frozenset("и а но или либо зато and but or und aber oder sondern".split())
 # Russian states absence after the noun: "механизма внимания там нет", "декодер отсутствует".
 _ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
 # Where negation and absence cues stand is recorded with the rubric stems an answer's words stand for, under keys
@@ -451,12 +457,16 @@ def _negated(first: int, toks: Words, answer: str, positions: dict[str, list[int
     """A negation cue among the few words before token `first`, in the same clause."""
     if not _cue_within(positions, _NEG, first - _NEGATION_LOOKBACK, first):
         return False  # the usual case, decided without looking for clause breaks
+    joined = False  # a conjunction between the cue and the match
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
         # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
         if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
             return False
-        if toks.norm(j) in NEGATIONS:
-            return toks.norm(j + 1) not in NOT_NEGATING_NEXT
+        norm = toks.norm(j)
+        if norm in NEGATIONS:
+            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both.
+            return toks.norm(j + 1) not in NOT_NEGATING_NEXT and not (joined and norm in _VERB_NEGATIONS)
+        joined = joined or norm in _CONJUNCTIONS
     return False
 
 

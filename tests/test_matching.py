@@ -84,6 +84,10 @@ class TestNegation:
             pytest.param("не только dropout, но и сигмоида", "ru", [True, True], id="ne-tolko"),
             pytest.param("not only dropout but also the sigmoid", "en", [True, True], id="not-only"),
             pytest.param("не сигмоида. Dropout помогает", "ru", [True, False], id="sentence-ends-scope"),
+            pytest.param("почти не учится и dropout", "ru", [True, False], id="verb-negation-ends-at-and"),
+            pytest.param("it does not train and dropout", "en", [True, False], id="not-ends-at-and"),
+            pytest.param("без сигмоиды и dropout", "ru", [False, False], id="bez-spans-a-list"),
+            pytest.param("without sigmoid or dropout", "en", [False, False], id="without-spans-a-list"),
         ],
     )
     def test_negation(self, answer: str, lang: str, expected: list[bool]) -> None:
