@@ -59,6 +59,7 @@ class Plan:
 
     total: int = 0
     adhoc: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # ref hash -> (row qid, question, ref)
+    questions: dict[str, None] = field(default_factory=dict)  # the bank questions named, in order of first row
 
 
 def scan(source: RowSource, bank_ids: set[str]) -> Plan:
@@ -70,8 +71,11 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
             dups.append(f"'{row.id}' (lines {first[row.id]} and {row.line})")
         else:
             first[row.id] = row.line
-        if row.question_id.strip() not in bank_ids and row.reference.strip():
-            plan.adhoc.setdefault(reference_hash(row.reference), (row.question_id.strip(), row.question, row.reference))
+        qid = row.question_id.strip()
+        if qid in bank_ids:
+            plan.questions.setdefault(qid)
+        elif row.reference.strip():
+            plan.adhoc.setdefault(reference_hash(row.reference), (qid, row.question, row.reference))
     if dups:
         more = f" and {len(dups) - 5} more" if len(dups) > 5 else ""
         raise InvalidFile(f"duplicate row ids: {', '.join(dups[:5])}{more}", where=str(source.path),
@@ -101,6 +105,8 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
             if examples is not None:
                 resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
             state.update(batch_teach.fingerprint(examples, calibration))
+        for qid in plan.questions:  # rubrics loaded once, here, and shared: not by each worker, nor in the end
+            resolver.pair(qid)
         done = _prepare_part(out, state, resume=resume, restart=restart)
         with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
             report.add_written(out / PART)  # rows of the interrupted run, when resuming

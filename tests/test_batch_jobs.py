@@ -102,6 +102,13 @@ class TestWorkersGiveTheSameFiles:
         own = {r["question_id"] for r in recs if r["id"] in ("r3", "r10")}
         assert len(own) == 2 and own <= set(one.rubrics_built)
 
+    def test_three_workers(self, inputs: dict[str, Path], tmp_path: Path, bank: Bank, fmt: str) -> None:
+        """Three worker processes: chunks come back out of order and are written in order."""
+        source = RowSource.open(inputs[fmt])
+        run_batch(source, tmp_path / "one", bank, workers=1)
+        run_batch(source, tmp_path / "three", bank, workers=3)
+        same_files(tmp_path / "one", tmp_path / "three")
+
     @pytest.mark.parametrize("workers", [1, 2])
     def test_resumed(self, inputs: dict[str, Path], tmp_path: Path, bank: Bank, fmt: str, workers: int) -> None:
         source = RowSource.open(inputs[fmt])
