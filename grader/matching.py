@@ -189,9 +189,9 @@ class Matcher:
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
     _memo: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
-    # A piece of answer between spaces -> its words, how many are stopwords, and (word in piece, rubric stems) for
-    # the words that stand for rubric words; one per Latin stemmer. Answers repeat their pieces, so most answer
-    # words cost one dict lookup.
+    # A piece of answer between spaces -> all the matcher needs of it (`_ChunkInfo`: its words, the rubric stems
+    # they stand for, letter counts, ...); one per Latin stemmer. Answers repeat their pieces, so most answer words
+    # cost one dict lookup, and an answer is read once.
     _chunk_memo: dict[str, dict[str, _ChunkInfo]] = field(init=False, default_factory=dict)
     _asked: frozenset[str] = field(init=False)  # the question's content stems, as written and as synonym keys
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
