@@ -68,6 +68,19 @@ def write_cp1251_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+    import openpyxl
+
+    cols = ["id", "candidate", "question_id", "question", "reference", "answer"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(cols)
+    for row in rows:
+        sheet.append([row.get(c, "") for c in cols])
+    book.save(path)
+    return path
+
+
 def same_files(a: Path, b: Path) -> None:
     for name in FILES:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -77,14 +90,16 @@ def same_files(a: Path, b: Path) -> None:
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("jobs")
     rows = mixed_rows(300)
-    return {"jsonl": write_jsonl(tmp / "in.jsonl", rows), "csv": write_cp1251_csv(tmp / "in.csv", rows)}
+    return {"jsonl": write_jsonl(tmp / "in.jsonl", rows), "csv": write_cp1251_csv(tmp / "in.csv", rows),
+            "xlsx": write_xlsx(tmp / "in.xlsx", rows)}  # fmt: skip
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
 class TestWorkersGiveTheSameFiles:
-    """One worker (grading in the batch's own process) and two (reading their rows themselves) write the same
-    bytes, for error rows, own references, a cp1251 CSV with multi-line cells, and a resumed run."""
+    """One worker (grading in the batch's own process) and two (reading their rows themselves; XLSX rows are sent
+    to them) write the same bytes, for error rows, own references, a cp1251 CSV with multi-line cells, and a
+    resumed run."""
 
     def test_one_and_two_workers(self, inputs: dict[str, Path], tmp_path: Path, bank: Bank, fmt: str) -> None:
         source = RowSource.open(inputs[fmt])
@@ -97,7 +112,7 @@ class TestWorkersGiveTheSameFiles:
         same_files(tmp_path / "one", tmp_path / "two")
         recs = [json.loads(x) for x in (tmp_path / "two" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
         errors = {r.get("error", "")[:14] for r in recs}
-        assert {"empty answer", "unknown questi", "empty id" if fmt == "csv" else "empty or missi"} <= errors
+        assert {"empty answer", "unknown questi", "empty or missi" if fmt == "jsonl" else "empty id"} <= errors
         assert len(one.rubrics_built) == 3  # one per distinct own reference: two here, one in the examples
         own = {r["question_id"] for r in recs if r["id"] in ("r3", "r10")}
         assert len(own) == 2 and own <= set(one.rubrics_built)
@@ -155,7 +170,7 @@ def test_duplicate_ids_are_named_before_any_worker_starts(tmp_path: Path, bank: 
 class TestRowCursor:
     """A cursor gives rows by position, the same rows `lean_rows` gives, skipping forward and starting again."""
 
-    @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+    @pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
     def test_chunks_in_any_order(self, inputs: dict[str, Path], fmt: str) -> None:
         source = RowSource.open(inputs[fmt])
         rows = list(source.lean_rows())
