@@ -108,15 +108,16 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         for qid in plan.questions:  # rubrics loaded once, here, and shared: not by each worker, nor in the end
             resolver.pair(qid)
         done = _prepare_part(out, state, resume=resume, restart=restart)
-        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("ab") as part:
+        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("r+b") as part:
+            part.seek(0, os.SEEK_END)  # not opened to append: the kernel copies workers' results into it
             report.add_written(out / PART)  # rows of the interrupted run, when resuming
             jobs = _jobs(source, resolver, mode, out / PART, done, plan.total, report.detail_limit)
             count = done
             for chunk in run_ordered(jobs, resolver, source, mode=mode, judge=judge, workers=pool,
                                      concurrency=concurrency, repeat=repeat, style=style):  # fmt: skip
-                part.write(chunk.jsonl)
+                size = chunk.write(part, report.csv)
                 part.flush()
-                report.add(len(chunk.jsonl), chunk.csv, chunk.tally, chunk.heads)
+                report.add(size, chunk.tally, chunk.heads)
                 count += chunk.rows
                 if progress:
                     progress(count, plan.total)

@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from grader.bank import Bank, atomic_write, model_yaml, reference_hash, rubric_yaml
 from grader.errors import GraderError, NotFound
@@ -66,15 +66,63 @@ class Job(NamedTuple):
 
 
 class Chunk(NamedTuple):
-    """Graded rows as the batch writes them: grades.jsonl and grades.csv lines (UTF-8, one blob each: cheap to
-    send between processes), the row count, (candidate, question id, grades.jsonl line size) of the job's first
-    `heads` rows, and the rows' summary facts counted (an `Aggregator` of the chunk, merged by the parent)."""
+    """Graded rows as the batch writes them: grades.jsonl and grades.csv lines (UTF-8, one blob each), the row
+    count, (candidate, question id, grades.jsonl line size) of the job's first `heads` rows, and the rows' summary
+    facts counted (an `Aggregator` of the chunk, merged by the parent).
+
+    A worker process leaves the two blobs in a file of its own (`spool`, the grades.jsonl bytes then the grades.csv
+    bytes, `sizes` long) instead of sending them: they are most of what a batch writes (~7 KB a row), and piping
+    and unpickling them was most of the parent's work; the parent copies the file in the kernel (`write`)."""
 
     jsonl: bytes
     csv: bytes
     rows: int
     heads: list[tuple[str, str, int]]
     tally: Aggregator
+    spool: str = ""
+    sizes: tuple[int, int] = (0, 0)
+
+    def write(self, jsonl: BinaryIO, csv: BinaryIO) -> int:
+        """Append the rows' grades.jsonl and grades.csv lines to those files; return the grades.jsonl bytes."""
+        if not self.spool:
+            jsonl.write(self.jsonl)
+            csv.write(self.csv)
+            return len(self.jsonl)
+        fd = os.open(self.spool, os.O_RDONLY)
+        try:
+            _copy(fd, jsonl, self.sizes[0])
+            _copy(fd, csv, self.sizes[1])
+        finally:
+            os.close(fd)
+        os.unlink(self.spool)
+        return self.sizes[0]
+
+    def spooled(self, path: Path) -> Chunk:
+        """This chunk with its blobs moved to the file `path` (see `spool`)."""
+        with path.open("wb") as fh:
+            fh.write(self.jsonl)
+            fh.write(self.csv)
+        return self._replace(jsonl=b"", csv=b"", spool=str(path), sizes=(len(self.jsonl), len(self.csv)))
+
+
+def _copy(src: int, dst: BinaryIO, count: int) -> None:
+    """`count` bytes from the descriptor `src` (at its position) to the end of `dst`, in the kernel where it can."""
+    dst.flush()
+    out = dst.fileno()
+    try:
+        while count > 0:
+            done = os.copy_file_range(src, out, count)
+            if done == 0:
+                raise OSError("copy_file_range copied nothing")
+            count -= done
+    except (AttributeError, OSError):  # not Linux, another filesystem, an O_APPEND file: copy through memory
+        while count > 0:
+            data = os.read(src, min(count, 1 << 20))
+            if not data:
+                raise OSError(f"{count} bytes missing from a worker's results") from None
+            dst.write(data)
+            count -= len(data)
+    dst.seek(0, os.SEEK_END)  # the file's position moved under its buffer
 
 
 class Style(NamedTuple):
@@ -218,7 +266,7 @@ class Workers:
 
     def __init__(self, count: int, bank_root: Path, style: Style, source: RowSource, shared: Path) -> None:
         self.count, self.shared = count, shared
-        shared.unlink(missing_ok=True)  # a killed run's
+        self._clean()  # a killed run's
         ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent; same on every platform
         # Not multiprocessing.Pool: its worker-handler thread wakes whenever a result waits in the pipe, and with
         # large results it spun on the GIL for as much CPU as the parent's real work.
@@ -233,7 +281,13 @@ class Workers:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)  # on Ctrl-C too: chunks not started are dropped
+        self._clean()
+
+    def _clean(self) -> None:
+        """Remove the shared file and any results a worker left (Ctrl-C, a kill: the rows are graded again)."""
         self.shared.unlink(missing_ok=True)
+        for leftover in self.shared.parent.glob(f"{_SPOOL_PREFIX}*"):
+            leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -281,7 +335,16 @@ def _grade_job(job: Job) -> Chunk:
         resolver.by_hash.update(by_hash)
         _worker = (resolver, style, RowCursor(source))
     resolver, style, rows = _worker
-    return grade_job(job, resolver, style, rows)
+    assert _setup is not None
+    return grade_job(job, resolver, style, rows).spooled(_spool_path(Path(_setup[3]), job.start))
+
+
+def _spool_path(shared: Path, start: int) -> Path:
+    """Where a worker leaves the results of the job starting at row `start` (beside the shared file, in OUT)."""
+    return shared.with_name(f"{_SPOOL_PREFIX}{start}")
+
+
+_SPOOL_PREFIX = ".grader-batch-job-"
 
 
 def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, mode: Mode, judge: Any,

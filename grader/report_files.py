@@ -34,15 +34,15 @@ class ReportWriter:
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
         self.csv.write(codecs.BOM_UTF8 + csv_line(CSV_COLUMNS, csv_delimiter).encode("utf-8"))
 
-    def add(self, size: int, csv: bytes, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
-        """Rows in grades.jsonl order, a chunk at a time: their size in bytes, their grades.csv lines, their summary
-        facts counted, and (candidate, question id, line size) of its first rows while the report indexes rows."""
+    def add(self, size: int, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
+        """Rows in grades.jsonl order, a chunk at a time (their grades.csv lines written to `self.csv` by the
+        caller): their size in bytes, their summary facts counted, and (candidate, question id, line size) of its
+        first rows while the report indexes rows."""
         end = self.offset + size
         for cand, qid, line_size in heads:
             self._index(cand, qid, line_size)
         self.offset = end
         self.agg.merge(tally)
-        self.csv.write(csv)
 
     def add_written(self, path: Path) -> None:
         """Every row already in the grades.jsonl file `path` (a resumed batch's rows from before)."""
