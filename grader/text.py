@@ -234,7 +234,7 @@ class Words:
     per piece so far, this piece included).
     """
 
-    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_known", "_n", "_offset", "_pieces", "ends", "starts")
+    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_known", "_n", "_offset", "_pieces")
 
     def __init__(
         self, chunks: list[str], pieces: list[Any], at: int, irregular: list[tuple[int, int, int, int]], n: int
@@ -247,8 +247,6 @@ class Words:
         self._n = n
         self._known = [0]  # pieces whose character offset is known, in order
         self._offset = {0: 0}
-        self.starts = _Offsets(self, end=False)
-        self.ends = _Offsets(self, end=True)
 
     @classmethod
     def of(cls, text: str, lang: str = "ru") -> Words:
@@ -268,6 +266,18 @@ class Words:
 
     def __len__(self) -> int:
         return self._n
+
+    # Made when asked for, not kept: an _Offsets kept here would make a reference cycle, and every answer's words
+    # would wait for the garbage collector instead of being freed at once.
+    @property
+    def starts(self) -> _Offsets:
+        """Start offset of each word, by index."""
+        return _Offsets(self, end=False)
+
+    @property
+    def ends(self) -> _Offsets:
+        """End offset of each word, by index."""
+        return _Offsets(self, end=True)
 
     def _all(self) -> list[_Word]:
         return list(itertools.chain.from_iterable(piece[self._at] for piece in self._pieces))
