@@ -27,7 +27,7 @@ from grader.batch_exec import CHUNK, Job, Resolver, Style, jobs_between, jobs_of
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
 from grader.report import csv_line
-from grader.report_files import ReportWriter
+from grader.report_files import DETAIL_LIMIT, ReportWriter
 from grader.rows import LeanRow, RowSource
 
 if TYPE_CHECKING:
@@ -95,6 +95,11 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
     style = Style(csv_delimiter, calibration)
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
+        # The workers start on the first rows meanwhile, unless the pass may change how rows are graded (examples)
+        # or which rows are left (resuming); XLSX rows are read by this process only.
+        early = []
+        if pool is not None and not resume and examples is None and source.format != "xlsx":
+            early = pool.start_early(DETAIL_LIMIT)
         plan = scan(source, set(bank.ids()))
         resolver = Resolver(bank)
         built = resolver.add_adhoc(plan.adhoc, out)
@@ -111,10 +116,11 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("r+b") as part:
             part.seek(0, os.SEEK_END)  # not opened to append: the kernel copies workers' results into it
             report.add_written(out / PART)  # rows of the interrupted run, when resuming
-            jobs = _jobs(source, resolver, mode, out / PART, done, plan.total, report.detail_limit)
+            first = max([done, *(job.start + job.rows for job, _ in early)])  # the rows after the early ones
+            jobs = _jobs(source, resolver, mode, out / PART, done, first, plan.total, report.detail_limit)
             count = done
             for chunk in run_ordered(jobs, resolver, source, mode=mode, judge=judge, workers=pool,
-                                     concurrency=concurrency, repeat=repeat, style=style):  # fmt: skip
+                                     concurrency=concurrency, repeat=repeat, style=style, early=early):  # fmt: skip
                 size = chunk.write(part, report.csv)
                 part.flush()
                 report.add(size, chunk.tally, chunk.heads)
@@ -137,16 +143,17 @@ def _check_delimiter(delimiter: str) -> None:
                           fix="Pass one character to --csv-delimiter: ; , or a tab") from None  # fmt: skip
 
 
-def _jobs(source: RowSource, resolver: Resolver, mode: Mode, part: Path, done: int, total: int,
+def _jobs(source: RowSource, resolver: Resolver, mode: Mode, part: Path, done: int, first: int, total: int,
           heads: int) -> Iterator[Job]:  # fmt: skip
     """The rows after the first `done`, in jobs: lexical CSV and JSONL rows by position (the graders read them, so
-    the parent does no per-row work); XLSX rows and the llm modes' as tasks made here."""
+    the parent does no per-row work) from row `first` (rows before it are being graded already); XLSX rows and
+    the llm modes' as tasks made here."""
     raw = source.raw_rows()
     rows = map(source.lean_row, raw)
     _check_done(rows, part, done)
     if mode == "lexical" and source.format != "xlsx":
         raw.close()  # the graders read the rest
-        return jobs_between(done, total, CHUNK, heads)
+        return jobs_between(first, total, CHUNK, heads)
     return jobs_of((task_for(row, resolver) for row in rows), done, CHUNK if mode == "lexical" else 1, heads)
 
 

@@ -20,8 +20,8 @@ import re
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
@@ -274,6 +274,14 @@ class Workers:
         for _ in range(count):
             self.pool.submit(_started)  # while none is idle, each submit starts one more process
 
+    def start_early(self, heads: int) -> list[tuple[Job, Future[Chunk | None]]]:
+        """Start grading the first rows before the first pass is done (the workers would wait for it otherwise):
+        a job whose rows all name bank questions (or cannot be graded) is graded as usual; one with a row that
+        brings its own reference is left for after the pass (see `_grade_early`). Jobs past the input's end
+        come back empty."""
+        jobs = list(jobs_between(0, 2 * self.count * CHUNK, CHUNK, heads))
+        return [(job, self.pool.submit(_grade_early, job)) for job in jobs]
+
     def share(self, resolver: Resolver) -> None:
         tmp = self.shared.with_name(f"{self.shared.name}.tmp")
         tmp.write_bytes(pickle.dumps((resolver.pairs, resolver.by_hash), pickle.HIGHEST_PROTOCOL))
@@ -324,6 +332,26 @@ def _started() -> None:
     """Nothing: submitted once per worker to start the processes."""
 
 
+_early: tuple[Resolver, RowCursor] | None = None
+
+
+def _grade_early(job: Job) -> Chunk | None:
+    """`_grade_job` before the first pass has shared what it found: with the bank's questions only; None when a
+    row brings its own reference (its rubric is built by the pass)."""
+    global _early
+    assert _setup is not None
+    root, style, source, shared = _setup
+    if _early is None:
+        _early = (Resolver(Bank(Path(root))), RowCursor(source))
+    resolver, rows = _early
+    taken = rows.take(job.start, job.rows)
+    if any(r.error is None and r.question_id.strip() not in resolver.bank_ids and r.reference.strip() for r in taken):
+        return None  # as `Resolver.key_for` reads it, a row with its own reference
+    tasks = [task_for(row, resolver) for row in taken]
+    chunk = grade_job(job._replace(tasks=tasks), resolver, style, None)
+    return chunk.spooled(_spool_path(Path(shared), job.start))
+
+
 def _grade_job(job: Job) -> Chunk:
     global _worker
     if _worker is None:  # the first job: the first pass is done and has shared what it found
@@ -348,8 +376,8 @@ _SPOOL_PREFIX = ".grader-batch-job-"
 
 
 def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, mode: Mode, judge: Any,
-                workers: Workers | None, concurrency: int, repeat: int = 1,
-                style: Style = Style()) -> Iterator[Chunk]:  # fmt: skip
+                workers: Workers | None, concurrency: int, repeat: int = 1, style: Style = Style(),
+                early: Sequence[tuple[Job, Future[Chunk | None]]] = ()) -> Iterator[Chunk]:  # fmt: skip
     """The jobs' rows graded, in job order; at most a few jobs are in flight at once. Jobs without tasks read their
     rows from `source`, in lexical mode only (one reader per process; the llm modes grade on threads)."""
     if mode != "lexical":
@@ -370,8 +398,17 @@ def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, m
         return
     workers.share(resolver)
     procs = workers.pool
+
+    def finish_early(job: Job, future: Future[Chunk | None]) -> Callable[[], Chunk]:
+        def result() -> Chunk:
+            chunk = future.result()
+            return chunk if chunk is not None else procs.submit(_grade_job, job).result()
+
+        return result
+
+    started = deque(finish_early(job, future) for job, future in early)  # the jobs before `jobs`, in order
     try:
-        yield from _windowed(iter(jobs), lambda j: procs.submit(_grade_job, j).result, 3 * workers.count)
+        yield from _windowed(iter(jobs), lambda j: procs.submit(_grade_job, j).result, 3 * workers.count, started)
     except BrokenProcessPool:
         raise GraderError("a worker process died (out of memory, or killed)", fix="Run again with --resume to "
                           "finish the batch; add --workers 1 if it happens again") from None  # fmt: skip
@@ -397,8 +434,9 @@ def _heads(start: int, count: int, heads_before: int) -> int:
     return max(0, min(count, heads_before - start))
 
 
-def _windowed(jobs: Iterator[Job], submit: Callable[[Job], Callable[[], Chunk]], window: int) -> Iterator[Chunk]:
-    pending: deque[Callable[[], Chunk]] = deque()
+def _windowed(jobs: Iterator[Job], submit: Callable[[Job], Callable[[], Chunk]], window: int,
+              pending: deque[Callable[[], Chunk]] | None = None) -> Iterator[Chunk]:  # fmt: skip
+    pending = deque() if pending is None else pending
     for job in jobs:
         pending.append(submit(job))
         if len(pending) >= window:

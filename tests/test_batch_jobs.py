@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,52 @@ def test_jobs_cover_the_rows_and_mark_the_indexed_ones() -> None:
     assert [(j.start, j.rows) for j in jobs] == [(5, 64), (69, 64), (133, 64), (197, 64), (261, 39)]
     assert [j.heads for j in jobs] == [64, 31, 0, 0, 0]
     assert jobs[0] == Job(5, 64, 64) and _heads(90, 64, 100) == 10
+
+
+@pytest.mark.slow
+class TestEarlyJobs:
+    """With workers, the first rows are graded while the first pass still reads the input; a job with a row that
+    brings its own reference waits for the pass (which builds that rubric). Files stay the same as one worker's."""
+
+    def rows(self, n: int, own_at: int) -> list[dict[str, str]]:
+        rnd, src = random.Random(3), [r for r in example_rows() if r["question_id"]]
+        rows = [dict(rnd.choice(src), id=f"r{i}", candidate=f"Кандидат {i % 5}") for i in range(n)]
+        rows[own_at].update(question_id="", question="Что такое dropout?", reference=OWN)
+        return rows
+
+    def test_first_rows_are_graded_during_the_first_pass(self, tmp_path: Path, bank: Bank,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        from grader import batch
+
+        path = write_jsonl(tmp_path / "in.jsonl", self.rows(400, own_at=390))
+        out, seen, real_scan = tmp_path / "two", [], batch.scan
+
+        def scan_after_a_worker_graded(source: RowSource, ids: set[str]) -> batch.Plan:
+            deadline = time.monotonic() + 120  # waits for a worker's results to appear, whatever the machine
+            while not any(out.glob(".grader-batch-job-*")) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            seen.append(any(out.glob(".grader-batch-job-*")))
+            return real_scan(source, ids)
+
+        monkeypatch.setattr(batch, "scan", scan_after_a_worker_graded)
+        run_batch(RowSource.open(path), out, bank, workers=2)
+        monkeypatch.undo()
+        assert seen == [True]
+        run_batch(RowSource.open(path), tmp_path / "one", bank, workers=1)
+        same_files(tmp_path / "one", out)
+        assert not any(out.glob(".grader-batch-*"))  # no results or shared file left behind
+
+    def test_a_job_with_an_own_reference_waits_for_the_pass(self, tmp_path: Path, bank: Bank,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        from grader import batch, batch_exec
+
+        monkeypatch.setattr(batch_exec, "CHUNK", 16)  # 4 early jobs of 16 rows; the parent's jobs after them
+        monkeypatch.setattr(batch, "CHUNK", 16)
+        path = write_jsonl(tmp_path / "in.jsonl", self.rows(150, own_at=40))  # in the third early job
+        one = run_batch(RowSource.open(path), tmp_path / "one", bank, workers=1)
+        two = run_batch(RowSource.open(path), tmp_path / "two", bank, workers=2)
+        assert one.rubrics_built == two.rubrics_built and len(one.rubrics_built) == 1
+        same_files(tmp_path / "one", tmp_path / "two")
+        recs = [json.loads(x) for x in (tmp_path / "two" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
+        (rec,) = [r for r in recs if r["id"] == "r40"]
+        assert rec["question_id"] == one.rubrics_built[0] and rec["score"] is not None
