@@ -8,7 +8,7 @@ that process and its workers, sampled every 50 ms from /proc (Linux). CPU is the
 and its workers: when it is well below workers x wall time, other processes were taking the cores (check `uptime`
 and measure again on an idle machine). Rows are answers assembled from sentences
 of the bank's references and filler, so they vary the way real answers do (different lengths, partial coverage).
-Each is run `--repeat` times (default 3), 1 and 2 workers in turn, and the speed-up is the ratio of the medians.
+Each is run `--repeat` times (default 5), 1 and 2 workers in turn, and the speed-up is the ratio of the medians.
 Targets (issue 6): >= 3,000 rows/s with 2 workers, peak < 300 MB, 2 workers >= 1.6x one.
 """
 
@@ -88,7 +88,7 @@ def run(path: Path, out: Path, workers: int) -> tuple[float, float, float, dict[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each, interleaved; the median counts")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each, interleaved; the median counts")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rows.jsonl"
