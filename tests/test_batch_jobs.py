@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -268,3 +269,29 @@ class TestEarlyJobs:
         recs = [json.loads(x) for x in (tmp_path / "two" / "grades.jsonl").read_text(encoding="utf-8").splitlines()]
         (rec,) = [r for r in recs if r["id"] == "r40"]
         assert rec["question_id"] == one.rubrics_built[0] and rec["score"] is not None
+
+
+@pytest.mark.slow
+def test_spawned_and_forked_workers_write_the_same_files(tmp_path: Path, bank: Bank) -> None:
+    """Workers are forked when the batch's process has no other thread, spawned when it has (a progress bar, an
+    application's threads); both give one worker's files."""
+    import threading
+
+    from grader.batch_exec import start_method
+
+    path = write_jsonl(tmp_path / "in.jsonl", mixed_rows(120))
+    run_batch(RowSource.open(path), tmp_path / "one", bank, workers=1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+        run_batch(RowSource.open(path), tmp_path / "spawned", bank, workers=2)
+    finally:
+        stop.set()
+        other.join()
+    same_files(tmp_path / "one", tmp_path / "spawned")
+    if sys.platform == "linux" and threading.active_count() == 1:
+        assert start_method() == "fork"
+        run_batch(RowSource.open(path), tmp_path / "forked", bank, workers=2)
+        same_files(tmp_path / "one", tmp_path / "forked")

@@ -39,7 +39,8 @@ def test_a_killed_worker_stops_the_batch_and_resume_finishes_it(tmp_path: Path) 
     deadline = time.monotonic() + 60
     while count_lines(out / "grades.jsonl.part") < 64 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    workers = [p for p in children(proc.pid) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    # Workers are forked (same command line as the batch) or spawned; the resource tracker is not one.
+    workers = [p for p in children(proc.pid) if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert workers, "the batch must still be running on its workers"
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=60)

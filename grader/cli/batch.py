@@ -16,7 +16,6 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
-    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -120,12 +119,11 @@ def batch(
     started = time.perf_counter()
     from grader.batch import run_batch
 
-    with _progress(show) as (bar, task), _on_interrupt(out):
+    with _progress(show) as bar, _on_interrupt(out):
         result = run_batch(
             source, out, b, mode=setup.mode, judge=setup.judge, workers=workers or os.cpu_count() or 1,
             concurrency=setup.concurrency or 8, repeat=setup.repeat, resume=resume, restart=restart,
-            csv_delimiter=csv_delimiter, examples=examples, calibration=cal,
-            progress=(lambda done, total: bar.update(task, completed=done, total=total)) if show else None,
+            csv_delimiter=csv_delimiter, examples=examples, calibration=cal, progress=bar.update if show else None,
         )  # fmt: skip
     seconds = time.perf_counter() - started
     graded_now = result.rows - result.resumed
@@ -160,7 +158,9 @@ class _Rate(ProgressColumn):
 
 
 class _progress:
-    """A rich progress bar on stderr (rows/s and ETA) when shown, else nothing."""
+    """A rich progress bar on stderr (rows/s and ETA) when shown, else nothing. It starts (and its refresh thread
+    with it) at the first update, once the batch has started its worker processes: they are forked from a process
+    without other threads."""
 
     def __init__(self, show: bool) -> None:
         self.bar = Progress(
@@ -168,10 +168,17 @@ class _progress:
             console=console(err=True), disable=not show, transient=True,
         )  # fmt: skip
         self.task = self.bar.add_task("grading", total=None)
+        self.started = False
 
-    def __enter__(self) -> tuple[Progress, TaskID]:
-        self.bar.__enter__()
-        return self.bar, self.task
+    def update(self, done: int, total: int) -> None:
+        if not self.started:
+            self.bar.__enter__()
+            self.started = True
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> _progress:
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(None, None, None)
+        if self.started:
+            self.bar.__exit__(None, None, None)
