@@ -297,7 +297,7 @@ class Matcher:
             memo = self._chunk_memo[latin] = {}
         known = list(map(memo.get, chunks))  # in C, per word of every answer
         infos = (
-            [c if c is not None else self._chunk_info(k, latin) for c, k in zip(known, chunks, strict=True)]
+            [c or memo.get(k) or self._chunk_info(k, latin) for c, k in zip(known, chunks, strict=True)]
             if not all(known)  # a chunk's info is a non-empty tuple: all() is a C loop, `None in` compares each
             else cast(list[_ChunkInfo], known)
         )

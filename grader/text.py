@@ -222,6 +222,9 @@ class _Offsets:
         return self._words.offset(i, self._end)
 
 
+_FAR = 2000  # pieces: further than this, `Words` makes a table of all offsets rather than summing lengths
+
+
 class Words:
     """The words of a text split at spaces: normalised forms and stems, with character offsets worked out on access.
 
@@ -313,11 +316,16 @@ class Words:
         return self.word(i)[2]
 
     def _piece_start(self, k: int) -> int:
-        """Character offset of piece `k`: from the nearest piece before it whose offset is known."""
+        """Character offset of piece `k`: from the nearest piece before it whose offset is known (in a long text,
+        where that may be far, from a table of every piece's offset, made once)."""
         found = self._offset.get(k)
         if found is None:
             t = bisect.bisect_right(self._known, k) - 1
             k0 = self._known[t]
+            if k - k0 > _FAR:
+                self._offset = dict(enumerate(itertools.accumulate((len(c) + 1 for c in self._chunks), initial=0)))
+                self._known = [len(self._chunks)]  # every piece is known: no lookup reaches here again
+                return self._offset[k]
             found = self._offset[k0] + sum(map(len, self._chunks[k0:k])) + (k - k0)
             self._offset[k] = found
             self._known.insert(t + 1, k)

@@ -146,6 +146,16 @@ class TestOffsets:
                     b = rng.randrange(a, n)
                     assert words.span(a, b) == (toks.starts[a], toks.ends[b]), repr(text)
 
+    def test_words_view_of_a_long_text(self) -> None:
+        """Far apart in a long text, offsets come from a table of all pieces: the same offsets, in any order."""
+        rng = random.Random(8)
+        pieces = ["слово", "кросс-валидация", "—", "", "(L1/L2)", "batch_size", "ёж"]
+        text = " ".join(rng.choice(pieces) for _ in range(9000))
+        words, toks = Words.of(text), tokenize(text)
+        order = list(range(len(words)))
+        rng.shuffle(order)
+        assert all(words.offset(i) == toks.starts[i] and words.ends[i] == toks.ends[i] for i in order[:3000])
+
     def test_repeated_calls_agree(self) -> None:
         """Words are memoised per process; a second pass must give the same answer."""
         text = "Переобучение: модель запоминает шум, overfitting."
