@@ -161,6 +161,11 @@ class Resolver:
             self.by_hash[h] = key
         return built
 
+    def knows(self, qid: str, reference: str) -> bool:
+        """Whether `key_for` can answer for this row yet: a row's own reference needs the rubric the first pass
+        builds for it."""
+        return qid in self.bank_ids or not reference.strip() or reference_hash(reference) in self.by_hash
+
     def key_for(self, qid: str, reference: str) -> tuple[str | None, str | None]:
         """(key, None) for a gradable row, or (None, why not)."""
         if qid in self.bank_ids:
@@ -319,7 +324,8 @@ def start_workers(count: int, bank_root: Path, style: Style, source: RowSource,
 
 
 _setup: tuple[str, Style, RowSource, str] | None = None
-_worker: tuple[Resolver, Style, RowCursor] | None = None
+_worker: tuple[Resolver, Style, RowCursor, Path] | None = None
+_shared_read = False
 
 
 def _init_worker(root: str, style: Style, source: RowSource, shared: str) -> None:
@@ -340,39 +346,36 @@ def _started() -> None:
     """Nothing: submitted once per worker to start the processes."""
 
 
-_early: tuple[Resolver, RowCursor] | None = None
+def _worker_state(after_pass: bool) -> tuple[Resolver, Style, RowCursor, Path]:
+    """This worker's resolver, style, row reader and shared file; with `after_pass`, the resolver knows what the
+    first pass shared (read once, at the first job after it)."""
+    global _worker, _shared_read
+    if _worker is None:
+        assert _setup is not None
+        root, style, source, shared = _setup
+        _worker = (Resolver(Bank(Path(root))), style, RowCursor(source), Path(shared))
+    if after_pass and not _shared_read:
+        pairs, by_hash = pickle.loads(_worker[3].read_bytes())
+        _worker[0].pairs.update(pairs)
+        _worker[0].by_hash.update(by_hash)
+        _shared_read = True
+    return _worker
 
 
 def _grade_early(job: Job) -> Chunk | None:
     """`_grade_job` before the first pass has shared what it found: with the bank's questions only; None when a
     row brings its own reference (its rubric is built by the pass)."""
-    global _early
-    assert _setup is not None
-    root, style, source, shared = _setup
-    if _early is None:
-        _early = (Resolver(Bank(Path(root))), RowCursor(source))
-    resolver, rows = _early
+    resolver, style, rows, shared = _worker_state(after_pass=False)
     taken = rows.take(job.start, job.rows)
-    if any(r.error is None and r.question_id.strip() not in resolver.bank_ids and r.reference.strip() for r in taken):
-        return None  # as `Resolver.key_for` reads it, a row with its own reference
+    if not all(r.error is not None or resolver.knows(r.question_id.strip(), r.reference) for r in taken):
+        return None
     tasks = [task_for(row, resolver) for row in taken]
-    chunk = grade_job(job._replace(tasks=tasks), resolver, style, None)
-    return chunk.spooled(_spool_path(Path(shared), job.start))
+    return grade_job(job._replace(tasks=tasks), resolver, style, None).spooled(_spool_path(shared, job.start))
 
 
 def _grade_job(job: Job) -> Chunk:
-    global _worker
-    if _worker is None:  # the first job: the first pass is done and has shared what it found
-        assert _setup is not None
-        root, style, source, shared = _setup
-        pairs, by_hash = pickle.loads(Path(shared).read_bytes())
-        resolver = Resolver(Bank(Path(root)))
-        resolver.pairs.update(pairs)
-        resolver.by_hash.update(by_hash)
-        _worker = (resolver, style, RowCursor(source))
-    resolver, style, rows = _worker
-    assert _setup is not None
-    return grade_job(job, resolver, style, rows).spooled(_spool_path(Path(_setup[3]), job.start))
+    resolver, style, rows, shared = _worker_state(after_pass=True)
+    return grade_job(job, resolver, style, rows).spooled(_spool_path(shared, job.start))
 
 
 def _spool_path(shared: Path, start: int) -> Path:
