@@ -72,9 +72,8 @@ def lexical_points(rubric: Rubric, match: AnswerMatch, lang: str) -> list[PointR
     made = _point_results().validate_python(found, from_attributes=True)
     if len(made) == len(rubric.points):
         return made
-    made.reverse()
-    shared = _missing(rubric, lang)
-    return [made.pop() if by_id[p.id].score else shared[i] for i, p in enumerate(rubric.points)]
+    each, shared = iter(made), _missing(rubric, lang)
+    return [next(each) if by_id[p.id].score else shared[i] for i, p in enumerate(rubric.points)]
 
 
 def _fields(point: KeyPoint, lang: str, score: float, evidence: list[Evidence]) -> dict[str, Any]:
