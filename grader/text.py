@@ -146,23 +146,6 @@ def stem_word(norm: str, lang: str) -> str:
     return stem
 
 
-def stem_words(norms: list[str], lang: str) -> list[str]:
-    """Stem each normalised word with the stemmer of its own script."""
-    latin = _stemmer(latin_lang(lang))
-    russian = _stemmer("ru")
-    cyr_idx = [i for i, w in enumerate(norms) if not w.isascii() and _CYRILLIC.search(w)]
-    if not cyr_idx:
-        return list(latin.stemWords(norms))
-    stems = list(norms)
-    cyr_set = set(cyr_idx)
-    lat_idx = [i for i in range(len(norms)) if i not in cyr_set]
-    for idx, stemmer in ((cyr_idx, russian), (lat_idx, latin)):
-        if idx:
-            for i, s in zip(idx, stemmer.stemWords([norms[i] for i in idx]), strict=True):
-                stems[i] = s
-    return stems
-
-
 _WORD_CACHE_LIMIT = 300_000
 # Raw word -> (normalised, stem), one cache per stemmer of Latin words: answers repeat their vocabulary, so most
 # words are normalised and stemmed once per process rather than once per occurrence.
@@ -254,10 +237,8 @@ class Words:
     @classmethod
     def of(cls, text: str, lang: str = "ru") -> Words:
         """The words of `text` (Latin words stemmed as in `lang`)."""
-        latin = latin_lang(lang)
         chunks = text.split(" ")
-        known = list(map(_chunk_cache[latin].get, chunks))  # map() runs in C: this is per word of every answer
-        pieces = [w if w is not None else _analyse_chunk(c, latin) for w, c in zip(known, chunks, strict=True)]
+        pieces = [chunk_words(c, latin_lang(lang)) for c in chunks]
         irregular = []
         extra = 0
         for k, words in enumerate(pieces):
