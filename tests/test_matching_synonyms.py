@@ -5,20 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grader import synonyms
-from grader.matching import Matcher
-from grader.models import Rubric
 from grader.text import ALL_STOPWORDS, tokenize
-
-
-def _matcher(*concepts: list[str], question: str = "", lang: str = "ru") -> Matcher:
-    rubric = Rubric.model_validate(
-        {"question_id": "q", "lang": lang, "points": [{"id": "p", "text": "p", "concepts": list(concepts)}]}
-    )
-    return Matcher(rubric, question)
-
-
-def _found(m: Matcher, answer: str, lang: str | None = None) -> list[bool]:
-    return [c.matched for c in m.match(answer, lang).points[0].concepts]
+from tests.test_matching import _found, _matcher
 
 
 def _key(word: str, lang: str = "ru") -> str:
