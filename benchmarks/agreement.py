@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from grader import calibration, exemplars
-from grader.datasets import GradedAnswer, by_question, load
-from grader.evaluate import raw_scores
-from grader.metrics import agreement, label3, pearson
-from grader.text import content_stems, tokenize
+from grader.agreement import calibration
+from grader.engine import exemplars
+from grader.agreement.datasets import GradedAnswer, by_question, load
+from grader.agreement.evaluate import raw_scores
+from grader.engine.metrics import agreement, label3, pearson
+from grader.engine.text import content_stems, tokenize
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "saf"
 

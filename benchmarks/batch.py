@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.bank import Bank, packaged_bank
+from grader.bank.store import Bank, packaged_bank
 
 FILLER = ["Ну, насколько я помню,", "Если честно,", "В общем", "На практике", "Короче говоря,", "Кажется,"]
 

@@ -20,11 +20,11 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
-from grader.feedback import compose, study_next
-from grader.matching import AnswerMatch, Evidence, Matcher, PointMatch
+from grader.engine.feedback import compose, study_next
+from grader.engine.matching import AnswerMatch, Evidence, Matcher, PointMatch
 from grader.models import Grade, KeyPoint, Lang, Mode, Model, PointResult, Question, Rubric
-from grader.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
-from grader.text import detect_lang, latin_lang
+from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
+from grader.engine.text import detect_lang, latin_lang
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -42,7 +42,7 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
     if m is None or m.rubric is not rubric or m.question != question.question:
         if len(_matchers) > 256:
             _matchers.clear()
-        from grader.grounding import piece_may_hold_injection
+        from grader.llm.grounding import piece_may_hold_injection
 
         m = _matchers[key] = Matcher(rubric, question.question, piece_may_hold_injection)
     return m
@@ -150,12 +150,12 @@ def _grade_lexical(question: Question, rubric: Rubric, answer: str, matcher: Mat
 
 def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
     """Lexical grade of the answer with any text addressing the grader blanked out (and flagged); a rubric with
-    enough scored golden examples grades the way they were graded (`grader.exemplars`)."""
-    from grader.grounding import find_injection
+    enough scored golden examples grades the way they were graded (`grader.engine.exemplars`)."""
+    from grader.llm.grounding import find_injection
 
     teacher = None
     if rubric.examples:
-        from grader.exemplars import teacher_for
+        from grader.engine.exemplars import teacher_for
 
         teacher = teacher_for(question, rubric)
     if teacher is None:
@@ -177,10 +177,10 @@ def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
 
 
 def _plan(question: Question, rubric: Rubric, answer: str, mode: Mode, judge: Any) -> Any:
-    from grader import judging
+    from grader.llm import judging
 
     if judge is None:
-        raise ValueError(f"mode {mode!r} needs a judge (see grader.judges)")
+        raise ValueError(f"mode {mode!r} needs a judge (see grader.llm.judges)")
     return judging.plan(question, rubric, answer, mode, matcher_for(question, rubric), feedback_lang(answer, question))
 
 
@@ -190,7 +190,7 @@ def grade(
     """Grade `answer` to `question` against `rubric` in the given mode; `repeat` > 1 re-asks borderline points."""
     if mode == "lexical":
         return _lexical_guarded(question, rubric, answer)
-    from grader import judging
+    from grader.llm import judging
 
     plan = _plan(question, rubric, answer, mode, judge)
     if plan.request is None:
@@ -209,7 +209,7 @@ async def agrade(
     """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it."""
     if mode == "lexical":
         return _lexical_guarded(question, rubric, answer)
-    from grader import judging
+    from grader.llm import judging
 
     plan = _plan(question, rubric, answer, mode, judge)
     if plan.request is None:
@@ -236,7 +236,7 @@ async def agrade_many(
     """Grades for `tasks` in input order, with at most `concurrency` answers being judged at once."""
     import asyncio
 
-    from grader.judges.cache import judge_session
+    from grader.llm.judges.cache import judge_session
 
     gate = asyncio.Semaphore(concurrency)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank, packaged_bank
+from grader.bank.store import Bank, packaged_bank
 
 pytest_plugins = ["tests.llm_server"]  # the loopback OpenAI-compatible server fixture `llm_server`
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.report import csv_line
+from grader.batch.records import csv_line
 from tests.conftest import ROOT, run_cli
 
 ALPHABET = [",", ";", "\t", '"', "'", "\r", "\n", " ", "=", "a", "Я", "ё", "\ufffd", "\u00a0", "\u2028", "|", "0"]

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from grader import calibration
-from grader.bank import Bank
-from grader.batch import SHARED, run_batch
-from grader.batch_exec import Job, _heads, jobs_between
+from grader.agreement import calibration
+from grader.bank.store import Bank
+from grader.batch.run import SHARED, run_batch
+from grader.batch.workers import Job, _heads, jobs_between
 from grader.errors import InvalidFile
-from grader.report import Aggregator, summary_facts
-from grader.rows import Columns, LeanRow, RowCursor, RowSource
+from grader.batch.records import Aggregator, summary_facts
+from grader.tables.rows import Columns, LeanRow, RowCursor, RowSource
 from tests.conftest import ROOT
 
 FILES = ("grades.jsonl", "grades.csv", "summary.json", "report.html")
@@ -235,7 +235,7 @@ class TestEarlyJobs:
 
     def test_first_rows_are_graded_during_the_first_pass(self, tmp_path: Path, bank: Bank,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-        from grader import batch
+        from grader.batch import run as batch
 
         path = write_jsonl(tmp_path / "in.jsonl", self.rows(400, own_at=390))
         out, seen, real_scan = tmp_path / "two", [], batch.scan
@@ -257,7 +257,7 @@ class TestEarlyJobs:
 
     def test_a_job_with_an_own_reference_waits_for_the_pass(self, tmp_path: Path, bank: Bank,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-        from grader import batch, batch_exec
+        from grader.batch import run as batch, workers as batch_exec
 
         monkeypatch.setattr(batch_exec, "CHUNK", 16)  # 4 early jobs of 16 rows; the parent's jobs after them
         monkeypatch.setattr(batch, "CHUNK", 16)
@@ -277,7 +277,7 @@ def test_spawned_and_forked_workers_write_the_same_files(tmp_path: Path, bank: B
     application's threads); both give one worker's files."""
     import threading
 
-    from grader.batch_exec import start_method
+    from grader.batch.workers import start_method
 
     path = write_jsonl(tmp_path / "in.jsonl", mixed_rows(120))
     run_batch(RowSource.open(path), tmp_path / "one", bank, workers=1)

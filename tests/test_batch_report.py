@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.batch import run_batch
-from grader.report import csv_fields, safe_cell, visible
-from grader.rows import RowSource
+from grader.bank.store import Bank
+from grader.batch.run import run_batch
+from grader.batch.records import csv_fields, safe_cell, visible
+from grader.tables.rows import RowSource
 
 HOSTILE = [
     ("x1", "<script>alert('x')</script>", '=HYPERLINK("http://evil","click") сигмоида градиент'),

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.batch import run_batch
+from grader.bank.store import Bank
+from grader.batch.run import run_batch
 from grader.errors import GraderError, InvalidFile
-from grader.rows import Columns, RowSource
+from grader.tables.rows import Columns, RowSource
 from tests.conftest import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples" / "batch"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import packaged_bank
+from grader.bank.store import packaged_bank
 from tests.conftest import ROOT, run_cli
 
 QID = "nasyshchenie-neyrona"
@@ -21,7 +21,7 @@ GOOD = "Насыщение: выход сигмоиды или tanh близок
 
 
 def _reference() -> str:
-    from grader.bank import Bank
+    from grader.bank.store import Bank
 
     return Bank(packaged_bank()).question(QID).reference
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from grader import calibration
-from grader.datasets import load
+from grader.agreement import calibration
+from grader.agreement.datasets import load
 from grader.errors import InvalidFile
-from grader.evaluate import auto_rubrics, evaluate
-from grader.exemplars import Exemplars, GradedExample
-from grader.metrics import confusion, discretise, label3, mae, pearson, quadratic_kappa, ranks, rmse, spearman
+from grader.agreement.evaluate import auto_rubrics, evaluate
+from grader.engine.exemplars import Exemplars, GradedExample
+from grader.engine.metrics import confusion, discretise, label3, mae, pearson, quadratic_kappa, ranks, rmse, spearman
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data" / "evaluate"

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from grader import calibration
-from grader.bank import Bank
-from grader.datasets import examples_for
-from grader.exemplars import Exemplars, GradedExample, with_examples
+from grader.agreement import calibration
+from grader.bank.store import Bank
+from grader.agreement.datasets import examples_for
+from grader.engine.exemplars import Exemplars, GradedExample, with_examples
 from grader.grading import grade, grade_lexical
-from grader.linfit import predict, ridge, solve
-from grader.matching import Matcher
+from grader.engine.linfit import predict, ridge, solve
+from grader.engine.matching import Matcher
 from grader.models import Question, Rubric
-from grader.rubric import rubric_for
-from grader.wordings import Learner
+from grader.engine.rubric import rubric_for
+from grader.engine.wordings import Learner
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data" / "exemplars"

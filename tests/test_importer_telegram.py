@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import InvalidFile
-from grader.importers.telegram import normalise_tag, parse_dump, read_questions
+from grader.bank.importers.telegram import normalise_tag, parse_dump, read_questions
 from grader.models import Question
 from tests.conftest import SEED, run_cli
 
@@ -75,7 +75,7 @@ class TestSeedDump:
         assert sum(bool(q.related) for q in seed_questions) == 2
 
     def test_the_bundled_bank_is_this_import(self, seed_questions: list[Question], bank: object) -> None:
-        from grader.bank import Bank
+        from grader.bank.store import Bank
 
         assert isinstance(bank, Bank)
         assert sorted(q.id for q in seed_questions) == sorted(bank.ids())
@@ -185,7 +185,7 @@ class TestReimport:
         assert edited.read_bytes() == snapshot[edited.name]
 
     def test_imported_questions_load_back(self, tmp_path: Path) -> None:
-        from grader.bank import Bank
+        from grader.bank.store import Bank
 
         assert run_cli("import", "telegram", str(EXPORT), "--bank", str(tmp_path)).returncode == 0
         loaded = {q.id: q for q in Bank.open(tmp_path).questions()}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.grading import grade
-from grader.judges.cache import CachedJudge, ReplyCache
+from grader.llm.judges.cache import CachedJudge, ReplyCache
 from tests.conftest import run_cli
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_judge import ANSWER, KEY, QUESTION, RUBRIC, make_judge
@@ -94,7 +94,7 @@ def test_key_not_in_logs(llm_server: LoopbackLLM, tmp_path: Path, caplog: pytest
 
 
 def test_import_grader_does_not_import_openai() -> None:
-    code = ("import sys, grader, grader.grading, grader.judging, grader.judges, grader.judges.fake, grader.cli; "
+    code = ("import sys, grader, grader.grading, grader.llm.judging, grader.llm.judges, grader.llm.judges.fake, grader.cli; "
             "print('openai' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

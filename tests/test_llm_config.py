@@ -8,7 +8,7 @@ import pytest
 
 from grader.cli._llm import LLMSetup, llm_setup
 from grader.errors import GraderError, InvalidFile
-from grader.judges.config import load_settings
+from grader.llm.judges.config import load_settings
 from grader.models import Grade
 
 CONFIG = """

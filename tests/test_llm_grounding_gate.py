@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from grader import grounding
+from grader.llm import grounding
 from grader.grading import grade
-from grader.grounding import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
+from grader.llm.grounding import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
 from grader.models import Question, Rubric
 
 SEEDS = {

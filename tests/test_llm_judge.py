@@ -6,9 +6,9 @@ import pytest
 
 from grader.errors import JudgeError
 from grader.grading import GradeTask, grade, grade_many
-from grader.judges.base import JudgeRequest
-from grader.judges.config import load_settings
-from grader.judges.openai import OpenAIJudge
+from grader.llm.judges.base import JudgeRequest
+from grader.llm.judges.config import load_settings
+from grader.llm.judges.openai import OpenAIJudge
 from grader.models import Question, Rubric
 from tests.llm_server import LoopbackLLM
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import prompts
+from grader.llm import prompts
 from grader.grading import grade
-from grader.judges.base import JudgeReply, PointVerdict
-from grader.judges.cache import CachedJudge, ReplyCache
-from grader.judges.fake import FakeJudge
+from grader.llm.judges.base import JudgeReply, PointVerdict
+from grader.llm.judges.cache import CachedJudge, ReplyCache
+from grader.llm.judges.fake import FakeJudge
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_judge import ANSWER, QUESTION, RUBRIC, make_judge
 
@@ -67,7 +67,7 @@ class TestCache:
         grade(QUESTION, changed, ANSWER, mode="llm", judge=judge)
         assert len(llm_server.requests) == 2
         monkeypatch.setattr(prompts, "PROMPT_VERSION", "grade-v999")
-        monkeypatch.setattr("grader.judges.cache.PROMPT_VERSION", "grade-v999")
+        monkeypatch.setattr("grader.llm.judges.cache.PROMPT_VERSION", "grade-v999")
         grade(QUESTION, RUBRIC, ANSWER, mode="llm", judge=judge)
         assert len(llm_server.requests) == 3
         cache.close()

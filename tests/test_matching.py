@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from grader.matching import Matcher
+from grader.engine.matching import Matcher
 from grader.models import Question, Rubric
-from grader.text import tokenize
+from grader.engine.text import tokenize
 
 
 def _matcher(*concepts: list[str], question: str = "", lang: str = "ru") -> Matcher:

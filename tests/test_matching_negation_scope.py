@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.matching import Matcher
+from grader.engine.matching import Matcher
 from grader.models import Rubric
 
 RUBRIC = Rubric.model_validate(

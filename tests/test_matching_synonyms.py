@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader import synonyms
-from grader.text import ALL_STOPWORDS, tokenize
+from grader.engine import synonyms
+from grader.engine.text import ALL_STOPWORDS, tokenize
 from tests.test_matching import _found, _matcher
 
 

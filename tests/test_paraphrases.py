@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.bank import Bank, packaged_bank
+from grader.bank.store import Bank, packaged_bank
 from grader.grading import grade
 from grader.models import Question
-from grader.rubric import rubric_for
+from grader.engine.rubric import rubric_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = Path(__file__).resolve().parent / "data" / "paraphrases.yaml"

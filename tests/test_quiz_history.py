@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
+from grader.bank.store import Bank
 from grader.cli.quiz import DB_ENV as CLI_DB_ENV
 from grader.cli.terminal import parse_choice
 from grader.cli.ui_text import default_ui_lang
 from grader.errors import GraderError, InvalidFile
-from grader.history import DB_ENV, SCHEMA_VERSION, History, default_db_path, resolve_db
+from grader.quiz.history import DB_ENV, SCHEMA_VERSION, History, default_db_path, resolve_db
 from grader.models import Grade, Question
-from grader.progress import stats
-from grader.quiz import Choice, Quiz
+from grader.quiz.progress import stats
+from grader.quiz.session import Choice, Quiz
 from tests.conftest import run_cli
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

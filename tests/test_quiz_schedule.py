@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from grader.schedule import INTERVALS, Review, cards, next_box, plan
+from grader.quiz.schedule import INTERVALS, Review, cards, next_box, plan
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

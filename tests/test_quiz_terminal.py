@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import packaged_bank
+from grader.bank.store import packaged_bank
 from tests.conftest import run_cli
 
 pexpect = pytest.importorskip("pexpect")

@@ -1,4 +1,4 @@
-"""Normalisation, language detection, per-script stemming and word offsets (grader.text)."""
+"""Normalisation, language detection, per-script stemming and word offsets (grader.engine.text)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from grader.text import _WORD, Words, detect_lang, normalise_word, tokenize
+from grader.engine.text import _WORD, Words, detect_lang, normalise_word, tokenize
 
 
 class TestNormalise:

@@ -15,7 +15,7 @@ Use in a command:
         payload["usage"] = setup.usage_report(grades)   # calls, tokens, cached, cost_usd
 
 Settings come from flags, then the environment (OPENAI_API_KEY, OPENAI_BASE_URL, GRADER_MODEL), then the config
-file (see `grader.judges.config`). Problems that stop a run (no key, bad config) are `GraderError`s: one line,
+file (see `grader.llm.judges.config`). Problems that stop a run (no key, bad config) are `GraderError`s: one line,
 exit 2.
 """
 
@@ -61,7 +61,7 @@ class LLMSetup:
 
     mode: Mode
     judge: Any = None
-    settings: Any = None  # grader.judges.config.LLMSettings, when a judge is configured
+    settings: Any = None  # grader.llm.judges.config.LLMSettings, when a judge is configured
     repeat: int = 1
     concurrency: int = 8
 
@@ -97,21 +97,21 @@ def llm_setup(
     m: Mode = mode  # type: ignore[assignment,unused-ignore]
     if m == "lexical":
         return LLMSetup(mode=m)
-    from grader.judges.config import load_settings
+    from grader.llm.judges.config import load_settings
 
     settings = load_settings(model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
                              max_retries=max_retries)
     if judge == "fake":
-        from grader.judges.fake import FakeJudge, from_file
+        from grader.llm.judges.fake import FakeJudge, from_file
 
         script = os.environ.get("GRADER_FAKE_JUDGE")
         return LLMSetup(mode=m, judge=from_file(script) if script else FakeJudge(), repeat=repeat,
                         concurrency=settings.concurrency)
-    from grader.judges.openai import OpenAIJudge
+    from grader.llm.judges.openai import OpenAIJudge
 
     inner: Any = OpenAIJudge(settings)
     if not no_cache:
-        from grader.judges.cache import CachedJudge, ReplyCache
+        from grader.llm.judges.cache import CachedJudge, ReplyCache
 
         inner = CachedJudge(inner, ReplyCache())
     return LLMSetup(mode=m, judge=inner, settings=settings, repeat=repeat, concurrency=settings.concurrency)

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from grader.bank import Bank
+from grader.bank.store import Bank
 from grader.cli._common import BankOpt, JsonOpt, emit_json
 from grader.cli._llm import (
     BaseUrlOpt,
@@ -49,7 +49,7 @@ from grader.cli._rows import (
     open_source,
 )
 from grader.cli.render import console
-from grader.rows import Columns
+from grader.tables.rows import Columns
 
 
 def batch(
@@ -107,7 +107,7 @@ def batch(
     b = Bank.open(bank)
     cal = None
     if calibration is not None:
-        from grader import calibration as cal_mod
+        from grader.agreement import calibration as cal_mod
 
         cal = cal_mod.load(calibration)
     err = console(err=True)
@@ -117,7 +117,7 @@ def batch(
     if not quiet and not as_json:
         err.print(f"input: {source.path} ({source.describe()})")
     started = time.perf_counter()
-    from grader.batch import run_batch
+    from grader.batch.run import run_batch
 
     with _progress(show) as bar, _on_interrupt(out):
         result = run_batch(

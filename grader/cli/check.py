@@ -16,7 +16,7 @@ from grader.errors import GraderError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from grader.check import CheckReport
+    from grader.ci.check import CheckReport
 
 # Core modules are imported inside the command, as in the other commands: `grader --help` stays fast.
 
@@ -79,8 +79,8 @@ def check(
 
     Exit codes: 0 all passed, 1 a check failed, 2 the run could not proceed (bad path, unreadable baseline).
     """
-    from grader.baseline import compare, load_baseline, make_baseline, save_baseline
-    from grader.check import run_check
+    from grader.ci.baseline import compare, load_baseline, make_baseline, save_baseline
+    from grader.ci.check import run_check
 
     if (labels is None) != (min_pearson is None):
         raise GraderError(
@@ -96,8 +96,8 @@ def check(
         report.diff = compare(old, outcomes, tolerance=tolerance, source=str(baseline))
         report.fail_on_change = fail_on_change
     if labels is not None and min_pearson is not None:
-        from grader.check import rubrics_under
-        from grader.check_labels import calibration_gate
+        from grader.ci.check import rubrics_under
+        from grader.ci.labels import calibration_gate
 
         rubrics = rubrics_under(paths or [], bank)
         report.calibration = calibration_gate(labels, min_pearson, rubrics, mode=setup.mode, judge=setup.judge)
@@ -109,7 +109,7 @@ def check(
 
 
 def _write_outputs(report: CheckReport, *, junit: Path | None, github: bool, as_json: bool, verbose: bool) -> None:
-    from grader import report_ci
+    from grader.ci import formats as report_ci
 
     if junit is not None:
         junit.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +135,7 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
     from rich.table import Table
     from rich.text import Text
 
-    from grader.report_ci import DIFF_HEADER, change_row, example_details
+    from grader.ci.formats import DIFF_HEADER, change_row, example_details
 
     for f in report.findings:
         colour = "red" if f.severity == "error" else "yellow"

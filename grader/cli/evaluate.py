@@ -10,7 +10,7 @@ import typer
 from grader.cli._common import JsonOpt, emit_json
 
 if TYPE_CHECKING:
-    from grader.datasets import GradedAnswer
+    from grader.agreement.datasets import GradedAnswer
 
 ModeName = Annotated[str, typer.Option("--mode", help="lexical | llm | hybrid (llm modes need a judge).")]
 ExamplesOpt = Annotated[
@@ -36,8 +36,8 @@ def _load(
     score_col: str,
     score_max: float | None,
 ) -> list[GradedAnswer]:
-    from grader.datasets import load
-    from grader.rows import Columns
+    from grader.agreement.datasets import load
+    from grader.tables.rows import Columns
 
     cols = Columns(id=id_col, question_id=qid_col, question=q_col, reference=ref_col, answer=ans_col)
     return load(path, columns=cols, score_col=score_col, score_max=score_max)
@@ -65,8 +65,8 @@ def evaluate(
         grader evaluate ../shared/datasets/saf/unseen_answers --examples ../shared/datasets/saf/training
         grader evaluate graded.csv --score-col grade --score-max 5 --calibration calibration.json --json
     """
-    from grader import calibration as cal_mod
-    from grader.evaluate import evaluate as run
+    from grader.agreement import calibration as cal_mod
+    from grader.agreement.evaluate import evaluate as run
 
     args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max)
     answers = _load(path, *args)
@@ -85,8 +85,8 @@ def evaluate(
 
 
 def _print(result: object) -> None:
-    from grader.evaluate import Evaluation
-    from grader.metrics import LABELS
+    from grader.agreement.evaluate import Evaluation
+    from grader.engine.metrics import LABELS
 
     assert isinstance(result, Evaluation)
     m = result.metrics
@@ -129,8 +129,8 @@ def calibrate(
 
         grader calibrate ../shared/datasets/saf/training --out calibration.json
     """
-    from grader import calibration as cal_mod
-    from grader.evaluate import raw_scores
+    from grader.agreement import calibration as cal_mod
+    from grader.agreement.evaluate import raw_scores
 
     args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max)
     answers = _load(path, *args)

@@ -76,9 +76,9 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
     An unscored grade (the judge's reply could not be used) prints the reason and exits 2.
     """
-    from grader.bank import Bank
+    from grader.bank.store import Bank
     from grader.grading import grade as grade_answer
-    from grader.rubric import rubric_for
+    from grader.engine.rubric import rubric_for
 
     text = read_answer(answer, answer_file)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
@@ -94,7 +94,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
             typer.echo(f"warning: graded examples teach lexical grading only, not --mode {setup.mode}", err=True)
     cal = None
     if calibration is not None:
-        from grader import calibration as cal_mod
+        from grader.agreement import calibration as cal_mod
 
         cal = cal_mod.load(calibration)
     result = grade_answer(question, rubric, text, mode=setup.mode, judge=setup.judge, repeat=setup.repeat)
@@ -131,8 +131,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
 def _with_examples(rubric: Rubric, question: Question, path: Path, score_max: float | None) -> Rubric:
     """The rubric with the file's graded answers to this question added as scored examples."""
-    from grader.datasets import examples_for
-    from grader.exemplars import MIN_EXAMPLES, with_examples
+    from grader.agreement.datasets import examples_for
+    from grader.engine.exemplars import MIN_EXAMPLES, with_examples
 
     found = examples_for(path, question, score_max=score_max)
     have = len(found) + sum(e.score is not None for e in rubric.examples)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from grader.progress import Stats
+    from grader.quiz.progress import Stats
 
 # Core modules and rich are imported inside the commands, so other commands start without them.
 
@@ -86,8 +86,8 @@ def stats(tag: TagOpt = None, db: DbOpt = None, ui_lang: UiLangOpt = None, as_js
         grader stats --tag глубокое_обучение --json
     """
     from grader.cli.render import console
-    from grader.history import History
-    from grader.progress import stats as compute_stats
+    from grader.quiz.history import History
+    from grader.quiz.progress import stats as compute_stats
 
     with History.open(db, create=False) as history:
         attempts = history.attempts()
@@ -115,7 +115,7 @@ def history(
         grader history --json > my-progress.json
     """
     from grader.cli.render import console
-    from grader.history import History
+    from grader.quiz.history import History
 
     with History.open(db, create=False) as log:
         attempts = log.attempts(question_id=question_id, tag=tag)

@@ -21,7 +21,7 @@ def list_questions(
 
     grader questions list --tag глубокое_обучение
     """
-    from grader.bank import Bank
+    from grader.bank.store import Bank
 
     b = Bank.open(bank)
     wanted = tag.lstrip("#").replace(" ", "_").lower() if tag else None
@@ -50,7 +50,7 @@ def show(
 
     grader questions show nasyshchenie-neyrona
     """
-    from grader.bank import Bank
+    from grader.bank.store import Bank
 
     b = Bank.open(bank)
     q = b.question(question_id)

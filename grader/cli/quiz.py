@@ -12,7 +12,7 @@ import typer
 from grader.cli.ui_text import UiLang, default_ui_lang, say
 
 # Core modules and rich are imported inside the commands, so other commands start without them.
-DB_ENV = "GRADER_DB"  # the same name as grader.history.DB_ENV (a test pins it)
+DB_ENV = "GRADER_DB"  # the same name as grader.quiz.history.DB_ENV (a test pins it)
 ModeName = Literal["lexical", "llm", "hybrid"]  # grader.models.Mode, spelled out to keep pydantic out of startup
 
 DbOpt = Annotated[
@@ -83,11 +83,11 @@ def quiz(
     """
     from rich.text import Text
 
-    from grader.bank import Bank
+    from grader.bank.store import Bank
     from grader.cli.render import console
     from grader.cli.terminal import TerminalUI
-    from grader.history import History
-    from grader.quiz import Quiz
+    from grader.quiz.history import History
+    from grader.quiz.session import Quiz
 
     lang = ui_lang or default_ui_lang()
     grader_judge = make_judge(mode, judge, model, base_url)

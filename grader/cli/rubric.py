@@ -36,9 +36,9 @@ def build(
     """
     if bool(question_id) == all_:
         raise GraderError("give one question id or --all", fix="e.g. `grader rubric build --all`")
-    from grader.bank import Bank
+    from grader.bank.store import Bank
     from grader.cli.render import console
-    from grader.rubric import build_rubric
+    from grader.engine.rubric import build_rubric
 
     drafter = None
     if llm:
@@ -52,7 +52,7 @@ def build(
             done[q.id] = "kept"
             continue
         if drafter is not None:
-            from grader.rubric_llm import draft_rubric
+            from grader.llm.proposals import draft_rubric
 
             rubric = draft_rubric(q, drafter)
         else:

@@ -18,7 +18,7 @@ from grader.cli.interrupt import interruptible
 from grader.cli.render import highlighted, score_style
 from grader.cli.ui_text import UiLang, say
 from grader.models import Grade, Question
-from grader.quiz import Choice
+from grader.quiz.session import Choice
 
 with contextlib.suppress(ImportError):  # readline turns on line editing for input(); Windows edits natively
     import readline  # noqa: F401

@@ -1,6 +1,6 @@
 """Interface strings of the interactive commands in Russian and English, and the default from the locale.
 
-Only the interface: grading feedback comes in the answer's language from `grader.feedback`.
+Only the interface: grading feedback comes in the answer's language from `grader.engine.feedback`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,110 @@
+"""Calibration: a monotone map from the grader's raw score to a person's scale, and 3-way thresholds. Pure.
+
+API (used by `grader grade`, `grader batch`, `grader evaluate`):
+
+    cal = fit(raw_scores, human_scores)          # isotonic regression + thresholds
+    cal.apply(0.42)                               # -> calibrated score on the human scale (0..1)
+    cal.label(0.42)                               # -> "incorrect" | "partial" | "correct"
+    save(cal, path); cal = load(path)             # JSON, see Calibration
+
+The map is isotonic regression (pool-adjacent-violators): the best least-squares fit that never decreases, so
+a higher raw score never calibrates lower. Between the fitted steps it interpolates linearly. The thresholds are
+the calibrated scores at or below which an answer is `incorrect` and at or above which it is `correct`, chosen
+to maximise 3-way accuracy on the fitted data (humans: 0 incorrect, 1 correct, partial between).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from grader.errors import InvalidFile, NotFound
+from grader.engine.metrics import label3
+from grader.models import Model
+
+
+class Calibration(Model):
+    """Knots of a non-decreasing piecewise-linear map, and the 3-way thresholds on its output."""
+
+    raw: list[float] = Field(min_length=1)  # increasing raw scores
+    calibrated: list[float] = Field(min_length=1)  # non-decreasing calibrated scores, one per knot
+    low: float = 0.0  # calibrated score at or below which an answer is incorrect
+    high: float = 1.0  # at or above which it is correct
+    n: int = 0  # answers it was fitted on
+
+    def apply(self, score: float) -> float:
+        """The calibrated score for a raw one (clamped to the fitted range at the ends)."""
+        xs, ys = self.raw, self.calibrated
+        if score <= xs[0]:
+            return ys[0]
+        if score >= xs[-1]:
+            return ys[-1]
+        i = bisect_right(xs, score)
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        return round(y0 + (y1 - y0) * (score - x0) / (x1 - x0), 4) if x1 > x0 else y1
+
+    def label(self, calibrated: float) -> str:
+        """incorrect / partial / correct for a calibrated score."""
+        return label3(calibrated, self.low, self.high)
+
+
+def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[float]]:
+    """Pool-adjacent-violators: knots (mean x, mean y) of the least-squares non-decreasing fit of y on x."""
+    if not x or len(x) != len(y):
+        raise ValueError("isotonic needs equally long, non-empty x and y")
+    # Equal x values are one block from the start: the map is a function of x.
+    blocks: list[list[float]] = []  # [sum_x, sum_y, count]
+    for xi, yi in sorted(zip(x, y, strict=True)):
+        if blocks and blocks[-1][0] / blocks[-1][2] == xi:
+            blocks[-1][0] += xi
+            blocks[-1][1] += yi
+            blocks[-1][2] += 1
+        else:
+            blocks.append([xi, yi, 1])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            for k in range(3):
+                blocks[-1][k] += last[k]
+    return [b[0] / b[2] for b in blocks], [round(b[1] / b[2], 4) for b in blocks]
+
+
+def fit(raw: Sequence[float], human: Sequence[float]) -> Calibration:
+    """Isotonic map from `raw` to `human`, then the 3-way thresholds that best reproduce the human labels."""
+    xs, ys = isotonic(raw, human)
+    cal = Calibration(raw=xs, calibrated=ys, n=len(raw))
+    calibrated = [cal.apply(r) for r in raw]
+    truth = [label3(h) for h in human]
+    values = sorted(set(calibrated))
+    step = max(1, len(values) // 40)  # thresholds among at most ~40 levels: enough, and quick
+    candidates = values[::step]
+    best = (-1, 0.0, 1.0)
+    for i, low in enumerate(candidates):
+        for high in candidates[i + 1 :] or [1.0]:
+            hits = sum(label3(c, low, high) == t for c, t in zip(calibrated, truth, strict=True))
+            if hits > best[0]:
+                best = (hits, low, high)
+    return cal.model_copy(update={"low": best[1], "high": best[2]})
+
+
+def save(cal: Calibration, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(cal.model_dump(), indent=2) + "\n", encoding="utf-8")
+
+
+def load(path: str | Path) -> Calibration:
+    """A calibration file written by `grader calibrate`."""
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound("no such file", where=str(p), fix="Make one with `grader calibrate FILE --out calibration.json`")
+    try:
+        return Calibration.model_validate_json(p.read_bytes())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise InvalidFile(
+            f"not a calibration file ({'.'.join(map(str, err['loc']))}: {err['msg']})",
+            where=str(p),
+            fix="Make one with `grader calibrate FILE --out calibration.json`",
+        ) from None

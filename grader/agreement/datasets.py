@@ -1,0 +1,217 @@
+"""Human-graded answers from files: SAF XML (files or folders) and CSV/JSONL rows. I/O at the edge.
+
+Every loader returns `GradedAnswer`s with the score on 0..1, whatever the file's scale (`score_max`), so metrics,
+exemplars and calibration never see another scale. SAF (Short Answer Feedback) files hold one question each:
+`questionText`, one or more `referenceAnswer`, then `studentAnswer`s with `response`, `score` and
+`verification_feedback` (Correct / Partially correct / Incorrect).
+
+CSV/JSONL/XLSX rows are read with `grader.tables.rows` (the same sniffing, encodings and column flags as `grader batch`)
+when it is available; the columns are question, reference, answer and score by default.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import Field
+
+from grader.errors import InvalidFile, NotFound
+from grader.engine.exemplars import GradedExample
+from grader.models import Lang, Model, Question
+from grader.tables.rows import Columns, Row, RowSource
+from grader.engine.text import detect_lang
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class GradedAnswer(Model):
+    """One answer with the grade a person gave it, on 0..1."""
+
+    id: str
+    question_id: str
+    question: str
+    reference: str
+    answer: str
+    score: float = Field(ge=0, le=1)
+    label: str | None = None  # the grader's own verdict word when the data has one (SAF: Correct, ...)
+    lang: Lang = "en"
+
+
+def slug(text: str) -> str:
+    """A question id from a file name or free text: lower-case letters, digits and dashes."""
+    return _SLUG.sub("-", text.lower()).strip("-") or "q"
+
+
+def load(
+    path: str | Path, *, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
+) -> list[GradedAnswer]:
+    """Graded answers from a SAF XML file, a folder of them (recursively), or a CSV/JSONL/XLSX row file."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.rglob("*.xml"))
+        if not files:
+            raise NotFound("no .xml files in this folder", where=str(p), fix="Point at SAF XML files or a row file")
+        return [a for f in files for a in load_saf(f, root=p)]
+    if not p.is_file():
+        raise NotFound("no such file or folder", where=str(p), fix="Check the path")
+    if p.suffix.lower() == ".xml":
+        return load_saf(p)
+    return load_rows(p, columns or Columns(), score_col, score_max)
+
+
+def load_saf(path: Path, *, root: Path | None = None) -> list[GradedAnswer]:
+    """One SAF question file: its reference answers joined one per line, each student answer with its score."""
+    try:
+        tree = ET.parse(path)
+    except (ET.ParseError, OSError) as exc:
+        raise InvalidFile(f"not a readable XML file ({exc})", where=str(path), fix="Give a SAF question file") from None
+    q = tree.getroot()
+    question = _text(q.find("questionText"))
+    refs = [_text(r) for r in q.iter("referenceAnswer")]
+    reference = "\n".join(r for r in refs if r)
+    if not question or not reference:
+        raise InvalidFile("no questionText or referenceAnswer", where=str(path), fix="Give a SAF question file")
+    rel = path.relative_to(root) if root else Path(path.name)
+    lang = detect_lang(reference, default="en")
+    qid = slug(f"{lang}-{rel.with_suffix('').name}")
+    out = []
+    for i, sa in enumerate(q.iter("studentAnswer"), start=1):
+        score_text = _text(sa.find("score"))
+        try:
+            score = float(score_text)
+        except ValueError:
+            raise InvalidFile(f"answer {i}: score {score_text!r} is not a number", where=str(path)) from None
+        out.append(
+            GradedAnswer(
+                id=sa.get("id") or f"{qid}-{i}",
+                question_id=qid,
+                question=question,
+                reference=reference,
+                answer=_text(sa.find("response")),
+                score=min(1.0, max(0.0, score)),
+                label=_text(sa.find("verification_feedback")) or None,
+                lang=lang,
+            )
+        )
+    return out
+
+
+def _text(el: ET.Element | None) -> str:
+    """An element's text with each line stripped (SAF indents its text; line structure carries list items)."""
+    if el is None or not el.text:
+        return ""
+    return "\n".join(ln.strip() for ln in el.text.strip().splitlines())
+
+
+def load_rows(
+    path: Path, columns: Columns, score_col: str = "score", score_max: float | None = None
+) -> list[GradedAnswer]:
+    """Rows of a CSV/JSONL/XLSX file (read by `grader.tables.rows`, as batch reads them) with a human score column."""
+    source = RowSource.open(path, columns)
+    rows = [r for r in source if r.error is None]
+    if not rows:
+        raise InvalidFile("no gradable rows", where=str(path), fix="Give a file with a header row and graded answers")
+    key = score_col.strip().casefold()
+    raw = [_score_cell(r, key, score_col) for r in rows]
+    top = score_max or (1.0 if max(raw) <= 1 else None)
+    if top is None:
+        raise InvalidFile(
+            f"scores go up to {max(raw):g}", where=str(path), fix="Give the scale with --score-max (e.g. 5)"
+        )
+    qids: dict[tuple[str, str], str] = {}
+    out = []
+    for row, score in zip(rows, raw, strict=True):
+        if not row.reference.strip():
+            raise InvalidFile("no reference answer", where=row.where, fix="Fill the reference column (--reference-col)")
+        if not 0 <= score <= top:
+            raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
+        pair = (row.question, row.reference)
+        qid = row.question_id or qids.setdefault(pair, f"{slug(row.question)[:40]}-{len(qids) + 1}")
+        out.append(
+            GradedAnswer(
+                id=row.id,
+                question_id=qid,
+                question=row.question or row.reference[:200],
+                reference=row.reference,
+                answer=row.answer,
+                score=score / top,
+                lang=detect_lang(row.reference, default="en"),
+            )
+        )
+    return out
+
+
+def _score_cell(row: Row, key: str, name: str) -> float:
+    value = next((v for k, v in row.extra.items() if k.strip().casefold() == key), None)
+    if value is None:
+        raise InvalidFile(f"no column '{name}'", where=row.where, fix="Name the human score column with --score-col")
+    try:
+        return float(value.replace(",", ".").strip())
+    except ValueError:
+        raise InvalidFile(f"score {value!r} is not a number", where=row.where, fix="Fix the score cell") from None
+
+
+def examples_for(
+    path: str | Path,
+    question: Question,
+    *,
+    columns: Columns | None = None,
+    score_col: str = "score",
+    score_max: float | None = None,
+) -> list[GradedExample]:
+    """Graded answers to `question` in a row file or SAF XML, to teach the grader (`grader grade --examples`).
+
+    A row is for the question when its question_id is the question's id, or, with no question_id, when its
+    reference or question text is the question's. Rows need no reference; scores are scaled as `load` does.
+    """
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".xml":
+        mine = [a for a in load(p) if a.question_id == question.id or a.reference.strip() == question.reference.strip()]
+        return [GradedExample(id=a.id, answer=a.answer, score=a.score) for a in mine]
+    rows = graded_rows(p, columns, score_col, score_max)
+    return [GradedExample(id=r.id, answer=r.answer, score=y) for r, y in rows if _is_for(r, question)]
+
+
+def graded_rows(
+    path: str | Path, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
+) -> list[tuple[Row, float]]:
+    """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty)."""
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound("no such file", where=str(p), fix="Check the path of the graded examples")
+    rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None]
+    if not rows:
+        return []
+    key = score_col.strip().casefold()
+    raw = [_score_cell(r, key, score_col) for r in rows]
+    top = score_max or (1.0 if max(raw) <= 1 else None)
+    if top is None:
+        raise InvalidFile(f"scores go up to {max(raw):g}", where=str(p), fix="Give the scale with --score-max (e.g. 5)")
+    for row, score in zip(rows, raw, strict=True):
+        if not 0 <= score <= top:
+            raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
+    return [(row, score / top) for row, score in zip(rows, raw, strict=True)]
+
+
+def _is_for(row: Row, question: Question) -> bool:
+    qid = row.question_id.strip()
+    if qid:
+        return qid == question.id
+    ref, text = row.reference.strip(), row.question.strip()
+    return bool(ref and ref == question.reference.strip()) or bool(text and text == question.question.strip())
+
+
+def by_question(answers: Iterable[GradedAnswer]) -> dict[str, list[GradedAnswer]]:
+    """Answers grouped by question id, in file order."""
+    out: dict[str, list[GradedAnswer]] = {}
+    for a in answers:
+        out.setdefault(a.question_id, []).append(a)
+    return out
+
+
+def references(answers: Sequence[GradedAnswer]) -> dict[str, str]:
+    """Each question's reference answer."""
+    return {a.question_id: a.reference for a in answers}

@@ -1,0 +1,150 @@
+"""The evaluate job: grade human-graded answers and measure agreement with the humans.
+
+Rubrics are built automatically, one per distinct reference, from the references alone (no hand edits); the other
+references of the file tune term informativeness. With `examples`, graded answers to the same question teach the
+grader (`grader.engine.exemplars`); with a `calibration`, raw scores are mapped to the human scale and labelled with its
+thresholds. Without one, the 3-way label of a raw score uses fixed cut-offs (`RAW_LOW`, `RAW_HIGH`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from grader.agreement.calibration import Calibration
+from grader.agreement.datasets import GradedAnswer, by_question
+from grader.engine.exemplars import Exemplars, GradedExample
+from grader.grading import grade
+from grader.engine.metrics import KAPPA_BINS, Metrics, agreement, label3
+from grader.models import Mode, Model, Question, Rubric
+from grader.engine.rubric import build_rubric
+
+RAW_LOW, RAW_HIGH = 0.2, 0.8  # 3-way cut-offs for uncalibrated scores
+
+
+class Scored(Model):
+    """One answer: the human score, the grader's score (calibrated when asked) and both 3-way labels."""
+
+    id: str
+    question_id: str
+    human: float
+    raw: float
+    score: float
+    label: str
+    human_label: str
+
+
+class QuestionReport(Model):
+    question_id: str
+    question: str
+    metrics: Metrics
+
+
+class Evaluation(Model):
+    mode: Mode
+    n: int
+    examples: int  # graded examples used (0: zero-shot)
+    calibrated: bool
+    discretisation: str
+    thresholds: tuple[float, float]
+    metrics: Metrics
+    questions: list[QuestionReport]
+    answers: list[Scored]
+
+
+def question_of(answer: GradedAnswer) -> Question:
+    return Question(id=answer.question_id, question=answer.question, reference=answer.reference, lang=answer.lang)
+
+
+def auto_rubrics(answers: Sequence[GradedAnswer]) -> dict[str, tuple[Question, Rubric]]:
+    """One automatic rubric per question, term weights tuned by the other references."""
+    groups = by_question(answers)
+    refs = {qid: g[0].reference for qid, g in groups.items()}
+    out = {}
+    for qid, g in groups.items():
+        q = question_of(g[0])
+        out[qid] = (q, build_rubric(q, [r for k, r in refs.items() if k != qid and r != q.reference]))
+    return out
+
+
+def raw_scores(
+    answers: Sequence[GradedAnswer],
+    examples: Sequence[GradedAnswer] = (),
+    *,
+    mode: Mode = "lexical",
+    judge: Any = None,
+) -> list[float]:
+    """The grader's uncalibrated score for each answer, in order; examples teach per question (never themselves)."""
+    rubrics = auto_rubrics([*answers, *examples])
+    taught = by_question(examples)
+    teachers: dict[str, Exemplars] = {}
+    out = []
+    for a in answers:
+        question, rubric = rubrics[a.question_id]
+        if mode == "lexical" and taught.get(a.question_id):
+            ex = teachers.get(a.question_id)
+            if ex is None:
+                pool = [GradedExample(id=e.id, answer=e.answer, score=e.score) for e in taught[a.question_id]]
+                ex = teachers[a.question_id] = Exemplars.fit(question, rubric, pool)
+            g = ex.grade(a.answer, exclude=a.id)
+        else:
+            g = grade(question, rubric, a.answer, mode=mode, judge=judge)
+        out.append(g.score or 0.0)
+    return out
+
+
+def evaluate(
+    answers: Sequence[GradedAnswer],
+    *,
+    examples: Sequence[GradedAnswer] = (),
+    calibration: Calibration | None = None,
+    mode: Mode = "lexical",
+    judge: Any = None,
+    scorer: Callable[[Sequence[GradedAnswer]], list[float]] | None = None,
+) -> Evaluation:
+    """Grade every answer and measure agreement with the human scores, overall and per question."""
+    raw = scorer(answers) if scorer else raw_scores(answers, examples, mode=mode, judge=judge)
+    low, high = (calibration.low, calibration.high) if calibration else (RAW_LOW, RAW_HIGH)
+    scored = []
+    for a, r in zip(answers, raw, strict=True):
+        s = calibration.apply(r) if calibration else r
+        scored.append(
+            Scored(
+                id=a.id,
+                question_id=a.question_id,
+                human=a.score,
+                raw=r,
+                score=s,
+                label=label3(s, low, high),
+                human_label=label3(a.score),
+            )
+        )
+    texts = {a.question_id: a.question for a in answers}
+    per = [
+        QuestionReport(question_id=qid, question=texts[qid], metrics=_metrics(group))
+        for qid, group in by_question_scored(scored).items()
+    ]
+    return Evaluation(
+        mode=mode,
+        n=len(scored),
+        examples=len(examples),
+        calibrated=calibration is not None,
+        discretisation=f"scores rounded to the nearest 1/{KAPPA_BINS} (0, 0.25, 0.5, 0.75, 1) for kappa",
+        thresholds=(low, high),
+        metrics=_metrics(scored),
+        questions=per,
+        answers=scored,
+    )
+
+
+def by_question_scored(scored: Sequence[Scored]) -> dict[str, list[Scored]]:
+    out: dict[str, list[Scored]] = {}
+    for s in scored:
+        out.setdefault(s.question_id, []).append(s)
+    return out
+
+
+def _metrics(scored: Sequence[Scored]) -> Metrics:
+    return agreement(
+        [s.score for s in scored], [s.human for s in scored], [s.label for s in scored], [s.human_label for s in scored]
+    )

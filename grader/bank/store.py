@@ -1,0 +1,246 @@
+"""Reading and writing the question bank: `questions/<id>.yaml` and `rubrics/<id>.yaml` under one folder.
+
+The only core module that touches those files. A file that does not parse or validate raises `InvalidFile` naming
+the file, the line where the YAML parser can tell it, and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from grader.errors import InvalidFile, NotFound
+from grader.models import Question, Rubric
+
+BANK_ENV = "GRADER_BANK"
+M = TypeVar("M", bound=BaseModel)
+
+
+def packaged_bank() -> Path:
+    """The bank shipped with the package: inside the wheel, or the repository root in a source checkout."""
+    here = Path(__file__).resolve().parent.parent  # the grader package
+    inside = here / "_bank"
+    return inside if (inside / "questions").is_dir() else here.parent
+
+
+def resolve_bank(path: str | os.PathLike[str] | None = None) -> Path:
+    """`path`, else $GRADER_BANK, else the packaged bank; it must hold a `questions/` folder."""
+    chosen = path or os.environ.get(BANK_ENV) or None
+    root = Path(chosen) if chosen else packaged_bank()
+    if not root.is_dir():
+        raise NotFound(
+            "bank folder does not exist",
+            where=str(root),
+            fix=f"Pass --bank DIR (or set {BANK_ENV}) to a folder holding questions/ and rubrics/",
+        )
+    if not (root / "questions").is_dir():
+        raise NotFound(
+            "bank folder has no questions/ folder",
+            where=str(root),
+            fix="Run `grader import telegram FILE --bank DIR` to create one, or point --bank at a bank",
+        )
+    return root
+
+
+def reference_hash(reference: str) -> str:
+    """A short hash of the reference text (whitespace-insensitive), stored in a rubric to detect staleness."""
+    canonical = " ".join(reference.split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# --- YAML -------------------------------------------------------------------------------------------------------
+
+
+# libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    if style:
+        data = "\n".join(line.rstrip() for line in data.splitlines())
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the YAML node at pydantic location `loc`, as deep as the path can be followed."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            nxt = node.value[key]
+        else:
+            break
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Parse and validate one YAML file; any problem is an `InvalidFile` naming file, line and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFile(f"not UTF-8 text (byte {exc.start})", where=str(path), fix="Save it as UTF-8") from None
+    except OSError as exc:
+        raise NotFound(exc.strerror or "cannot read", where=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidFile(f"invalid YAML: {problem}", where=where, fix="Fix the YAML syntax") from None
+    if not isinstance(data, dict):
+        raise InvalidFile("expected a mapping of fields at the top level", where=str(path))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field_name = ".".join(str(p) for p in loc) or "(top level)"
+        # Composing the node tree costs as much as parsing again, so it is done only to place an error.
+        line = _line_of(yaml.compose(text, Loader=_Loader), loc)
+        where = f"{path}:{line}" if line else str(path)
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise InvalidFile(f"field '{field_name}': {err['msg']}{more}", where=where) from None
+
+
+def model_yaml(model: BaseModel) -> str:
+    data = model.model_dump(mode="json", exclude_defaults=True)
+    return dump_yaml(data)
+
+
+def rubric_yaml(rubric: Rubric) -> str:
+    """A rubric as YAML, concepts in their short list form."""
+    data = rubric.model_dump(mode="json", exclude_defaults=True)
+    for point, raw in zip(rubric.points, data["points"], strict=True):
+        raw["concepts"] = [c.to_yaml() for c in point.concepts]
+        raw.setdefault("weight", point.weight)
+    ordered = {
+        k: data[k]
+        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
+        if k in data
+    }
+    return dump_yaml(ordered)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _load_question(path: Path) -> Question:
+    q = load_model(path, Question)
+    if q.id != path.stem:
+        raise InvalidFile(
+            f"id '{q.id}' does not match the file name",
+            where=f"{path}:1",
+            fix=f"Rename the file to {q.id}.yaml or set id: {path.stem}",
+        )
+    return q
+
+
+# --- The bank -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bank:
+    """Questions and rubrics under one folder, read lazily and cached."""
+
+    root: Path
+    _questions: dict[str, Question] | None = field(default=None, repr=False)
+    _rubrics: dict[str, Rubric | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Bank:
+        return cls(resolve_bank(path))
+
+    @property
+    def questions_dir(self) -> Path:
+        return self.root / "questions"
+
+    @property
+    def rubrics_dir(self) -> Path:
+        return self.root / "rubrics"
+
+    def question_files(self) -> Iterator[Path]:
+        yield from sorted(self.questions_dir.glob("*.yaml"))
+
+    def questions(self) -> list[Question]:
+        if self._questions is None:
+            self._questions = {q.id: q for q in map(_load_question, self.question_files())}
+        return list(self._questions.values())
+
+    def ids(self) -> list[str]:
+        """Question ids, from the file names alone (no file is parsed)."""
+        return [p.stem for p in self.question_files()]
+
+    def question(self, qid: str) -> Question:
+        """One question, reading only its own file: grading one answer must not parse the whole bank."""
+        if self._questions is not None and qid in self._questions:
+            return self._questions[qid]
+        path = self.questions_dir / f"{qid}.yaml"
+        if qid and "/" not in qid and "\\" not in qid and path.is_file():
+            return _load_question(path)
+        ids = self.ids()
+        close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.4)
+        close += [i for i in ids if qid and qid in i and i not in close][: 3 - len(close)]
+        fix = f"Did you mean: {', '.join(close)}?" if close else "See `grader questions list`"
+        raise NotFound(f"no question with id '{qid}'", where=str(self.questions_dir), fix=fix)
+
+    def rubric_path(self, qid: str) -> Path:
+        return self.rubrics_dir / f"{qid}.yaml"
+
+    def rubric(self, qid: str) -> Rubric | None:
+        """The rubric file for `qid`, or None when there is none yet."""
+        if qid not in self._rubrics:
+            path = self.rubric_path(qid)
+            self._rubrics[qid] = load_model(path, Rubric) if path.exists() else None
+        return self._rubrics[qid]
+
+    def save_rubric(self, rubric: Rubric) -> Path:
+        path = self.rubric_path(rubric.question_id)
+        atomic_write(path, rubric_yaml(rubric))
+        self._rubrics[rubric.question_id] = rubric
+        return path
+
+    def save_question(self, question: Question, *, force: bool = False) -> str:
+        """Write a question file: 'created', 'unchanged', 'updated' (with force) or 'kept' (edited by hand)."""
+        path = self.questions_dir / f"{question.id}.yaml"
+        text = model_yaml(question)
+        if path.exists():
+            if path.read_text(encoding="utf-8") == text:
+                return "unchanged"
+            if not force:
+                return "kept"
+            atomic_write(path, text)
+            return "updated"
+        atomic_write(path, text)
+        self._questions = None
+        return "created"

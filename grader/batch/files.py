@@ -1,0 +1,109 @@
+"""Writing a batch's report files alongside its grades.jsonl, streaming, each moved into place when complete.
+
+Memory stays flat in rows. Rows are fed a chunk at a time, as they are written to grades.jsonl: their grades.csv
+lines go straight to a partial file and their summary facts, already counted, are merged into the aggregator (a
+batch worker makes both, so the parent does no per-row work). The HTML then re-reads, by byte offset, only the
+rows it shows in detail (the first `DETAIL_LIMIT`), ordered by candidate rank and question.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from grader.batch.records import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
+from grader.batch.html import render_html
+
+DETAIL_LIMIT = 2000
+CSV_PART = ".grades.csv.part"
+
+
+class ReportWriter:
+    """grades.csv, summary.json and report.html for the rows of a grades.jsonl file, fed in file order."""
+
+    def __init__(self, out: Path, jsonl: Path, *, csv_delimiter: str = ";", detail_limit: int = DETAIL_LIMIT) -> None:
+        self.out, self.jsonl, self.delimiter, self.detail_limit = out, jsonl, csv_delimiter, detail_limit
+        self.agg = Aggregator({})
+        self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
+        self.offset = 0  # of the next row in grades.jsonl
+        self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
+        self.csv.write(codecs.BOM_UTF8 + csv_line(CSV_COLUMNS, csv_delimiter).encode("utf-8"))
+
+    def add(self, size: int, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
+        """Rows in grades.jsonl order, a chunk at a time (their grades.csv lines written to `self.csv` by the
+        caller): their size in bytes, their summary facts counted, and (candidate, question id, line size) of its
+        first rows while the report indexes rows."""
+        end = self.offset + size
+        for cand, qid, line_size in heads:
+            self._index(cand, qid, line_size)
+        self.offset = end
+        self.agg.merge(tally)
+
+    def add_written(self, path: Path) -> None:
+        """Every row already in the grades.jsonl file `path` (a resumed batch's rows from before)."""
+        with path.open("rb") as fh:
+            for raw in fh:
+                rec = json.loads(raw)
+                facts = summary_facts(rec)
+                self.agg.add_facts(facts)
+                self._index(facts[2], facts[1], len(raw))
+                self.csv.write(csv_row(rec, self.delimiter).encode("utf-8"))
+
+    def _index(self, cand: str, qid: str, size: int) -> None:
+        if len(self.index) < self.detail_limit:
+            self.index.append((cand, qid, self.offset))
+        self.offset += size
+
+    def finish(self, text_of: Callable[[str], str]) -> tuple[Summary, dict[str, str]]:
+        """Move grades.csv into place, write summary.json and report.html; `text_of` gives a question's text."""
+        self.close()
+        os.replace(self.out / CSV_PART, self.out / "grades.csv")
+        files = {"grades.jsonl": str(self.out / "grades.jsonl"), "grades.csv": str(self.out / "grades.csv")}
+        self.agg.texts = {qid: text_of(qid) for qid in self.agg.order}
+        summary = self.agg.summary()
+        files["summary.json"] = _write(self.out / "summary.json", [summary.model_dump_json(indent=2) + "\n"])
+        rank = {c.candidate: c.rank for c in summary.candidates}
+        order = {q.id: i for i, q in enumerate(summary.questions)}
+        index = sorted(self.index, key=lambda t: (rank.get(t[0], len(rank)), t[0], order.get(t[1], len(order)), t[2]))
+        details = _at_offsets(self.jsonl, [off for _, _, off in index])
+        files["report.html"] = _write(self.out / "report.html", render_html(summary, details, shown=len(index)))
+        return summary, files
+
+    def close(self) -> None:
+        self.csv.close()
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def write_reports(out: Path, jsonl: Path, text_of: Callable[[str], str], *, csv_delimiter: str = ";",
+                  detail_limit: int = DETAIL_LIMIT) -> tuple[Summary, dict[str, str]]:  # fmt: skip
+    """Write grades.csv, summary.json and report.html in `out` from the grades.jsonl objects in `jsonl`."""
+    with ReportWriter(out, jsonl, csv_delimiter=csv_delimiter, detail_limit=detail_limit) as writer:
+        writer.add_written(jsonl)
+        return writer.finish(text_of)
+
+
+def _at_offsets(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as fh:
+        for off in offsets:
+            fh.seek(off)
+            yield json.loads(fh.readline())
+
+
+def _write(path: Path, chunks: Iterable[str]) -> str:
+    """Write chunks to a temporary file beside `path`, then rename it over `path` (readers never see half)."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    os.replace(tmp, path)
+    return str(path)

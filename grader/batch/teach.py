@@ -1,0 +1,60 @@
+"""Graded examples and calibration for `grader batch`: teach the rubrics a batch grades, map its scores.
+
+    warnings = attach_examples(resolver, "graded.csv")    # before grading: rubrics gain scored examples
+    line = calibrate_line(line, calibration)               # each grades.jsonl line: score mapped, raw kept
+
+An examples row is for a question of the batch when its question_id is a bank question, or its reference is the
+reference of rows in the input. Grading then goes through `grader.engine.exemplars` (lexical mode), which never lets
+an example grade itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from grader.bank.store import reference_hash
+from grader.batch.workers import Resolver
+from grader.agreement.calibration import Calibration
+from grader.agreement.datasets import graded_rows
+from grader.engine.exemplars import MIN_EXAMPLES, GradedExample, with_examples
+from grader.tables.rows import Columns
+
+
+def attach_examples(
+    resolver: Resolver, path: Path, columns: Columns | None = None, score_max: float | None = None
+) -> list[str]:
+    """Add the file's graded answers to the rubrics of the questions they answer; warnings for thin questions."""
+    found: dict[str, list[GradedExample]] = {}
+    for row, score in graded_rows(path, columns, score_max=score_max):
+        qid = row.question_id.strip()
+        key = qid if qid in resolver.bank_ids else resolver.by_hash.get(reference_hash(row.reference), "")
+        if key and row.answer.strip():
+            found.setdefault(key, []).append(GradedExample(id=row.id, answer=row.answer, score=score))
+    warnings = []
+    for key, examples in found.items():
+        question, rubric = resolver.pair(key)
+        resolver.pairs[key] = (question, with_examples(rubric, examples))
+        if len(examples) < MIN_EXAMPLES:
+            warnings.append(f"{key}: {len(examples)} graded example(s) in {path}; {MIN_EXAMPLES}+ teach the grader")
+    if not found:
+        warnings.append(f"no graded example in {path} answers a question of this batch")
+    return warnings
+
+
+def calibrate_line(line: str, cal: Calibration) -> str:
+    """A grades.jsonl line with its score mapped by the calibration (`raw_score`, `label` added)."""
+    rec = json.loads(line)
+    score = rec.get("score")
+    if score is None or rec.get("error"):
+        return line
+    mapped = cal.apply(score)
+    rec.update(score=mapped, raw_score=score, label=cal.label(mapped), flags=[*rec.get("flags", []), "calibrated"])
+    return json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+def fingerprint(examples: Path | None, cal: Calibration | None) -> dict[str, str | None]:
+    """What resuming must check did not change: the examples file's content and the calibration."""
+    digest = hashlib.sha256(examples.read_bytes()).hexdigest() if examples else None
+    return {"examples_sha256": digest, "calibration": cal.model_dump_json() if cal else None}

@@ -1,0 +1,261 @@
+"""Graded examples that teach the grader how one person grades one question. Pure.
+
+API (used by `grader grade`, `grader batch`, `grader evaluate`, and by `grading.grade` for rubric examples):
+
+    ex = Exemplars.fit(question, rubric, [GradedExample(id="a1", answer="...", score=0.75), ...])
+    grade = ex.grade("an answer")            # a Grade: points covered/missing, score taught by the examples
+    grade = ex.grade(text, exclude="a1")     # grading example a1 itself: it is left out of everything
+    examples_from_rubric(rubric)             # the rubric's golden examples that carry a human `score`
+
+How the examples are used, for the same question only:
+
+- **New wordings** (`grader.engine.wordings`): terms that graded-high answers use where they miss one of a point's
+  concepts, and graded-low answers rarely use, become alternatives of that concept.
+- **Point weights.** Each key point's coverage over the examples is correlated with their human scores: a point
+  that graded-high answers cover and graded-low answers miss gains weight (up to 3x); one that says nothing
+  keeps its rubric weight. The reweighted coverage is the rubric's evidence, `c`.
+- **Neighbours.** The answer is compared with every example by the overlap (Jaccard) of content-stem sets; the
+  10 nearest vote with their scores, weighted by similarity to the 4th power: `v`, and `s` the nearest similarity.
+- **Blend, learned per question.** A ridge regression from (`c`, `v`, `s`, `v*s`) to the human score is fitted
+  on the examples themselves, each example's `v` and `s` taken leave-one-out, so every question learns how much
+  to trust its rubric and its neighbours. Fewer examples fit fewer features (`c` alone under 10, `c` and `v`
+  under 30); coverage never lowers a score (a negative weight on `c` drops it). An answer sharing no content
+  word with any example is graded by the rubric alone. The grade's points and feedback are the rubric's, so
+  every grade still says what is covered and missing.
+
+No example is ever graded using itself: `grade(answer, exclude=id)` leaves that example out of the wordings,
+weights, neighbours and blend (refitted without it, from counts and neighbour lists kept per example, so leaving
+one out is cheap). Without an id, every example whose text equals the answer is left out, since it may be the
+same one; other people's answers that happen to read the same (an id given) still count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import Field
+
+from grader.engine import wordings
+from grader.grading import grade_lexical, lexical_points
+from grader.engine.linfit import predict, ridge
+from grader.engine.matching import Matcher
+from grader.engine.metrics import pearson
+from grader.models import Example, Grade, Model, Question, Rubric
+from grader.engine.scoring import auto_curve, combine, status_of
+from grader.engine.text import content_stems
+
+NEIGHBOURS = 10
+SIM_POWER = 4.0  # leave-one-out on SAF training: 0.826 Pearson at 4, 0.821 at 1
+RIDGE = 0.1
+MAX_GAIN = 3.0
+MIN_EXAMPLES = 3
+FULL_AT, VOTE_AT = 30, 10  # examples needed for all features / for the neighbour vote
+LEARN_WORDINGS = True
+_SPARE = 8  # neighbours kept per example beyond NEIGHBOURS, so leaving a few out needs no new search
+
+
+class GradedExample(Model):
+    """An answer to the question with the score a person gave it (0..1)."""
+
+    id: str
+    answer: str
+    score: float = Field(ge=0, le=1)
+
+
+def examples_from_rubric(rubric: Rubric) -> list[GradedExample]:
+    """A rubric's golden examples that carry a human score."""
+    return [GradedExample(id=e.id, answer=e.answer, score=e.score) for e in rubric.examples if e.score is not None]
+
+
+def with_examples(rubric: Rubric, examples: Sequence[GradedExample]) -> Rubric:
+    """The rubric with graded examples (from a file) added as scored golden examples, so grading uses them."""
+    taken = {e.id for e in rubric.examples}
+    extra = []
+    for n, ex in enumerate(examples, start=1):
+        eid = next(i for i in (f"x{n}", *(f"x{n}-{k}" for k in range(1, 99))) if i not in taken)
+        extra.append(Example(id=eid, answer=ex.answer, band=(0.0, 1.0), score=ex.score, note=f"graded example {ex.id}"))
+    return rubric.model_copy(update={"examples": [*rubric.examples, *extra]})
+
+
+_teachers: dict[int, tuple[Question, Rubric, Exemplars]] = {}
+
+
+def teacher_for(question: Question, rubric: Rubric) -> Exemplars | None:
+    """Exemplars from the rubric's scored golden examples (built once per rubric), or None with too few."""
+    examples = examples_from_rubric(rubric)
+    if len(examples) < MIN_EXAMPLES:
+        return None
+    hit = _teachers.get(id(rubric))
+    if hit is not None and hit[0] == question and hit[1] is rubric:
+        return hit[2]
+    if len(_teachers) > 64:
+        _teachers.clear()
+    teacher = Exemplars.fit(question, rubric, examples)
+    _teachers[id(rubric)] = (question, rubric, teacher)
+    return teacher
+
+
+@dataclass
+class _Seen:
+    """What is known of one example: its human score, point scores, content stems and neighbours."""
+
+    example: GradedExample
+    stems: frozenset[str]
+    text: str
+    near: list[tuple[float, int]] = field(default_factory=list)  # (similarity, index), most similar first
+
+
+@dataclass
+class _Fit:
+    """What a pool of examples taught: the matcher (with learned wordings), point weights, blend coefficients."""
+
+    matcher: Matcher
+    rubric: Rubric
+    coef: list[float]
+    points: list[list[float]]  # point scores of every example under `matcher`
+
+
+@dataclass
+class Exemplars:
+    """Examples compiled for one question and rubric; `grade` scores new answers the way they were graded."""
+
+    question: Question
+    rubric: Rubric
+    seen: list[_Seen]
+    _fits: dict[frozenset[int], _Fit] = field(default_factory=dict)
+    _learner: wordings.Learner | None = None
+
+    @classmethod
+    def fit(cls, question: Question, rubric: Rubric, examples: Sequence[GradedExample]) -> Exemplars:
+        seen = [_Seen(ex, frozenset(content_stems(ex.answer, rubric.lang)), _key(ex.answer)) for ex in examples]
+        for i, s in enumerate(seen):
+            s.near = _nearest(s.stems, seen, {i})[: NEIGHBOURS + _SPARE]
+        return cls(question, rubric, seen)
+
+    def grade(self, answer: str, *, exclude: str | None = None) -> Grade:
+        """Grade `answer`, leaving out the example with id `exclude`; without an id, examples with the same text."""
+        if exclude is None:
+            text = _key(answer)
+            out = frozenset(i for i, s in enumerate(self.seen) if s.text == text)
+        else:
+            out = frozenset(i for i, s in enumerate(self.seen) if s.example.id == exclude)
+        n = len(self.seen) - len(out)
+        if n < MIN_EXAMPLES or not answer.strip():
+            return grade_lexical(self.question, self.rubric, answer)
+        fit = self._fit(out)
+        base = grade_lexical(self.question, fit.rubric, answer, matcher=fit.matcher)
+        if base.score is None:
+            return base
+        m = fit.matcher.match(answer, base.lang)
+        c = _coverage(fit.rubric, [p.score for p in m.points])
+        vote, close = _vote(_nearest(frozenset(content_stems(answer, self.rubric.lang)), self.seen, out), self.seen)
+        score = round(min(1.0, max(0.0, predict(fit.coef, _row(n, vote, close, c)))), 4)
+        if close <= 0:  # nothing in common with any graded answer: the rubric alone
+            score = base.score
+        points = lexical_points(fit.rubric, m, base.lang)
+        return base.model_copy(update={"score": score, "points": points, "flags": [*base.flags, "exemplars"]})
+
+    def _fit(self, out: frozenset[int]) -> _Fit:
+        """Wordings, point weights and blend from every example but those in `out` (memoised)."""
+        hit = self._fits.get(out)
+        if hit is not None:
+            return hit
+        pool = [i for i in range(len(self.seen)) if i not in out]
+        human = [self.seen[i].example.score for i in pool]
+        rubric, matcher, points = self._wordings(pool, out)
+        weighted = []
+        for k, point in enumerate(rubric.points):
+            r = pearson([p[k] for p in points], human)
+            weighted.append(point.model_copy(update={"weight": point.weight * (1 + (MAX_GAIN - 1) * max(0.0, r))}))
+        rubric = rubric.model_copy(update={"points": weighted})
+        cover = [_coverage(rubric, p) for p in points]
+        rows = [_row(len(pool), *_loo_vote(self.seen, i, out), c) for i, c in zip(pool, cover, strict=True)]
+        coef = ridge(rows, human, RIDGE)
+        at = 1 if len(pool) < VOTE_AT else 2  # where coverage sits in a row
+        if coef[at] < 0:  # covering more must never score less: fit without coverage
+            coef = ridge([[*r[:at], 0.0, *r[at + 1 :]] for r in rows], human, RIDGE)
+        if len(self._fits) > 64:
+            self._fits = {k: v for k, v in self._fits.items() if not k}  # the full fit stays: others reuse it
+        fit = self._fits[out] = _Fit(matcher, rubric, coef, points)
+        return fit
+
+    def _wordings(self, pool: list[int], out: frozenset[int]) -> tuple[Rubric, Matcher, list[list[float]]]:
+        """The rubric with wordings learned from the pool, its matcher, and each pool example's point scores."""
+        if self._learner is None:
+            matcher = Matcher(self.rubric, self.question.question)
+            texts = [s.example.answer for s in self.seen]
+            self._learner = wordings.Learner.build(
+                self.question, self.rubric, matcher, texts, [s.example.score for s in self.seen]
+            )
+        rubric = self._learner.learn(out) if LEARN_WORDINGS else self.rubric
+        full = self._fit(frozenset()) if out else None
+        if full is not None and _same_wordings(rubric, full.rubric):
+            return rubric, full.matcher, [full.points[i] for i in pool]
+        matcher = Matcher(rubric, self.question.question)
+        return rubric, matcher, [[p.score for p in matcher.match(self.seen[i].example.answer).points] for i in pool]
+
+
+def _row(n: int, vote: float, close: float, cover: float) -> list[float]:
+    """The blend's features for a pool of `n` examples: fewer examples, fewer features."""
+    if n < VOTE_AT:
+        return [1.0, cover]
+    if n < FULL_AT:
+        return [1.0, vote, cover]
+    return [1.0, vote, cover, close, vote * close]
+
+
+def _nearest(stems: frozenset[str], seen: Sequence[_Seen], out: set[int] | frozenset[int]) -> list[tuple[float, int]]:
+    """(Jaccard similarity, index) of every example not in `out`, most similar first (ties: file order)."""
+    sims = []
+    for j, s in enumerate(seen):
+        if j in out:
+            continue
+        union = len(stems | s.stems)
+        sims.append((len(stems & s.stems) / union if union else 0.0, j))
+    sims.sort(key=lambda t: (-t[0], t[1]))
+    return sims
+
+
+def _loo_vote(seen: Sequence[_Seen], i: int, out: frozenset[int]) -> tuple[float, float]:
+    """Example i's neighbour vote from the others, without those in `out` (searched again if too many were)."""
+    near = [t for t in seen[i].near if t[1] not in out]
+    if len(near) < NEIGHBOURS and len(seen[i].near) == NEIGHBOURS + _SPARE:
+        near = _nearest(seen[i].stems, seen, out | {i})
+    return _vote(near, seen)
+
+
+def _vote(near: list[tuple[float, int]], seen: Sequence[_Seen]) -> tuple[float, float]:
+    """Similarity-weighted mean score of the nearest examples, and the nearest similarity (0 when none overlap)."""
+    top = near[:NEIGHBOURS]
+    if not top or top[0][0] <= 0:
+        return 0.0, 0.0
+    weights = [s**SIM_POWER for s, _ in top]
+    total = sum(weights) or 1.0
+    return sum(w * seen[j].example.score for w, (_, j) in zip(weights, top, strict=True)) / total, top[0][0]
+
+
+@dataclass(slots=True)
+class _Point:
+    """The fields of a point result that scoring reads; made thousands of times while fitting, so no pydantic."""
+
+    score: float
+    weight: float
+    required: bool
+    status: str
+
+
+def _coverage(rubric: Rubric, point_scores: list[float]) -> float:
+    """The rubric's score for these point scores, as grading computes it (caps, `needs`, curve)."""
+    results = [_Point(s, p.weight, p.required, status_of(s)) for p, s in zip(rubric.points, point_scores, strict=True)]
+    score = combine(cast(Any, results), rubric.needs)
+    return auto_curve(score) if rubric.built_by == "auto" else score
+
+
+def _same_wordings(a: Rubric, b: Rubric) -> bool:
+    return [[c.any for c in p.concepts] for p in a.points] == [[c.any for c in p.concepts] for p in b.points]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())

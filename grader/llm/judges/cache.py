@@ -1,0 +1,123 @@
+"""An on-disk SQLite cache of judge replies, so a re-run makes no calls.
+
+The key is a hash of the judge's identity (model and base URL, never a key), the prompt version, the rubric, the
+question, the answer, the points asked for and the re-ask round: a changed rubric or prompt is a miss. Only
+usable replies are stored. The file lives at `$GRADER_CACHE_DIR/llm-cache.sqlite` (default
+`$XDG_CACHE_HOME/grader/`, i.e. `~/.cache/grader/`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from grader.llm.judges.base import Judge, JudgeReply, JudgeRequest, Usage
+from grader.llm.prompts import PROMPT_VERSION
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, judge TEXT, prompt TEXT, created REAL, reply TEXT)"
+
+
+def default_cache_path() -> Path:
+    base = os.environ.get("GRADER_CACHE_DIR")
+    if not base:
+        base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader")
+    return Path(base) / "llm-cache.sqlite"
+
+
+def cache_key(identity: str, request: JudgeRequest) -> str:
+    """A stable hash of everything that shapes the judge's reply."""
+    material = {
+        "judge": identity,
+        "prompt": PROMPT_VERSION,
+        "rubric": hashlib.sha256(request.rubric.model_dump_json().encode()).hexdigest(),
+        "question": request.question.question,
+        "answer": request.answer,
+        "points": sorted(request.point_ids),
+        "lang": request.lang,
+        "round": request.round,
+    }
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+class ReplyCache:
+    """Thread-safe get/put of judge replies by key."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        with contextlib.suppress(sqlite3.OperationalError):  # WAL is a nicety for parallel runs, not a need
+            self._db.execute("PRAGMA journal_mode=WAL")
+        # No fsync per reply: a cache may lose its last entries in a power cut, but a batch must not wait on the disk.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> JudgeReply | None:
+        with self._lock:
+            row = self._db.execute("SELECT reply FROM replies WHERE key = ?", (key,)).fetchone()
+        return JudgeReply.model_validate_json(row[0]) if row else None
+
+    def put(self, key: str, identity: str, reply: JudgeReply) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?)",
+                (key, identity, PROMPT_VERSION, time.time(), reply.model_dump_json()),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class CachedJudge:
+    """A judge that answers from the cache when it can and stores every usable reply it gets."""
+
+    def __init__(self, inner: Judge, cache: ReplyCache) -> None:
+        self.inner = inner
+        self.cache = cache
+
+    @property
+    def identity(self) -> str:
+        return self.inner.identity
+
+    def _hit(self, key: str) -> JudgeReply | None:
+        hit = self.cache.get(key)
+        return hit.model_copy(update={"cached": True, "usage": Usage()}) if hit else None
+
+    def _store(self, key: str, reply: JudgeReply) -> JudgeReply:
+        if reply.error is None and not reply.cached:
+            self.cache.put(key, self.identity, reply)
+        return reply
+
+    def judge(self, request: JudgeRequest) -> JudgeReply:
+        key = cache_key(self.identity, request)
+        return self._hit(key) or self._store(key, self.inner.judge(request))
+
+    async def ajudge(self, request: JudgeRequest) -> JudgeReply:
+        key = cache_key(self.identity, request)
+        return self._hit(key) or self._store(key, await self.inner.ajudge(request))
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[None]:
+        async with judge_session(self.inner):
+            yield
+
+
+@asynccontextmanager
+async def judge_session(judge: object) -> AsyncIterator[None]:
+    """The judge's shared-client session when it has one (the OpenAI judge), else nothing to set up."""
+    session = getattr(judge, "session", None)
+    if session is None:
+        yield
+        return
+    async with session():
+        yield

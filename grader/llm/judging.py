@@ -1,0 +1,166 @@
+"""LLM and hybrid grading as pure steps around the judge call: plan the request, then turn replies into a Grade.
+
+`plan()` finds text aimed at the grader and blanks it out, runs the lexical matcher, and decides which points the
+judge must see: all of them in `llm` mode; in `hybrid` mode only those the matcher has not settled (a point is
+settled when every one of its concepts is found, none negated). `finish()` grounds every verdict (a covered or
+partial point needs a quote found in the answer; otherwise it counts as missing and says so), takes the majority
+over re-asks, and scores with the rubric's weights — never with a number from the model. Callers (sync `grade`,
+async `agrade`) only move requests and replies between these steps and a judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from grader import __version__
+from grader.engine.feedback import compose, study_next
+from grader.llm.grounding import Injection, find_injection, locate_quote
+from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
+from grader.engine.matching import AnswerMatch, Matcher
+from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
+from grader.engine.scoring import KEYWORD_LIST_CAP, combine, is_keyword_list
+
+VERDICT_SCORE: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0, "contradicted": 0.0}
+_ORDER: tuple[Verdict, ...] = ("contradicted", "missing", "partial", "covered")  # ties go to the first
+_UNVERIFIED = {
+    "ru": "Цитата не найдена в ответе — пункт не засчитан.",
+    "en": "The quote is not in the answer, so the point does not count.",
+    "de": "Das Zitat steht nicht in der Antwort; der Punkt zählt nicht.",
+}
+
+
+class Plan(Model):
+    """Everything `finish` needs besides the replies; `request` is None when the judge need not be asked."""
+
+    question: Question
+    rubric: Rubric
+    answer: str
+    mode: Mode
+    lang: Lang
+    injection: Injection
+    lexical: list[PointResult]
+    keyword_list: bool
+    request: JudgeRequest | None
+
+
+def settled(match: AnswerMatch) -> set[str]:
+    """Points the lexical matcher settles with confidence: every concept found, none negated."""
+    return {p.id for p in match.points if p.concepts and all(c.matched and not c.negated for c in p.concepts)}
+
+
+def for_model(injection: Injection) -> str:
+    """The text the judge sees: the answer with suspicious sentences replaced by a visible gap."""
+    return re.sub(r" {3,}", " […] ", injection.clean) if injection.suspected else injection.clean
+
+
+def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: Matcher, lang: Lang) -> Plan:
+    """Blank out injection, match lexically, and choose the points to ask the judge about."""
+    from grader.grading import lexical_points
+
+    injection = find_injection(answer)
+    match = matcher.match(injection.clean, lang)
+    lexical = lexical_points(rubric, match, lang)
+    done = settled(match) if mode == "hybrid" else set()
+    ask = [p.id for p in rubric.points if p.id not in done]
+    request = None
+    if ask and injection.clean.strip():
+        request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
+    return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
+                lexical=lexical, keyword_list=is_keyword_list(match), request=request)
+
+
+def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
+    """A re-ask (`--repeat`) for the borderline points of the first reply: partial, or a quote not in the answer."""
+    if p.request is None or first.error:
+        return None
+    borderline = [v.id for v in first.verdicts if _effective(v, p) == "partial" or not _grounded(v, p)]
+    if not borderline:
+        return None
+    return p.request.model_copy(update={"point_ids": borderline, "round": round_})
+
+
+def _grounded(v: PointVerdict, p: Plan) -> bool:
+    return v.verdict not in ("covered", "partial") or locate_quote(v.quote, p.injection.clean) is not None
+
+
+def _effective(v: PointVerdict, p: Plan) -> Verdict:
+    return v.verdict if _grounded(v, p) else "missing"
+
+
+def _vote(votes: list[PointVerdict], p: Plan) -> tuple[PointVerdict, float | None]:
+    """The majority verdict (after grounding) and the share of votes agreeing with it (None for a single vote)."""
+    counts = Counter(_effective(v, p) for v in votes)
+    best = max(_ORDER, key=lambda verdict: (counts[verdict], -_ORDER.index(verdict)))
+    chosen = next((v for v in votes if _effective(v, p) == best), votes[0])
+    return chosen, (round(counts[best] / len(votes), 4) if len(votes) > 1 else None)
+
+
+def _llm_point(base: PointResult, votes: list[PointVerdict], p: Plan) -> PointResult:
+    v, stability = _vote(votes, p)
+    span = locate_quote(v.quote, p.injection.clean) if v.verdict in ("covered", "partial") else None
+    verified = None if v.verdict in ("missing", "contradicted") else span is not None
+    verdict = v.verdict if verified is not False else "missing"
+    score = VERDICT_SCORE[verdict]
+    feedback = v.feedback.strip()
+    if verified is False:
+        feedback = (_UNVERIFIED.get(p.lang, _UNVERIFIED["en"]) + " " + feedback).strip()
+    return base.model_copy(update={
+        "status": "covered" if verdict == "covered" else "partial" if verdict == "partial" else "missing",
+        "score": score, "evidence": [span] if span else [], "decided_by": "llm", "verdict": v.verdict,
+        "quote": v.quote or None, "quote_verified": verified, "feedback": feedback or None, "stability": stability,
+    })
+
+
+def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
+    """The grade from the lexical results and the judge's replies (first reply, then re-asks)."""
+    usage = sum((r.usage for r in replies), Usage())
+    if replies and replies[0].error:
+        return unscored(p, replies[0], usage)
+    votes: dict[str, list[PointVerdict]] = {}
+    for r in replies:
+        if not r.error:
+            for v in r.verdicts:
+                votes.setdefault(v.id, []).append(v)
+    points = [_llm_point(b, votes[b.id], p) if b.id in votes else _settled(b, p) for b in p.lexical]
+    flags = _flags(p, points)
+    score = combine(points, p.rubric.needs)
+    if p.keyword_list:
+        score = min(score, KEYWORD_LIST_CAP)
+    feedback = compose(points, p.lang, flags=flags)
+    said = replies[0].feedback.strip() if replies else ""
+    if said:
+        head, _, rest = feedback.partition("\n")
+        feedback = f"{head} {said}" + (f"\n{rest}" if rest else "")
+    return Grade(question_id=p.question.id, score=score if p.injection.clean.strip() else 0.0, points=points,
+                 feedback=feedback, mode=p.mode, lang=p.lang, grader_version=__version__, flags=flags,
+                 study_next=study_next(points), usage=usage.as_dict(),
+                 cached=bool(replies) and all(r.cached for r in replies))
+
+
+def _settled(b: PointResult, p: Plan) -> PointResult:
+    """A point the judge was not asked about: the lexical result (hybrid), or missing when nothing was left."""
+    if p.mode == "hybrid" or p.request is None:
+        return b
+    return b.model_copy(update={"decided_by": "none"})
+
+
+def _flags(p: Plan, points: list[PointResult]) -> list[str]:
+    flags = []
+    if p.injection.suspected:
+        flags.append("injection_suspected")
+    if any(pt.quote_verified is False for pt in points):
+        flags.append("unverified_quote")
+    if p.keyword_list:
+        flags.append("keyword_list")
+    return flags
+
+
+def unscored(p: Plan, reply: JudgeReply, usage: Usage) -> Grade:
+    """A grade that could not be made: score None, the reason in the feedback and a `judge_<kind>` flag."""
+    points = [b.model_copy(update={"decided_by": "none", "status": "missing", "score": 0.0, "evidence": []})
+              if p.request and b.id in p.request.point_ids else b for b in p.lexical]
+    flags = [f"judge_{reply.error_kind or 'error'}"] + (["injection_suspected"] if p.injection.suspected else [])
+    return Grade(question_id=p.question.id, score=None, points=points, feedback=reply.error or "unscored",
+                 mode=p.mode, lang=p.lang, grader_version=__version__, flags=flags, usage=usage.as_dict(),
+                 cached=False)

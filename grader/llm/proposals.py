@@ -1,0 +1,87 @@
+"""`grader rubric build --llm`: an LLM drafts key points, concepts with alternative wordings, and hints.
+
+The draft becomes a normal rubric (`built_by: llm`) for a person to review: ids are made valid and unique,
+empty wordings dropped, weights kept within 0.5–3. Nothing here scores anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from grader.bank.store import reference_hash
+from grader.errors import JudgeError
+from grader.models import Concept, KeyPoint, Question, Rubric
+from grader.llm.prompts import rubric_messages
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DraftPoint(_Strict):
+    id: str
+    text: str
+    weight: float
+    required: bool
+    concepts: list[list[str]]
+    hint: str
+
+
+class RubricDraft(_Strict):
+    """The reply schema for drafting a rubric."""
+
+    points: list[DraftPoint]
+
+
+def _slug(text: str, taken: set[str], n: int) -> str:
+    base = re.sub(r"[^a-z0-9_-]+", "_", text.lower()).strip("_-")[:40] or f"p{n}"
+    if not base[0].isalnum():
+        base = f"p{n}_{base}"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}_{k}", k + 1
+    taken.add(slug)
+    return slug
+
+
+def to_rubric(question: Question, draft: RubricDraft) -> Rubric:
+    """A valid rubric from a draft: ids fixed, blank wordings dropped, weights bounded."""
+    taken: set[str] = set()
+    points = []
+    for n, d in enumerate(draft.points, start=1):
+        concepts = [Concept(any=words) for c in d.concepts if (words := [w.strip() for w in c if w.strip()])]
+        if not d.text.strip():
+            continue
+        points.append(
+            KeyPoint(
+                id=_slug(d.id, taken, n),
+                text=d.text.strip(),
+                weight=min(3.0, max(0.5, d.weight)),
+                required=d.required,
+                concepts=concepts,
+                hint=d.hint.strip(),
+            )
+        )
+    if not points:
+        raise JudgeError("the LLM proposed no usable key points", fix="Try again, or another --model")
+    return Rubric(
+        question_id=question.id,
+        lang=question.lang,
+        reference_hash=reference_hash(question.reference),
+        built_by="llm",
+        points=points,
+    )
+
+
+def draft_rubric(question: Question, judge: Any) -> Rubric:
+    """Ask the judge's model for a rubric draft of `question` and make it a valid rubric."""
+    draft, _usage, error = judge.structured(lambda shape: rubric_messages(question, json_shape=shape), RubricDraft)
+    if draft is None:
+        raise JudgeError(
+            f"the LLM's rubric draft for '{question.id}' could not be used: {error}",
+            fix="Try again, or another --model",
+        )
+    return to_rubric(question, draft)
