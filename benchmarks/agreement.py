@@ -17,9 +17,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from grader.agreement import calibration
-from grader.engine import exemplars
 from grader.agreement.datasets import GradedAnswer, by_question, load
 from grader.agreement.evaluate import raw_scores
+from grader.engine import exemplars
 from grader.engine.metrics import agreement, label3, pearson
 from grader.engine.text import content_stems, tokenize
 

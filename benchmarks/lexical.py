@@ -22,8 +22,9 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from grader.grading import grade, grade_lexical
+from grader.engine.lexical import grade_lexical
 from grader.engine.matching import Matcher
+from grader.grading import grade
 from grader.models import Concept, KeyPoint, Question, Rubric
 
 # The 8-point rubric: one line per concept, "point | wording; wording | inflected form; form; ..." (the forms are

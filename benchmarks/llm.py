@@ -22,12 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader.bank.store import Bank, packaged_bank
+from grader.bank.store import Bank, packaged_bank, rubric_for
 from grader.grading import GradeTask, agrade_many
 from grader.llm.judges.cache import CachedJudge, ReplyCache
 from grader.llm.judges.config import load_settings
 from grader.llm.judges.openai import OpenAIJudge
-from grader.engine.rubric import rubric_for
 
 
 def tasks(n: int) -> list[GradeTask]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.bank.store import Bank, load_model, packaged_bank, reference_hash, resolve_bank
+from grader.bank.store import Bank, load_model, packaged_bank, resolve_bank
+from grader.engine.rubric import reference_hash
 from grader.errors import InvalidFile, NotFound
 from grader.models import Question, Rubric
 

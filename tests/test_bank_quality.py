@@ -11,11 +11,11 @@ from functools import cache
 
 import pytest
 
-from grader.bank.store import Bank, packaged_bank, reference_hash
+from grader.bank.store import Bank, packaged_bank, rubric_for
+from grader.engine.rubric import is_stale, reference_hash
+from grader.engine.text import content_stems
 from grader.grading import grade
 from grader.models import Example, Question, Rubric
-from grader.engine.rubric import is_stale, rubric_for
-from grader.engine.text import content_stems
 
 SATURATION = ("nasyshchenie-neyrona", "effekt-nasyshcheniya-saturation-neyrona")
 OWN_MIN = 0.9

@@ -14,11 +14,12 @@ import pytest
 
 from grader.agreement import calibration
 from grader.bank.store import Bank
-from grader.batch.run import SHARED, run_batch
-from grader.batch.workers import Job, _heads, jobs_between
-from grader.errors import InvalidFile
 from grader.batch.records import Aggregator, summary_facts
-from grader.tables.rows import Columns, LeanRow, RowCursor, RowSource
+from grader.batch.run import SHARED, run_batch
+from grader.batch.tasks import Job
+from grader.batch.workers import _heads, jobs_between
+from grader.errors import InvalidFile
+from grader.tables import Columns, LeanRow, RowCursor, RowSource
 from tests.conftest import ROOT
 
 FILES = ("grades.jsonl", "grades.csv", "summary.json", "report.html")
@@ -257,7 +258,8 @@ class TestEarlyJobs:
 
     def test_a_job_with_an_own_reference_waits_for_the_pass(self, tmp_path: Path, bank: Bank,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-        from grader.batch import run as batch, workers as batch_exec
+        from grader.batch import run as batch
+        from grader.batch import workers as batch_exec
 
         monkeypatch.setattr(batch_exec, "CHUNK", 16)  # 4 early jobs of 16 rows; the parent's jobs after them
         monkeypatch.setattr(batch, "CHUNK", 16)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from grader.bank.store import Bank
-from grader.batch.run import run_batch
 from grader.batch.records import csv_fields, safe_cell, visible
-from grader.tables.rows import RowSource
+from grader.batch.run import run_batch
+from grader.tables import RowSource
 
 HOSTILE = [
     ("x1", "<script>alert('x')</script>", '=HYPERLINK("http://evil","click") сигмоида градиент'),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.tables.rows import LeanRow, RowKey, RowSource
+from grader.tables import LeanRow, RowKey, RowSource
 
 LINES = [
     '{"id": " a ", "question_id": "q1", "answer": "x"}',

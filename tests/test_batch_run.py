@@ -11,7 +11,7 @@ import pytest
 from grader.bank.store import Bank
 from grader.batch.run import run_batch
 from grader.errors import GraderError, InvalidFile
-from grader.tables.rows import Columns, RowSource
+from grader.tables import Columns, RowSource
 from tests.conftest import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples" / "batch"

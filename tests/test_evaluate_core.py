@@ -9,10 +9,10 @@ import pytest
 
 from grader.agreement import calibration
 from grader.agreement.datasets import load
-from grader.errors import InvalidFile
 from grader.agreement.evaluate import auto_rubrics, evaluate
 from grader.engine.exemplars import Exemplars, GradedExample
 from grader.engine.metrics import confusion, discretise, label3, mae, pearson, quadratic_kappa, ranks, rmse, spearman
+from grader.errors import InvalidFile
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data" / "evaluate"

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from grader.agreement import calibration
-from grader.bank.store import Bank
 from grader.agreement.datasets import examples_for
+from grader.bank.store import Bank, rubric_for
 from grader.engine.exemplars import Exemplars, GradedExample, with_examples
-from grader.grading import grade, grade_lexical
+from grader.engine.lexical import grade_lexical
 from grader.engine.linfit import predict, ridge, solve
 from grader.engine.matching import Matcher
-from grader.models import Question, Rubric
-from grader.engine.rubric import rubric_for
 from grader.engine.wordings import Learner
+from grader.grading import grade
+from grader.models import Question, Rubric
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data" / "exemplars"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import InvalidFile
 from grader.bank.importers.telegram import normalise_tag, parse_dump, read_questions
+from grader.errors import InvalidFile
 from grader.models import Question
 from tests.conftest import SEED, run_cli
 

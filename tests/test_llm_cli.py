@@ -94,7 +94,8 @@ def test_key_not_in_logs(llm_server: LoopbackLLM, tmp_path: Path, caplog: pytest
 
 
 def test_import_grader_does_not_import_openai() -> None:
-    code = ("import sys, grader, grader.grading, grader.llm.judging, grader.llm.judges, grader.llm.judges.fake, grader.cli; "
+    code = ("import sys, grader, grader.grading, grader.llm.judging, grader.llm.judges, grader.llm.judges.fake, "
+            "grader.cli; "
             "print('openai' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

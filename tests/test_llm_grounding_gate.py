@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from grader.llm import grounding
+from grader.engine import injection
+from grader.engine.injection import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
 from grader.grading import grade
-from grader.llm.grounding import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
 from grader.models import Question, Rubric
 
 SEEDS = {
@@ -126,4 +126,4 @@ def test_str_split_and_regex_whitespace_agree() -> None:
 
 def test_gate_text_is_built_from_the_documented_steps() -> None:
     assert _gate_text("İGNORE\u00a0\n ALL") == "ignore all"
-    assert grounding._ODD.search("обычный текст") is None
+    assert injection._ODD.search("обычный текст") is None

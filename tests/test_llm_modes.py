@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.llm import prompts
 from grader.grading import grade
+from grader.llm import prompts
 from grader.llm.judges.base import JudgeReply, PointVerdict
 from grader.llm.judges.cache import CachedJudge, ReplyCache
 from grader.llm.judges.fake import FakeJudge

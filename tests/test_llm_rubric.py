@@ -10,8 +10,8 @@ import pytest
 
 from grader.bank.store import Bank, load_model, packaged_bank
 from grader.llm.judges.fake import FakeJudge
-from grader.models import Rubric
 from grader.llm.proposals import draft_rubric
+from grader.models import Rubric
 from tests.conftest import run_cli
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_judge import QUESTION, make_judge

@@ -7,8 +7,8 @@ import random
 import pytest
 
 from grader.engine.matching import Matcher
-from grader.models import Question, Rubric
 from grader.engine.text import tokenize
+from grader.models import Question, Rubric
 
 
 def _matcher(*concepts: list[str], question: str = "", lang: str = "ru") -> Matcher:
@@ -159,7 +159,7 @@ def test_point_score_is_the_weighted_share_of_concepts() -> None:
 
 def test_a_megabyte_answer_grades_correctly() -> None:
     """No blow-up on a 1 MB answer, and the grade is the grade of its content (not a time assertion)."""
-    from grader.grading import grade_lexical
+    from grader.engine.lexical import grade_lexical
 
     question = Question(id="q", question="Что такое переобучение?", reference="...")
     rubric = Rubric.model_validate(

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.bank.store import Bank, packaged_bank
+from grader.bank.store import Bank, packaged_bank, rubric_for
 from grader.grading import grade
 from grader.models import Question
-from grader.engine.rubric import rubric_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = Path(__file__).resolve().parent / "data" / "paraphrases.yaml"

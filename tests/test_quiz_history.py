@@ -15,8 +15,8 @@ from grader.cli.quiz import DB_ENV as CLI_DB_ENV
 from grader.cli.terminal import parse_choice
 from grader.cli.ui_text import default_ui_lang
 from grader.errors import GraderError, InvalidFile
-from grader.quiz.history import DB_ENV, SCHEMA_VERSION, History, default_db_path, resolve_db
 from grader.models import Grade, Question
+from grader.quiz.history import DB_ENV, SCHEMA_VERSION, History, default_db_path, resolve_db
 from grader.quiz.progress import stats
 from grader.quiz.session import Choice, Quiz
 from tests.conftest import run_cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.tables.rows import Columns, RowSource
+from grader.tables import Columns, RowSource
 
 
 def read(tmp_path: Path, objs: list[dict[str, object]], columns: Columns | None = None) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import InvalidFile, NotFound
-from grader.tables.rows import Columns, RowSource
+from grader.tables import Columns, RowSource
 
 HEADER = ["id", "candidate", "question_id", "answer", "score"]
 RECORDS = [

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from grader.engine.text import _WORD, Words, detect_lang, normalise_word, tokenize
+from grader.engine.text import _WORD, detect_lang, normalise_word, tokenize
+from grader.engine.words import Words
 
 
 class TestNormalise:

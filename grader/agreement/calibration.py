@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from grader.errors import InvalidFile, NotFound
 from grader.engine.metrics import label3
+from grader.errors import InvalidFile, NotFound
 from grader.models import Model
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from pydantic import Field
 
-from grader.errors import InvalidFile, NotFound
 from grader.engine.exemplars import GradedExample
-from grader.models import Lang, Model, Question
-from grader.tables.rows import Columns, Row, RowSource
 from grader.engine.text import detect_lang
+from grader.errors import InvalidFile, NotFound
+from grader.models import Lang, Model, Question
+from grader.tables import Columns, Row, RowSource
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 

@@ -14,10 +14,10 @@ from typing import Any
 from grader.agreement.calibration import Calibration
 from grader.agreement.datasets import GradedAnswer, by_question
 from grader.engine.exemplars import Exemplars, GradedExample
-from grader.grading import grade
 from grader.engine.metrics import KAPPA_BINS, Metrics, agreement, label3
-from grader.models import Mode, Model, Question, Rubric
 from grader.engine.rubric import build_rubric
+from grader.grading import grade
+from grader.models import Mode, Model, Question, Rubric
 
 RAW_LOW, RAW_HIGH = 0.2, 0.8  # 3-way cut-offs for uncalibrated scores
 

@@ -7,7 +7,6 @@ the file, the line where the YAML parser can tell it, and the field.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from grader.engine.rubric import build_rubric, is_stale
 from grader.errors import InvalidFile, NotFound
 from grader.models import Question, Rubric
 
@@ -48,12 +48,6 @@ def resolve_bank(path: str | os.PathLike[str] | None = None) -> Path:
             fix="Run `grader import telegram FILE --bank DIR` to create one, or point --bank at a bank",
         )
     return root
-
-
-def reference_hash(reference: str) -> str:
-    """A short hash of the reference text (whitespace-insensitive), stored in a rubric to detect staleness."""
-    canonical = " ".join(reference.split())
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 # --- YAML -------------------------------------------------------------------------------------------------------
@@ -244,3 +238,22 @@ class Bank:
         atomic_write(path, text)
         self._questions = None
         return "created"
+
+
+def rubric_for(bank: Bank, question: Question) -> tuple[Rubric, list[str]]:
+    """The bank's rubric for a question, or one built on the fly; with warnings for the user (none, stale)."""
+    rubric = bank.rubric(question.id)
+    if rubric is None:
+        corpus = [q.reference for q in bank.questions() if q.id != question.id]
+        return build_rubric(question, corpus), [
+            f"no rubric file for '{question.id}': using one built automatically "
+            f"(save it with `grader rubric build {question.id}`)"
+        ]
+    if is_stale(rubric, question):
+        return rubric, [f"rubric for '{question.id}' is stale: the reference changed since it was built"]
+    return rubric, []
+
+
+def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
+    """The question bank at `path`, else $GRADER_BANK, else the one shipped with the package."""
+    return Bank.open(path)

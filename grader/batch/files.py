@@ -16,8 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from grader.batch.records import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
 from grader.batch.html import render_html
+from grader.batch.records import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
 
 DETAIL_LIMIT = 2000
 CSV_PART = ".grades.csv.part"

@@ -10,14 +10,18 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from grader.models import Grade
+
+if TYPE_CHECKING:
+    from grader.agreement.calibration import Calibration
 
 # C0/C1 controls except tab and newlines, bidirectional embeddings/overrides/isolates and marks, lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -312,3 +316,14 @@ def _mean(values: list[float]) -> float | None:
 def _reason(error: str) -> str:
     """The kind of an error message, for counting: the text before any quoted detail."""
     return re.split(r"[:'(«\"]", error, maxsplit=1)[0].strip() or error
+
+
+def calibrate_line(line: str, cal: Calibration) -> str:
+    """A grades.jsonl line with its score mapped by the calibration (`raw_score`, `label` added)."""
+    rec = json.loads(line)
+    score = rec.get("score")
+    if score is None or rec.get("error"):
+        return line
+    mapped = cal.apply(score)
+    rec.update(score=mapped, raw_score=score, label=cal.label(mapped), flags=[*rec.get("flags", []), "calibrated"])
+    return json.dumps(rec, ensure_ascii=False) + "\n"

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
-from grader.bank.store import Bank, atomic_write, reference_hash
-from grader.batch.workers import CHUNK, Job, Resolver, Style, jobs_between, jobs_of, run_ordered, start_workers, task_for
+from grader.bank.store import Bank, atomic_write
+from grader.batch.files import DETAIL_LIMIT, ReportWriter
+from grader.batch.records import csv_line
+from grader.batch.tasks import CHUNK, Job, Resolver, Style, task_for
+from grader.batch.workers import jobs_between, jobs_of, run_ordered, start_workers
+from grader.engine.rubric import reference_hash
 from grader.errors import GraderError, InvalidFile
 from grader.models import Mode, Model
-from grader.batch.records import csv_line
-from grader.batch.files import DETAIL_LIMIT, ReportWriter
-from grader.tables.rows import LeanRow, RowSource
+from grader.tables import LeanRow, RowSource
 
 if TYPE_CHECKING:
     from grader.agreement.calibration import Calibration

@@ -1,7 +1,6 @@
 """Graded examples and calibration for `grader batch`: teach the rubrics a batch grades, map its scores.
 
     warnings = attach_examples(resolver, "graded.csv")    # before grading: rubrics gain scored examples
-    line = calibrate_line(line, calibration)               # each grades.jsonl line: score mapped, raw kept
 
 An examples row is for a question of the batch when its question_id is a bank question, or its reference is the
 reference of rows in the input. Grading then goes through `grader.engine.exemplars` (lexical mode), which never lets
@@ -11,15 +10,14 @@ an example grade itself.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from grader.bank.store import reference_hash
-from grader.batch.workers import Resolver
 from grader.agreement.calibration import Calibration
 from grader.agreement.datasets import graded_rows
+from grader.batch.tasks import Resolver
 from grader.engine.exemplars import MIN_EXAMPLES, GradedExample, with_examples
-from grader.tables.rows import Columns
+from grader.engine.rubric import reference_hash
+from grader.tables import Columns
 
 
 def attach_examples(
@@ -41,17 +39,6 @@ def attach_examples(
     if not found:
         warnings.append(f"no graded example in {path} answers a question of this batch")
     return warnings
-
-
-def calibrate_line(line: str, cal: Calibration) -> str:
-    """A grades.jsonl line with its score mapped by the calibration (`raw_score`, `label` added)."""
-    rec = json.loads(line)
-    score = rec.get("score")
-    if score is None or rec.get("error"):
-        return line
-    mapped = cal.apply(score)
-    rec.update(score=mapped, raw_score=score, label=cal.label(mapped), flags=[*rec.get("flags", []), "calibrated"])
-    return json.dumps(rec, ensure_ascii=False) + "\n"
 
 
 def fingerprint(examples: Path | None, cal: Calibration | None) -> dict[str, str | None]:

@@ -1,6 +1,5 @@
-"""Running the batch's grading: which question and rubric a row is graded against, and grading rows in order on
-worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on a server), with a bounded window so
-memory stays flat however many rows there are.
+"""Running the batch's jobs in order on worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on
+a server), with a bounded window so memory stays flat however many rows there are.
 
 Per-row work in the parent is what stops a batch scaling with workers (on 2 cores it competes with them), so the
 parent does none. A chunk of rows is a `Job`: for CSV and JSONL input in lexical mode just "rows 640..703", and
@@ -11,12 +10,10 @@ bytes and merges one small tally per chunk. XLSX input and the llm modes (thread
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import re
 import signal
 import sys
 import threading
@@ -27,241 +24,13 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any
 
-from grader.bank.store import Bank, atomic_write, model_yaml, reference_hash, rubric_yaml
-from grader.errors import GraderError, NotFound
-from grader.grading import grade
-from grader.bank.importers.telegram import slugify
-from grader.models import Mode, Question, Rubric
-from grader.batch.records import Aggregator, csv_row, error_record, grade_record, summary_facts, without_surrogates
-from grader.tables.rows import LeanRow, RowCursor, RowSource
-from grader.engine.rubric import build_rubric, is_stale, rubric_for
-from grader.engine.text import detect_lang
-
-CHUNK = 256  # rows per job in lexical mode: the parent's cost per job (results, merging) is ~1 ms
-_ID_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-# NamedTuples, not models: these cross to worker processes per row, where pickling and validation would cost.
-class Task(NamedTuple):
-    """A row to grade (`key` names its question), or, with `error` set, a row recorded as not gradable."""
-
-    row_id: str
-    candidate: str
-    line_no: int
-    key: str = ""
-    answer: str = ""
-    question_id: str = ""
-    error: str = ""
-
-
-class Job(NamedTuple):
-    """A chunk of rows to grade: `rows` rows from row `start` of the input (counting from 0), read by whoever
-    grades them, or, when `tasks` is given, those. The first `heads` rows are indexed by the report (`Chunk.heads`)."""
-
-    start: int
-    rows: int
-    heads: int = 0
-    tasks: list[Task] | None = None
-
-
-class Chunk(NamedTuple):
-    """Graded rows as the batch writes them: grades.jsonl and grades.csv lines (UTF-8, one blob each), the row
-    count, (candidate, question id, grades.jsonl line size) of the job's first `heads` rows, and the rows' summary
-    facts counted (an `Aggregator` of the chunk, merged by the parent).
-
-    A worker process leaves the two blobs in a file of its own (`spool`, the grades.jsonl bytes then the grades.csv
-    bytes, `sizes` long) instead of sending them: they are most of what a batch writes (~7 KB a row), and piping
-    and unpickling them was most of the parent's work; the parent copies the file in the kernel (`write`)."""
-
-    jsonl: bytes
-    csv: bytes
-    rows: int
-    heads: list[tuple[str, str, int]]
-    tally: Aggregator
-    spool: str = ""
-    sizes: tuple[int, int] = (0, 0)
-
-    def write(self, jsonl: BinaryIO, csv: BinaryIO) -> int:
-        """Append the rows' grades.jsonl and grades.csv lines to those files; return the grades.jsonl bytes."""
-        if not self.spool:
-            jsonl.write(self.jsonl)
-            csv.write(self.csv)
-            return len(self.jsonl)
-        fd = os.open(self.spool, os.O_RDONLY)
-        try:
-            _copy(fd, jsonl, self.sizes[0])
-            _copy(fd, csv, self.sizes[1])
-        finally:
-            os.close(fd)
-        os.unlink(self.spool)
-        return self.sizes[0]
-
-    def spooled(self, path: Path) -> Chunk:
-        """This chunk with its blobs moved to the file `path` (see `spool`)."""
-        with path.open("wb") as fh:
-            fh.write(self.jsonl)
-            fh.write(self.csv)
-        return self._replace(jsonl=b"", csv=b"", spool=str(path), sizes=(len(self.jsonl), len(self.csv)))
-
-
-def _copy(src: int, dst: BinaryIO, count: int) -> None:
-    """`count` bytes from the descriptor `src` (at its position) to the end of `dst`, in the kernel where it can."""
-    dst.flush()
-    out = dst.fileno()
-    try:
-        while count > 0:
-            done = os.copy_file_range(src, out, count)
-            if done == 0:
-                raise OSError("copy_file_range copied nothing")
-            count -= done
-    except (AttributeError, OSError):  # not Linux, another filesystem, an O_APPEND file: copy through memory
-        while count > 0:
-            data = os.read(src, min(count, 1 << 20))
-            if not data:
-                raise OSError(f"{count} bytes missing from a worker's results") from None
-            dst.write(data)
-            count -= len(data)
-    dst.seek(0, os.SEEK_END)  # the file's position moved under its buffer
-
-
-class Style(NamedTuple):
-    """How rows are written: grades.csv's delimiter, and a calibration mapping every score (or None)."""
-
-    csv_delimiter: str = ";"
-    calibration: Any = None  # grader.agreement.calibration.Calibration
-
-
-class Resolver:
-    """Question and rubric for each row: the bank's (by question_id) or one built from the row's own reference."""
-
-    def __init__(self, bank: Bank) -> None:
-        self.bank = bank
-        self.bank_ids = set(bank.ids())
-        self.pairs: dict[str, tuple[Question, Rubric]] = {}
-        self.by_hash: dict[str, str] = {}
-        self.warnings: list[str] = []
-
-    def add_adhoc(self, adhoc: dict[str, tuple[str, str, str]], out: Path) -> list[str]:
-        """Build (or reuse from OUT/rubrics) a rubric per distinct own reference; return the ids built anew."""
-        corpus = sorted({q.reference for q in self.bank.questions()} | {ref for _, _, ref in adhoc.values()})
-        built = []
-        for h, (qid, text, ref) in adhoc.items():
-            key = qid if _ID_OK.match(qid) and qid not in self.pairs else f"{slugify(text or ref)[:48]}-{h[:6]}"
-            question = Question(id=key, question=text.strip() or qid or key, reference=ref, lang=detect_lang(ref))
-            path = out / "rubrics" / f"{key}.yaml"
-            saved = Bank(out).rubric(key) if path.exists() else None
-            if saved is None or is_stale(saved, question):
-                saved = build_rubric(question, [c for c in corpus if c != ref])
-                atomic_write(out / "questions" / f"{key}.yaml", model_yaml(question))
-                atomic_write(path, rubric_yaml(saved))
-                built.append(key)
-            self.pairs[key] = (question, saved)
-            self.by_hash[h] = key
-        return built
-
-    def knows(self, qid: str, reference: str) -> bool:
-        """Whether `key_for` can answer for this row yet: a row's own reference needs the rubric the first pass
-        builds for it."""
-        return qid in self.bank_ids or not reference.strip() or reference_hash(reference) in self.by_hash
-
-    def key_for(self, qid: str, reference: str) -> tuple[str | None, str | None]:
-        """(key, None) for a gradable row, or (None, why not)."""
-        if qid in self.bank_ids:
-            self.pair(qid)
-            return qid, None
-        if reference.strip():
-            return self.by_hash[reference_hash(reference)], None
-        if not qid:
-            return None, "no question_id, and no question and reference"
-        try:
-            self.bank.question(qid)
-        except NotFound as exc:
-            return None, f"unknown question id '{qid}'. {exc.fix or ''}".strip()
-        return None, f"unknown question id '{qid}'"  # pragma: no cover - question() raises for unknown ids
-
-    def pair(self, key: str) -> tuple[Question, Rubric]:
-        found = self.pairs.get(key)
-        if found is None:
-            question = self.bank.question(key)
-            rubric, warnings = rubric_for(self.bank, question)
-            self.warnings += warnings
-            found = self.pairs[key] = (question, rubric)
-        return found
-
-    def text_of(self, key: str) -> str:
-        """The question text for the report ('' for an unknown id)."""
-        if key in self.pairs or key in self.bank_ids:
-            return self.pair(key)[0].question
-        return ""
-
-
-def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None,
-               repeat: int = 1) -> dict[str, Any]:  # fmt: skip
-    """The grades.jsonl object for a task; a row that fails to grade becomes an error object."""
-    if task.error or not task.key:
-        return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question")
-    question, rubric = resolver.pair(task.key)
-    answer = without_surrogates(task.answer)
-    try:
-        g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
-    except NotImplementedError as exc:
-        raise GraderError(f"--mode {mode} is not available: {exc}", fix="Use --mode lexical") from None
-    except GraderError:
-        raise  # a judge that cannot work at all (no key, no server) stops the batch
-    except Exception as exc:  # one answer that breaks grading must not stop the others
-        rec = error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
-    else:
-        rec = grade_record(task.row_id, task.candidate, task.line_no, answer, g)
-    return rec
-
-
-def task_for(row: LeanRow, resolver: Resolver) -> Task:
-    """A row to grade, or one to record with the reason it cannot be graded."""
-    qid = row.question_id.strip()
-    problem = row.error
-    key = None
-    if problem is None:
-        key, problem = resolver.key_for(qid, row.reference)
-    if problem is None and not row.answer.strip():
-        problem = "empty answer"
-    if problem is not None or key is None:
-        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
-    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)
-
-
-def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chunk:
-    """grades.jsonl objects as the batch writes them (each score calibrated when `style` says so)."""
-    lines, csvs, tally = [], [], Aggregator({})
-    index: list[tuple[str, str, int]] = []
-    for record in records:
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        if style.calibration is not None:
-            from grader.batch.teach import calibrate_line
-
-            mapped = calibrate_line(line, style.calibration)
-            if mapped is not line:
-                line, record = mapped, json.loads(mapped)
-        data = line.encode("utf-8")
-        lines.append(data)
-        csvs.append(csv_row(record, style.csv_delimiter))
-        facts = summary_facts(record)
-        tally.add_facts(facts)
-        if len(index) < heads:
-            index.append((facts[2], facts[1], len(data)))
-    return Chunk(b"".join(lines), "".join(csvs).encode("utf-8"), len(lines), index, tally)
-
-
-def grade_job(job: Job, resolver: Resolver, style: Style, rows: RowCursor | None, mode: Mode = "lexical",
-              judge: Any = None, repeat: int = 1) -> Chunk:  # fmt: skip
-    """Read the job's rows (unless it brings its tasks), grade them and format them for writing."""
-    tasks = job.tasks
-    if tasks is None:
-        assert rows is not None, "a job without tasks needs the input's rows"
-        tasks = [task_for(row, resolver) for row in rows.take(job.start, job.rows)]
-    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style, job.heads)
-
+from grader.bank.store import Bank
+from grader.batch.tasks import CHUNK, Chunk, Job, Resolver, Style, Task, grade_job, task_for
+from grader.errors import GraderError
+from grader.models import Mode
+from grader.tables import RowCursor, RowSource
 
 # --- worker processes ---------------------------------------------------------------------------------------------
 

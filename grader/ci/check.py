@@ -14,8 +14,8 @@ from typing import Any, Literal
 from grader import __version__
 from grader.bank.store import resolve_bank
 from grader.ci.baseline import BaselineDiff, Outcome
-from grader.errors import GraderError, NotFound
 from grader.ci.lint import Finding, QuestionDoc, RubricDoc, lint, load_text_error, parse_question, parse_rubric
+from grader.errors import GraderError, NotFound
 from grader.models import Example, Mode, Model, Question, Rubric, Status
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.ci.check import Calibration
+from grader.engine.metrics import pearson
 from grader.errors import InvalidFile
 from grader.grading import grade
-from grader.engine.metrics import pearson
 from grader.models import Mode, Question, Rubric
-from grader.tables.rows import Columns, RowSource
+from grader.tables import Columns, RowSource
 
 
 def calibration_gate(

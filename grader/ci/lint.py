@@ -13,8 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
-from grader.bank.store import reference_hash
 from grader.engine.matching import Matcher
+from grader.engine.rubric import reference_hash
 from grader.models import Model, Question, Rubric
 
 Severity = Literal["error", "warning"]
@@ -266,7 +266,7 @@ def lint_rubric(doc: RubricDoc, question: Question, *, reference_floor: float = 
 
 
 def _reference_grade(doc: RubricDoc, question: Question, floor: float) -> list[Finding]:
-    from grader.grading import grade_lexical  # lint -> grading; imported here so parsing stays light
+    from grader.engine.lexical import grade_lexical  # imported here so parsing stays light
 
     g = grade_lexical(question, doc.rubric, question.reference)
     if g.score is None or g.score >= floor:

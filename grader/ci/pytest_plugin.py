@@ -157,7 +157,7 @@ def _judge(config: pytest.Config, mode: str) -> Any:
     if mode == "lexical":
         return None
     if _JUDGE not in config.stash:
-        from grader.cli._llm import llm_setup  # the shared judge setup; only loaded for LLM modes
+        from grader.llm.setup import llm_setup  # the shared judge setup; only loaded for LLM modes
 
         config.stash[_JUDGE] = llm_setup(mode, config.getoption("grader_judge")).judge
     return config.stash[_JUDGE]

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from grader.tables.rows import Columns, RowSource
+from grader.tables import Columns, RowSource
 
 _PANEL = "Input columns"
 

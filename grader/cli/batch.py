@@ -49,7 +49,7 @@ from grader.cli._rows import (
     open_source,
 )
 from grader.cli.render import console
-from grader.tables.rows import Columns
+from grader.tables import Columns
 
 
 def batch(

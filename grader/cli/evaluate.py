@@ -37,7 +37,7 @@ def _load(
     score_max: float | None,
 ) -> list[GradedAnswer]:
     from grader.agreement.datasets import load
-    from grader.tables.rows import Columns
+    from grader.tables import Columns
 
     cols = Columns(id=id_col, question_id=qid_col, question=q_col, reference=ref_col, answer=ans_col)
     return load(path, columns=cols, score_col=score_col, score_max=score_max)

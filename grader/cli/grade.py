@@ -76,9 +76,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
     An unscored grade (the judge's reply could not be used) prints the reason and exits 2.
     """
-    from grader.bank.store import Bank
+    from grader.bank.store import Bank, rubric_for
     from grader.grading import grade as grade_answer
-    from grader.engine.rubric import rubric_for
 
     text = read_answer(answer, answer_file)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,

@@ -32,9 +32,9 @@ def telegram(
     grader import telegram channel.txt --bank .
     grader import telegram ~/Downloads/ChatExport_2026-11-30/ --bank my-bank
     """
+    from grader.bank.importers.telegram import read_questions
     from grader.bank.store import Bank
     from grader.cli.render import console
-    from grader.bank.importers.telegram import read_questions
 
     questions = read_questions(path)
     (bank / "questions").mkdir(parents=True, exist_ok=True)

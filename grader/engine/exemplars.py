@@ -38,13 +38,13 @@ from typing import Any, cast
 from pydantic import Field
 
 from grader.engine import wordings
-from grader.grading import grade_lexical, lexical_points
+from grader.engine.lexical import grade_lexical, lexical_points
 from grader.engine.linfit import predict, ridge
 from grader.engine.matching import Matcher
 from grader.engine.metrics import pearson
-from grader.models import Example, Grade, Model, Question, Rubric
 from grader.engine.scoring import auto_curve, combine, status_of
 from grader.engine.text import content_stems
+from grader.models import Example, Grade, Model, Question, Rubric
 
 NEIGHBOURS = 10
 SIM_POWER = 4.0  # leave-one-out on SAF training: 0.826 Pearson at 4, 0.821 at 1

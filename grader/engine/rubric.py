@@ -9,16 +9,16 @@ evidence and are left out; words common to many references of a bank weigh less.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from grader.bank.store import Bank, reference_hash
 from grader.engine.glossary import entries as glossary_entries
-from grader.models import Concept, KeyPoint, Question, Rubric
 from grader.engine.text import detect_lang, is_stopword, tokenize
+from grader.models import Concept, KeyPoint, Question, Rubric
 
 MAX_POINTS = 8
 MAX_LIST_POINTS = 14
@@ -260,20 +260,12 @@ def _tail(head: str, clause: bool) -> str:
     return " ".join(words[-3:] if clause else words[:3] + words[-3:])
 
 
+def reference_hash(reference: str) -> str:
+    """A short hash of the reference text (whitespace-insensitive), stored in a rubric to detect staleness."""
+    canonical = " ".join(reference.split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
 def is_stale(rubric: Rubric, question: Question) -> bool:
     """True when the rubric was built from a reference other than the question's current one."""
     return bool(rubric.reference_hash) and rubric.reference_hash != reference_hash(question.reference)
-
-
-def rubric_for(bank: Bank, question: Question) -> tuple[Rubric, list[str]]:
-    """The bank's rubric for a question, or one built on the fly; with warnings for the user (none, stale)."""
-    rubric = bank.rubric(question.id)
-    if rubric is None:
-        corpus = [q.reference for q in bank.questions() if q.id != question.id]
-        return build_rubric(question, corpus), [
-            f"no rubric file for '{question.id}': using one built automatically "
-            f"(save it with `grader rubric build {question.id}`)"
-        ]
-    if is_stale(rubric, question):
-        return rubric, [f"rubric for '{question.id}' is stale: the reference changed since it was built"]
-    return rubric, []

@@ -7,13 +7,11 @@ German text, so mixed sentences ("используем dropout и batch normaliz
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 import unicodedata
 from functools import cache
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import Stemmer
 
@@ -167,13 +165,13 @@ def _analyse(word: str, latin: str) -> tuple[str, str]:
 # A chunk of text between two spaces -> its words as (start in chunk, end in chunk, normalised, stem). Words never
 # contain a space, so splitting on " " (in C) and analysing each distinct chunk once gives the same words as a
 # regex over the whole text, at a fraction of the cost; offsets are rebuilt only for the words asked about.
-_Word = tuple[int, int, str, str]
-_ChunkWords = tuple[_Word, ...]
-_chunk_cache: dict[str, dict[str, _ChunkWords]] = {"en": {}, "de": {}}
+Word = tuple[int, int, str, str]
+ChunkWords = tuple[Word, ...]
+_chunk_cache: dict[str, dict[str, ChunkWords]] = {"en": {}, "de": {}}
 _NORM, _STEM = itemgetter(2), itemgetter(3)
 
 
-def _analyse_chunk(chunk: str, latin: str) -> _ChunkWords:
+def _analyse_chunk(chunk: str, latin: str) -> ChunkWords:
     get = _word_cache[latin].get
     words = []
     for m in (_WORD_FAST if "_" not in chunk else _WORD).finditer(chunk):
@@ -186,147 +184,10 @@ def _analyse_chunk(chunk: str, latin: str) -> _ChunkWords:
     return found
 
 
-def chunk_words(chunk: str, latin: str) -> _ChunkWords:
+def chunk_words(chunk: str, latin: str) -> ChunkWords:
     """The words of a space-free piece of text as (start, end, normalised, stem), Latin words stemmed in `latin`."""
     found = _chunk_cache[latin].get(chunk)
     return found if found is not None else _analyse_chunk(chunk, latin)
-
-
-class _Offsets:
-    """Start or end offsets of a `Words`' words, worked out on access."""
-
-    __slots__ = ("_end", "_words")
-
-    def __init__(self, words: Words, end: bool) -> None:
-        self._words = words
-        self._end = end
-
-    def __getitem__(self, i: int) -> int:
-        return self._words.offset(i, self._end)
-
-
-_FAR = 2000  # pieces: further than this, `Words` makes a table of all offsets rather than summing lengths
-
-
-class Words:
-    """The words of a text split at spaces: normalised forms and stems, with character offsets worked out on access.
-
-    Made for the matcher, which reads each piece's words from its own memo: since most pieces hold exactly one
-    word, a word is found from the few pieces that do not (none, or several), so nothing is made per word or per
-    piece of the text unless `norms` or `stems` is asked for, and offsets only for the words asked about.
-
-    `pieces[k][at]` are the words of piece k (as `chunk_words` gives them); `irregular` lists, in text order, the
-    pieces that do not hold one word, as (index of their first word, piece index, number of words, words beyond one
-    per piece so far, this piece included).
-    """
-
-    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_known", "_n", "_offset", "_pieces")
-
-    def __init__(
-        self, chunks: list[str], pieces: list[Any], at: int, irregular: list[tuple[int, int, int, int]], n: int
-    ) -> None:
-        self._chunks = chunks
-        self._pieces = pieces
-        self._at = at
-        self._irregular = irregular
-        self._firsts = [w for w, _k, _n, _x in irregular]
-        self._n = n
-        self._known = [0]  # pieces whose character offset is known, in order
-        self._offset = {0: 0}
-
-    @classmethod
-    def of(cls, text: str, lang: str = "ru") -> Words:
-        """The words of `text` (Latin words stemmed as in `lang`)."""
-        chunks = text.split(" ")
-        pieces = [chunk_words(c, latin_lang(lang)) for c in chunks]
-        irregular = []
-        extra = 0
-        for k, words in enumerate(pieces):
-            if len(words) != 1:
-                base = k + extra
-                extra += len(words) - 1
-                irregular.append((base, k, len(words), extra))
-        return cls(chunks, [(w,) for w in pieces], 0, irregular, len(chunks) + extra)
-
-    def __len__(self) -> int:
-        return self._n
-
-    # Made when asked for, not kept: an _Offsets kept here would make a reference cycle, and every answer's words
-    # would wait for the garbage collector instead of being freed at once.
-    @property
-    def starts(self) -> _Offsets:
-        """Start offset of each word, by index."""
-        return _Offsets(self, end=False)
-
-    @property
-    def ends(self) -> _Offsets:
-        """End offset of each word, by index."""
-        return _Offsets(self, end=True)
-
-    def _all(self) -> list[_Word]:
-        return list(itertools.chain.from_iterable(piece[self._at] for piece in self._pieces))
-
-    @property
-    def norms(self) -> list[str]:
-        """Normalised form of every word."""
-        return list(map(_NORM, self._all()))
-
-    @property
-    def stems(self) -> list[str]:
-        """Stem of every word."""
-        return list(map(_STEM, self._all()))
-
-    def _locate(self, i: int) -> tuple[int, int]:
-        """(piece, index in the piece) of word `i`."""
-        t = bisect.bisect_right(self._firsts, i) - 1
-        if t < 0:
-            return i, 0
-        first, k, n, extra = self._irregular[t]
-        if i < first + n:
-            return k, i - first
-        return i - extra, 0
-
-    def word(self, i: int) -> _Word:
-        """Word `i` as (start in its piece, end in its piece, normalised, stem)."""
-        k, j = self._locate(i)
-        words: _ChunkWords = self._pieces[k][self._at]
-        return words[j]
-
-    def norm(self, i: int) -> str:
-        """Normalised form of word `i`."""
-        return self.word(i)[2]
-
-    def _piece_start(self, k: int) -> int:
-        """Character offset of piece `k`: from the nearest piece before it whose offset is known (in a long text,
-        where that may be far, from a table of every piece's offset, made once)."""
-        found = self._offset.get(k)
-        if found is None:
-            t = bisect.bisect_right(self._known, k) - 1
-            k0 = self._known[t]
-            if k - k0 > _FAR:
-                self._offset = dict(enumerate(itertools.accumulate((len(c) + 1 for c in self._chunks), initial=0)))
-                self._known = [len(self._chunks)]  # every piece is known: no lookup reaches here again
-                return self._offset[k]
-            found = self._offset[k0] + sum(map(len, self._chunks[k0:k])) + (k - k0)
-            self._offset[k] = found
-            self._known.insert(t + 1, k)
-        return found
-
-    def span(self, a: int, b: int) -> tuple[int, int]:
-        """Character offsets [start, end) of words a..b (inclusive) in the text."""
-        k, j = self._locate(a)
-        start = self._piece_start(k)
-        first_word = self._pieces[k][self._at][j]
-        if b == a:  # one word: one lookup
-            return start + first_word[0], start + first_word[1]
-        kb, jb = self._locate(b)
-        return start + first_word[0], self._piece_start(kb) + self._pieces[kb][self._at][jb][1]
-
-    def offset(self, i: int, end: bool = False) -> int:
-        """Character offset of the start (or end) of word `i` in the text."""
-        k, j = self._locate(i)
-        word: _Word = self._pieces[k][self._at][j]
-        return self._piece_start(k) + (word[1] if end else word[0])
 
 
 def tokenize(text: str, lang: str = "ru") -> Tokens:

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.engine.matching import Matcher
-from grader.models import Concept, Question, Rubric
 from grader.engine.text import content_stems, tokenize
+from grader.models import Concept, Question, Rubric
 
 HIGH, LOW = 0.75, 0.25
 MIN_COUNT = 4

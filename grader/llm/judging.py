@@ -15,11 +15,12 @@ from collections import Counter
 
 from grader import __version__
 from grader.engine.feedback import compose, study_next
-from grader.llm.grounding import Injection, find_injection, locate_quote
-from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
+from grader.engine.injection import Injection, find_injection
 from grader.engine.matching import AnswerMatch, Matcher
-from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
 from grader.engine.scoring import KEYWORD_LIST_CAP, combine, is_keyword_list
+from grader.llm.grounding import locate_quote
+from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
+from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
 
 VERDICT_SCORE: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0, "contradicted": 0.0}
 _ORDER: tuple[Verdict, ...] = ("contradicted", "missing", "partial", "covered")  # ties go to the first
@@ -56,7 +57,7 @@ def for_model(injection: Injection) -> str:
 
 def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: Matcher, lang: Lang) -> Plan:
     """Blank out injection, match lexically, and choose the points to ask the judge about."""
-    from grader.grading import lexical_points
+    from grader.engine.lexical import lexical_points
 
     injection = find_injection(answer)
     match = matcher.match(injection.clean, lang)

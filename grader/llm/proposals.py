@@ -11,10 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.bank.store import reference_hash
+from grader.engine.rubric import reference_hash
 from grader.errors import JudgeError
-from grader.models import Concept, KeyPoint, Question, Rubric
 from grader.llm.prompts import rubric_messages
+from grader.models import Concept, KeyPoint, Question, Rubric
 
 
 class _Strict(BaseModel):

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from grader.bank.store import Bank
+from grader.bank.store import Bank, rubric_for
 from grader.errors import NotFound
 from grader.grading import grade
-from grader.quiz.history import Attempt, History, attempt_from_grade, normalize_tag, reviews_of
 from grader.models import Grade, Mode, Question
-from grader.engine.rubric import rubric_for
+from grader.quiz.history import Attempt, History, attempt_from_grade, normalize_tag, reviews_of
 from grader.quiz.schedule import Pick, plan
 
 Choice = Literal["retry", "reference", "next", "quit"]

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.engine.text import STOPWORDS, detect_lang, is_stopword, tokenize
 from grader.errors import InvalidFile
 from grader.models import Model, Question, Source
-from grader.engine.text import STOPWORDS, detect_lang, is_stopword, tokenize
 
 _REACTION = re.compile(r"^(?=.*\d)[^\w#]*(?:\d+[^\w\s#]+\d*|[^\w\s#]+\d+)[\s\d\W]*$")
 _HEADER_END = "Download Telegram"

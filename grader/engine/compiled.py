@@ -1,0 +1,148 @@
+"""A rubric compiled for matching: each concept's wordings as stems, and the findings an answer can produce.
+
+The findings are named tuples, not pydantic models: pydantic's construction cost (~10 us each, even unvalidated)
+was a quarter of the time of grading an answer. They never leave the process as data; grading turns them into
+`PointResult`s. Being immutable, the finding "not found" of a concept (and of a point none of whose concepts is
+found) is made once per rubric and shared by every answer, so an answer pays only for what it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from grader.engine.synonyms import canonical
+from grader.engine.text import NEGATIONS, Tokens, is_stopword, stem_word, tokenize
+from grader.models import Concept
+
+MEMO_LIMIT = 200_000
+
+
+class Evidence(NamedTuple):
+    """Characters [start, end) of the answer, and that text (a `Span` once graded)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class ConceptMatch(NamedTuple):
+    weight: float
+    matched: bool
+    negated: bool = False
+    wording: str | None = None  # the wording that matched
+    evidence: Sequence[Evidence] = ()
+
+
+class PointMatch(NamedTuple):
+    id: str
+    score: float  # weighted share of the point's concepts found
+    concepts: tuple[ConceptMatch, ...]
+
+
+def fuzzy_cutoff(length: int) -> float | None:
+    """Similarity needed for a typo match, by word length; short words must match exactly."""
+    if length < 5:
+        return None
+    if length < 8:
+        return 83.0
+    if length < 12:
+        return 85.0
+    return 82.0
+
+
+@dataclass
+class Wording:
+    text: str
+    stems: tuple[str, ...]
+    stem_set: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stem_set = frozenset(self.stems)
+
+
+@dataclass
+class CompiledConcept:
+    concept: Concept
+    wordings: list[Wording]
+    stems: frozenset[str] = field(init=False)  # every stem of every wording: no overlap with an answer, no match
+    unmatched: ConceptMatch = field(init=False)  # the finding when none of those stems is in an answer
+
+    def __post_init__(self) -> None:
+        self.stems = frozenset(s for w in self.wordings for s in w.stems)
+        self.unmatched = ConceptMatch(self.concept.weight, False)
+
+
+@dataclass
+class CompiledPoint:
+    id: str
+    concepts: list[CompiledConcept]
+    total: float = 0.0  # the concepts' summed weight
+    stems: frozenset[str] = field(init=False)  # every stem of every concept
+    unmatched: PointMatch = field(init=False)  # the finding when none of those stems is in an answer
+
+    def __post_init__(self) -> None:
+        self.stems = frozenset(s for c in self.concepts for s in c.stems)
+        self.unmatched = PointMatch(self.id, 0.0, tuple(c.unmatched for c in self.concepts))
+
+
+def content(toks: Tokens) -> set[str]:
+    return {s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)}
+
+
+@lru_cache(maxsize=MEMO_LIMIT)
+def compile_wording(text: str, lang: str) -> Wording | None:
+    """A wording's stems (synonym keys where it has them); cached, as rubrics are recompiled with every learned
+    wording (grader.engine.exemplars) and share most wordings."""
+    toks = tokenize(text, lang)
+    stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
+    # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
+    # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
+    if any(n in NEGATIONS for n in toks.norms) or len(stems) < min(2, len(toks.norms)):
+        stems = list(toks.stems)
+    return Wording(text, tuple(map(canonical, stems))) if stems else None
+
+
+def typo_of(stem: str, near: str) -> bool:
+    """Whether `stem` may be `near` misspelt, given they are close by edit distance: same first letter, and lengths
+    within three."""
+    return abs(len(near) - len(stem)) <= 3 and near[:1] == stem[:1]
+
+
+def latin_stems(norm: str) -> tuple[str, str]:
+    return stem_word(norm, "en"), stem_word(norm, "de")
+
+
+def find_windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Token ranges [a, b] in which every stem of a wording occurs, in any order, close together."""
+    lists = [positions.get(s, []) for s in stems]
+    if not all(lists):
+        return []
+    if len(stems) == 1:
+        return [(i, i) for i in lists[0]]
+    span_limit = len(stems) + 3
+    if max(map(len, lists)) == 1 and len(set(stems)) == len(stems):  # the usual case: each word said once
+        at = [p[0] for p in lists]
+        lo, hi = min(at), max(at)
+        return [(lo, hi)] if hi - lo < span_limit else []
+    events = sorted((pos, k) for k, plist in enumerate(lists) for pos in plist)
+    need = len(set(stems))
+    counts: dict[str, int] = {}
+    found: list[tuple[int, int]] = []
+    left = 0
+    last_end = -1
+    for right in range(len(events)):
+        s = stems[events[right][1]]
+        counts[s] = counts.get(s, 0) + 1
+        while events[right][0] - events[left][0] >= span_limit:
+            ls = stems[events[left][1]]
+            counts[ls] -= 1
+            if not counts[ls]:
+                del counts[ls]
+            left += 1
+        if len(counts) == need and events[left][0] > last_end:
+            found.append((events[left][0], events[right][0]))
+            last_end = events[right][0]
+    return found

@@ -1,0 +1,74 @@
+"""Polarity of a match: a negation cue just before it ("не", "not", "без", "ohne") or an absence cue just after
+it ("нет", "отсутствует"), in the same clause. Pure.
+
+The matcher records where cues stand with the rubric stems an answer's words stand for, under keys no stem can be
+(`NEG`, `ABS`), so the usual answer, which has none near a match, is decided by a lookup.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT
+from grader.engine.words import Words
+
+# A negation's scope ends at sentence punctuation, or at a comma opening a new clause ("не X, а Y", "не X, и Y").
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?\n()\[\]]|,\s*(?:но|а|и|зато|поэтому|however|but|and|so|aber|sondern|und)\b", re.IGNORECASE
+)
+_NEGATION_LOOKBACK = 3
+# Negations of a verb ("не проходит", "does not"), whose scope a conjunction ends, unlike "без", "without", "kein".
+_VERB_NEGATIONS = frozenset(
+    """не never никогда cannot can't don't doesn't didn't isn't aren't wasn't weren't won't shouldn't not nicht nie
+        niemals""".split()
+)
+_CONJUNCTIONS = frozenset("и а но или либо зато and but or und aber oder sondern".split())
+# Russian states absence after the noun: "механизма внимания там нет", "декодер отсутствует".
+_ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют"})
+# Where negation and absence cues stand is recorded with the rubric stems an answer's words stand for, under keys
+# no stem can be, so "is there a cue among these words" is a lookup, not a walk over the words.
+NEG, ABS = "\x00neg", "\x00abs"
+CUES: dict[str, tuple[str, ...]] = {
+    w: (*((NEG,) if w in NEGATIONS else ()), *((ABS,) if w in _ABSENCE_AFTER else ()))
+    for w in NEGATIONS | _ABSENCE_AFTER
+}
+
+
+
+def _cue_within(positions: dict[str, list[int]], cue: str, lo: int, hi: int) -> bool:
+    """Whether a word of the answer at index lo <= i < hi is a `cue` (the matcher records where cues are)."""
+    at = positions.get(cue)
+    if not at:
+        return False
+    i = bisect.bisect_left(at, lo)
+    return i < len(at) and at[i] < hi
+
+
+def negated_at(first: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
+    """A negation cue among the few words before token `first`, in the same clause."""
+    if not _cue_within(positions, NEG, first - _NEGATION_LOOKBACK, first):
+        return False  # the usual case, decided without looking for clause breaks
+    joined = False  # a conjunction between the cue and the match
+    for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
+        # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
+        if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
+            return False
+        norm = toks.norm(j)
+        if norm in NEGATIONS:
+            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both.
+            return toks.norm(j + 1) not in NOT_NEGATING_NEXT and not (joined and norm in _VERB_NEGATIONS)
+        joined = joined or norm in _CONJUNCTIONS
+    return False
+
+
+def absent_at(last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
+    """An absence cue within the two words after token `last`, in the same clause."""
+    if not _cue_within(positions, ABS, last + 1, last + 3):
+        return False  # the usual case, decided without looking for clause breaks
+    for j in range(last + 1, min(len(toks), last + 3)):
+        if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):
+            return False
+        if toks.norm(j) in _ABSENCE_AFTER:
+            return True
+    return False
