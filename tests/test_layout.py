@@ -166,3 +166,23 @@ class TestLayout:
         for init in PACKAGE.rglob("__init__.py"):
             doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
             assert doc, f"{init} has no docstring"
+
+
+class TestPublicApi:
+    """Everything `grader` exports resolves, and the README's Python API example runs as written."""
+
+    def test_every_exported_name_resolves(self) -> None:
+        import grader
+
+        for name in grader.__all__:
+            assert getattr(grader, name) is not None, name
+        with pytest.raises(AttributeError):
+            _ = grader.no_such_name  # type: ignore[attr-defined]
+
+    def test_readme_example_runs(self) -> None:
+        readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+        block = readme.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        scope: dict[str, object] = {"print": lambda *a: None}
+        exec(compile(block, "README.md", "exec"), scope)
+        assert scope["result"].score is not None  # type: ignore[attr-defined]
+        assert len(scope["grades"]) == 2  # type: ignore[arg-type]
