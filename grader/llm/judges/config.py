@@ -6,10 +6,11 @@ The config file is TOML, at `$GRADER_CONFIG`, else `$XDG_CONFIG_HOME/grader/conf
     [llm]
     model = "gpt-4o-mini"
     base_url = "http://localhost:8000/v1"   # any OpenAI-compatible server
-    timeout = 60                            # seconds per request
+    timeout = 60                            # seconds per request, all of it [default 60; 300 for a local server]
+    max_tokens = 1500                       # reply token limit [default: from the number of key points]
     max_retries = 4                         # on 429, 5xx, timeouts
     concurrency = 8                         # requests in flight at once
-    response_format = "auto"                # auto | json_schema | json_object
+    response_format = "auto"                # auto | json_schema | json_object_schema | json_object
     seed = 7
 
     [llm.prices."gpt-4o-mini"]              # USD per million tokens, for cost reports
@@ -22,6 +23,7 @@ cache, logs, reports or error messages.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -35,6 +37,7 @@ from grader.models import Model
 
 OPENAI_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
+REMOTE_TIMEOUT, LOCAL_TIMEOUT = 60.0, 300.0  # a local model on a CPU can take minutes per reply
 
 
 class Price(Model):
@@ -46,12 +49,13 @@ class LLMSettings(Model):
     model: str = DEFAULT_MODEL
     base_url: str | None = None
     api_key: SecretStr | None = None
-    timeout: float = Field(default=60.0, gt=0)
+    timeout: float | None = Field(default=None, gt=0)  # None: REMOTE_TIMEOUT, or LOCAL_TIMEOUT for a local server
+    max_tokens: int | None = Field(default=None, ge=16)  # None: sized from the number of key points asked
     max_retries: int = Field(default=4, ge=0)
     backoff: float = Field(default=0.5, ge=0)  # first retry delay, doubled each time
     max_backoff: float = Field(default=20.0, ge=0)
     concurrency: int = Field(default=8, ge=1)
-    response_format: Literal["auto", "json_schema", "json_object"] = "auto"
+    response_format: Literal["auto", "json_schema", "json_object_schema", "json_object"] = "auto"
     seed: int | None = 7
     parse_retries: int = Field(default=1, ge=0)  # extra calls when a reply cannot be parsed
     prices: dict[str, Price] = {}
@@ -64,6 +68,22 @@ class LLMSettings(Model):
     def public_url(self) -> str:
         """The base URL without credentials or query: safe to print and to key the cache."""
         return public_url(self.url)
+
+    @property
+    def local(self) -> bool:
+        """Whether the server runs on this machine or the local network (loopback or private address)."""
+        host = urlsplit(self.url).hostname or ""
+        if host == "localhost" or host.endswith(".local"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_private
+        except ValueError:
+            return False
+
+    @property
+    def deadline(self) -> float:
+        """Seconds a request may take in all (connecting, waiting, reading), the default by server kind."""
+        return self.timeout or (LOCAL_TIMEOUT if self.local else REMOTE_TIMEOUT)
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
         """USD for these tokens when the price table has this model, else None."""

@@ -1,14 +1,20 @@
 """The judge for any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). The only module importing `openai`.
 
-One call per answer: the key points to judge go out, a JSON reply with one verdict per point comes back. Output
-is constrained with a strict `json_schema` built once from a pydantic model (the schema `chat.completions.parse`
-would send; `parse()` itself rebuilds it on every call, too slow for batches). A server that rejects it (a 4xx,
-or a 500 naming the schema, as llama.cpp's Python server does) is asked again with `json_object` and the shape
-spelled out in the prompt, and the judge remembers that. Every reply is validated by the pydantic model; one
-that still fails after `parse_retries` leaves the answer unscored, never a crash.
+One call per answer: the key points to judge go out, a JSON reply with one verdict per point comes back, keyed by
+the rubric's point ids. How output is constrained depends on the server: the judge starts at strict `json_schema`
+and steps down a ladder (`grader.llm.judges.wire`) only when a server rejects a rung by naming the format, and
+the whole process remembers each server's rung (`grader.llm.judges.servers`). Every reply is checked before use;
+one that still fails after `parse_retries` re-asks (each in a shorter, stricter form, as the same request at
+temperature 0 would get the same reply) leaves the answer unscored, never a crash.
+
+Pace: `max_tokens` from the number of points asked (or `max_tokens` in the settings), a total deadline per request
+that no drip-fed reply can stretch, requests in flight bounded by a limit that halves when the server says it is
+overloaded, and a progress line on stderr when calls wait longer than a few seconds.
 
 Retries (429, 5xx, timeouts, dropped connections) are ours, not the SDK's, so the backoff is configurable:
-`backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after` asks for.
+`backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after` asks for. When they run
+out the answer is unscored and a batch goes on; only what fails every answer stops a run (a refused key, an
+unknown model or URL, a server that refuses connections for the whole retry window).
 Temperature 0 and a fixed seed; re-asks for `--repeat` use temperature 0.7 and another seed.
 
 Concurrency: `async with judge.session():` shares one client and bounds requests in flight to `concurrency`
@@ -19,60 +25,40 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 import importlib
 import logging
 import random
+import re
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel
 
 from grader.errors import JudgeError
-from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict, check_reply
+from grader.llm.judges.base import JudgeReply, JudgeRequest, Usage
 from grader.llm.judges.config import LLMSettings
-from grader.llm.prompts import grade_messages, strip_code_fence
+from grader.llm.judges.servers import FORMATS, Pace, SlowNotice
+from grader.llm.judges.wire import LADDER, PINNED, GradeWire, ModelWire, Rung, Unusable, completion
+from grader.llm.prompts import grade_messages
 
 log = logging.getLogger("grader.llm.judges")
 T = TypeVar("T", bound=BaseModel)
 MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
+RungMessages = Callable[[Rung, bool], list[dict[str, str]]]  # (rung, brief) -> messages
+Wire = GradeWire | ModelWire
 REPEAT_TEMPERATURE = 0.7
 MAX_RETRY_AFTER = 120.0
 CONNECT_RETRIES = 2
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class WirePoint(_Strict):
-    id: str
-    verdict: Verdict
-    quote: str
-    feedback: str
-
-
-class WireGrade(_Strict):
-    """The reply schema sent as `json_schema` and used to validate every reply."""
-
-    points: list[WirePoint]
-    feedback: str
+FORMAT_WORDS = ("json_schema", "response_format", "schema", "grammar", "maxlength")
 
 
 class _Transient(Exception):
     def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.kind, self.retry_after = kind, retry_after
-
-
-class _Unusable(Exception):
-    """A reply that arrived but cannot be used (bad JSON, wrong shape, refused request)."""
-
-    def __init__(self, message: str, usage: Usage | None = None) -> None:
-        super().__init__(message)
-        self.usage = usage or Usage(calls=1)
 
 
 class OpenAIJudge:
@@ -92,8 +78,11 @@ class OpenAIJudge:
             http = importlib.import_module("httpx")
         self.settings = settings
         self._openai, self._httpx = openai, http
-        self._format = "json_schema" if settings.response_format == "auto" else settings.response_format
+        self._server = f"{settings.public_url} {settings.model}"
+        self._allowed = PINNED[settings.response_format]
         self._gate = threading.BoundedSemaphore(settings.concurrency)
+        self.pace = Pace(settings.concurrency)
+        self._notice = SlowNotice(self.pace)
         self._session: contextvars.ContextVar[tuple[Any, asyncio.Semaphore] | None] = contextvars.ContextVar(
             f"judge-session-{id(self)}", default=None
         )
@@ -105,12 +94,13 @@ class OpenAIJudge:
 
     @property
     def response_format(self) -> str:
-        return self._format
+        """The output format this server is asked for now (what the first rejection, if any, left)."""
+        return LADDER[FORMATS.current(self._server, self._allowed)].name
 
     def _client(self) -> Any:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else "sk-no-key-needed"
         return self._openai.AsyncOpenAI(
-            api_key=key, base_url=self.settings.url, timeout=self.settings.timeout, max_retries=0
+            api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0
         )
 
     @asynccontextmanager
@@ -139,15 +129,17 @@ class OpenAIJudge:
         client, sem = state
         points = [p for p in request.rubric.points if p.id in set(request.point_ids)]
 
-        def messages(json_shape: bool) -> list[dict[str, str]]:
-            return grade_messages(request.question, points, request.answer, request.lang, json_shape=json_shape)
+        def messages(rung: Rung, brief: bool) -> list[dict[str, str]]:
+            return grade_messages(request.question, points, request.answer, request.lang,
+                                  json_shape=rung.shape_in_prompt, keyed=rung.keyed, brief=brief)
 
         async with sem:
-            parsed, usage, error, kind = await self._structured(client, messages, WireGrade, request.round,
-                                                                lambda r: _verdicts(request, r))
+            parsed, usage, error, kind = await self._structured(client, messages, GradeWire([p.id for p in points]),
+                                                                request.round)
         if parsed is None:
             return JudgeReply(usage=usage, error=error, error_kind=kind)
-        return JudgeReply(verdicts=_verdicts(request, parsed), feedback=parsed.feedback, usage=usage)
+        verdicts, feedback = parsed
+        return JudgeReply(verdicts=verdicts, feedback=feedback, usage=usage)
 
     def structured(self, messages: MessagesFor, schema: type[T]) -> tuple[T | None, Usage, str | None]:
         """`astructured` from synchronous code."""
@@ -161,45 +153,38 @@ class OpenAIJudge:
             async with self.session():
                 return await self.astructured(messages, schema)
         async with state[1]:
-            parsed, usage, error, _ = await self._structured(state[0], messages, schema, 0, None)
+            parsed, usage, error, _ = await self._structured(
+                state[0], lambda rung, _brief: messages(rung.shape_in_prompt), ModelWire(schema), 0)
         return parsed, usage, error
 
     async def _structured(
-        self, client: Any, messages: MessagesFor, schema: type[T], round_: int, check: Callable[[T], Any] | None
-    ) -> tuple[T | None, Usage, str | None, str | None]:
+        self, client: Any, messages: RungMessages, wire: Wire, round_: int
+    ) -> tuple[Any, Usage, str | None, str | None]:
         usage = Usage()
         error = kind = None
-        for _ in range(1 + self.settings.parse_retries):
+        for attempt in range(1 + self.settings.parse_retries):
             try:
-                parsed, spent = await self._with_retries(client, messages, schema, round_)
-                usage += spent
-                if check is not None:
-                    check(parsed)
-                return parsed, usage, None, None
-            except _Unusable as exc:
+                parsed, spent = await self._with_retries(client, messages, wire, round_, brief=attempt > 0)
+                return parsed, usage + spent, None, None
+            except Unusable as exc:
                 usage += exc.usage
                 error, kind = f"the judge's reply could not be used: {self._scrub(str(exc))}", "unparseable"
-            except ValueError as exc:  # the reply parsed but skipped requested points
-                error, kind = f"the judge's reply could not be used: {exc}", "unparseable"
             except _Transient as exc:
                 return None, usage, self._scrub(str(exc)), exc.kind
         return None, usage, error, kind
 
-    async def _with_retries(self, client: Any, messages: MessagesFor, schema: type[T], round_: int) -> tuple[T, Usage]:
-        attempt, fell_back = 0, False
+    async def _with_retries(
+        self, client: Any, messages: RungMessages, wire: Wire, round_: int, *, brief: bool
+    ) -> tuple[Any, Usage]:
+        attempt = 0
         while True:
             try:
-                return await self._call(client, messages, schema, round_)
+                return await self._call(client, messages, wire, round_, brief)
             except _Transient as exc:
                 # A refused connection rarely heals within seconds: give up sooner than on a busy server.
-                limit = min(self.settings.max_retries, CONNECT_RETRIES if exc.kind == "connection" else 10**6)
+                limit = min(self.settings.max_retries, CONNECT_RETRIES if exc.kind == "refused" else 10**6)
                 if attempt >= limit:
-                    auto = self.settings.response_format == "auto"
-                    if exc.kind == "unavailable" and self._format == "json_schema" and auto and not fell_back:
-                        log.warning("json_schema kept failing (%s); trying json_object", exc)
-                        self._format, fell_back, attempt = "json_object", True, 0
-                        continue
-                    if exc.kind == "connection":
+                    if exc.kind == "refused":
                         raise JudgeError(f"cannot reach the LLM server at {self.settings.public_url}",
                                          fix="Start the server or check --base-url / OPENAI_BASE_URL") from None
                     raise
@@ -215,53 +200,100 @@ class OpenAIJudge:
         base: float = min(self.settings.max_backoff, self.settings.backoff * 2**attempt)
         return base * random.uniform(0.5, 1.0)
 
-    async def _call(self, client: Any, messages: MessagesFor, schema: type[T], round_: int) -> tuple[T, Usage]:
-        fmt = self._format
-        kwargs: dict[str, Any] = {
+    def _payload(self, messages: RungMessages, wire: Wire, rung: Rung, round_: int, brief: bool) -> dict[str, Any]:
+        payload: dict[str, Any] = {
             "model": self.settings.model,
-            "messages": messages(fmt == "json_object"),
+            "messages": messages(rung, brief),
             "temperature": 0.0 if round_ == 0 else REPEAT_TEMPERATURE,
+            "response_format": wire.param(rung, brief),
         }
         if self.settings.seed is not None:
-            kwargs["seed"] = self.settings.seed + round_
-        try:
-            # The documented low-level `client.post`: the SDK's typed `create()`/`parse()` re-walk the request against
-            # its TypedDicts and build models of the reply, a few ms of CPU per call that cap a batch's throughput.
-            payload = {**kwargs, "response_format": _format_param(schema, fmt)}
-            response = await client.post("/chat/completions", cast_to=self._httpx.Response, body=payload)
-        except self._openai.APIStatusError as exc:
-            self._status_error(exc, fmt)
-            return await self._call(client, messages, schema, round_)  # the format changed: ask again
-        except self._openai.APITimeoutError:
-            raise _Transient("timeout", f"no reply within {self.settings.timeout:g}s") from None
-        except self._openai.APIConnectionError:
-            raise _Transient("connection", f"cannot connect to {self.settings.public_url}") from None
-        return _parsed_reply(response, schema)
+            payload["seed"] = self.settings.seed + round_
+        max_tokens = self.settings.max_tokens or wire.max_tokens(brief)
+        if max_tokens:
+            payload["max_tokens"] = max_tokens
+        return payload
 
-    def _status_error(self, exc: Any, fmt: str) -> None:
-        """Raise what a 4xx/5xx means for us; return only when the judge switched to json_object."""
-        status, body = exc.status_code, self._scrub(str(getattr(exc, "body", "") or exc.message))[:200]
-        mentions_format = any(w in body.lower() for w in ("json_schema", "response_format", "schema"))
-        if fmt == "json_schema" and self.settings.response_format == "auto" and (
-            status in (400, 422) or (status >= 500 and mentions_format)
-        ):
-            log.warning("the server rejected json_schema (HTTP %d); using json_object from now on", status)
-            self._format = "json_object"
-            return
+    async def _call(
+        self, client: Any, messages: RungMessages, wire: Wire, round_: int, brief: bool
+    ) -> tuple[Any, Usage]:
+        while True:
+            index = FORMATS.current(self._server, self._allowed)
+            payload = self._payload(messages, wire, LADDER[index], round_, brief)
+            ticket = await self.pace.enter()
+            notice, ok = self._notice.watch(), False
+            try:
+                # A total deadline: the client's own timeout bounds each read, so a reply drip-fed a byte at a
+                # time would never trip it. The documented low-level `client.post`: the SDK's typed `create()`
+                # re-walks the request against its TypedDicts, a few ms of CPU per call that cap throughput.
+                async with asyncio.timeout(self.settings.deadline):
+                    response = await client.post("/chat/completions", cast_to=self._httpx.Response, body=payload)
+                ok = True
+            except self._openai.APIStatusError as exc:
+                self._status_error(exc, index, ticket)
+                continue  # the server rejected the format: ask again in the next one
+            except (self._openai.APITimeoutError, TimeoutError):
+                raise _Transient("timeout", f"no reply within {self.settings.deadline:g}s") from None
+            except self._openai.APIConnectionError as exc:
+                if isinstance(exc.__cause__, self._httpx.ConnectError):
+                    raise _Transient("refused", f"cannot connect to {self.settings.public_url}") from None
+                raise _Transient("connection", "the connection to the LLM server dropped") from None
+            finally:
+                notice.cancel()
+                self.pace.leave(ticket, ok)
+            try:
+                data = response.json()
+            except ValueError:
+                raise Unusable("not a chat completion (not JSON)") from None
+            content, _finish, usage = completion(data)
+            return wire.parse(content, usage), usage
+
+    def _status_error(self, exc: Any, index: int, ticket: tuple[int, int]) -> None:
+        """Raise what a 4xx/5xx means for us; return only when the judge moved to another format."""
+        status, said = exc.status_code, self._scrub(_server_message(exc))
+        why = f"HTTP {status}: {said}" if said else f"HTTP {status}"
+        if (status in (400, 422) or status >= 500) and any(w in said.lower() for w in FORMAT_WORDS):
+            # A 5xx means the server cannot handle this kind of response_format at all, a 4xx that it
+            # refuses this schema: the next rung of another kind, or simply the next rung.
+            moved = FORMATS.reject(self._server, index, self._allowed, why, whole_kind=status >= 500)
+            if moved is not None:
+                return
+            raise JudgeError(f"the LLM server at {self.settings.public_url} accepts none of the output formats "
+                             f"({why})", fix="Check the server's version and options (see the README's table)"
+                             ) from None
         if status in (401, 403):
             raise JudgeError(f"the LLM server refused the API key (HTTP {status})",
                              fix="Check OPENAI_API_KEY and --base-url") from None
         if status == 404:
-            raise JudgeError(f"model '{self.settings.model}' not found at {self.settings.public_url} (HTTP 404)",
-                             fix="Check --model / GRADER_MODEL and --base-url") from None
+            raise self._not_found(said)
         if status == 429 or status >= 500:
+            self.pace.overloaded(ticket, why)
             kind = "rate_limited" if status == 429 else "unavailable"
-            raise _Transient(kind, f"HTTP {status} from the LLM server", _retry_after(exc.response.headers))
-        raise _Unusable(f"HTTP {status}: {body}")
+            raise _Transient(kind, f"{why} from the LLM server", _retry_after(exc.response.headers))
+        raise Unusable(why)
+
+    def _not_found(self, said: str) -> JudgeError:
+        url = self.settings.public_url
+        if not re.search(r"/v\d", urlsplit(url).path):
+            return JudgeError(f"no chat completions endpoint at {url} (HTTP 404): the base URL has no /v1",
+                              fix=f"OpenAI-compatible servers answer under /v1: try --base-url {url}/v1")
+        detail = f": {said}" if said else ""
+        return JudgeError(f"model '{self.settings.model}' not found at {url} (HTTP 404{detail})",
+                          fix="Check --model / GRADER_MODEL and --base-url (`grader llm check` lists the models)")
 
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
+
+
+def _server_message(exc: Any) -> str:
+    """What the server said about an error, in one short line (its `error.message` when it sent one)."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        body = inner.get("message", inner) if isinstance(inner, dict) else inner
+    text = body if isinstance(body, str) else (str(body) if body else "")
+    return " ".join(text.split())[:200]
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -273,45 +305,3 @@ def _retry_after(headers: Any) -> float | None:
             except ValueError:
                 return None
     return None
-
-
-def _usage_of(data: dict[str, Any]) -> Usage:
-    u = data.get("usage") or {}
-    return Usage(calls=1, prompt_tokens=int(u.get("prompt_tokens") or 0),
-                 completion_tokens=int(u.get("completion_tokens") or 0))
-
-
-@functools.cache
-def _format_param(schema: type[BaseModel], fmt: str) -> dict[str, Any]:
-    """The `response_format` for a pydantic schema: strict `json_schema` (what `parse()` sends), or `json_object`."""
-    if fmt == "json_object":
-        return {"type": "json_object"}
-    # extra="forbid" and no defaults: every object closed and every property required, as strict mode demands.
-    return {"type": "json_schema",
-            "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema(), "strict": True}}
-
-
-def _parsed_reply(response: Any, schema: type[T]) -> tuple[T, Usage]:
-    """The reply's content validated by `schema`, and the tokens it cost."""
-    try:
-        data = response.json()
-        choice = data["choices"][0]
-        message, finish = choice.get("message") or {}, choice.get("finish_reason")
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        raise _Unusable("not a chat completion") from None
-    usage = _usage_of(data)
-    content = message.get("content")
-    if not content:
-        raise _Unusable("the model refused" if message.get("refusal") else "empty reply", usage)
-    if finish == "length":
-        raise _Unusable("reply cut off at the token limit", usage)
-    try:
-        return schema.model_validate_json(strip_code_fence(content)), usage
-    except ValidationError as exc:
-        kind = "not JSON" if any(e["type"] == "json_invalid" for e in exc.errors()) else "does not match the schema"
-        raise _Unusable(f"reply {kind}", usage) from None
-
-
-def _verdicts(request: JudgeRequest, reply: WireGrade) -> list[PointVerdict]:
-    found = [PointVerdict(id=p.id, verdict=p.verdict, quote=p.quote, feedback=p.feedback) for p in reply.points]
-    return check_reply(request, found)
