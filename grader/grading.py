@@ -8,7 +8,8 @@ matcher settles stay lexical; one judge call for the rest). In every mode, sente
 Grading many answers at once (batch jobs): `grade_many(tasks, mode=..., judge=..., concurrency=16)` returns the
 grades in input order, with at most `concurrency` judge calls in flight; `await agrade(...)` and
 `await agrade_many(...)` do the same inside your own event loop. One judge failing on one answer (bad reply,
-timeout) leaves that grade unscored (`score` None, a `judge_*` flag); a `JudgeError` (no key, no server) stops
+timeout) leaves the points it was asked about undecided: scored from the rest when any are decided (flag
+`judge_failed_points`), else unscored (`score` None, a `judge_*` flag); a `JudgeError` (no key, no server) stops
 the run. A judge's `judge()` is also thread-safe, so `grade()` may be called from worker threads.
 """
 
@@ -53,7 +54,9 @@ def _plan(question: Question, rubric: Rubric, answer: str, mode: Mode, judge: An
 
     if judge is None:
         raise ValueError(f"mode {mode!r} needs a judge (see grader.llm.judges)")
-    return judging.plan(question, rubric, answer, mode, matcher_for(question, rubric), feedback_lang(answer, question))
+    # A judge set up with `fallback = "lexical"` (`--fallback lexical`): points it fails on take their lexical result.
+    return judging.plan(question, rubric, answer, mode, matcher_for(question, rubric), feedback_lang(answer, question),
+                        fallback=getattr(judge, "fallback", None) == "lexical")
 
 
 def grade(

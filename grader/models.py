@@ -150,6 +150,7 @@ class PointResult(Model):
     quote_verified: bool | None = None
     feedback: str | None = None
     stability: float | None = None
+    lexical_status: Status | None = None  # set where the judge contradicts the lexical matcher (`judge_disagrees`)
 
 
 class Grade(Model):
@@ -164,6 +165,7 @@ class Grade(Model):
     study_next: list[str] = []
     usage: dict[str, int] | None = None
     cached: bool | None = None
+    failed_points: list[str] | None = None  # points the judge failed on, scored without it (`judge_failed_points`)
 
     def public(self) -> dict[str, Any]:
         """The stable machine shape of `grader grade --json` (empty optional fields left out; `score` always there,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -22,17 +23,20 @@ from rich.progress import (
 from rich.text import Text
 
 from grader.bank.store import Bank
-from grader.cli._common import BankOpt, JsonOpt, emit_json
+from grader.cli._common import EXIT_BAD_INPUT, BankOpt, JsonOpt, emit_json
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    FallbackOpt,
     JudgeOpt,
+    MaxTokensOpt,
     ModelOpt,
     ModeOpt,
     NoCacheOpt,
     RepeatOpt,
     TimeoutOpt,
     llm_setup,
+    usage_line,
 )
 from grader.cli._rows import (
     AnswerColOpt,
@@ -63,6 +67,8 @@ def batch(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    fallback: FallbackOpt = "none",
     concurrency: ConcurrencyOpt = None,
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
@@ -95,7 +101,7 @@ def batch(
 
     Each row names a bank question (question_id) or brings its own question and reference. Results go to --out:
     grades.jsonl, grades.csv (Excel, UTF-8 with BOM), summary.json and report.html. A bad row becomes an error
-    row and the batch goes on; an interrupted batch continues with --resume.
+    row and the batch goes on; an interrupted batch continues with --resume. Exit 2 when no row could be graded.
 
         grader batch examples/batch/answers.csv --out results
         grader batch anketa.xlsx --answer-col "Ответ" --candidate-col "ФИО" --question-id-col "Вопрос"
@@ -112,7 +118,7 @@ def batch(
         cal = cal_mod.load(calibration)
     err = console(err=True)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                      repeat=repeat, no_cache=no_cache)  # fmt: skip
+                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback)  # fmt: skip
     show = not quiet and not as_json and err.is_terminal
     if not quiet and not as_json:
         err.print(f"input: {source.path} ({source.describe()})")
@@ -130,16 +136,41 @@ def batch(
     rate = graded_now / seconds if seconds > 0 else 0.0
     for w in dict.fromkeys(result.warnings):
         err.print(f"[yellow]warning:[/] {w}")
+    usage, partial = _judge_usage(out / "grades.jsonl") if setup.judge is not None else (None, 0)
     if as_json:
-        emit_json({**result.model_dump(), "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
-        return
-    if not quiet and result.rubrics_built:
-        err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
-    con = console()
-    resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
-    con.print(f"{result.rows} rows: {result.graded} graded, {result.errors} errors{resumed} "
-              f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
-    con.print(f"report: {result.files['report.html']}")
+        extra = {"usage": usage, "judge_failed_rows": partial} if usage is not None else {}
+        emit_json({**result.model_dump(), **extra, "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
+    else:
+        if not quiet and result.rubrics_built:
+            err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
+        con = console()
+        resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
+        unscored = f", {result.unscored} unscored" if result.unscored else ""
+        con.print(f"{result.rows} rows: {result.graded} graded{unscored}, {result.errors} errors{resumed} "
+                  f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+        if usage is not None:
+            failed = f"; the judge failed on some points of {partial} row(s), scored without them" if partial else ""
+            con.print(usage_line(usage) + failed)
+        con.print(f"report: {result.files['report.html']}")
+    if result.rows and not result.graded:
+        err.print(f"error: none of the {result.rows} rows could be graded (see the `error` and `flags` of each row in "
+                  f"{out / 'grades.jsonl'})")  # fmt: skip
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _judge_usage(path: Path) -> tuple[dict[str, int], int]:
+    """Judge calls and tokens over the batch's grades (resumed rows too), and how many rows the judge failed on
+    in part (scored from the lexical points, flag `judge_failed_points`)."""
+    keys = ("calls", "prompt_tokens", "completion_tokens", "total_tokens")
+    total, partial, cached = dict.fromkeys(keys, 0), 0, 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            for k in keys:
+                total[k] += int((record.get("usage") or {}).get(k, 0))
+            partial += "judge_failed_points" in (record.get("flags") or [])
+            cached += bool(record.get("cached"))
+    return {**total, "cached": cached}, partial
 
 
 @contextmanager

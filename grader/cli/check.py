@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grader.cli._common import EXIT_FAILED, BankOpt, JsonOpt, emit_json
-from grader.cli._llm import BaseUrlOpt, JudgeOpt, ModelOpt, ModeOpt, NoCacheOpt, TimeoutOpt, llm_setup
+from grader.cli._llm import (
+    BaseUrlOpt,
+    FallbackOpt,
+    JudgeOpt,
+    MaxTokensOpt,
+    ModelOpt,
+    ModeOpt,
+    NoCacheOpt,
+    TimeoutOpt,
+    llm_setup,
+)
 from grader.errors import GraderError
 
 if TYPE_CHECKING:
@@ -62,6 +72,8 @@ def check(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    fallback: FallbackOpt = "none",
     no_cache: NoCacheOpt = False,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
@@ -89,7 +101,8 @@ def check(
     if fail_on_change and baseline is None:
         raise GraderError("--fail-on-change needs --baseline FILE", fix="Save one first with --save-baseline FILE")
     old = load_baseline(baseline) if baseline is not None else None  # a bad baseline stops the run before grading
-    setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, no_cache=no_cache)
+    setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, no_cache=no_cache,
+                      max_tokens=max_tokens, fallback=fallback)
     report = run_check(paths or [], bank=bank, mode=setup.mode, judge=setup.judge, strict=strict)
     outcomes = [e.as_outcome() for e in report.examples]
     if old is not None and baseline is not None:

@@ -11,7 +11,9 @@ from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, em
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    FallbackOpt,
     JudgeOpt,
+    MaxTokensOpt,
     ModelOpt,
     ModeOpt,
     NoCacheOpt,
@@ -44,6 +46,8 @@ def grade(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     timeout: TimeoutOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    fallback: FallbackOpt = "none",
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
@@ -74,14 +78,16 @@ def grade(
 Scored golden examples in the rubric, and --examples, teach the grader (3 or more are needed): see `grader
 evaluate`. With --calibration the score is on the calibrated scale; --json adds `raw_score` and `label`.
 
-    An unscored grade (the judge's reply could not be used) prints the reason and exits 2.
+    An unscored grade (the judge's reply could not be used) prints the reason and exits 2. With --fallback lexical
+    (or in hybrid mode, where the lexical matcher settled some points) a failed judge call still gives a grade,
+    from the points decided without it, flagged judge_failed_points.
     """
     from grader.bank.store import Bank, rubric_for
     from grader.grading import grade as grade_answer
 
     text = read_answer(answer, answer_file)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                      repeat=repeat, no_cache=no_cache)
+                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback)
     b = Bank.open(bank)
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
@@ -121,6 +127,9 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
                 con.print(f" • {hint}")
     if report is not None:
         typer.echo(usage_line(report), err=True)
+    if result.failed_points:
+        typer.echo(f"warning: the judge failed on {', '.join(result.failed_points)}; scored without them "
+                   f"({', '.join(f for f in result.flags if f.startswith('judge_'))})", err=True)
     if result.score is None:
         typer.echo(f"error: unscored: {result.feedback}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -6,6 +6,12 @@ settled when every one of its concepts is found, none negated). `finish()` groun
 partial point needs a quote found in the answer; otherwise it counts as missing and says so), takes the majority
 over re-asks, and scores with the rubric's weights — never with a number from the model. Callers (sync `grade`,
 async `agrade`) only move requests and replies between these steps and a judge.
+
+Degrade, don't drop: when the judge fails on an answer, the points it was not asked about (settled lexically, in
+hybrid mode) keep their grade and the answer is scored from them, flagged `judge_failed_points` (the failed ones
+earn nothing, so the score is a floor); with `fallback` the failed points take their lexical result instead, in
+either mode. Only when nothing at all is decided is the answer unscored. A judge verdict of missing on a point the
+lexical matcher found covered is kept, and flagged `judge_disagrees` with the lexical status beside it.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class Plan(Model):
     lexical: list[PointResult]
     keyword_list: bool
     request: JudgeRequest | None
+    fallback: bool = False  # a failed judge call falls back to the lexical result of the points asked
 
 
 def settled(match: AnswerMatch) -> set[str]:
@@ -55,7 +62,8 @@ def for_model(injection: Injection) -> str:
     return re.sub(r" {3,}", " […] ", injection.clean) if injection.suspected else injection.clean
 
 
-def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: Matcher, lang: Lang) -> Plan:
+def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: Matcher, lang: Lang, *,
+         fallback: bool = False) -> Plan:
     """Blank out injection, match lexically, and choose the points to ask the judge about."""
     from grader.engine.lexical import lexical_points
 
@@ -68,7 +76,7 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=is_keyword_list(match), request=request)
+                lexical=lexical, keyword_list=is_keyword_list(match), request=request, fallback=fallback)
 
 
 def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
@@ -117,26 +125,59 @@ def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
     """The grade from the lexical results and the judge's replies (first reply, then re-asks)."""
     usage = sum((r.usage for r in replies), Usage())
     if replies and replies[0].error:
-        return unscored(p, replies[0], usage)
+        return degraded(p, replies[0], usage)
     votes: dict[str, list[PointVerdict]] = {}
     for r in replies:
         if not r.error:
             for v in r.verdicts:
                 votes.setdefault(v.id, []).append(v)
-    points = [_llm_point(b, votes[b.id], p) if b.id in votes else _settled(b, p) for b in p.lexical]
-    flags = _flags(p, points)
+    points = [_disagreement(_llm_point(b, votes[b.id], p), b) if b.id in votes else _settled(b, p)
+              for b in p.lexical]
+    said = replies[0].feedback.strip() if replies else ""
+    return _graded(p, points, usage, said, cached=bool(replies) and all(r.cached for r in replies))
+
+
+def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cached: bool,
+            failed: list[str] | None = None, extra_flags: tuple[str, ...] = ()) -> Grade:
+    flags = _flags(p, points) + list(extra_flags)
     score = combine(points, p.rubric.needs)
     if p.keyword_list:
         score = min(score, KEYWORD_LIST_CAP)
     feedback = compose(points, p.lang, flags=flags)
-    said = replies[0].feedback.strip() if replies else ""
     if said:
         head, _, rest = feedback.partition("\n")
         feedback = f"{head} {said}" + (f"\n{rest}" if rest else "")
     return Grade(question_id=p.question.id, score=score if p.injection.clean.strip() else 0.0, points=points,
                  feedback=feedback, mode=p.mode, lang=p.lang, grader_version=__version__, flags=flags,
-                 study_next=study_next(points), usage=usage.as_dict(),
-                 cached=bool(replies) and all(r.cached for r in replies))
+                 study_next=study_next(points), usage=usage.as_dict(), cached=cached, failed_points=failed)
+
+
+def _disagreement(judged: PointResult, lexical: PointResult) -> PointResult:
+    """A judged point that the lexical matcher found covered but the judge calls missing keeps both statuses."""
+    if lexical.status == "covered" and judged.status == "missing":
+        return judged.model_copy(update={"lexical_status": lexical.status})
+    return judged
+
+
+_FAILED = {
+    "ru": "Модель не оценила {n} пункт(а) ({why}); оценка по остальным.",
+    "en": "The judge failed on {n} point(s) ({why}); scored from the others.",
+    "de": "Das Modell hat {n} Punkt(e) nicht bewertet ({why}); bewertet nach den übrigen.",
+}
+
+
+def degraded(p: Plan, reply: JudgeReply, usage: Usage) -> Grade:
+    """The grade when the judge failed on this answer: from what is decided without it, else unscored."""
+    asked = set(p.request.point_ids) if p.request else set()
+    if not p.fallback and not any(b.id not in asked for b in p.lexical):
+        return unscored(p, reply, usage)
+    failed = [b.id for b in p.lexical if b.id in asked]
+    none = {"decided_by": "none", "status": "missing", "score": 0.0, "evidence": []}
+    points = [b if b.id not in asked else b if p.fallback else b.model_copy(update=none) for b in p.lexical]
+    why = reply.error or "no reply"
+    said = _FAILED.get(p.lang, _FAILED["en"]).format(n=len(failed), why=why[:120])
+    flags = ("judge_failed_points", f"judge_{reply.error_kind or 'error'}")
+    return _graded(p, points, usage, said, cached=False, failed=failed, extra_flags=flags)
 
 
 def _settled(b: PointResult, p: Plan) -> PointResult:
@@ -154,6 +195,8 @@ def _flags(p: Plan, points: list[PointResult]) -> list[str]:
         flags.append("unverified_quote")
     if p.keyword_list:
         flags.append("keyword_list")
+    if any(pt.lexical_status for pt in points):
+        flags.append("judge_disagrees")
     return flags
 
 

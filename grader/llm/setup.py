@@ -19,6 +19,7 @@ from grader.errors import GraderError
 from grader.models import Grade, Mode
 
 MODES: tuple[Mode, ...] = ("lexical", "llm", "hybrid")
+FALLBACKS = ("none", "lexical")
 
 
 @dataclass
@@ -54,38 +55,48 @@ def llm_setup(
     max_retries: int | None = None,
     repeat: int = 1,
     no_cache: bool = False,
+    max_tokens: int | None = None,
+    fallback: str = "none",
 ) -> LLMSetup:
-    """Validate the mode and build its judge (wrapped in the on-disk cache unless `no_cache`)."""
+    """Validate the mode and build its judge (wrapped in the on-disk cache unless `no_cache`). `fallback="lexical"`:
+    points the judge fails on take their lexical result (see `grader.llm.judging`)."""
     if mode not in MODES:
         raise GraderError(f"unknown --mode '{mode}'", fix="Use one of: " + ", ".join(MODES))
     if judge not in ("openai", "fake"):
         raise GraderError(f"unknown --judge '{judge}'", fix="Use openai or fake")
+    if fallback not in FALLBACKS:
+        raise GraderError(f"unknown --fallback '{fallback}'", fix="Use one of: " + ", ".join(FALLBACKS))
     m: Mode = mode  # type: ignore[assignment,unused-ignore]
     if m == "lexical":
         return LLMSetup(mode=m)
     from grader.llm.judges.config import load_settings
 
     settings = load_settings(model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                             max_retries=max_retries)
+                             max_retries=max_retries, max_tokens=max_tokens)
+    inner: Any
     if judge == "fake":
         from grader.llm.judges.fake import FakeJudge, from_file
 
         script = os.environ.get("GRADER_FAKE_JUDGE")
-        return LLMSetup(mode=m, judge=from_file(script) if script else FakeJudge(), repeat=repeat,
-                        concurrency=settings.concurrency)
+        inner = from_file(script) if script else FakeJudge()
+        inner.fallback = fallback
+        return LLMSetup(mode=m, judge=inner, repeat=repeat, concurrency=settings.concurrency)
     from grader.llm.judges.openai import OpenAIJudge
 
-    inner: Any = OpenAIJudge(settings)
+    inner = OpenAIJudge(settings)
     if not no_cache:
         from grader.llm.judges.cache import CachedJudge, ReplyCache
 
         inner = CachedJudge(inner, ReplyCache())
+    inner.fallback = fallback  # read by grading: what a failed judge call leaves
     return LLMSetup(mode=m, judge=inner, settings=settings, repeat=repeat, concurrency=settings.concurrency)
 
 
 def usage_line(report: dict[str, Any]) -> str:
     """One human line about judge usage, e.g. 'judge: 3 calls, 1,240 tokens, 2 cached, $0.0004'."""
     parts = [f"judge: {report['calls']} call(s)", f"{report['total_tokens']:,} tokens"]
+    if report.get("prompt_tokens") or report.get("completion_tokens"):
+        parts[-1] += f" ({report['prompt_tokens']:,} in, {report['completion_tokens']:,} out)"
     if report.get("cached"):
         parts.append(f"{report['cached']} from cache")
     if "cost_usd" in report:
