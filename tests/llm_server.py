@@ -1,10 +1,24 @@
 """A loopback OpenAI-compatible server for tests and benchmarks: stdlib http.server in a thread.
 
-It serves POST /v1/chat/completions with `json_schema` and `json_object` response formats. What it replies is
-decided by `LoopbackLLM.grade(points, answer) -> {point id: (verdict, quote)}`, which each test sets to something
-short and visible; by default a point is covered when its id appears in the answer (quoting the id).
-Scripted failures (`fail_next`), raw content (`raw_next`), latency, and a json_schema-rejecting mode cover the
-unhappy paths. Every request (body and headers) is recorded, and the peak of requests in flight is tracked.
+It serves POST /v1/chat/completions with `json_schema` and `json_object` response formats, and GET /v1/models.
+What it replies is decided by `LoopbackLLM.grade(points, answer) -> {point id: (verdict, quote)}`, which each test
+sets to something short and visible; by default a point is covered when its id appears in the answer (quoting the
+id). The reply takes the shape of the schema sent (keyed by point id, or a list), keyed when none is sent.
+Scripted failures (`fail_next`), raw content (`raw_next`), raw bodies (`body_next`), latency, and a
+json_schema-rejecting mode cover the unhappy paths. Every request (body and headers) is recorded, and the peak of
+requests in flight is tracked.
+
+What llama.cpp and small local models do, switched on one by one:
+- `reject_json_schema`: llama-cpp-python's HTTP 500 to any `json_schema`; it constrains output by a schema given
+  inside `json_object` instead (always honoured here);
+- `reject_max_length`: a strict server's 400 for `maxLength` in a schema (OpenAI's strict mode);
+- `small_model`: without a schema naming the point ids (no schema, or a list whose `id` is a free string) the
+  model writes ids of its own ("point", "point1"), as SmolLM2-135M under a llama.cpp grammar did;
+- `rambles`: the model runs on in any string without `maxLength`, to `max_tokens` (or its 8,192-token context)
+  and the reply is cut off (`finish_reason: length`);
+- `capacity`: more requests in flight than slots get llama-server's 500 "Context size has been exceeded";
+- `latency` (a slow first token), `drip` (a body sent a byte at a time), `drop_next` (the connection closed
+  without a reply).
 """
 
 from __future__ import annotations
@@ -33,6 +47,15 @@ class LoopbackLLM:
     grade: Grader = by_id_in_answer
     latency: float = 0.0
     reject_json_schema: bool = False
+    reject_max_length: bool = False
+    small_model: bool = False
+    rambles: bool = False
+    capacity: int = 0  # 0: unlimited
+    drip: float = 0.0  # seconds between bytes of the body
+    drop_next: int = 0  # requests to answer by closing the connection
+    body_next: list[Any] = field(default_factory=list)  # whole response bodies to send instead of a completion
+    models: list[str] = field(default_factory=lambda: ["loopback-1"])
+    overloaded: int = 0  # how many requests got "Context size has been exceeded"
     fail_next: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (status, headers) per request
     raw_next: list[str] = field(default_factory=list)  # message content to send instead of a grade
     sleep_next: list[float] = field(default_factory=list)  # extra delay per request (for timeouts)
@@ -44,17 +67,52 @@ class LoopbackLLM:
     def formats(self) -> list[str]:
         return [(r["body"].get("response_format") or {}).get("type", "none") for r in self.requests]
 
+    def rungs(self) -> list[str]:
+        """Each request's format in detail: json_schema[:list][:unbounded], json_object[+schema]."""
+        out = []
+        for r in self.requests:
+            fmt = r["body"].get("response_format") or {}
+            schema = _schema_of(fmt)
+            name = fmt.get("type", "none") + ("+schema" if fmt.get("type") == "json_object" and schema else "")
+            if fmt.get("type") == "json_schema" and schema is not None:
+                name += "" if _keyed(schema) else ":list"
+                name += "" if "maxLength" in json.dumps(schema) else ":unbounded"
+            out.append(name)
+        return out
+
 
 _POINT = re.compile(r"^- ([a-z0-9_-]+): (.*)$", re.M)
 _ANSWER = re.compile(r"<student_answer>\n(.*)\n</student_answer>", re.S)
 
 
-def _completion(content: str, body: dict[str, Any]) -> dict[str, Any]:
+def _completion(content: str, body: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
     return {
         "id": "chatcmpl-loopback", "object": "chat.completion", "created": int(time.time()), "model": body["model"],
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
+
+
+def _schema_of(fmt: dict[str, Any]) -> dict[str, Any] | None:
+    if fmt.get("type") == "json_schema":
+        schema: dict[str, Any] | None = (fmt.get("json_schema") or {}).get("schema")
+        return schema
+    return fmt.get("schema")
+
+
+def _keyed(schema: dict[str, Any] | None) -> bool:
+    """Whether a grading schema keys points by id (True when there is no schema: the prompt asks for that)."""
+    if schema is None:
+        return True
+    return bool(schema.get("properties", {}).get("points", {}).get("type") == "object")
+
+
+def _ids_bound(schema: dict[str, Any] | None) -> bool:
+    """Whether the schema itself names the point ids (keyed properties, or an enum on a list's `id`)."""
+    if schema is None:
+        return False
+    points = schema.get("properties", {}).get("points", {})
+    return points.get("type") == "object" or "enum" in points.get("items", {}).get("properties", {}).get("id", {})
 
 
 def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
@@ -65,6 +123,83 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
+        def do_GET(self) -> None:  # /v1/models; anything else: /stats, for benchmarks in another process
+            with state.lock:
+                if self.path.endswith("/models"):
+                    self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in state.models]})
+                else:
+                    self._send(200, {"requests": len(state.requests), "peak": state.peak})
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if not self.path.startswith("/v1/"):  # what llama-server says to a base URL without /v1
+                self._send(404, {"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}})
+                return
+            with state.lock:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                state.requests.append({"path": self.path, "body": body, "headers": headers})
+                state.in_flight += 1
+                state.peak = max(state.peak, state.in_flight)
+                full = bool(state.capacity) and state.in_flight > state.capacity
+                state.overloaded += full
+                fail = state.fail_next.pop(0) if state.fail_next else None
+                raw = state.raw_next.pop(0) if state.raw_next else None
+                whole = state.body_next.pop(0) if state.body_next else None
+                extra = state.sleep_next.pop(0) if state.sleep_next else 0.0
+                drop = state.drop_next > 0
+                state.drop_next -= drop
+            try:
+                time.sleep(state.latency + extra)
+                if drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                elif full:
+                    self._send(500, {"error": {"code": 500, "type": "server_error",
+                                               "message": "Context size has been exceeded."}})
+                elif whole is not None:
+                    self._send(200, whole)
+                else:
+                    self._reply(body, fail, raw)
+            except (BrokenPipeError, ConnectionResetError, OSError):  # the client gave up (timeout tests)
+                pass
+            finally:
+                with state.lock:
+                    state.in_flight -= 1
+
+        def _reply(self, body: dict[str, Any], fail: tuple[int, dict[str, str]] | None, raw: str | None) -> None:
+            fmt = body.get("response_format") or {}
+            schema = _schema_of(fmt)
+            if fail:
+                self._send(fail[0], {"error": {"message": "scripted failure"}}, fail[1])
+            elif fmt.get("type") == "json_schema" and state.reject_json_schema:  # as llama.cpp's Python server does
+                self._send(500, {"error": {"message": "response_format json_schema is not supported"}})
+            elif fmt.get("type") == "json_schema" and state.reject_max_length and "maxLength" in json.dumps(schema):
+                self._send(400, {"error": {"message": "Invalid schema for response_format 'grade': 'maxLength' is "
+                                           "not permitted.", "param": "response_format"}})
+            elif raw is not None:
+                self._send(200, _completion(raw, body))
+            else:
+                self._send(200, self._graded(body, schema))
+
+        def _graded(self, body: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
+            user = body["messages"][-1]["content"]
+            points = dict(_POINT.findall(user.split("<student_answer>")[0]))
+            m = _ANSWER.search(user)
+            verdicts = state.grade(points, m.group(1) if m else "")
+            bounded = "maxLength" in json.dumps(schema or {})
+            if state.small_model and not _ids_bound(schema):
+                verdicts = {("point" + (str(i) if i else "")): v for i, v in enumerate(verdicts.values())}
+            items = {k: {"verdict": v, "quote": q, "feedback": f"{k}: {v}"} for k, (v, q) in verdicts.items()}
+            if state.rambles and not bounded:
+                for item in items.values():
+                    item["feedback"] += " and so on" * 4000
+            shaped: Any = items if _keyed(schema) else [{"id": k, **v} for k, v in items.items()]
+            content = json.dumps({"points": shaped, "feedback": "loopback feedback"}, ensure_ascii=False)
+            limit = body.get("max_tokens") or 8192
+            if len(content) // 4 > limit:  # about four characters a token
+                return _completion(content[: limit * 4], body, finish="length")
+            return _completion(content, body)
+
         def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -72,47 +207,13 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:  # /stats, for benchmarks running the server in another process
-            with state.lock:
-                self._send(200, {"requests": len(state.requests), "peak": state.peak})
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            with state.lock:
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                state.requests.append({"path": self.path, "body": body, "headers": headers})
-                state.in_flight += 1
-                state.peak = max(state.peak, state.in_flight)
-                fail = state.fail_next.pop(0) if state.fail_next else None
-                raw = state.raw_next.pop(0) if state.raw_next else None
-                extra = state.sleep_next.pop(0) if state.sleep_next else 0.0
-            try:
-                time.sleep(state.latency + extra)
-                self._reply(body, fail, raw)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
-                pass
-            finally:
-                with state.lock:
-                    state.in_flight -= 1
-
-        def _reply(self, body: dict[str, Any], fail: tuple[int, dict[str, str]] | None, raw: str | None) -> None:
-            fmt = (body.get("response_format") or {}).get("type")
-            if fail:
-                self._send(fail[0], {"error": {"message": "scripted failure"}}, fail[1])
-            elif fmt == "json_schema" and state.reject_json_schema:  # as llama.cpp's Python server does
-                self._send(500, {"error": {"message": "response_format json_schema is not supported"}})
-            elif raw is not None:
-                self._send(200, _completion(raw, body))
+            if state.drip and status == 200:
+                for i in range(len(data)):
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(state.drip)
             else:
-                user = body["messages"][-1]["content"]
-                points = dict(_POINT.findall(user.split("<student_answer>")[0]))
-                m = _ANSWER.search(user)
-                verdicts = state.grade(points, m.group(1) if m else "")
-                reply = {"points": [{"id": k, "verdict": v, "quote": q, "feedback": f"{k}: {v}"}
-                                    for k, (v, q) in verdicts.items()], "feedback": "loopback feedback"}
-                self._send(200, _completion(json.dumps(reply), body))
+                self.wfile.write(data)
 
     return Handler
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "quiz": "grader.cli.quiz:quiz",
     "stats": "grader.cli.progress:stats",
     "history": "grader.cli.progress:history",
+    "llm": "grader.cli.llm:app",
 }
 
 

@@ -141,6 +141,21 @@ class OpenAIJudge:
         verdicts, feedback = parsed
         return JudgeReply(verdicts=verdicts, feedback=feedback, usage=usage)
 
+    async def models(self) -> list[str] | str:
+        """The model ids the server lists (GET /models), or what went wrong as one line."""
+        client = self._client()
+        try:
+            async with asyncio.timeout(self.settings.deadline):
+                response = await client.get("/models", cast_to=self._httpx.Response)
+            data = response.json().get("data")
+            return [m["id"] for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
+        except self._openai.APIStatusError as exc:
+            return self._scrub(f"HTTP {exc.status_code}: {_server_message(exc)}")
+        except (self._openai.APIError, TimeoutError, ValueError, AttributeError, TypeError) as exc:
+            return self._scrub(f"no model list ({type(exc).__name__})")
+        finally:
+            await client.close()
+
     def structured(self, messages: MessagesFor, schema: type[T]) -> tuple[T | None, Usage, str | None]:
         """`astructured` from synchronous code."""
         with self._gate:
