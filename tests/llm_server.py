@@ -55,6 +55,8 @@ class LoopbackLLM:
     drop_next: int = 0  # requests to answer by closing the connection
     body_next: list[Any] = field(default_factory=list)  # whole response bodies to send instead of a completion
     models: list[str] = field(default_factory=lambda: ["loopback-1"])
+    fail_message: str = "scripted failure"
+    reject_keyed: bool = False  # a 400 for a schema whose points are an object keyed by id
     overloaded: int = 0  # how many requests got "Context size has been exceeded"
     fail_next: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (status, headers) per request
     raw_next: list[str] = field(default_factory=list)  # message content to send instead of a grade
@@ -150,6 +152,8 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 state.drop_next -= drop
             try:
                 time.sleep(state.latency + extra)
+                with state.lock:  # the slot is free once the reply is made, as in llama-server
+                    state.in_flight -= 1
                 if drop:
                     self.close_connection = True
                     self.connection.shutdown(2)
@@ -162,20 +166,20 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                     self._reply(body, fail, raw)
             except (BrokenPipeError, ConnectionResetError, OSError):  # the client gave up (timeout tests)
                 pass
-            finally:
-                with state.lock:
-                    state.in_flight -= 1
 
         def _reply(self, body: dict[str, Any], fail: tuple[int, dict[str, str]] | None, raw: str | None) -> None:
             fmt = body.get("response_format") or {}
             schema = _schema_of(fmt)
             if fail:
-                self._send(fail[0], {"error": {"message": "scripted failure"}}, fail[1])
+                self._send(fail[0], {"error": {"message": state.fail_message}}, fail[1])
             elif fmt.get("type") == "json_schema" and state.reject_json_schema:  # as llama.cpp's Python server does
                 self._send(500, {"error": {"message": "response_format json_schema is not supported"}})
             elif fmt.get("type") == "json_schema" and state.reject_max_length and "maxLength" in json.dumps(schema):
                 self._send(400, {"error": {"message": "Invalid schema for response_format 'grade': 'maxLength' is "
                                            "not permitted.", "param": "response_format"}})
+            elif fmt.get("type") == "json_schema" and state.reject_keyed and schema is not None and _keyed(schema):
+                self._send(400, {"error": {"message": "Invalid schema for response_format: object properties must "
+                                           "be fixed names"}})
             elif raw is not None:
                 self._send(200, _completion(raw, body))
             else:
