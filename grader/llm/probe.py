@@ -28,6 +28,7 @@ class Level(Model):
     requests: int
     seconds: float
     failed: int
+    turned_away: bool = False  # the server refused some for load (retried, but this level is too many)
     error: str | None = None
 
 
@@ -51,18 +52,22 @@ def _request(n: int) -> JudgeRequest:
 
 
 async def _level(judge: Any, k: int) -> tuple[Level, list[Any]]:
-    started = time.perf_counter()
+    started, overloads = time.perf_counter(), judge.pace.overloads
     replies = await asyncio.gather(*(judge.ajudge(_request(i)) for i in range(k)))
     failed = [r for r in replies if r.error]
     return Level(requests=k, seconds=round(time.perf_counter() - started, 3), failed=len(failed),
-                 error=failed[0].error if failed else None), replies
+                 turned_away=judge.pace.overloads > overloads, error=failed[0].error if failed else None), replies
+
+
+def _slower(level: Level, before: Level) -> bool:
+    return level.requests / level.seconds < GAIN * before.requests / before.seconds
 
 
 def _best(levels: list[Level]) -> int:
     """The smallest level whose throughput the next clean level does not beat by `GAIN`."""
     best = levels[0]
     for level in levels[1:]:
-        if level.failed or level.requests / level.seconds < GAIN * best.requests / best.seconds:
+        if level.failed or level.turned_away or _slower(level, best):
             break
         best = level
     return best.requests
@@ -83,7 +88,7 @@ async def aprobe(judge: Any) -> ProbeReport:
             level, replies = await _level(judge, k)
             tokens += sum(r.usage.total_tokens for r in replies)
             levels.append(level)
-            if level.failed or level.requests / level.seconds < GAIN * levels[-2].requests / levels[-2].seconds:
+            if level.failed or level.turned_away or _slower(level, levels[-2]):
                 break
             k *= 2
     return ProbeReport(
@@ -113,6 +118,7 @@ def report_lines(r: ProbeReport) -> list[str]:
     lines.append(f"a trivial answer judged: {sanity}")
     for level in r.levels:
         failed = f", {level.failed} failed: {level.error}" if level.failed else ""
+        failed += ", some turned away for load" if level.turned_away else ""
         lines.append(f"  {level.requests} at once: {level.seconds:.2f} s{failed}")
     lines.append(f"safe concurrency: {r.concurrency} (--concurrency {r.concurrency}, or concurrency = "
                  f"{r.concurrency} under [llm] in the config); {r.tokens:,} tokens spent")

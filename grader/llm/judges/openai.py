@@ -52,13 +52,15 @@ Wire = GradeWire | ModelWire
 REPEAT_TEMPERATURE = 0.7
 MAX_RETRY_AFTER = 120.0
 CONNECT_RETRIES = 2
+FREE_RETRIES = 8  # retries after an overload our own concurrency caused, on top of max_retries
 FORMAT_WORDS = ("json_schema", "response_format", "schema", "grammar", "maxlength")
 
 
 class _Transient(Exception):
-    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+    def __init__(self, kind: str, message: str, retry_after: float | None = None, *, ours: bool = False) -> None:
         super().__init__(message)
         self.kind, self.retry_after = kind, retry_after
+        self.ours = ours  # turned away for our own concurrency, since lowered: a retry that does not count
 
 
 class OpenAIJudge:
@@ -191,13 +193,17 @@ class OpenAIJudge:
     async def _with_retries(
         self, client: Any, messages: RungMessages, wire: Wire, round_: int, *, brief: bool
     ) -> tuple[Any, Usage]:
-        attempt = 0
+        attempt = free = 0
         while True:
             try:
                 return await self._call(client, messages, wire, round_, brief)
             except _Transient as exc:
                 # A refused connection rarely heals within seconds: give up sooner than on a busy server.
                 limit = min(self.settings.max_retries, CONNECT_RETRIES if exc.kind == "refused" else 10**6)
+                if exc.ours and free < FREE_RETRIES:
+                    free += 1
+                    await self._sleep(self._delay(attempt, exc.retry_after))
+                    continue
                 if attempt >= limit:
                     if exc.kind == "refused":
                         raise JudgeError(f"cannot reach the LLM server at {self.settings.public_url}",
@@ -282,9 +288,9 @@ class OpenAIJudge:
         if status == 404:
             raise self._not_found(said)
         if status == 429 or status >= 500:
-            self.pace.overloaded(ticket, why)
+            ours = self.pace.overloaded(ticket, why)
             kind = "rate_limited" if status == 429 else "unavailable"
-            raise _Transient(kind, f"{why} from the LLM server", _retry_after(exc.response.headers))
+            raise _Transient(kind, f"{why} from the LLM server", _retry_after(exc.response.headers), ours=ours)
         raise Unusable(why)
 
     def _not_found(self, said: str) -> JudgeError:

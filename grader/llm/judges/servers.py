@@ -87,18 +87,25 @@ class Pace:
             if self.limit < self.ceiling and self._successes >= 2 * self.limit:
                 self.limit, self._successes = self.limit + 1, 0
 
-    def overloaded(self, ticket: tuple[int, int], why: str) -> None:
-        """The server turned away a request: halve the limit, once per generation of requests."""
+    def overloaded(self, ticket: tuple[int, int], why: str) -> bool:
+        """The server turned away a request: halve the limit, once per generation of requests. True when our own
+        concurrency explains it (the request went out before a cut, or made one): retrying it is not its fault."""
         with self._lock:
             if ticket[1] != self._generation:
-                return
+                return True
             self._generation += 1
             self._successes = 0
             if self.limit == 1:
-                return
+                return False
             self.limit = max(1, self.limit // 2)
             limit = self.limit
         log.warning("judge: the LLM server is overloaded (%s); %d request(s) in flight from now on", why, limit)
+        return True
+
+    @property
+    def overloads(self) -> int:
+        """How many times the server has turned requests away for load (a cut, or one at the lowest limit)."""
+        return self._generation
 
     def waiting(self) -> tuple[int, float]:
         """Requests in flight and how long the oldest has waited, in seconds."""
