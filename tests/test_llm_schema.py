@@ -71,7 +71,8 @@ class TestReadingReplies:
     @pytest.mark.parametrize(("content", "reason"), [
         pytest.param("not json", "reply not JSON", id="not-json"),
         pytest.param("[1, 2]", "does not match", id="top-level-list"),
-        pytest.param(_content([{"id": "point1", "verdict": "covered"}] * 3), r"no verdict for point\(s\): flat, slow, fix", id="ids"),
+        pytest.param(_content([{"id": "point1", "verdict": "covered"}] * 3),
+                     r"no verdict for point\(s\): flat, slow, fix", id="ids"),
         pytest.param(_content({i: {"verdict": "excellent"} for i in IDS}), "no verdict", id="bad-verdict"),
         pytest.param(_content("covered"), "does not match", id="points-a-string"),
     ])

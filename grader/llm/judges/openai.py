@@ -269,7 +269,7 @@ class OpenAIJudge:
             content, _finish, usage = completion(data)
             return wire.parse(content, usage), usage
 
-    def _status_error(self, exc: Any, index: int, ticket: tuple[int, int]) -> None:
+    def _status_error(self, exc: Any, index: int, ticket: tuple[int, int, int]) -> None:
         """Raise what a 4xx/5xx means for us; return only when the judge moved to another format."""
         status, said = exc.status_code, self._scrub(_server_message(exc))
         why = f"HTTP {status}: {said}" if said else f"HTTP {status}"

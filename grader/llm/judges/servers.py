@@ -68,17 +68,18 @@ class Pace:
         self._started: dict[int, float] = {}
         self._tickets = itertools.count()
 
-    async def enter(self) -> tuple[int, int]:
-        """Wait for a free slot; the ticket returned goes back to `leave` and `overloaded`."""
+    async def enter(self) -> tuple[int, int, int]:
+        """Wait for a free slot; the ticket returned (id, generation, requests in flight with this one) goes back to
+        `leave` and `overloaded`."""
         while True:
             with self._lock:
                 if len(self._started) < self.limit:
                     ticket = next(self._tickets)
                     self._started[ticket] = time.monotonic()
-                    return ticket, self._generation
+                    return ticket, self._generation, len(self._started)
             await asyncio.sleep(self.POLL)
 
-    def leave(self, ticket: tuple[int, int], ok: bool) -> None:
+    def leave(self, ticket: tuple[int, int, int], ok: bool) -> None:
         with self._lock:
             self._started.pop(ticket[0], None)
             if not ok:
@@ -87,20 +88,23 @@ class Pace:
             if self.limit < self.ceiling and self._successes >= 2 * self.limit:
                 self.limit, self._successes = self.limit + 1, 0
 
-    def overloaded(self, ticket: tuple[int, int], why: str) -> bool:
+    def overloaded(self, ticket: tuple[int, int, int], why: str) -> bool:
         """The server turned away a request: halve the limit, once per generation of requests. True when our own
-        concurrency explains it (the request went out before a cut, or made one): retrying it is not its fault."""
+        concurrency may explain it (other requests were in flight with it): a retry of it is not its fault. A
+        request alone in flight was turned away for the server's own reasons."""
         with self._lock:
+            # Others in flight when it went out or now (requests reach the server in any order).
+            ours = max(ticket[2], len(self._started)) > 1
             if ticket[1] != self._generation:
-                return True
+                return ours
             self._generation += 1
             self._successes = 0
             if self.limit == 1:
-                return False
+                return ours
             self.limit = max(1, self.limit // 2)
             limit = self.limit
         log.warning("judge: the LLM server is overloaded (%s); %d request(s) in flight from now on", why, limit)
-        return True
+        return ours
 
     @property
     def overloads(self) -> int:
