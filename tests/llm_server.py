@@ -251,6 +251,9 @@ class serve:
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
         self.state.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        from grader.llm.judges.servers import FORMATS
+
+        FORMATS.forget(self.state.url)  # what an earlier server on this port taught the process
         return self.state
 
     def __exit__(self, *exc: object) -> None:

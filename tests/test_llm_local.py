@@ -9,7 +9,7 @@ import pytest
 from grader.errors import JudgeError
 from grader.grading import GradeTask, grade, grade_many
 from grader.llm.judges.config import load_settings
-from grader.llm.judges.servers import SlowNotice
+from grader.llm.judges.servers import Formats, SlowNotice
 from grader.llm.prompts import max_tokens_for
 from tests.llm_server import LoopbackLLM, serve
 from tests.test_llm_judge import ANSWER, QUESTION, RUBRIC, make_judge
@@ -72,6 +72,14 @@ class TestFormatLadder:
         assert len(said) == 1 and "json_object with the schema" in said[0] and "HTTP 500" in said[0]
         other = make_judge(llm_server)[0]  # another judge for the same server starts where the first ended
         assert other.response_format == "json_object with the schema"
+
+    def test_a_forgotten_server_starts_at_the_top(self) -> None:
+        formats, key, allowed = Formats(), "http://127.0.0.1:9/v1 m", (0, 1, 2, 3, 4)
+        assert formats.reject(key, 0, allowed, "HTTP 500", whole_kind=True) == 3
+        assert formats.reject(key, 0, allowed, "HTTP 500", whole_kind=True) == 3  # a late failure: no move
+        assert formats.current(key, allowed) == 3 and formats.current(key, (4,)) == 4
+        formats.forget("http://127.0.0.1:9/v1")
+        assert formats.current(key, allowed) == 0
 
     def test_strict_server_refusing_max_length(self, llm_server: LoopbackLLM) -> None:
         llm_server.reject_max_length = True

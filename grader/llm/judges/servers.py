@@ -36,6 +36,12 @@ class Formats:
             found = self._rungs.get(key)
         return found if found in allowed else allowed[0]
 
+    def forget(self, url: str) -> None:
+        """Forget what was learnt about the server at `url` (a new server on the same port is another server)."""
+        with self._lock:
+            for key in [k for k in self._rungs if k.split(" ")[0] == url]:
+                del self._rungs[key]
+
     def reject(self, key: str, failed: int, allowed: tuple[int, ...], why: str, *, whole_kind: bool) -> int | None:
         """Move `key` below rung `failed` (past every rung of its kind when `whole_kind`); None when none is left.
         Said once on stderr by whichever call moves it; calls that failed on a rung already left just use the new."""
