@@ -41,7 +41,17 @@ from grader.errors import JudgeError
 from grader.llm.judges.base import JudgeReply, JudgeRequest, Usage
 from grader.llm.judges.config import LLMSettings
 from grader.llm.judges.servers import FORMATS, Pace, SlowNotice
-from grader.llm.judges.wire import LADDER, PINNED, GradeWire, ModelWire, Rung, Unusable, completion
+from grader.llm.judges.wire import (
+    LADDER,
+    PINNED,
+    GradeWire,
+    ModelWire,
+    Rung,
+    Unusable,
+    completion,
+    retry_after,
+    server_message,
+)
 from grader.llm.prompts import grade_messages
 
 log = logging.getLogger("grader.llm.judges")
@@ -152,7 +162,8 @@ class OpenAIJudge:
             data = response.json().get("data")
             return [m["id"] for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
         except self._openai.APIStatusError as exc:
-            return self._scrub(f"HTTP {exc.status_code}: {_server_message(exc)}")
+            said = server_message(getattr(exc, "body", None))
+            return self._scrub(f"HTTP {exc.status_code}: {said}")
         except (self._openai.APIError, TimeoutError, ValueError, AttributeError, TypeError) as exc:
             return self._scrub(f"no model list ({type(exc).__name__})")
         finally:
@@ -271,7 +282,7 @@ class OpenAIJudge:
 
     def _status_error(self, exc: Any, index: int, ticket: tuple[int, int, int]) -> None:
         """Raise what a 4xx/5xx means for us; return only when the judge moved to another format."""
-        status, said = exc.status_code, self._scrub(_server_message(exc))
+        status, said = exc.status_code, self._scrub(server_message(getattr(exc, "body", None)))
         why = f"HTTP {status}: {said}" if said else f"HTTP {status}"
         if (status in (400, 422) or status >= 500) and any(w in said.lower() for w in FORMAT_WORDS):
             # A 5xx means the server cannot handle this kind of response_format at all, a 4xx that it
@@ -290,7 +301,7 @@ class OpenAIJudge:
         if status == 429 or status >= 500:
             ours = self.pace.overloaded(ticket, why)
             kind = "rate_limited" if status == 429 else "unavailable"
-            raise _Transient(kind, f"{why} from the LLM server", _retry_after(exc.response.headers), ours=ours)
+            raise _Transient(kind, f"{why} from the LLM server", retry_after(exc.response.headers), ours=ours)
         raise Unusable(why)
 
     def _not_found(self, said: str) -> JudgeError:
@@ -305,24 +316,3 @@ class OpenAIJudge:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
-
-
-def _server_message(exc: Any) -> str:
-    """What the server said about an error, in one short line (its `error.message` when it sent one)."""
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        body = inner.get("message", inner) if isinstance(inner, dict) else inner
-    text = body if isinstance(body, str) else (str(body) if body else "")
-    return " ".join(text.split())[:200]
-
-
-def _retry_after(headers: Any) -> float | None:
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is not None:
-            try:
-                return float(value) / scale
-            except ValueError:
-                return None
-    return None

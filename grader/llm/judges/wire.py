@@ -183,3 +183,24 @@ def usage_of(data: dict[str, Any]) -> Usage:
         return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else 0
 
     return Usage(calls=1, prompt_tokens=count("prompt_tokens"), completion_tokens=count("completion_tokens"))
+
+
+def server_message(body: Any) -> str:
+    """What a server said about an error, in one short line (its `error.message` when it sent one)."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        body = inner.get("message", inner) if isinstance(inner, dict) else inner
+    text = body if isinstance(body, str) else (str(body) if body else "")
+    return " ".join(text.split())[:200]
+
+
+def retry_after(headers: Any) -> float | None:
+    """Seconds a server asks us to wait (`retry-after-ms` or `retry-after`), when it says."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return float(value) / scale
+            except ValueError:
+                return None
+    return None
