@@ -49,6 +49,17 @@ class TestKeyedSchema:
         grade(QUESTION, RUBRIC, ANSWER, mode="llm", judge=make_judge(llm_server, max_tokens=321)[0])
         assert llm_server.requests[0]["body"]["max_tokens"] == 321
 
+    def test_max_completion_tokens_where_max_tokens_is_refused(self, llm_server: LoopbackLLM) -> None:
+        llm_server.fail_message = ("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                   "Use 'max_completion_tokens' instead.")
+        llm_server.fail_next = [(400, {})]
+        judge, _ = make_judge(llm_server)
+        assert scored(grade(QUESTION, RUBRIC, ANSWER, mode="llm", judge=judge))
+        assert scored(grade(QUESTION, RUBRIC, ANSWER + " ", mode="llm", judge=judge))
+        sent = [r["body"] for r in llm_server.requests]
+        assert "max_tokens" in sent[0] and all(b.get("max_completion_tokens") == max_tokens_for(3) for b in sent[1:])
+        assert len(sent) == 3 and llm_server.rungs() == ["json_schema"] * 3
+
     def test_list_form_where_the_keyed_one_is_rejected(self, llm_server: LoopbackLLM) -> None:
         llm_server.reject_keyed = True
         judge, _ = make_judge(llm_server)

@@ -93,6 +93,7 @@ class OpenAIJudge:
         self._server = f"{settings.public_url} {settings.model}"
         self._allowed = PINNED[settings.response_format]
         self._gate = threading.BoundedSemaphore(settings.concurrency)
+        self._tokens_key = "max_tokens"  # OpenAI's newer models want max_completion_tokens, and say so
         self.pace = Pace(settings.concurrency)
         self._notice = SlowNotice(self.pace)
         self._session: contextvars.ContextVar[tuple[Any, asyncio.Semaphore] | None] = contextvars.ContextVar(
@@ -243,7 +244,7 @@ class OpenAIJudge:
             payload["seed"] = self.settings.seed + round_
         max_tokens = self.settings.max_tokens or wire.max_tokens(brief)
         if max_tokens:
-            payload["max_tokens"] = max_tokens
+            payload[self._tokens_key] = max_tokens
         return payload
 
     async def _call(
@@ -293,6 +294,9 @@ class OpenAIJudge:
             raise JudgeError(f"the LLM server at {self.settings.public_url} accepts none of the output formats "
                              f"({why})", fix="Check the server's version and options (see the README's table)"
                              ) from None
+        if status == 400 and self._tokens_key == "max_tokens" and "max_completion_tokens" in said:
+            self._tokens_key = "max_completion_tokens"
+            return
         if status in (401, 403):
             raise JudgeError(f"the LLM server refused the API key (HTTP {status})",
                              fix="Check OPENAI_API_KEY and --base-url") from None
