@@ -89,6 +89,22 @@ class TestBatchWhenTheJudgeFails:
         assert "judge_failed_points" in first["flags"] and first["failed_points"]
 
 
+def test_grade_hybrid_degrades_when_the_judge_fails(llm_server: LoopbackLLM, tmp_path: Path) -> None:
+    """The judge's replies are unusable: the lexically settled points still make a grade, flagged."""
+    llm_server.raw_next = ["not json"] * 2
+    env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
+    r = run_cli("grade", QID, "--mode", "hybrid", "--json", "--no-cache", "-a",
+                "Нейрон насыщается, когда сигмоида выдаёт значения около 0 или 1, и градиент почти ноль.", env=env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["score"] is not None and "judge_failed_points" in data["flags"]
+    failed, points = data["failed_points"], {p["id"]: p for p in data["points"]}
+    assert failed and set(failed) < set(points)  # the points the judge was asked about, not the settled ones
+    assert all(points[i]["decided_by"] == "none" and points[i]["score"] == 0 for i in failed)
+    assert all(p["decided_by"] == "lexical" for i, p in points.items() if i not in failed)
+    assert f"warning: the judge failed on {', '.join(failed)}" in r.stderr
+
+
 class TestLlmCheck:
     """`grader llm check` names the models, the format, the latency and a safe concurrency."""
 
