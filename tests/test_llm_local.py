@@ -131,6 +131,7 @@ class TestLocalPace:
         asked, again = (r["body"] for r in llm_server.requests[-2:])
         assert again["max_tokens"] < asked["max_tokens"] and again["messages"] != asked["messages"]
         assert "previous reply could not be used" in again["messages"][0]["content"]
+        assert '"flat": {"verdict"' in again["messages"][0]["content"]  # the shape spelled out, schema or not
 
     def test_local_servers_get_a_longer_timeout(self) -> None:
         assert load_settings(base_url="http://127.0.0.1:8080/v1").deadline == 300

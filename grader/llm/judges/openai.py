@@ -143,8 +143,9 @@ class OpenAIJudge:
         points = [p for p in request.rubric.points if p.id in set(request.point_ids)]
 
         def messages(rung: Rung, brief: bool) -> list[dict[str, str]]:
+            # A re-ask spells the shape out whatever the format: a server may accept a schema and ignore it.
             return grade_messages(request.question, points, request.answer, request.lang,
-                                  json_shape=rung.shape_in_prompt, keyed=rung.keyed, brief=brief)
+                                  json_shape=rung.shape_in_prompt or brief, keyed=rung.keyed, brief=brief)
 
         async with sem:
             parsed, usage, error, kind = await self._structured(client, messages, GradeWire([p.id for p in points]),
