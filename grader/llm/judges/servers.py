@@ -6,9 +6,10 @@ by every call, every row and every judge made for that server.
 
 `Pace`: requests in flight, bounded by a limit that halves when the server says it is overloaded (a 429, a 5xx
 that is not a format rejection, e.g. llama.cpp's "Context size has been exceeded" when its slots are full) and
-grows back by one after a run of successes (additive increase, multiplicative decrease, as TCP does). Only a
-failure of a request sent under the current limit lowers it, so one burst of errors halves it once. It also
-knows how long the oldest request has waited, for the progress line on slow servers.
+grows back by one after a run of successes (`GROW_AFTER` per request of the limit: additive increase,
+multiplicative decrease, as TCP does). Only a failure of a request sent under the current limit lowers it, so one
+burst of errors halves it once; a request turned away while others were in flight retries without spending its
+retries. It also knows how long the oldest request has waited, for the progress line on slow servers.
 """
 
 from __future__ import annotations
@@ -61,13 +62,16 @@ class Formats:
 FORMATS = Formats()
 
 
+GROW_AFTER = 8  # successes per request of the limit before it grows by one (each growth may cost a turned-away try)
+
+
 class Pace:
     """A concurrency limit that adapts to an overloaded server; shared by threads and event loops alike."""
 
     POLL = 0.02
 
     def __init__(self, limit: int) -> None:
-        self.ceiling = self.limit = limit
+        self.ceiling = self.limit = self._lowest = limit
         self._lock = threading.Lock()
         self._generation = 0
         self._successes = 0
@@ -91,7 +95,7 @@ class Pace:
             if not ok:
                 return
             self._successes += 1
-            if self.limit < self.ceiling and self._successes >= 2 * self.limit:
+            if self.limit < self.ceiling and self._successes >= GROW_AFTER * self.limit:
                 self.limit, self._successes = self.limit + 1, 0
 
     def overloaded(self, ticket: tuple[int, int, int], why: str) -> bool:
@@ -108,8 +112,11 @@ class Pace:
             if self.limit == 1:
                 return ours
             self.limit = max(1, self.limit // 2)
-            limit = self.limit
-        log.warning("judge: the LLM server is overloaded (%s); %d request(s) in flight from now on", why, limit)
+            limit, lowest = self.limit, self.limit < self._lowest
+            self._lowest = min(self._lowest, limit)
+        # Said when the limit reaches a new low; a later growth that the server turns away again is routine.
+        (log.warning if lowest else log.info)(
+            "judge: the LLM server is overloaded (%s); %d request(s) in flight from now on", why, limit)
         return ours
 
     @property
