@@ -41,10 +41,10 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", help="OpenAI-compatible API URL, e.g. http://localhost:8000/v1 [env: OPENAI_BASE_URL]",
     show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option(
-    "--timeout", help="Seconds a judge request may take in all [default 60; 300 for a server on this machine or the "
-    "local network].", min=0.01, show_default=False)]
+    "--timeout", help="Seconds a judge request may take in all (default 60; 300 for a server on this machine or the "
+    "local network).", min=0.01, show_default=False)]
 MaxTokensOpt = Annotated[int | None, typer.Option(
-    "--max-tokens", help="Token limit of a judge reply [default: from the number of key points, about 400 each].",
+    "--max-tokens", help="Token limit of a judge reply (default: from the number of key points, about 400 each).",
     min=16, show_default=False)]
 FallbackOpt = Annotated[str, typer.Option(
     "--fallback", help="none: an answer the judge fails on keeps only what is decided without it (unscored in llm "
