@@ -77,6 +77,17 @@ class TestBatchWhenTheJudgeFails:
         assert "judge: 6 call(s), 720 tokens (600 in, 120 out)" in r.stdout
         assert "none of the 3 rows could be graded" in r.stderr and "Traceback" not in r.stderr
 
+    def test_dropped_connections_leave_one_row_unscored_and_the_batch_going(self, llm_server: LoopbackLLM,
+                                                                           tmp_path: Path) -> None:
+        llm_server.drop_next = 2  # the first row's call and its one retry (max_retries = 1 in env_for)
+        env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
+        r = run_cli("batch", str(self._rows(tmp_path)), "--out", str(tmp_path / "o"), "--mode", "llm", "-q",
+                    "--concurrency", "1", env=env)
+        assert r.returncode == 0, r.stderr
+        assert "3 rows: 2 graded, 1 unscored, 0 errors" in r.stdout
+        first = json.loads((tmp_path / "o" / "grades.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        assert first["score"] is None and first["flags"] == ["judge_connection"]
+
     def test_fallback_lexical_grades_every_row(self, llm_server: LoopbackLLM, tmp_path: Path) -> None:
         llm_server.raw_next = ["not json"] * 6
         env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
