@@ -7,9 +7,11 @@ German text, so mixed sentences ("используем dropout и batch normaliz
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from functools import cache
+from importlib.resources import files
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -92,6 +94,14 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return stemmer
 
 
+@cache
+def _lemma_stems(lang: str) -> dict[str, str]:
+    """Word forms the stemmer splits from their lemma (подписи / подпись, getankt / tanken), with the stem of the
+    lemma: one stem for every form of a word. Made from simplemma's dictionaries by scripts/lemma_table.py."""
+    data = files("grader.engine").joinpath("data", f"lemmas-{lang}.tsv.gz").read_bytes()
+    return dict(line.split("\t", 1) for line in gzip.decompress(data).decode("utf-8").splitlines())
+
+
 def normalise_word(word: str) -> str:
     """Case-fold, fold ё to е, drop stress marks and unify apostrophes."""
     if word.isascii():
@@ -154,7 +164,8 @@ def _analyse(word: str, latin: str) -> tuple[str, str]:
     """Normalised form and stem of one raw word (Russian stemmer for Cyrillic, `latin`'s for the rest)."""
     norm = normalise_word(word)
     cyrillic = not norm.isascii() and _CYRILLIC.search(norm) is not None
-    stem: str = _stemmer("ru" if cyrillic else latin).stemWord(norm)
+    lang = "ru" if cyrillic else latin
+    stem: str = _lemma_stems(lang).get(norm) or _stemmer(lang).stemWord(norm)
     cache = _word_cache[latin]
     if len(cache) >= _WORD_CACHE_LIMIT:
         cache.clear()
