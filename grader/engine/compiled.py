@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from grader.engine.synonyms import canonical
+from grader.engine.synonyms import KEY_MARK, canonical
 from grader.engine.text import NEGATIONS, Tokens, is_stopword, stem_word, tokenize
 from grader.models import Concept
 
@@ -146,3 +146,38 @@ def find_windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> lis
             found.append((events[left][0], events[right][0]))
             last_end = events[right][0]
     return found
+
+
+_PART_MIN, _REST_MIN = 4, 4  # a compound's part from the rubric, and what else it holds, in letters
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def _fold(word: str) -> str:
+    """A word lower-cased with German umlauts folded, as the German stemmer writes them."""
+    return word.lower().translate(_FOLD)
+
+
+def compound_parts(points: Sequence[CompiledPoint]) -> dict[str, str]:
+    """Rubric words (as written, and as stems) that may open or close a compound of the answer's, each with the
+    vocabulary entry it stands for ("Öffnungszeiten" for "geöffnet", "Warenpräsentation" for "Waren")."""
+    parts: dict[str, str] = {}
+    for p in points:
+        for c in p.concepts:
+            for w in c.wordings:
+                if len(w.stems) == 1 and not w.stems[0].startswith(KEY_MARK):
+                    for part in (_fold(w.text), w.stems[0]):
+                        if len(part) >= _PART_MIN and part.isalpha():
+                            parts.setdefault(part, w.stems[0])
+    return parts
+
+
+def compounded(parts: dict[str, str], norm: str) -> list[str]:
+    """Vocabulary entries that open or close `norm`, when it is long enough to be a compound of one and a word."""
+    if len(norm) < _PART_MIN + _REST_MIN:
+        return []
+    folded = _fold(norm)
+    return [
+        entry
+        for part, entry in parts.items()
+        if len(folded) - len(part) >= _REST_MIN and (folded.startswith(part) or folded.endswith(part))
+    ]

@@ -31,6 +31,8 @@ from grader.engine.compiled import (
     Evidence,
     PointMatch,
     compile_wording,
+    compound_parts,
+    compounded,
     content,
     find_windows,
     fuzzy_cutoff,
@@ -112,6 +114,7 @@ class Matcher:
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
     _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
     _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
+    _parts: dict[str, str] = field(init=False)  # a rubric word or stem that may be part of a compound -> its entry
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
@@ -135,6 +138,7 @@ class Matcher:
         self._fuzzy_to = {m: s for s in self.vocab if s.startswith(KEY_MARK) for m in members(s)}
         self._fuzzy_to.update((s, s) for s in self.vocab if not s.startswith(KEY_MARK))
         self._fuzzy = sorted(self._fuzzy_to)
+        self._parts = compound_parts(self.points)
 
     def _echoes_question(self, stem: str) -> bool:
         """A stem of the question's, exactly or within typo tolerance."""
@@ -170,6 +174,8 @@ class Matcher:
             ):
                 if typo_of(stem, cand):
                     found.append(self._fuzzy_to[cand])
+        if not found:
+            found = compounded(self._parts, norm)
         hit = tuple(dict.fromkeys(found))
         if len(self._memo) < MEMO_LIMIT:
             self._memo[key] = hit
