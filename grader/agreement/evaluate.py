@@ -1,7 +1,7 @@
 """The evaluate job: grade human-graded answers and measure agreement with the humans.
 
-Rubrics are built automatically, one per distinct reference, from the references alone (no hand edits); the other
-references of the file tune term informativeness. With `examples`, graded answers to the same question teach the
+Rubrics are built automatically, one per distinct reference, from that reference alone (no hand edits), so an
+answer gets the score `grade` and `batch` give it. With `examples`, graded answers to the same question teach the
 grader (`grader.engine.exemplars`); with a `calibration`, raw scores are mapped to the human scale and labelled with its
 thresholds. Without one, the 3-way label of a raw score uses fixed cut-offs (`RAW_LOW`, `RAW_HIGH`).
 """
@@ -57,13 +57,11 @@ def question_of(answer: GradedAnswer) -> Question:
 
 
 def auto_rubrics(answers: Sequence[GradedAnswer]) -> dict[str, tuple[Question, Rubric]]:
-    """One automatic rubric per question, term weights tuned by the other references."""
-    groups = by_question(answers)
-    refs = {qid: g[0].reference for qid, g in groups.items()}
+    """One automatic rubric per question, from its own reference alone (the same rubric `batch` builds)."""
     out = {}
-    for qid, g in groups.items():
+    for qid, g in by_question(answers).items():
         q = question_of(g[0])
-        out[qid] = (q, build_rubric(q, [r for k, r in refs.items() if k != qid and r != q.reference]))
+        out[qid] = (q, build_rubric(q))
     return out
 
 

@@ -244,8 +244,7 @@ def rubric_for(bank: Bank, question: Question) -> tuple[Rubric, list[str]]:
     """The bank's rubric for a question, or one built on the fly; with warnings for the user (none, stale)."""
     rubric = bank.rubric(question.id)
     if rubric is None:
-        corpus = [q.reference for q in bank.questions() if q.id != question.id]
-        return build_rubric(question, corpus), [
+        return build_rubric(question), [
             f"no rubric file for '{question.id}': using one built automatically "
             f"(save it with `grader rubric build {question.id}`)"
         ]

@@ -139,7 +139,6 @@ class Resolver:
 
     def add_adhoc(self, adhoc: dict[str, tuple[str, str, str]], out: Path) -> list[str]:
         """Build (or reuse from OUT/rubrics) a rubric per distinct own reference; return the ids built anew."""
-        corpus = sorted({q.reference for q in self.bank.questions()} | {ref for _, _, ref in adhoc.values()})
         built = []
         for h, (qid, text, ref) in adhoc.items():
             key = qid if _ID_OK.match(qid) and qid not in self.pairs else f"{slugify(text or ref)[:48]}-{h[:6]}"
@@ -147,7 +146,7 @@ class Resolver:
             path = out / "rubrics" / f"{key}.yaml"
             saved = Bank(out).rubric(key) if path.exists() else None
             if saved is None or is_stale(saved, question):
-                saved = build_rubric(question, [c for c in corpus if c != ref])
+                saved = build_rubric(question)
                 atomic_write(out / "questions" / f"{key}.yaml", model_yaml(question))
                 atomic_write(path, rubric_yaml(saved))
                 built.append(key)

@@ -45,7 +45,6 @@ def build(
         drafter = llm_setup("llm", judge, model=model, base_url=base_url, timeout=timeout, no_cache=True).judge
     b = Bank.open(bank)
     targets = b.questions() if all_ else [b.question(question_id or "")]
-    corpus = [q.reference for q in b.questions()]
     done: dict[str, str] = {}
     for q in targets:
         if b.rubric_path(q.id).exists() and not force:
@@ -56,7 +55,7 @@ def build(
 
             rubric = draft_rubric(q, drafter)
         else:
-            rubric = build_rubric(q, [r for r in corpus if r != q.reference])
+            rubric = build_rubric(q)
         b.save_rubric(rubric)
         done[q.id] = "built"
     if as_json:

@@ -10,21 +10,19 @@ evidence and are left out; words common to many references of a bank weigh less.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
 
 from grader.engine.glossary import entries as glossary_entries
-from grader.engine.text import detect_lang, is_stopword, tokenize
+from grader.engine.informativeness import weight as informativeness
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, Question, Rubric
 
 MAX_POINTS = 8
 MAX_LIST_POINTS = 14
-MAX_CONCEPTS = 8
-MIN_CONCEPTS = 3
-CONCEPT_SHARE = 0.6  # of a point's candidate terms that become concepts
+MAX_CONCEPTS = 12
+_NEGATION_REACH = 3  # words after a negation cue that it negates, within its clause
+_CLAUSE_END = re.compile(r"[.;:!?\n()]|,\s*(?:but|and|so|aber|sondern|und|но|а|и)\b", re.IGNORECASE)
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
     "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
@@ -41,16 +39,6 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Zа-яА-Я][.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[A-ZА-ЯЁÄÖÜ0-9])")
 _GLOSS = re.compile(r"([^\s()]+(?:\s+[^\s()]+){0,3})\s*\(([^()]{2,60})\)")
 _BULLET_PUNCT = set("-*•·–—>")
-# Words so common in data-science answers that alone they say nothing about which idea an answer covers.
-_GENERIC = frozenset(
-    """модел модельн данн метод задач использ помога позволя получ работ примен нужн случа котор являет
-        такж например различн основн процесс результат способ возможн больш мал model data method
-        task use using help allow get work apply need case result way different main process example
-        various large small also make based much possible instead contain includ following correct consider
-        alternatively typically usually especially additional additionally therefore thus fully within may must
-        several another given first second rather dabei fall geben gibt steht zentral zentrale zusätzlich beide
-        darf hinaus muss soll sollen werden kann beispielsweise sowie sowohl bereits immer""".split()
-)
 
 
 def is_bullet(line: str) -> bool:
@@ -93,11 +81,17 @@ def split_points(reference: str) -> list[tuple[str, str, float]]:
 def _merge_short(pieces: list[str], limit: int, shortest: int = 4) -> list[str]:
     """Short pieces join their neighbour; then the closest-to-empty neighbours merge until `limit` remain."""
     merged: list[str] = []
+    lead = ""  # short pieces before the first long one ("No." before its reason) join the piece after them
     for s in pieces:
-        if merged and _n_content(s) < shortest:
+        if _n_content(s) >= shortest:
+            merged.append(f"{lead} {s}".strip())
+            lead = ""
+        elif merged:
             merged[-1] = f"{merged[-1]} {s}"
         else:
-            merged.append(s)
+            lead = f"{lead} {s}".strip()
+    if lead:
+        merged.append(lead)
     while len(merged) > limit:
         i = min(range(len(merged) - 1), key=lambda j: _n_content(merged[j]) + _n_content(merged[j + 1]))
         merged[i : i + 2] = [f"{merged[i]} {merged[i + 1]}"]
@@ -140,16 +134,6 @@ def _n_content(text: str) -> int:
     return sum(1 for n in tokenize(text).norms if not is_stopword(n))
 
 
-def document_frequency(references: Iterable[str], lang: str = "ru") -> tuple[Counter[str], int]:
-    """How many references each stem occurs in, and how many references there are."""
-    df: Counter[str] = Counter()
-    n = 0
-    for ref in references:
-        n += 1
-        df.update(set(tokenize(ref, lang).stems))
-    return df, n
-
-
 def _glossary_concepts(text_stems: set[str], lang: str) -> list[tuple[list[str], set[str]]]:
     """Glossary rows one of whose wordings occurs in the text, with the stems that wording used."""
     found = []
@@ -178,34 +162,72 @@ def _gloss_concepts(text: str, lang: str) -> list[tuple[list[str], set[str]]]:
     return found
 
 
-def point_concepts(head: str, text: str, lang: str, question_stems: set[str], idf: dict[str, float]) -> list[Concept]:
-    """Concepts for one point, the most telling first; longer points get more (up to MAX_CONCEPTS)."""
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?:\s*(%|€|\$|[^\W\d_]{1,12}\b))?")
+
+
+def _number_concepts(text: str, lang: str, question_numbers: set[str]) -> list[tuple[list[str], set[str]]]:
+    """Numbers and quantities: "16,50 €", "8 bytes", "2 children". A bare single digit says too little alone, so it
+    counts only with the word after it; a number the question gives is no evidence."""
+    found = []
+    for m in _NUMBER.finditer(text):
+        number, unit = m.group(1), m.group(2) or ""
+        if number in question_numbers:
+            continue
+        if len(number) == 1 and not (unit and unit.isalpha() and not is_stopword(unit.lower())):
+            continue
+        wording = number if len(number) > 1 else f"{number} {unit}"
+        found.append(([wording], set(tokenize(wording, lang).stems)))
+    return found
+
+
+def _content_words(text: str, lang: str) -> list[tuple[str, str, str]]:
+    """(normalised, stem, negation) of the words that carry content, where `negation` is the cue that negates the
+    word in the reference ("not independent", "keine zeitliche Einschränkung"), or "". In German a capitalised word
+    inside a sentence is a noun, never a stopword ("Waren" the goods, not "waren" were)."""
     toks = tokenize(text, lang)
-    head_stems = set(tokenize(head, lang).stems)
-    stems_here = set(toks.stems)
+    out = []
+    cue, cue_at = "", -10
+    for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
+        if i and _CLAUSE_END.search(text, toks.ends[i - 1], toks.starts[i]):
+            cue = ""  # a negation's scope ends with its clause
+        if norm in NEGATIONS:
+            if toks.norms[i + 1 : i + 2] != [] and toks.norms[i + 1] in NOT_NEGATING_NEXT:
+                continue
+            cue, cue_at = norm, i
+            continue
+        if norm.isdigit() or len(norm) < 2:
+            continue
+        if is_stopword(norm):
+            noun = lang == "de" and i > 0 and text[toks.starts[i]].isupper() and len(norm) > 3
+            if not noun or text[: toks.starts[i]].rstrip()[-1:] in ".!?:":
+                continue
+        out.append((norm, stem, cue if cue and i - cue_at <= _NEGATION_REACH else ""))
+    return out
+
+
+def point_concepts(text: str, lang: str, question_stems: set[str], question_numbers: set[str]) -> list[Concept]:
+    """Concepts for one point: glossary terms and glosses with their equivalents, numbers with units, then every other
+    content word, each weighted by how much it says (`grader.engine.informativeness`), the most telling first."""
     concepts: list[Concept] = []
     used: set[str] = set()
-    for wordings, stems in _gloss_concepts(text, lang) + _glossary_concepts(stems_here, lang):
+    terms = _gloss_concepts(text, lang) + _glossary_concepts(set(tokenize(text, lang).stems), lang)
+    for wordings, stems in terms + _number_concepts(text, lang, question_numbers):
         if stems <= question_stems or stems & used:
             continue
-        weight = 1.5 if stems & head_stems else 1.0
-        concepts.append(Concept(any=wordings, weight=weight))
+        norms = [n for w in wordings[:1] for n in tokenize(w, lang).norms if not is_stopword(n)]
+        concepts.append(Concept(any=wordings, weight=max((informativeness(n, lang) for n in norms), default=1.0)))
         used |= stems
-    scored: dict[str, tuple[float, str]] = {}
-    for norm, stem in zip(toks.norms, toks.stems, strict=True):
-        if is_stopword(norm) or len(norm) < 3 or norm.isdigit() or stem in question_stems or stem in used:
+    words: dict[str, tuple[float, str]] = {}
+    for norm, stem, negation in _content_words(text, lang):
+        if stem in question_stems or stem in used:
             continue
-        if stem in _GENERIC or norm in _GENERIC:
-            continue
-        latin_in_russian = lang == "ru" and norm.isascii()
-        weight = idf.get(stem, 1.0) * (1.5 if stem in head_stems else 1.0) * (1.3 if latin_in_russian else 1.0)
-        if stem not in scored or scored[stem][0] < weight:
-            scored[stem] = (weight, norm)
-    ranked = sorted(scored.values(), key=lambda wn: -wn[0])
-    limit = min(MAX_CONCEPTS, max(MIN_CONCEPTS, math.ceil(CONCEPT_SHARE * len(scored))))
-    for weight, norm in ranked[: max(0, limit - len(concepts))]:
-        concepts.append(Concept(any=[norm], weight=round(max(0.3, min(weight, 2.0)), 2)))
-    return concepts[:limit] if concepts else [Concept(any=[w]) for w in head.split()[:2] if w]
+        w = informativeness(norm, lang)
+        if stem not in words or words[stem][0] < w:
+            # A word the reference negates is a claim only with its negation: the answer must negate it too.
+            words[stem] = (w, f"{negation} {norm}" if negation else norm)
+    ranked = sorted(words.values(), key=lambda wn: -wn[0])
+    concepts += [Concept(any=[norm], weight=w) for w, norm in ranked[: max(0, MAX_CONCEPTS - len(concepts))]]
+    return concepts or [Concept(any=[w]) for w in text.split()[:2] if w]
 
 
 def needed_points(question: str) -> int | None:
@@ -218,25 +240,23 @@ def needed_points(question: str) -> int | None:
     return None
 
 
-def build_rubric(question: Question, corpus: Sequence[str] = ()) -> Rubric:
-    """A rubric derived from the question's reference; `corpus` (other references) tunes term informativeness."""
+def build_rubric(question: Question) -> Rubric:
+    """A rubric derived from the question's reference alone: the same question always gets the same rubric."""
     lang = question.lang or detect_lang(question.reference)
     question_stems = {s for n, s in zip(*tokenize(question.question, lang)[:2], strict=True) if not is_stopword(n)}
-    df, n_docs = document_frequency([*corpus, question.reference], lang)
-    idf = {s: 0.5 + math.log((1 + n_docs) / (1 + c)) / math.log(2 + n_docs) for s, c in df.items()}
+    question_numbers = {m.group(1) for m in _NUMBER.finditer(question.question)}
     points = []
     for i, (head, text, weight) in enumerate(split_points(question.reference), start=1):
         clean = " ".join(_POINT_WEIGHT.sub("", text).split())
         head = " ".join(_POINT_WEIGHT.sub("", head).split())
         # A clause cut out by an inline weight is the point; the rest of its sentence is other points' context.
         clause = head != clean and len(_POINT_WEIGHT.findall(question.reference)) >= 2
-        source = head if clause else clean
         points.append(
             KeyPoint(
                 id=f"p{i}",
                 text=head[:200] or clean[:200],
                 weight=weight if weight > 0 else 1.0,
-                concepts=point_concepts(_tail(head, clause), source, lang, question_stems, idf),
+                concepts=point_concepts(head if clause else clean, lang, question_stems, question_numbers),
                 hint=clean[:300],
             )
         )
@@ -249,15 +269,6 @@ def build_rubric(question: Question, corpus: Sequence[str] = ()) -> Rubric:
         points=points,
         needs=needs if needs and needs < len(points) else None,
     )
-
-
-def _tail(head: str, clause: bool) -> str:
-    """The telling words of a headline: its first and last content words; a weighted clause's last ones only.
-
-    In "the header is shorter (8 bytes)" the point is at its end; in "Kunden begrüßen (0.25 P)" just before the mark.
-    """
-    words = [w for w in head.split() if not is_stopword(w.lower().strip(".,:;()"))]
-    return " ".join(words[-3:] if clause else words[:3] + words[-3:])
 
 
 def reference_hash(reference: str) -> str:

@@ -1,0 +1,132 @@
+"""Leave-one-question-out agreement on every SAF question (training + unseen answers, English and German).
+
+    python benchmarks/loqo.py [--saf ../shared/datasets/saf] [--per-question]
+
+Zero-shot: each question's rubric is built from its own reference alone. The one thing fitted on human grades, the
+curve from rubric coverage to a score (`grader.engine.scoring.fit_curve`), is fitted on the other questions' answers
+only, then applied to the question left out. Prints pooled and per-language Pearson, Spearman, MAE, QWK and mean
+bias (grader minus human), with the baselines computed on the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from grader.agreement.datasets import GradedAnswer, by_question, load
+from grader.agreement.evaluate import question_of
+from grader.engine.lexical import grade_lexical
+from grader.engine.metrics import agreement, label3
+from grader.engine.rubric import build_rubric
+from grader.engine.scoring import AUTO_CURVE, apply_curve, fit_curve
+from grader.engine.text import tokenize
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "saf"
+
+
+def coverage(group: Sequence[GradedAnswer]) -> list[float]:
+    """Raw rubric coverage of each answer to one question (no curve)."""
+    question = question_of(group[0])
+    rubric = build_rubric(question).model_copy(update={"built_by": "curated"})
+    return [grade_lexical(question, rubric, a.answer).score or 0.0 for a in group]
+
+
+def loqo(groups: dict[str, list[GradedAnswer]], raw: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Each question's scores through a curve fitted on the other questions."""
+    out = {}
+    for qid, group in groups.items():
+        xs = [x for k, v in raw.items() if k != qid for x in v]
+        ys = [a.score for k, g in groups.items() if k != qid for a in g]
+        out[qid] = [apply_curve(x, fit_curve(xs, ys)) for x in raw[qid]]
+    return out
+
+
+def tfidf_loqo(groups: dict[str, list[GradedAnswer]]) -> dict[str, list[float]]:
+    """TF-IDF cosine(reference, answer), document frequencies from the other questions' texts."""
+    stems = {qid: [set(tokenize(a.answer, a.lang).stems) for a in g] for qid, g in groups.items()}
+    out = {}
+    for qid, group in groups.items():
+        df: Counter[str] = Counter()
+        n = 0
+        for k, docs in stems.items():
+            if k != qid:
+                for d in docs:
+                    df.update(d)
+                n += len(docs)
+
+        def vec(text: str, lang: str) -> dict[str, float]:
+            c = Counter(tokenize(text, lang).stems)
+            return {t: k * math.log((1 + n) / (1 + df[t])) for t, k in c.items()}
+
+        ref = vec(group[0].reference, group[0].lang)
+        out[qid] = [_cos(ref, vec(a.answer, a.lang)) for a in group]
+    return out
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(v * b.get(t, 0.0) for t, v in a.items())
+    na, nb = math.sqrt(sum(v * v for v in a.values())), math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def report(name: str, groups: dict[str, list[GradedAnswer]], pred: dict[str, list[float]]) -> None:
+    cells = [name]
+    for lang in (None, "en", "de"):
+        p = [s for qid, g in groups.items() if lang in (None, g[0].lang) for s in pred[qid]]
+        h = [a.score for qid, g in groups.items() if lang in (None, g[0].lang) for a in g]
+        m = agreement(p, h, [label3(x, 0.2, 0.8) for x in p], [label3(x) for x in h])
+        bias = statistics.fmean(p) - statistics.fmean(h)
+        cells += [f"{m.pearson:.3f}", f"{m.spearman:.3f}", f"{m.mae:.3f}", f"{m.qwk:.3f}", f"{bias:+.3f}"]
+    print("| " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--saf", type=Path, default=DEFAULT)
+    ap.add_argument("--per-question", action="store_true", help="also the mean bias and Pearson of each question")
+    ap.add_argument("--sample", type=int, default=0, help="only every Nth answer of each question (quick looks)")
+    args = ap.parse_args()
+    answers = load(args.saf / "training") + load(args.saf / "unseen_answers")
+    groups = by_question(answers)
+    if args.sample > 1:
+        groups = {q: g[:: args.sample] for q, g in groups.items()}
+        answers = [a for g in groups.values() for a in g]
+    raw = {qid: coverage(g) for qid, g in groups.items()}
+    ours = loqo(groups, raw)
+    n_en = sum(len(g) for g in groups.values() if g[0].lang == "en")
+    print(f"SAF, every question left out in turn: {len(answers)} answers ({n_en} English, {len(answers) - n_en} German),"
+          f" {len(groups)} questions; human score 0..1")
+    head = ["method"] + [f"{s} {m}" for s in ("all", "en", "de") for m in ("Pearson", "Spearman", "MAE", "QWK", "bias")]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    scorers: list[tuple[str, Callable[[], dict[str, list[float]]]]] = [
+        ("rapidfuzz token_set_ratio(reference, answer)",
+         lambda: {q: [fuzz.token_set_ratio(a.reference, a.answer) / 100 for a in g] for q, g in groups.items()}),
+        ("TF-IDF cosine(reference, answer)", lambda: tfidf_loqo(groups)),
+        ("answer length / longest of its question",
+         lambda: {q: [len(a.answer) / max(len(b.answer) for b in g) for a in g] for q, g in groups.items()}),
+        ("grader raw coverage (no curve)", lambda: raw),
+        ("grader zero-shot (curve fitted leaving the question out)", lambda: ours),
+    ]
+    for name, scorer in scorers:
+        report(name, groups, scorer())
+    every = fit_curve([x for v in raw.values() for x in v], [a.score for g in groups.values() for a in g])
+    print(f"\ncurve fitted on every question (scale, power): {every}; the grader ships {AUTO_CURVE}")
+    if args.per_question:
+        print("\n| question | lang | n | human mean | grader mean | bias | Pearson |")
+        print("|---|---|---|---|---|---|---|")
+        for qid, g in groups.items():
+            h = [a.score for a in g]
+            m = agreement(ours[qid], h, ["partial"] * len(g), ["partial"] * len(g))
+            print(f"| {qid} | {g[0].lang} | {len(g)} | {statistics.fmean(h):.2f} | {statistics.fmean(ours[qid]):.2f} "
+                  f"| {statistics.fmean(ours[qid]) - statistics.fmean(h):+.2f} | {m.pearson:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""How much a word says: general-language frequency (wordfreq's Zipf scale for ru/en/de), never the input's rows.
+
+A word people use everywhere ("use", "make", "данные") tells little about which idea an answer covers; a rare one
+("sigmoid", "Kraftstoff") tells a lot. The weight depends only on the word and its language, so a rubric built from
+a reference is the same whatever else a batch holds. Pure, apart from wordfreq's lazily loaded word lists.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Zipf is log10 of a word's frequency per billion words: ~7 for "the", ~5 for "function", ~3 for "sigmoid".
+COMMONEST = 7.0
+SPREAD = 4.0  # Zipf units from the commonest words to a weight of 1 above the floor
+FLOOR, CEILING = 0.25, 2.0
+
+
+@lru_cache(maxsize=100_000)
+def zipf(norm: str, lang: str) -> float:
+    """The word's Zipf frequency in `lang` (0 for a word wordfreq has never seen)."""
+    from wordfreq import zipf_frequency  # only building a rubric needs it (~0.5 s per language, once)
+
+    return float(zipf_frequency(norm, lang))
+
+
+def weight(norm: str, lang: str) -> float:
+    """A concept weight for the word: from FLOOR for the commonest words to CEILING for rare terms."""
+    if any(c.isdigit() for c in norm):
+        return 1.5  # a number or a quantity with its unit ("16,50", "300m") is as specific as a rare term
+    z = zipf(norm, "en" if lang == "ru" and norm.isascii() else lang)
+    return round(max(FLOOR, min(CEILING, FLOOR + (COMMONEST - z) / SPREAD)), 2)
