@@ -64,6 +64,7 @@ class LoopbackLLM:
     requests: list[dict[str, Any]] = field(default_factory=list)
     in_flight: int = 0
     peak: int = 0
+    connections: set[tuple[str, int]] = field(default_factory=set)  # client (host, port) pairs seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def formats(self) -> list[str]:
@@ -130,7 +131,8 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 if self.path.endswith("/models"):
                     self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in state.models]})
                 else:
-                    self._send(200, {"requests": len(state.requests), "peak": state.peak})
+                    self._send(200, {"requests": len(state.requests), "peak": state.peak,
+                                     "connections": len(state.connections)})
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -141,6 +143,7 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 state.requests.append({"path": self.path, "body": body, "headers": headers})
                 state.in_flight += 1
+                state.connections.add(self.client_address[:2])
                 state.peak = max(state.peak, state.in_flight)
                 full = bool(state.capacity) and state.in_flight > state.capacity
                 state.overloaded += full
