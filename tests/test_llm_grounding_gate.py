@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from grader.engine import injection
-from grader.engine.injection import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
+from grader.engine.injection import _GATES, _compiled, _gate_text, _may_hold_injection, find_injection
 from grader.grading import grade
 from grader.models import Question, Rubric
 
@@ -67,7 +67,8 @@ def _variants(text: str) -> dict[str, str]:
 
 
 def _full_scan(text: str) -> bool:
-    return any(rx.search(text) for rx in _INJECTION) or bool(_SCORE_CLAIM.search(text))
+    patterns, score_claim, _metric = _compiled()
+    return any(rx.search(text) for rx in patterns) or bool(score_claim.search(text))
 
 
 @pytest.mark.parametrize("seed", SEEDS.values(), ids=SEEDS.keys())
