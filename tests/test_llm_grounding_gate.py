@@ -128,3 +128,14 @@ def test_str_split_and_regex_whitespace_agree() -> None:
 def test_gate_text_is_built_from_the_documented_steps() -> None:
     assert _gate_text("İGNORE\u00a0\n ALL") == "ignore all"
     assert injection._ODD.search("обычный текст") is None
+
+
+def test_piece_screen_finds_every_entry_as_a_substring() -> None:
+    """The per-piece screen (one search over all entries) holds a piece that holds any entry of `_FIRST`, or the
+    longest word of a multi-word entry, anywhere and in any case; and nothing else."""
+    keys = [s if " " not in s else max(s.split(" "), key=len) for s in injection._FIRST]
+    for key in keys:
+        for piece in (key, f"x{key.upper()}y", f"«{key}»,", f"🙂{key}ё"):
+            assert injection.piece_may_hold_injection(piece), piece
+    for piece in ("градиент", "weights,", "Nullhypothese.", "🙂", "ёлка", "ReLU-активация"):
+        assert not injection.piece_may_hold_injection(piece), piece

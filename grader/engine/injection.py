@@ -141,6 +141,12 @@ _NOT_ASCII = bytes(range(128, 256))
 
 
 _MULTI_KEY = tuple(words[0] for words in _FIRST_MULTI)  # the longest word of each entry with a space
+
+
+# One search for any entry as a substring, ~7x faster than testing each in turn ("(?!)", matching nothing, if none).
+_ASCII_KEYS = sorted({*_FIRST_ASCII, *_MULTI_KEY}, key=len, reverse=True)  # looked for in a piece's ASCII letters
+_ASCII_ANY = re.compile(b"|".join(map(re.escape, _ASCII_KEYS)) or b"(?!)")
+_OTHER_ANY = re.compile("|".join(map(re.escape, sorted(set(_FIRST_OTHER), key=len, reverse=True))) or "(?!)")
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
 
@@ -150,11 +156,7 @@ def piece_may_hold_injection(chunk: str) -> int:
     none of whose pieces (split at " ") holds one holds no injection; the matcher keeps this with each piece."""
     low = (chunk.translate(_FOLD) if _ODD.search(chunk) else chunk).lower()
     ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
-    flag = int(
-        any(map(ascii_part.__contains__, _FIRST_ASCII))
-        or any(map(low.__contains__, _FIRST_OTHER))
-        or any(map(ascii_part.__contains__, _MULTI_KEY))
-    )
+    flag = int(_ASCII_ANY.search(ascii_part) is not None or _OTHER_ANY.search(low) is not None)
     if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:
         _chunk_gate.clear()
     _chunk_gate[chunk] = flag
