@@ -152,6 +152,7 @@ def main() -> None:
     finally:
         server.stdin.close() if server.stdin else None
         server.wait(timeout=10)
+    print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
