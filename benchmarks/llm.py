@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -60,9 +61,9 @@ def run(items: list[GradeTask], mode: str, judge: object, concurrency: int) -> t
     return elapsed, cpu, sum((g.usage or {}).get("calls", 0) for g in grades)
 
 
-def stats(url: str) -> dict[str, int]:
+def stats(url: str) -> dict[str, Any]:
     with urllib.request.urlopen(url.removesuffix("/v1") + "/stats") as r:
-        data: dict[str, int] = json.load(r)
+        data: dict[str, Any] = json.load(r)
         return data
 
 
@@ -93,9 +94,14 @@ def run_batch(rows: Path, out: Path, mode: str, url: str, concurrency: int, cach
     return elapsed, cpu, calls
 
 
-def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str, int], after: dict[str, int],
+def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str, Any], after: dict[str, Any],
          cpu: float, n: int) -> None:  # fmt: skip
-    print(f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal  judge calls {calls:5d} "
+    """One run's figures. `while judging`: the share of the ideal over the time from the run's first request to its
+    last reply (what the server saw), i.e. without the command's start-up, first pass and report writing."""
+    spans = after["spans"][len(before["spans"]) :]
+    window = max(s[1] for s in spans) - min(s[0] for s in spans) if spans else 0.0
+    judging = f", {calls / n * ideal / window:4.0%} while judging" if window > 0 else ""
+    print(f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
           f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
           f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer")
 
