@@ -101,9 +101,11 @@ def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str,
     spans = after["spans"][len(before["spans"]) :]
     window = max(s[1] for s in spans) - min(s[0] for s in spans) if spans else 0.0
     judging = f", {calls / n * ideal / window:4.0%} while judging" if window > 0 else ""
-    print(f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
-          f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
-          f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer")
+    print(
+        f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
+        f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
+        f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer"
+    )
 
 
 def via_api(items: list[GradeTask], url: str, concurrency: int, ideal: float) -> None:
