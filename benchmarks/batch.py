@@ -1,15 +1,22 @@
-"""Batch throughput and memory: `grader batch` on N synthetic rows, lexical mode, with 1 and 2 workers.
+"""`grader batch` end to end (read, grade, write) on rows it has never seen, beside the floor, in CPU time per row.
 
-    python benchmarks/batch.py            # 100,000 rows
-    python benchmarks/batch.py --rows 20000
+    python benchmarks/batch.py                       # 20,000 generated rows, then the SAF answers; 1 worker
+    python benchmarks/batch.py --rows 100000 --workers 1,2 --repeat 3
 
-Each run is a real `python -m grader batch` subprocess; peak memory is the largest sum of the resident memory of
-that process and its workers, sampled every 50 ms from /proc (Linux). CPU is the user+system time of the command
-and its workers: when it is well below workers x wall time, other processes were taking the cores (check `uptime`
-and measure again on an idle machine). Rows are answers assembled from sentences
-of the bank's references and filler, so they vary the way real answers do (different lengths, partial coverage).
-Each is run `--repeat` times (default 5), 1 and 2 workers in turn, and the speed-up is the ratio of the medians.
-Targets (issue 6): >= 3,000 rows/s with 2 workers, peak < 300 MB, 2 workers >= 1.6x one.
+Row sets (`benchmarks/fresh.py`): **generated**: ~200-word Russian answers to the bundled bank (reference sentences in
+a new order, filler, 3 % fresh typos; new text every run), from `--candidates` candidates; **SAF real**: every
+student answer of the SAF data set, each row bringing its own question and reference (the batch builds a rubric per
+question, as for any such file). Every run is a new `python -m grader batch` process, so nothing is memoised from a
+run before.
+
+Rates are rows per CPU-second: the user+system time of the command and its workers (`getrusage` of the reaped
+children), since the machine is shared and wall time counts other people's load; wall time is printed beside it.
+The **floor** is this process reading the same JSONL, grading each row by regex tokens + PyStemmer + a set lookup
+against its reference's stems, and writing one JSON line per row: the least a Python batch does. Peak memory is
+the largest sum of the resident memory of the command and its workers, sampled every 50 ms from /proc (Linux); the
+generated set is run at half and at all of `--rows` with the same candidates, so memory flat in rows shows as two
+equal peaks.
+Targets (issue 19): >= 0.25x the floor with one worker; memory flat in rows for a fixed number of candidates.
 """
 
 from __future__ import annotations
@@ -17,9 +24,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,22 +34,53 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.bank.store import Bank, packaged_bank
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-FILLER = ["Ну, насколько я помню,", "Если честно,", "В общем", "На практике", "Короче говоря,", "Кажется,"]
+from fresh import bank_items, fresh_set, saf_sets, stemmer
+
+_TOKEN = re.compile(r"\w+")
 
 
-def make_rows(path: Path, n: int, seed: int = 7) -> None:
-    rnd = random.Random(seed)
-    questions = Bank(packaged_bank()).questions()
-    sentences = {q.id: [s for s in re.split(r"(?<=[.!?])\s+", q.reference) if len(s) > 20] for q in questions}
+def generated_rows(path: Path, n: int, candidates: int, seed: int) -> None:
+    """`n` generated answers to the bank's questions, from `candidates` candidates, as JSONL."""
+    items = bank_items()
     with path.open("w", encoding="utf-8") as fh:
-        for i in range(n):
-            q = questions[i % len(questions)]
-            parts = rnd.sample(sentences[q.id], k=min(len(sentences[q.id]), rnd.randint(0, 4)))
-            answer = " ".join([rnd.choice(FILLER), *parts, "не уверен насчёт остального."])
-            row = {"id": f"r{i}", "candidate": f"Кандидат {i // len(questions)}", "question_id": q.id, "answer": answer}
+        for i, (k, answer) in enumerate(fresh_set(items, n, seed)):
+            row = {"id": f"r{i}", "candidate": f"Кандидат {i % candidates}", "question_id": items[k].question.id,
+                   "answer": answer}  # fmt: skip
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def saf_rows(path: Path) -> int:
+    """Every SAF answer as a row with its own question and reference; how many were written."""
+    items, answers = saf_sets()
+    with path.open("w", encoding="utf-8") as fh:
+        for i, (k, answer) in enumerate(answers):
+            q = items[k].question
+            row = {"id": f"s{i}", "candidate": f"student {i % 500}", "question_id": q.id, "question": q.question,
+                   "reference": q.reference, "answer": answer}  # fmt: skip
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(answers)
+
+
+def floor(path: Path, out: Path) -> float:
+    """CPU seconds to read the rows, grade each by the floor (tokens, stems, a set) and write a line per row."""
+    refs = {it.question.id: it.question for it in bank_items()}
+    stems = {lang: stemmer(lang).stemWords for lang in ("ru", "en", "de")}
+    start = time.process_time()
+    vocab: dict[str, tuple[frozenset[str], str]] = {}
+    with path.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            row = json.loads(line)
+            ref = row.get("reference") or refs[row["question_id"]].reference
+            known = vocab.get(ref)
+            if known is None:
+                lang = "ru" if re.search("[а-яё]", ref, re.I) else "de" if re.search("[äöüß]", ref) else "en"
+                known = vocab[ref] = (frozenset(stems[lang](_TOKEN.findall(ref.lower()))), lang)
+            words = stems[known[1]](_TOKEN.findall(row["answer"].lower()))
+            found = len(known[0].intersection(words))
+            dst.write(json.dumps({"id": row["id"], "found": found, "score": found / max(1, len(known[0]))}) + "\n")
+    return time.process_time() - start
 
 
 def tree_rss_kb(root: int) -> int:
@@ -85,28 +123,45 @@ def run(path: Path, out: Path, workers: int) -> tuple[float, float, float, dict[
     return seconds, peak / 1024, cpu, json.loads(stdout)
 
 
+def report(label: str, rows: int, path: Path, out: Path, workers: list[int], repeat: int) -> None:
+    floor_cpu = statistics.median(floor(path, out / "floor.jsonl") for _ in range(repeat))
+    print(f"{label}: {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB JSONL); floor {rows / floor_cpu:,.0f} rows per "
+          f"CPU-second ({floor_cpu * 1e6 / rows:.0f} µs a row)")  # fmt: skip
+    for w in workers:
+        runs = []
+        for k in range(repeat):  # a new folder each time: a rubric saved by the run before would be reused
+            runs.append(run(path, out / f"out{w}-{k}", w))
+            shutil.rmtree(out / f"out{w}-{k}")
+        cpu = statistics.median(r[2] for r in runs)
+        wall = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        print(f"  grader batch --workers {w}: {rows / cpu:7,.0f} rows per CPU-second ({cpu * 1e6 / rows:5.0f} µs a row,"
+              f" {rows / cpu / (rows / floor_cpu):.2f}x the floor), {rows / wall:7,.0f} rows/s wall, "
+              f"peak memory {peak:4.0f} MB, graded {runs[0][3]['graded']:,}")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=5, help="runs of each, interleaved; the median counts")
+    ap.add_argument("--rows", type=int, default=20_000, help="generated rows")
+    ap.add_argument("--candidates", type=int, default=200, help="distinct candidates in the generated rows")
+    ap.add_argument("--workers", default="1", help="comma-separated worker counts to run")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; medians count")
+    ap.add_argument("--seed", type=int, default=None, help="for generated rows (default: new each run)")
     args = ap.parse_args()
+    workers = [int(w) for w in args.workers.split(",")]
+    seed = int(time.time()) if args.seed is None else args.seed
+    print(f"CPU time of the command and its workers; generated rows' seed {seed}")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "rows.jsonl"
-        make_rows(path, args.rows)
-        print(f"{args.rows:,} synthetic rows ({path.stat().st_size / 1e6:.1f} MB JSONL), lexical mode, "
-              f"{args.repeat} runs of each, 1 and 2 workers in turn")  # fmt: skip
-        rates: dict[int, list[float]] = {1: [], 2: []}
-        for _ in range(args.repeat):
-            for workers in (1, 2):
-                seconds, peak_mb, cpu, result = run(path, Path(tmp) / f"out{workers}", workers)
-                rates[workers].append(args.rows / seconds)
-                print(f"workers={workers}: {seconds:6.1f} s wall (whole command), {rates[workers][-1]:7,.0f} rows/s, "
-                      f"CPU {cpu:6.1f} s, peak memory {peak_mb:5.0f} MB (all processes), "
-                      f"graded {result['graded']:,}")  # fmt: skip
-        one, two = statistics.median(rates[1]), statistics.median(rates[2])
-        pairs = ", ".join(f"{b / a:.2f}x" for a, b in zip(rates[1], rates[2], strict=True))
-        print(f"median: 1 worker {one:,.0f} rows/s, 2 workers {two:,.0f} rows/s")
-        print(f"speed-up with 2 workers: {two / one:.2f}x (median of each; run by run: {pairs})")
+        out = Path(tmp)
+        for rows in (args.rows // 2, args.rows):
+            path = out / f"rows{rows}.jsonl"
+            generated_rows(path, rows, args.candidates, seed + rows)
+            report(f"generated, {args.candidates} candidates", rows, path, out, workers, args.repeat)
+            path.unlink()
+        path = out / "saf.jsonl"
+        n = saf_rows(path)
+        if n:
+            report("SAF real answers, own references", n, path, out, workers, args.repeat)
         print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 

@@ -64,6 +64,8 @@ class LoopbackLLM:
     requests: list[dict[str, Any]] = field(default_factory=list)
     in_flight: int = 0
     peak: int = 0
+    connections: set[tuple[str, int]] = field(default_factory=set)  # client (host, port) pairs seen
+    spans: list[list[float]] = field(default_factory=list)  # [arrived, replied] per request (time.time())
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def formats(self) -> list[str]:
@@ -130,7 +132,8 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 if self.path.endswith("/models"):
                     self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in state.models]})
                 else:
-                    self._send(200, {"requests": len(state.requests), "peak": state.peak})
+                    self._send(200, {"requests": len(state.requests), "peak": state.peak,
+                                     "connections": len(state.connections), "spans": state.spans})
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -141,6 +144,9 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 state.requests.append({"path": self.path, "body": body, "headers": headers})
                 state.in_flight += 1
+                state.connections.add(self.client_address[:2])
+                span = [time.time(), 0.0]
+                state.spans.append(span)
                 state.peak = max(state.peak, state.in_flight)
                 full = bool(state.capacity) and state.in_flight > state.capacity
                 state.overloaded += full
@@ -154,6 +160,7 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 time.sleep(state.latency + extra)
                 with state.lock:  # the slot is free once the reply is made, as in llama-server
                     state.in_flight -= 1
+                    span[1] = time.time()
                 if drop:
                     self.close_connection = True
                     self.connection.shutdown(2)

@@ -138,7 +138,7 @@ class TestOwnReferences:
 
 @pytest.mark.slow
 def test_llm_modes_go_through_the_judge_seam(tmp_path: Path) -> None:
-    """--mode hybrid with the offline fake judge grades every row through grading.grade on a thread pool."""
+    """--mode hybrid with the offline fake judge grades every row through grading.agrade on one event loop."""
     res = run_cli("batch", str(EXAMPLES / "answers.csv"), "--out", str(tmp_path), "--mode", "hybrid", "--judge",
                   "fake", "--concurrency", "3", "--json")  # fmt: skip
     assert res.returncode == 0, res.stderr

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from grader.engine import injection
-from grader.engine.injection import _GATES, _INJECTION, _SCORE_CLAIM, _gate_text, _may_hold_injection, find_injection
+from grader.engine.injection import _GATES, _compiled, _gate_text, _may_hold_injection, find_injection
 from grader.grading import grade
 from grader.models import Question, Rubric
 
@@ -67,7 +67,8 @@ def _variants(text: str) -> dict[str, str]:
 
 
 def _full_scan(text: str) -> bool:
-    return any(rx.search(text) for rx in _INJECTION) or bool(_SCORE_CLAIM.search(text))
+    patterns, score_claim, _metric = _compiled()
+    return any(rx.search(text) for rx in patterns) or bool(score_claim.search(text))
 
 
 @pytest.mark.parametrize("seed", SEEDS.values(), ids=SEEDS.keys())
@@ -127,3 +128,14 @@ def test_str_split_and_regex_whitespace_agree() -> None:
 def test_gate_text_is_built_from_the_documented_steps() -> None:
     assert _gate_text("İGNORE\u00a0\n ALL") == "ignore all"
     assert injection._ODD.search("обычный текст") is None
+
+
+def test_piece_screen_finds_every_entry_as_a_substring() -> None:
+    """The per-piece screen (one search over all entries) holds a piece that holds any entry of `_FIRST`, or the
+    longest word of a multi-word entry, anywhere and in any case; and nothing else."""
+    keys = [s if " " not in s else max(s.split(" "), key=len) for s in injection._FIRST]
+    for key in keys:
+        for piece in (key, f"x{key.upper()}y", f"«{key}»,", f"🙂{key}ё"):
+            assert injection.piece_may_hold_injection(piece), piece
+    for piece in ("градиент", "weights,", "Nullhypothese.", "🙂", "ёлка", "ReLU-активация"):
+        assert not injection.piece_may_hold_injection(piece), piece

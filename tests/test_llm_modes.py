@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from grader.grading import grade
 from grader.llm import prompts
 from grader.llm.judges.base import JudgeReply, PointVerdict
-from grader.llm.judges.cache import CachedJudge, ReplyCache
+from grader.llm.judges.cache import CachedJudge, ReplyCache, rubric_hash
 from grader.llm.judges.fake import FakeJudge
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_judge import ANSWER, QUESTION, RUBRIC, make_judge
@@ -71,6 +72,14 @@ class TestCache:
         grade(QUESTION, RUBRIC, ANSWER, mode="llm", judge=judge)
         assert len(llm_server.requests) == 3
         cache.close()
+
+    def test_rubric_part_of_the_key_is_the_rubric_json_hash(self) -> None:
+        """Worked out once per rubric object, it is still the hash of the rubric's JSON (caches written before stay
+        valid), and a changed copy gets its own."""
+        expected = hashlib.sha256(RUBRIC.model_dump_json().encode()).hexdigest()
+        assert rubric_hash(RUBRIC) == expected and rubric_hash(RUBRIC) == expected
+        changed = RUBRIC.model_copy(update={"needs": 1})
+        assert rubric_hash(changed) == hashlib.sha256(changed.model_dump_json().encode()).hexdigest() != expected
 
     def test_failures_are_not_cached(self, tmp_path: Path) -> None:
         cache = ReplyCache(tmp_path / "c.sqlite")

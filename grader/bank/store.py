@@ -6,7 +6,6 @@ the file, the line where the YAML parser can tell it, and the field.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -202,6 +201,8 @@ class Bank:
         path = self.questions_dir / f"{qid}.yaml"
         if qid and "/" not in qid and "\\" not in qid and path.is_file():
             return _load_question(path)
+        import difflib  # here: only an unknown id needs it, not every start-up
+
         ids = self.ids()
         close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.4)
         close += [i for i in ids if qid and qid in i and i not in close][: 3 - len(close)]

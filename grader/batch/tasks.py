@@ -29,7 +29,7 @@ from grader.batch.records import (
 from grader.engine.rubric import build_rubric, is_stale, reference_hash
 from grader.engine.text import detect_lang
 from grader.errors import GraderError, NotFound
-from grader.grading import grade
+from grader.grading import agrade, grade
 from grader.models import Mode, Question, Rubric
 from grader.tables import LeanRow, RowCursor
 
@@ -193,21 +193,46 @@ class Resolver:
 def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: Any = None,
                repeat: int = 1) -> dict[str, Any]:  # fmt: skip
     """The grades.jsonl object for a task; a row that fails to grade becomes an error object."""
+    ready = _ready(task, resolver)
+    if isinstance(ready, dict):
+        return ready
+    question, rubric, answer = ready
+    try:
+        g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
+    except Exception as exc:
+        return _failed(task, mode, exc)
+    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+
+
+async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, repeat: int = 1) -> dict[str, Any]:
+    """`grade_task` inside an event loop: the judge is awaited, so one client serves every row in flight."""
+    ready = _ready(task, resolver)
+    if isinstance(ready, dict):
+        return ready
+    question, rubric, answer = ready
+    try:
+        g = await agrade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
+    except Exception as exc:
+        return _failed(task, mode, exc)
+    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+
+
+def _ready(task: Task, resolver: Resolver) -> dict[str, Any] | tuple[Question, Rubric, str]:
+    """What to grade the task with, or its error object when it cannot be graded."""
     if task.error or not task.key:
         return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question")
     question, rubric = resolver.pair(task.key)
-    answer = without_surrogates(task.answer)
-    try:
-        g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
-    except NotImplementedError as exc:
+    return question, rubric, without_surrogates(task.answer)
+
+
+def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
+    """The error object of a row whose grading raised `exc`; raises again what must stop the batch."""
+    if isinstance(exc, NotImplementedError):
         raise GraderError(f"--mode {mode} is not available: {exc}", fix="Use --mode lexical") from None
-    except GraderError:
-        raise  # a judge that cannot work at all (no key, no server) stops the batch
-    except Exception as exc:  # one answer that breaks grading must not stop the others
-        rec = error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
-    else:
-        rec = grade_record(task.row_id, task.candidate, task.line_no, answer, g)
-    return rec
+    if isinstance(exc, GraderError):
+        raise exc  # a judge that cannot work at all (no key, no server) stops the batch
+    # one answer that breaks grading must not stop the others
+    return error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
 
 
 def task_for(row: LeanRow, resolver: Resolver) -> Task:

@@ -1,11 +1,12 @@
-"""Running the batch's jobs in order on worker processes (lexical: CPU-bound) or threads (llm/hybrid: waiting on
-a server), with a bounded window so memory stays flat however many rows there are.
+"""Running the batch's jobs in order on worker processes (lexical: CPU-bound) or one event loop (llm/hybrid: waiting
+on a server, `grader.batch.judged`), with a bounded window so memory stays flat however many rows there are.
 
 Per-row work in the parent is what stops a batch scaling with workers (on 2 cores it competes with them), so the
 parent does none. A chunk of rows is a `Job`: for CSV and JSONL input in lexical mode just "rows 640..703", and
 whoever grades it reads those rows from the file itself (`RowCursor`), makes their tasks, grades them and formats
 them (`Chunk`: grades.jsonl and grades.csv lines, encoded, and the rows' summary facts, counted). The parent writes
-bytes and merges one small tally per chunk. XLSX input and the llm modes (threads) get their tasks from the parent.
+bytes and merges one small tally per chunk. XLSX input and the llm modes (the event loop) get their tasks from
+the parent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
@@ -163,10 +164,10 @@ def run_ordered(jobs: Iterable[Job], resolver: Resolver, source: RowSource, *, m
     if mode != "lexical":
         if judge is None:
             raise GraderError(f"--mode {mode} needs a judge", fix="Pass --judge, or use --mode lexical")
-        with ThreadPoolExecutor(max(1, concurrency)) as pool:
-            yield from _windowed(iter(jobs), lambda j: pool.submit(
-                lambda: grade_job(j, resolver, style, None, mode, judge, repeat)).result,
-                2 * concurrency)  # fmt: skip
+        from grader.batch.judged import run_judged
+
+        yield from run_judged(iter(jobs), resolver, mode=mode, judge=judge, concurrency=max(1, concurrency),
+                              repeat=repeat, style=style)  # fmt: skip
         return
     if workers is None:
         rows = RowCursor(source)

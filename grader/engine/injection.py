@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 from grader.models import Model, Span
 
@@ -41,14 +42,24 @@ _INJECTION_PATTERNS = [
     r"<\s*/?\s*(?:system|assistant|user|instructions?|rubric|student_answer|answer|prompt)\s*>",
     r"<\|[a-z_]+\|>|\[/?INST\]|<<\s*/?SYS\s*>>",
 ]
-_SCORE_CLAIM = re.compile(
+_SCORE_CLAIM = (
     r"(?<![\w-])(?:score|grade|rating|mark|оценк[аиу]|балл\w*|punktzahl|punkte|bewertung|note)\s*[:=]\s*"
-    r"(?:1(?:[.,]0+)?|100\s*%?|10\s*/\s*10|5\s*/\s*5|max\w*|максим\w*|a\+?)(?![\w.,]*\d)",
-    _I,
+    r"(?:1(?:[.,]0+)?|100\s*%?|10\s*/\s*10|5\s*/\s*5|max\w*|максим\w*|a\+?)(?![\w.,]*\d)"
 )
 # A metric reported as a number is not a claim about the grade ("F1 score: 1.0 on train means overfitting").
-_METRIC_BEFORE = re.compile(r"(?:f1|f-?beta|auc|roc|r2|r\^2|bleu|rouge|silhouette|accuracy|z|t|test|train)[\s-]*$", _I)
-_INJECTION = [re.compile(p, _I) for p in _INJECTION_PATTERNS]
+_METRIC_BEFORE = r"(?:f1|f-?beta|auc|roc|r2|r\^2|bleu|rouge|silhouette|accuracy|z|t|test|train)[\s-]*$"
+
+
+@cache
+def _compiled() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
+    """The patterns, compiled on first use (~10 ms): most runs grade answers the gate below clears without them."""
+    return (
+        [re.compile(p, _I) for p in _INJECTION_PATTERNS],
+        re.compile(_SCORE_CLAIM, _I),
+        re.compile(_METRIC_BEFORE, _I),
+    )
+
+
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 
@@ -130,6 +141,12 @@ _NOT_ASCII = bytes(range(128, 256))
 
 
 _MULTI_KEY = tuple(words[0] for words in _FIRST_MULTI)  # the longest word of each entry with a space
+
+
+# One search for any entry as a substring, ~7x faster than testing each in turn ("(?!)", matching nothing, if none).
+_ASCII_KEYS = sorted({*_FIRST_ASCII, *_MULTI_KEY}, key=len, reverse=True)  # looked for in a piece's ASCII letters
+_ASCII_ANY = re.compile(b"|".join(map(re.escape, _ASCII_KEYS)) or b"(?!)")
+_OTHER_ANY = re.compile("|".join(map(re.escape, sorted(set(_FIRST_OTHER), key=len, reverse=True))) or "(?!)")
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
 
@@ -139,11 +156,7 @@ def piece_may_hold_injection(chunk: str) -> int:
     none of whose pieces (split at " ") holds one holds no injection; the matcher keeps this with each piece."""
     low = (chunk.translate(_FOLD) if _ODD.search(chunk) else chunk).lower()
     ascii_part = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII)
-    flag = int(
-        any(map(ascii_part.__contains__, _FIRST_ASCII))
-        or any(map(low.__contains__, _FIRST_OTHER))
-        or any(map(ascii_part.__contains__, _MULTI_KEY))
-    )
+    flag = int(_ASCII_ANY.search(ascii_part) is not None or _OTHER_ANY.search(low) is not None)
     if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:
         _chunk_gate.clear()
     _chunk_gate[chunk] = flag
@@ -182,9 +195,10 @@ def _may_hold_injection(text: str) -> bool:
 def _hits(text: str) -> list[tuple[int, int]]:
     if not _may_hold_injection(text):
         return []
-    found = [(m.start(), m.end()) for rx in _INJECTION for m in rx.finditer(text)]
-    for m in _SCORE_CLAIM.finditer(text):
-        if not _METRIC_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+    patterns, score_claim, metric_before = _compiled()
+    found = [(m.start(), m.end()) for rx in patterns for m in rx.finditer(text)]
+    for m in score_claim.finditer(text):
+        if not metric_before.search(text[max(0, m.start() - 12) : m.start()]):
             found.append((m.start(), m.end()))
     return found
 

@@ -111,9 +111,14 @@ class OpenAIJudge:
         return LADDER[FORMATS.current(self._server, self._allowed)].name
 
     def _client(self) -> Any:
+        """A client whose connection pool holds `concurrency` connections: a session's requests in flight each keep
+        one open for the next (the SDK's default keeps 100 at most and opens up to 1,000)."""
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else "sk-no-key-needed"
+        size = self.settings.concurrency
+        limits = self._httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        http = self._openai.DefaultAsyncHttpxClient(limits=limits, timeout=self.settings.deadline)
         return self._openai.AsyncOpenAI(
-            api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0
+            api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0, http_client=http
         )
 
     @asynccontextmanager

@@ -1,0 +1,73 @@
+"""Cold start of `grader grade` (a lexical grade of one short answer, from exec to exit), beside `python -c pass`.
+
+    python benchmarks/startup.py              # median of 15 runs of each, interleaved
+    python benchmarks/startup.py --runs 30 --imports
+
+Wall time from process start to exit of a fresh process each run (start-up is wall time a user waits for), and its
+CPU time (user + system, from `getrusage` of the reaped child), which other load on a shared machine does not
+inflate. `--imports` adds the slowest imports of one run (`python -X importtime`). Target (issue 19): `grader grade`
+<= 0.2 s median of 15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ANSWER = "Насыщение: сигмоида выдаёт почти 0 или 1, градиент мал."
+
+
+def grader_cmd() -> list[str]:
+    exe = os.path.join(os.path.dirname(sys.executable), "grader")
+    return [exe] if os.path.exists(exe) else [sys.executable, "-m", "grader"]
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def slowest_imports(cmd: list[str], top: int) -> list[tuple[int, str]]:
+    """(cumulative µs, module) of the top-level imports of one run, slowest first."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    err = subprocess.run(cmd, capture_output=True, text=True, env=env).stderr
+    rows = [re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line) for line in err.splitlines()]
+    found = [(int(m.group(1)), m.group(3)) for m in rows if m and len(m.group(2)) <= 3]
+    return sorted(found, reverse=True)[:top]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--imports", action="store_true", help="also list the slowest imports of one run")
+    args = ap.parse_args()
+    grade = [*grader_cmd(), "grade", "nasyshchenie-neyrona", "--answer", ANSWER]
+    commands = {"python -c pass": [sys.executable, "-c", "pass"], "grader grade (lexical)": grade}
+    results: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+    for _ in range(args.runs):
+        for name, cmd in commands.items():
+            results[name].append(timed(cmd))
+    for name, runs in results.items():
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(f"{name:24} median {statistics.median(walls):.3f} s wall (best {min(walls):.3f}), "
+              f"median {statistics.median(cpus):.3f} s CPU, {len(runs)} runs")  # fmt: skip
+    print("target (issue 19): grader grade <= 0.2 s median; load average now: {:.2f} {:.2f} {:.2f}".format(
+        *os.getloadavg()))  # fmt: skip
+    if args.imports:
+        for us, module in slowest_imports(commands["grader grade (lexical)"], 15):
+            print(f"  {us / 1000:6.1f} ms  {module}")
+
+
+if __name__ == "__main__":
+    main()
