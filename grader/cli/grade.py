@@ -37,7 +37,9 @@ def grade(
         str | None, typer.Option("--answer-file", "-f", help="Read the answer from a UTF-8 file; `-` reads stdin.")
     ] = None,
     min_score: Annotated[
-        float | None, typer.Option("--min-score", help="Exit 1 when the score (0..1) is below this.", min=0, max=1)
+        float | None,
+        typer.Option("--min-score", help="Exit 1 when the score is below this: 0-100 as shown on screen, or 0..1 "
+                     "(a value up to 1 is a fraction: 0.6 and 60 are the same).", min=0, max=100, show_default=False),
     ] = None,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
@@ -133,8 +135,13 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
     if result.score is None:
         typer.echo(f"error: unscored: {result.feedback}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    if min_score is not None and (result.score or 0.0) < min_score:
+    if min_score is not None and (result.score or 0.0) < threshold(min_score):
         raise typer.Exit(EXIT_FAILED)
+
+
+def threshold(value: float) -> float:
+    """A --min-score on 0..1: up to 1 it is a fraction already, above it a percentage as printed on screen."""
+    return value if value <= 1 else value / 100
 
 
 def _with_examples(rubric: Rubric, question: Question, path: Path, score_max: float | None) -> Rubric:
