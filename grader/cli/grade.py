@@ -121,12 +121,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
         con = console()
         con.print(f"[bold]{question.question}[/]\n")
-        print_grade(result, text, con)
-        if result.study_next:
-            con.print()
-            con.print("[bold]" + result.feedback.split("\n")[1] + "[/]" if "\n" in result.feedback else "")
-            for hint in result.study_next:
-                con.print(f" • {hint}")
+        print_grade(result, text, con)  # every point once, a missing one with its hint: what to study next
     if report is not None:
         typer.echo(usage_line(report), err=True)
     if result.failed_points:

@@ -94,7 +94,7 @@ def quiz(
     con = console()
     err = console(err=True)
     with History.open(db) as history:
-        session = Quiz(Bank.open(bank), history, mode=mode, judge=grader_judge)
+        session = Quiz(Bank.open(bank), history, mode=mode, judge=grader_judge, ui_lang=lang)
         picks = session.plan(tag=tag, count=count, question_id=question_id, rng=random.Random(seed))
         if not picks:
             con.print(say(lang, "nothing"))

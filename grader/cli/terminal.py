@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from grader.cli.interrupt import interruptible
-from grader.cli.render import highlighted, score_style
+from grader.cli.render import highlighted, score_style, screen_feedback
 from grader.cli.ui_text import UiLang, say
 from grader.models import Grade, Question
 from grader.quiz.session import Choice
@@ -164,4 +164,4 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
                 con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))
-    con.print(grade.feedback.split("\n")[0])
+    con.print(screen_feedback(grade))

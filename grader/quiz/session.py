@@ -56,6 +56,7 @@ class Quiz:
     session: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     attempts: list[Attempt] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ui_lang: str | None = None  # the learner's language: points are shown in it where the rubric has their text
 
     def pool(self, tag: str | None = None) -> list[Question]:
         """The bank's questions, narrowed to a tag; an unknown tag is an error listing the known ones."""
@@ -102,6 +103,15 @@ class Quiz:
                 break
         return self.attempts
 
+    def _in_ui_lang(self, question: Question, result: Grade) -> Grade:
+        """The grade as shown: each point's text in the interface language where the rubric has it."""
+        if self.ui_lang is None:
+            return result
+        rubric, _ = rubric_for(self.bank, question)
+        texts = {p.id: p.text_in(self.ui_lang) for p in rubric.points}
+        points = [p.model_copy(update={"text": texts.get(p.id, p.text)}) for p in result.points]
+        return result.model_copy(update={"points": points})
+
     def _ask_one(self, question: Question, number: int, total: int, ui: QuizUI) -> Choice:
         retry = False
         while True:
@@ -110,7 +120,7 @@ class Quiz:
                 ui.skipped()
                 return "next"
             result, _ = self.answer(question, text)
-            ui.show_grade(question, result, text)
+            ui.show_grade(question, self._in_ui_lang(question, result), text)
             choice = ui.choose(reference_shown=False)
             while choice == "reference":
                 ui.show_reference(question)
