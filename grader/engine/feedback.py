@@ -62,9 +62,9 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if text[limit - 1] != " " and " " in cut:
+    if text[limit - 1].isalnum() and cut[-1].isalnum() and " " in cut:  # the cut falls inside a word
         cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:—-") + "…"
+    return cut.rstrip(" ,;:—–-([{«„“\"'") + "…"
 
 
 def _study_order(p: PointResult) -> tuple[bool, float, float]:
