@@ -79,7 +79,7 @@ class KeyPoint(Model):
 
     def text_in(self, lang: str) -> str:
         """The point's text in `lang` when the rubric has it, else in the rubric's own language."""
-        return self.translations.get(lang, self.text)  # type: ignore[call-overload]
+        return str(self.translations.get(lang, self.text))  # type: ignore[call-overload]
 
     def hint_in(self, lang: str) -> str:
         """The hint in `lang` when the rubric has it, else in the rubric's own language."""

@@ -76,8 +76,8 @@ def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[
             blocks[-1][3] = last[3]
     xs: list[float] = []
     ys: list[float] = []
-    for sum_y, count, first, last in blocks:
-        for knot in (first, last) if last > first else (first,):
+    for sum_y, count, first, end in blocks:
+        for knot in (first, end) if end > first else (first,):
             xs.append(knot)
             ys.append(round(sum_y / count, 4))
     return xs, ys
