@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from grader.ci.baseline import Change
 from grader.ci.check import CheckReport, ExampleResult
 from grader.ci.lint import Finding
+from grader.engine.feedback import counted
 
 
 def _case(
@@ -198,8 +199,8 @@ def github_summary(report: CheckReport) -> str:
     head = "✅ passed" if s.ok else "❌ failed"
     lines = [f"## grader check: {head}", ""]
     lines.append(
-        f"{s.files} files linted: {s.errors} errors, {s.warnings} warnings. "
-        f"{s.examples} golden examples: {s.passed} passed, {s.failed} failed, {s.unscored} unscored."
+        f"{counted(s.files, 'file')} linted: {counted(s.errors, 'error')}, {counted(s.warnings, 'warning')}. "
+        f"{counted(s.examples, 'golden example')}: {s.passed} passed, {s.failed} failed, {s.unscored} unscored."
     )
     if report.findings:
         rows = [[f"`{f.where()}`", f.severity, f.code, f.message] for f in report.findings]

@@ -136,18 +136,23 @@ def batch(
     rate = graded_now / seconds if seconds > 0 else 0.0
     for w in dict.fromkeys(result.warnings):
         err.print(f"[yellow]warning:[/] {w}")
+    if resume and result.rows and result.resumed == result.rows:
+        err.print(f"nothing to resume: this batch had finished (all {result.rows} rows); its reports were rebuilt")
     usage, partial = _judge_usage(out / "grades.jsonl") if setup.judge is not None else (None, 0)
     if as_json:
         extra = {"usage": usage, "judge_failed_rows": partial} if usage is not None else {}
         emit_json({**result.model_dump(), **extra, "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
     else:
+        from grader.engine.feedback import counted
+
         if not quiet and result.rubrics_built:
-            err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
+            built = counted(len(result.rubrics_built), "rubric")
+            err.print(f"built {built} from the rows' references: {out / 'rubrics'}")
         con = console()
         resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
         unscored = f", {result.unscored} unscored" if result.unscored else ""
-        con.print(f"{result.rows} rows: {result.graded} graded{unscored}, {result.errors} errors{resumed} "
-                  f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+        con.print(f"{counted(result.rows, 'row')}: {result.graded} graded{unscored}, {counted(result.errors, 'error')}"
+                  f"{resumed} ({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
         if usage is not None:
             failed = f"; the judge failed on some points of {partial} row(s), scored without them" if partial else ""
             con.print(usage_line(usage) + failed)

@@ -149,6 +149,7 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
     from rich.text import Text
 
     from grader.ci.formats import DIFF_HEADER, change_row, example_details
+    from grader.engine.feedback import counted
 
     for f in report.findings:
         colour = "red" if f.severity == "error" else "yellow"
@@ -182,8 +183,8 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
     s = report.summary()
     verdict = Text("passed", style="bold green") if s.ok else Text("FAILED", style="bold red")
     counts = (
-        f"{s.files} files linted: {s.errors} errors, {s.warnings} warnings · "
-        f"{s.examples} golden examples: {s.passed} passed, {s.failed} failed"
+        f"{counted(s.files, 'file')} linted: {counted(s.errors, 'error')}, {counted(s.warnings, 'warning')} · "
+        f"{counted(s.examples, 'golden example')}: {s.passed} passed, {s.failed} failed"
         + (f", {s.unscored} unscored" if s.unscored else "")
         + (f" · {s.changed} changed" if report.diff is not None else "")
         + " · "

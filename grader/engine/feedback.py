@@ -56,6 +56,11 @@ def _short(text: str, limit: int = 80) -> str:
     return shorten(text, limit)
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 error", "2 errors", "0 errors": an English count with its noun agreeing."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line in at most `limit` characters, cut between words (never inside one) with "…"."""
     text = " ".join(text.split())
