@@ -71,6 +71,18 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_presenter)
 
 
+class _Flow(list):  # type: ignore[type-arg]
+    """A list written on one line, `[a, b, c]`, wrapped at the dump's width: how curated rubrics write concepts."""
+
+
+class _FlowMap(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: `{any: [...], weight: 0.5}`."""
+
+
+_Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+_Dumper.add_representer(_FlowMap, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
 
@@ -130,15 +142,28 @@ def model_yaml(model: BaseModel) -> str:
 def rubric_yaml(rubric: Rubric) -> str:
     """A rubric as YAML, concepts in their short list form."""
     data = rubric.model_dump(mode="json", exclude_defaults=True)
+    data.update(lang=rubric.lang, built_by=rubric.built_by)  # always said, as in the curated files
     for point, raw in zip(rubric.points, data["points"], strict=True):
-        raw["concepts"] = [c.to_yaml() for c in point.concepts]
-        raw.setdefault("weight", point.weight)
+        raw["concepts"] = [_flow(c.to_yaml()) for c in point.concepts]
+        raw["weight"] = int(point.weight) if point.weight.is_integer() else point.weight
+        order = ("id", "text", "weight", "required", "concepts", "hint")
+        ordered_point = {k: raw.pop(k) for k in order if k in raw}
+        ordered_point.update(raw)
+        raw.clear()
+        raw.update(ordered_point)
     ordered = {
         k: data[k]
         for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
         if k in data
     }
     return dump_yaml(ordered)
+
+
+def _flow(concept: Any) -> Any:
+    """A concept's short YAML form on one line: `[a, b]`, or `{any: [a, b], weight: 0.5}`."""
+    if isinstance(concept, dict):
+        return _FlowMap({k: _Flow(v) if isinstance(v, list) else v for k, v in concept.items()})
+    return _Flow(concept)
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from grader.engine.glossary import entries as glossary_entries
+from grader.engine.matching import Matcher
 from grader.engine.text import detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, Question, Rubric
 
@@ -241,7 +242,7 @@ def build_rubric(question: Question, corpus: Sequence[str] = ()) -> Rubric:
             )
         )
     needs = needed_points(question.question)
-    return Rubric(
+    rubric = Rubric(
         question_id=question.id,
         lang=lang,
         reference_hash=reference_hash(question.reference),
@@ -249,6 +250,19 @@ def build_rubric(question: Question, corpus: Sequence[str] = ()) -> Rubric:
         points=points,
         needs=needs if needs and needs < len(points) else None,
     )
+    return without_question_words(rubric, question.question)
+
+
+def without_question_words(rubric: Rubric, question: str) -> Rubric:
+    """The rubric without the concepts the matcher ignores because the question holds them (its own test, so a
+    built rubric passes `grader check --strict`); grades are unchanged, since those concepts never counted."""
+    matcher = Matcher(rubric, question)
+    points = []
+    for point, compiled in zip(rubric.points, matcher.points, strict=True):
+        live = {id(c.concept) for c in compiled.concepts}
+        kept = [c for c in point.concepts if id(c) in live]
+        points.append(point if len(kept) == len(point.concepts) else point.model_copy(update={"concepts": kept}))
+    return rubric.model_copy(update={"points": points})
 
 
 def _tail(head: str, clause: bool) -> str:
