@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "stats": "grader.cli.progress:stats",
     "history": "grader.cli.progress:history",
     "llm": "grader.cli.llm:app",
+    "cache": "grader.cli.cache:app",
 }
 
 

@@ -34,6 +34,7 @@ from pydantic import Field, SecretStr, ValidationError
 
 from grader.errors import InvalidFile
 from grader.models import Model
+from grader.paths import user_dir
 
 OPENAI_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -103,8 +104,7 @@ def public_url(url: str) -> str:
 def config_path() -> Path:
     if os.environ.get("GRADER_CONFIG"):
         return Path(os.environ["GRADER_CONFIG"])
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "grader" / "config.toml"
+    return user_dir("config") / "config.toml"
 
 
 def _from_file(path: Path) -> dict[str, Any]:
