@@ -50,3 +50,9 @@ def user_dir(
     xdg = env.get(var, "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else home.joinpath(*fallback_parts)
     return base / APP
+
+
+def config_file() -> Path:
+    """The config file: `$GRADER_CONFIG`, else `config.toml` in the user's config folder."""
+    chosen = os.environ.get("GRADER_CONFIG")
+    return Path(chosen) if chosen else user_dir("config") / "config.toml"

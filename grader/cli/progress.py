@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grader.cli._common import BankOpt, JsonOpt, emit_json
-from grader.cli.quiz import DbOpt, UiLangOpt
+from grader.cli.quiz import DbOpt, SchedulerOpt, UiLangOpt, UntilOpt, quiz_policy
 from grader.cli.ui_text import UiLang, default_ui_lang, say
 from grader.errors import GraderError
 
@@ -97,7 +97,13 @@ def print_stats(con: Console, data: Stats, lang: UiLang, now: datetime, texts: d
 
 
 def stats(
-    tag: TagOpt = None, db: DbOpt = None, ui_lang: UiLangOpt = None, bank: BankOpt = None, as_json: JsonOpt = False
+    tag: TagOpt = None,
+    db: DbOpt = None,
+    ui_lang: UiLangOpt = None,
+    bank: BankOpt = None,
+    scheduler: SchedulerOpt = None,
+    until: UntilOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Progress: per question best and last score and when it is due, per tag averages, trend by day, and the
     key points missed most often (scores 0-100; `--json` gives 0..1).
@@ -111,7 +117,7 @@ def stats(
 
     with History.open(db, create=False) as history:
         attempts = history.attempts()
-    data = compute_stats(attempts, tag)
+    data = compute_stats(attempts, tag, quiz_policy(scheduler, until))
     if as_json:
         emit_json(data.model_dump(mode="json"))
         return

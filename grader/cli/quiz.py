@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import random
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,16 @@ DbOpt = Annotated[
         envvar=DB_ENV,
         show_default=False,
     ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="leitner (boxes) or fsrs. Default: [quiz] scheduler in the config file, else "
+                 "leitner.", show_default=False),
+]
+UntilOpt = Annotated[
+    datetime | None,
+    typer.Option("--until", formats=["%Y-%m-%d"], help="Interview date (YYYY-MM-DD): no review is due after it. "
+                 "Default: [quiz] until in the config file.", show_default=False),
 ]
 UiLangOpt = Annotated[
     UiLang | None,
@@ -46,6 +57,13 @@ def make_judge(mode: ModeName, judge: str, model: str | None, base_url: str | No
     return llm.llm_setup(mode, judge, model=model, base_url=base_url).judge
 
 
+def quiz_policy(scheduler: str | None, until: datetime | None) -> Any:
+    """The schedule policy: flags over the config file's [quiz] section (`grader.quiz.policy`)."""
+    from grader.quiz.policy import load_policy
+
+    return load_policy(scheduler=scheduler, until=until.date() if until else None)
+
+
 def quiz(
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only questions with this tag.")] = None,
     count: Annotated[int, typer.Option("--count", "-n", help="How many questions to ask.", min=1)] = 5,
@@ -56,8 +74,15 @@ def quiz(
     judge: Annotated[
         str, typer.Option("--judge", help="With --mode llm|hybrid: openai (any compatible server) or fake (offline).")
     ] = "openai",
-    model: Annotated[str | None, typer.Option("--model", help="LLM model [env: GRADER_MODEL].")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible API URL.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="LLM model [env: GRADER_MODEL; default gpt-4o-mini]", show_default=False),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible API URL [env: OPENAI_BASE_URL; default "
+                     "https://api.openai.com/v1]", show_default=False),
+    ] = None,
     db: DbOpt = None,
     ui_lang: UiLangOpt = None,
     bank: Annotated[
@@ -68,12 +93,14 @@ def quiz(
             envvar="GRADER_BANK",
         ),
     ] = None,
+    scheduler: SchedulerOpt = None,
+    until: UntilOpt = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of new questions.", hidden=True)] = None,
 ) -> None:
     """Practise: answer questions in your own words; see what you covered and missed; come back to weak spots.
 
-    Questions come by spaced repetition (Leitner boxes on the score): weak and long-unseen ones
-    first, new ones mixed in.
+    Questions come by spaced repetition (Leitner boxes on the score, or FSRS with --scheduler fsrs): weak and
+    long-unseen ones first, new ones mixed in; --until DATE (the interview) caps every interval.
 
     Finish an answer with an empty line twice or Ctrl-D; Ctrl-C leaves, keeping what was graded.
 
@@ -90,11 +117,13 @@ def quiz(
     from grader.quiz.session import Quiz
 
     lang = ui_lang or default_ui_lang()
+    policy = quiz_policy(scheduler, until)
     grader_judge = make_judge(mode, judge, model, base_url)
     con = console()
     err = console(err=True)
     with History.open(db) as history:
-        session = Quiz(Bank.open(bank), history, mode=mode, judge=grader_judge, ui_lang=lang)
+        session = Quiz(Bank.open(bank), history, mode=mode, judge=grader_judge, ui_lang=lang,
+                       policy=policy)
         picks = session.plan(tag=tag, count=count, question_id=question_id, rng=random.Random(seed))
         if not picks:
             con.print(say(lang, "nothing"))

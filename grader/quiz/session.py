@@ -19,6 +19,7 @@ from grader.errors import NotFound
 from grader.grading import grade
 from grader.models import Grade, Mode, Question
 from grader.quiz.history import Attempt, History, attempt_from_grade, normalize_tag, reviews_of
+from grader.quiz.policy import Policy
 from grader.quiz.schedule import Pick, plan
 
 Choice = Literal["retry", "reference", "next", "quit"]
@@ -57,6 +58,7 @@ class Quiz:
     attempts: list[Attempt] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ui_lang: str | None = None  # the learner's language: points are shown in it where the rubric has their text
+    policy: Policy = field(default_factory=Policy)  # the scheduler: Leitner boxes or FSRS, an interview date
 
     def pool(self, tag: str | None = None) -> list[Question]:
         """The bank's questions, narrowed to a tag; an unknown tag is an error listing the known ones."""
@@ -82,7 +84,8 @@ class Quiz:
         if question_id:
             return [Pick(question_id=self.bank.question(question_id).id, reason="due")]
         ids = [q.id for q in self.pool(tag)]
-        return plan(ids, reviews_of(self.history.attempts()), now=self.clock(), count=count, rng=rng)
+        reviews = reviews_of(self.history.attempts())
+        return plan(ids, reviews, now=self.clock(), count=count, rng=rng, cards_of=self.policy.cards)
 
     def answer(self, question: Question, text: str) -> tuple[Grade, Attempt]:
         """Grade one answer and commit it to the history at once."""

@@ -34,7 +34,7 @@ from pydantic import Field, SecretStr, ValidationError
 
 from grader.errors import InvalidFile
 from grader.models import Model
-from grader.paths import user_dir
+from grader.paths import config_file
 
 OPENAI_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -102,9 +102,7 @@ def public_url(url: str) -> str:
 
 
 def config_path() -> Path:
-    if os.environ.get("GRADER_CONFIG"):
-        return Path(os.environ["GRADER_CONFIG"])
-    return user_dir("config") / "config.toml"
+    return config_file()
 
 
 def _from_file(path: Path) -> dict[str, Any]:
