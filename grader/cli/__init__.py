@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "history": "grader.cli.progress:history",
     "llm": "grader.cli.llm:app",
     "cache": "grader.cli.cache:app",
+    "export": "grader.cli.export:app",
 }
 
 
