@@ -25,7 +25,7 @@ from typing import Annotated
 
 import typer
 
-from grader.llm.setup import MODES, LLMSetup, llm_setup, usage_line
+from grader.llm.setup import MODES, LLMSetup, dry_run_line, dry_run_report, llm_setup, usage_line
 
 ModeOpt = Annotated[
     str,
@@ -53,6 +53,20 @@ ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", help="Judge
                                                     "[default 8].", min=1, show_default=False)]
 RepeatOpt = Annotated[int, typer.Option("--repeat", help="Ask borderline points N times in all; report stability.",
                                         min=1, max=9)]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Call no judge: print how many calls the run would make (after the cache and the hybrid plan), "
+    "their estimated tokens and cost; needs no key or server.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Always ask the judge; do not read or write the cache.")]
 
-__all__ = ["MODES", "LLMSetup", "llm_setup", "usage_line"]
+__all__ = ["MODES", "LLMSetup", "dry_run_line", "dry_run_report", "emit_dry_run", "llm_setup", "usage_line"]
+
+
+def emit_dry_run(setup: LLMSetup, as_json: bool) -> None:
+    """Print what a dry run counted: JSON on stdout with --json, else one line."""
+    report = dry_run_report(setup)
+    if as_json:
+        from grader.cli._common import emit_json
+
+        emit_json({"dry_run": report})
+    else:
+        typer.echo(dry_run_line(report))

@@ -11,6 +11,7 @@ from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, em
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    DryRunOpt,
     FallbackOpt,
     JudgeOpt,
     MaxTokensOpt,
@@ -19,6 +20,7 @@ from grader.cli._llm import (
     NoCacheOpt,
     RepeatOpt,
     TimeoutOpt,
+    emit_dry_run,
     llm_setup,
     usage_line,
 )
@@ -53,6 +55,7 @@ def grade(
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
     examples: Annotated[
         Path | None,
         typer.Option("--examples", help="Graded answers (CSV/JSONL/XLSX with question_id, answer, score; or SAF "
@@ -89,7 +92,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
     text = read_answer(answer, answer_file)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback)
+                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback,
+                      dry_run=dry_run)
     b = Bank.open(bank)
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
@@ -105,6 +109,9 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
         cal = cal_mod.load(calibration)
     result = grade_answer(question, rubric, text, mode=setup.mode, judge=setup.judge, repeat=setup.repeat)
+    if dry_run:
+        emit_dry_run(setup, as_json)
+        return
     raw = result.score
     if cal is not None and raw is not None:
         result = result.model_copy(update={"score": cal.apply(raw), "flags": [*result.flags, "calibrated"]})

@@ -86,6 +86,11 @@ class LLMSettings(Model):
         """Seconds a request may take in all (connecting, waiting, reading), the default by server kind."""
         return self.timeout or (LOCAL_TIMEOUT if self.local else REMOTE_TIMEOUT)
 
+    @property
+    def identity(self) -> str:
+        """The model and server a judge built from these settings stands for: it keys the cache."""
+        return f"{self.model}@{self.public_url}"
+
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
         """USD for these tokens when the price table has this model, else None."""
         price = self.prices.get(self.model)
