@@ -83,3 +83,62 @@ def _unpruned(q: Question) -> list[KeyPoint]:
     """The built rubric's points with concepts made of the question's own words added back."""
     longest = max(q.question.replace("?", " ").split(), key=len)
     return [p.model_copy(update={"concepts": [*p.concepts, Concept(any=[longest])]}) for p in build_rubric(q).points]
+
+
+def _rubric_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_RUBRIC = """question_id: q
+lang: ru
+points:
+- id: p1
+  text: Градиент затухает
+  weight: 2
+  concepts:
+  - [градиент]
+  hint:
+    ru: Градиент
+"""
+
+
+class TestYamlErrors:
+    """A YAML mistake names the line it is on, in plain words; an unknown key says which known key it is close to."""
+
+    @pytest.mark.parametrize(
+        ("edit", "line", "said"),
+        [
+            (("  hint:", "  hnit:"), 9, "unknown field 'points.0.hnit'; did you mean 'hint'?"),
+            (("  weight: 2", "  wieght: 2"), 6, "did you mean 'weight'?"),
+            (("lang: ru", "lnag: ru"), 2, "unknown field 'lnag'; did you mean 'lang'?"),
+            (("  weight: 2", "  colour: 2"), 6, "unknown field 'points.0.colour' (known: id, text, weight"),
+            (("  text: Градиент затухает", "  text: Ответ: градиент"), 5, "a ': ' YAML does not expect on this line"),
+            (("  weight: 2", "  weight 2"), 6, "this line is not `key: value`"),
+            (("  weight: 2", "\tweight: 2"), 6, "a tab character"),
+            (("  - [градиент]", "  - [градиент"), 8, "a '[' list opened on this line is not closed"),
+            # the fix says: indent it like the fields around it
+            (("  weight: 2", "   weight: 2"), 6, "a ': ' YAML does not expect on this line"),
+        ],
+        ids=["hint", "weight", "top-level", "no-close-key", "colon", "no-colon", "tab", "bracket", "indent"],
+    )
+    def test_line_and_words(self, tmp_path: Path, edit: tuple[str, str], line: int, said: str) -> None:
+        from grader.bank.store import load_model
+        from grader.ci.lint import _parse
+        from grader.errors import InvalidFile
+
+        text = GOOD_RUBRIC.replace(*edit, 1)
+        assert text != GOOD_RUBRIC
+        path = _rubric_file(tmp_path, text)
+        with pytest.raises(InvalidFile) as err:
+            load_model(path, Rubric)
+        assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+        assert said in str(err.value)
+        findings = _parse(str(path), text, Rubric)[2]
+        assert findings[0].line == line and said in findings[0].message
+
+    def test_good_file_loads(self, tmp_path: Path) -> None:
+        from grader.bank.store import load_model
+
+        assert load_model(_rubric_file(tmp_path, GOOD_RUBRIC), Rubric).points[0].weight == 2
