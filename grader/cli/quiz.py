@@ -131,9 +131,15 @@ def quiz(
         con.print(Text(say(lang, "intro", n=len(picks)), style="dim"))
         try:
             session.run(picks, TerminalUI(con, lang))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             con.print()
             con.print(Text(say(lang, "interrupted"), style="yellow"))
+            draft = getattr(stop, "draft", "")
+            if draft:  # never lose a typed answer
+                from grader.quiz.drafts import save_draft
+
+                path = save_draft(history.path.parent, getattr(stop, "question_id", "") or "answer", draft)
+                con.print(Text(say(lang, "draft_saved", path=str(path)), style="yellow"))
         for w in session.warnings:
             err.print(f"[yellow]warning:[/] {w}")
         done = session.attempts
