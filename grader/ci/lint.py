@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
-from grader.bank.store import explain, yaml_problem
+from grader.bank.yaml_errors import explain, yaml_problem
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
 from grader.models import Model, Question, Rubric
