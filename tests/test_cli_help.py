@@ -47,3 +47,12 @@ def test_env_and_defaults_are_said() -> None:
     for said in ("[env: GRADER_MODEL; default gpt-4o-mini]", "[env: OPENAI_BASE_URL;", "[quiz] scheduler",
                  "[env var: GRADER_DB]", "[env var: GRADER_BANK]"):  # fmt: skip
         assert said in flat, said
+
+
+@pytest.mark.parametrize(("argv", "command"), COMMANDS, ids=[" ".join(a) for a, _ in COMMANDS])
+def test_an_option_read_from_the_environment_says_its_default(argv: list[str], command: Any) -> None:
+    for p in command.params:
+        helptext = getattr(p, "help", None) or ""
+        from_env = "[env:" in helptext or getattr(p, "envvar", None)
+        if from_env and not (p.show_default and p.default not in (None, "")):
+            assert "default" in helptext.lower(), (argv, p.opts, helptext)

@@ -38,7 +38,8 @@ JudgeOpt = Annotated[
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name [env: GRADER_MODEL; default gpt-4o-mini]",
                                               show_default=False)]
 BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="OpenAI-compatible API URL, e.g. http://localhost:8000/v1 [env: OPENAI_BASE_URL]",
+    "--base-url", help="OpenAI-compatible API URL, e.g. http://localhost:8000/v1 [env: OPENAI_BASE_URL; default "
+    "https://api.openai.com/v1]",
     show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", help="Seconds a judge request may take in all (default 60; 300 for a server on this machine or the "
