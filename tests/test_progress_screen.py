@@ -44,3 +44,18 @@ def test_fits_80_columns_and_names_questions(db: Path, bank: Bank, command: str,
         if "…" in line:
             cut = line[: line.index("…")]
             assert cut[-1].isalnum() or cut[-1] in ")?»", line  # a whole word before the ellipsis
+
+
+def test_texts_are_shown_as_written_not_as_markup(db: Path) -> None:
+    from rich.console import Console
+
+    from grader.cli.progress import print_stats
+    from grader.quiz.progress import stats
+
+    with History.open(db, create=False) as history:
+        data = stats(history.attempts())
+    texts = {q.question_id: f"[bold red]{q.question_id}[/] [link=x]?" for q in data.by_question}
+    con = Console(record=True, width=200, color_system=None)
+    print_stats(con, data, "en", datetime(2026, 1, 1, tzinfo=UTC), texts)
+    out = con.export_text()
+    assert "[bold red]" in out and "[/]" in out

@@ -55,14 +55,16 @@ def _room(width: int, headers: list[str], rows: list[list[str]], flex: int) -> i
 def _fill(con: Console, title: str, headers: list[str], rows: list[list[str]], shares: list[float]) -> None:
     """Print a table that fits the console's width: each prose column gets its share of the room left, its texts
     shortened between words."""
+    from rich.text import Text
+
     from grader.engine.feedback import shorten
 
     flex = len(shares)
     room = _room(con.width, headers, rows, flex)
     widths = [max(len(headers[i]), int(room * share)) for i, share in enumerate(shares)]
     t = _table(title, *headers, flex=flex)
-    for row in rows:
-        t.add_row(*(shorten(c, widths[i]) if i < flex else c for i, c in enumerate(row)))
+    for row in rows:  # Text cells: a question's or point's text is shown as written, never read as markup
+        t.add_row(*(Text(shorten(c, widths[i]) if i < flex else c) for i, c in enumerate(row)))
     con.print(t, "")
 
 
