@@ -57,7 +57,6 @@ def _root(
 def make_app(only: str | None = None) -> typer.Typer:
     """The typer app with every command, or with just `only` (what `main` does when it knows the command)."""
     app = typer.Typer(
-        rich_markup_mode="markdown",  # "[env: ...]" and "[quiz]" keep their brackets (rich markup ate them)
         name="grader",
         help=_root.__doc__,
         no_args_is_help=True,

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from grader.cli._common import JsonOpt, emit_json
+from grader.cli._common import JsonOpt, emit_json, said
 
-app = typer.Typer(help="The cache of LLM judge replies [env: GRADER_CACHE_DIR].", no_args_is_help=True)
+app = typer.Typer(help=said("The cache of LLM judge replies [env: GRADER_CACHE_DIR]."), no_args_is_help=True)
 
 
 def _when(ts: float | None) -> str:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from grader.cli._common import said
 from grader.cli.ui_text import UiLang, default_ui_lang, say
 
 # Core modules and rich are imported inside the commands, so other commands start without them.
@@ -27,13 +28,13 @@ DbOpt = Annotated[
 ]
 SchedulerOpt = Annotated[
     str | None,
-    typer.Option("--scheduler", help="leitner (boxes) or fsrs. Default: [quiz] scheduler in the config file, else "
-                 "leitner.", show_default=False),
+    typer.Option("--scheduler", help=said("leitner (boxes) or fsrs. Default: [quiz] scheduler in the config file, "
+                 "else leitner."), show_default=False),
 ]
 UntilOpt = Annotated[
     datetime | None,
-    typer.Option("--until", formats=["%Y-%m-%d"], help="Interview date (YYYY-MM-DD): no review is due after it. "
-                 "Default: [quiz] until in the config file.", show_default=False),
+    typer.Option("--until", formats=["%Y-%m-%d"], help=said("Interview date (YYYY-MM-DD): no review is due after "
+                 "it. Default: [quiz] until in the config file."), show_default=False),
 ]
 UiLangOpt = Annotated[
     UiLang | None,
@@ -76,12 +77,12 @@ def quiz(
     ] = "openai",
     model: Annotated[
         str | None,
-        typer.Option("--model", help="LLM model [env: GRADER_MODEL; default gpt-4o-mini]", show_default=False),
+        typer.Option("--model", help=said("LLM model [env: GRADER_MODEL; default gpt-4o-mini]"), show_default=False),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="OpenAI-compatible API URL [env: OPENAI_BASE_URL; default "
-                     "https://api.openai.com/v1]", show_default=False),
+        typer.Option("--base-url", help=said("OpenAI-compatible API URL [env: OPENAI_BASE_URL; default "
+                     "https://api.openai.com/v1]"), show_default=False),
     ] = None,
     db: DbOpt = None,
     ui_lang: UiLangOpt = None,
