@@ -27,7 +27,7 @@ DbOpt = Annotated[
     ),
 ]
 SchedulerOpt = Annotated[
-    str | None,
+    Literal["leitner", "fsrs"] | None,
     typer.Option("--scheduler", help=said("leitner (boxes) or fsrs. Default: [quiz] scheduler in the config file, "
                  "else leitner."), show_default=False),
 ]
@@ -103,7 +103,8 @@ def quiz(
     Questions come by spaced repetition (Leitner boxes on the score, or FSRS with --scheduler fsrs): weak and
     long-unseen ones first, new ones mixed in; --until DATE (the interview) caps every interval.
 
-    Finish an answer with an empty line twice or Ctrl-D; Ctrl-C leaves, keeping what was graded.
+    Finish an answer with an empty line twice or Ctrl-D (after text too); Ctrl-C leaves, keeping what was graded
+    and, as a draft file, the answer being typed.
 
         grader quiz
         grader quiz --tag глубокое_обучение --count 3
