@@ -5,7 +5,7 @@ screened, the hybrid plan made), and each request the real judge would get is lo
 missing, counted with its estimated tokens. It answers "missing" for every point and calls nothing.
 
 Tokens are estimated from the very messages the judge would send: about 3.5 characters a token (English prose
-runs near 4, Russian near 3 in current tokenizers), plus the JSON schema sent with `json_schema` output, and per
+runs near 4, Russian near 3 in current tokenizers), plus the reply's JSON schema when it is sent as one, and per
 point asked about a reply of about `REPLY_TOKENS_PER_POINT`. Re-asks for `--repeat` depend on the replies, so
 they are given as an upper bound.
 """
@@ -17,12 +17,11 @@ import threading
 
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict
 from grader.llm.judges.cache import ReplyCache, cache_key, default_cache_path
-from grader.llm.prompts import grade_messages
+from grader.llm.prompts import compact, grade_messages, reply_schema
 from grader.models import Model
 
 CHARS_PER_TOKEN = 3.5
 MESSAGE_OVERHEAD = 4  # tokens a chat message costs beyond its text
-SCHEMA_TOKENS = 150  # the response schema, sent along with `json_schema` output
 REPLY_TOKENS_PER_POINT = 60  # a verdict, a short quote and one sentence of feedback
 REPLY_OVERHEAD = 20
 
@@ -46,7 +45,9 @@ def estimate_tokens(request: JudgeRequest, *, schema: bool = True) -> tuple[int,
     points = [p for p in request.rubric.points if p.id in wanted]
     messages = grade_messages(request.question, points, request.answer, request.lang, json_shape=not schema)
     prompt = sum(MESSAGE_OVERHEAD + math.ceil(len(m["content"]) / CHARS_PER_TOKEN) for m in messages)
-    return prompt + (SCHEMA_TOKENS if schema else 0), REPLY_OVERHEAD + REPLY_TOKENS_PER_POINT * len(points)
+    if schema:
+        prompt += math.ceil(len(compact(reply_schema([p.id for p in points]))) / CHARS_PER_TOKEN)
+    return prompt, REPLY_OVERHEAD + REPLY_TOKENS_PER_POINT * len(points)
 
 
 class DryRunJudge:
