@@ -49,3 +49,15 @@ def test_ctrl_c_saves_the_answer_being_typed(tmp_path: Path, small_bank: Path) -
     text = path.read_text(encoding="utf-8")
     assert text == "First line of a long answer, with ё and English terms like dropout\nand a half-typed sec\n"
     assert sqlite3.connect(db).execute("SELECT count(*) FROM attempts").fetchone() == (0,)  # not graded
+
+    # The next session shows the draft under the question; answering removes it.
+    child = _spawn(tmp_path, "--bank", str(small_bank), "--db", str(db), "--question", QID, "--ui-lang", "en")
+    child.expect("unfinished answer from last time")
+    child.expect("and a half-typed sec")
+    child.sendline("First line, and the rest of it: the gradient vanishes.")
+    child.send(CTRL_D)
+    child.expect("quit ›")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert not path.exists()

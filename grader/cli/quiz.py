@@ -132,7 +132,7 @@ def quiz(
             return
         con.print(Text(say(lang, "intro", n=len(picks)), style="dim"))
         try:
-            session.run(picks, TerminalUI(con, lang))
+            session.run(picks, TerminalUI(con, lang, drafts=history.path.parent))
         except KeyboardInterrupt as stop:
             con.print()
             con.print(Text(say(lang, "interrupted"), style="yellow"))

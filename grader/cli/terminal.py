@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
@@ -17,6 +18,7 @@ from grader.cli.interrupt import interruptible
 from grader.cli.render import highlighted, score_style, screen_feedback
 from grader.cli.ui_text import UiLang, say
 from grader.models import Grade, Question
+from grader.quiz.drafts import drafts_of
 from grader.quiz.session import Choice
 
 try:  # readline turns on line editing for input(); Windows edits natively
@@ -121,9 +123,10 @@ def read_answer(prompt: str = "› ", more: str = "  ") -> str:
 class TerminalUI:
     """The quiz in a terminal: rich output (plain when piped), readline input, single-key menu."""
 
-    def __init__(self, con: Console, lang: UiLang) -> None:
+    def __init__(self, con: Console, lang: UiLang, drafts: Path | None = None) -> None:
         self.con = con
         self.lang = lang
+        self.drafts = drafts  # the folder holding drafts/ (beside the history): a kept draft is shown again
 
     def ask(self, question: Question, number: int, total: int, *, retry: bool) -> str:
         head = Text(say(self.lang, "question", n=number, total=total), style="bold cyan")
@@ -132,11 +135,19 @@ class TerminalUI:
         self.con.print(head)
         self.con.print(Text(question.question, style="bold"))
         self.con.print(Text(say(self.lang, "retry_prompt" if retry else "answer_prompt"), style="dim"))
+        kept = drafts_of(self.drafts, question.id) if self.drafts is not None and not retry else []
+        if kept:  # what was being typed when the last session was interrupted
+            self.con.print(Text(say(self.lang, "draft_shown", path=str(kept[-1])), style="yellow"))
+            self.con.print(Text(kept[-1].read_text(encoding="utf-8").rstrip(), style="dim"))
         try:
-            return read_answer()
+            answer = read_answer()
         except AnswerInterrupted as stop:
             stop.question_id = question.id
             raise
+        if answer.strip():  # answered now: the drafts of this question have served
+            for path in kept:
+                path.unlink(missing_ok=True)
+        return answer
 
     def skipped(self) -> None:
         self.con.print(Text(say(self.lang, "skipped"), style="yellow"))
