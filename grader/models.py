@@ -75,6 +75,11 @@ class KeyPoint(Model):
     required: bool = False
     concepts: list[Concept] = []
     hint: str | dict[Lang, str] = ""
+    translations: dict[Lang, str] = {}  # the point's text in other languages, shown to a learner who reads those
+
+    def text_in(self, lang: str) -> str:
+        """The point's text in `lang` when the rubric has it, else in the rubric's own language."""
+        return str(self.translations.get(lang, self.text))  # type: ignore[call-overload]
 
     def hint_in(self, lang: str) -> str:
         """The hint in `lang` when the rubric has it, else in the rubric's own language."""

@@ -67,7 +67,7 @@ class TestLint:
             ("concept-in-question", "dropout.yaml", 11, "points.0.concepts.1"),
             ("no-concepts", "dropout.yaml", 14, "points.1.concepts"),
             ("unknown-point", "dropout.yaml", 23, "examples.0.covers.1"),
-            ("reference-below-floor", "dropout.yaml", 6, "points"),
+            ("reference-below-floor", "dropout.yaml", 5, "points"),  # the line of the key `points:`
             ("no-question", "orphan.yaml", 1, "question_id"),
         }
         assert report["summary"]["errors"] == 6 and report["summary"]["warnings"] == 3

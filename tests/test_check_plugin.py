@@ -68,7 +68,8 @@ class TestFailures:
         result.stdout.fnmatch_lines(
             [
                 "malformed/rubrics/dropout.yaml:8: [[]bad-weight[]] field 'points.0.weight'*",
-                "malformed/rubrics/dropout.yaml:10: [[]invalid-file[]] field 'points.0.hints'*",
+                "malformed/rubrics/dropout.yaml:10: [[]invalid-file[]] unknown field 'points.0.hints';"
+                " did you mean 'hint'?*",
             ]
         )
 

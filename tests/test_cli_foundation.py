@@ -107,7 +107,7 @@ class TestBadInput:
         lines[at] = lines[at].replace("required:", "requird:")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         line = _bad_input(run_cli("grade", QID, "-a", GOOD, "--bank", str(own_bank)))
-        assert f"{path}:{at + 1}: field 'points.0.requird'" in line
+        assert f"{path}:{at + 1}: unknown field 'points.0.requird'; did you mean 'required'?" in line
 
     def test_bad_rubric_value_names_file_line_and_field(self, own_bank: Path) -> None:
         path = own_bank / "rubrics" / f"{QID}.yaml"

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
 # Lower layers never import higher ones. Names are the first part of a module's path under `grader`.
 LAYERS: list[set[str]] = [
-    {"models", "errors", "_lazy"},
+    {"models", "errors", "_lazy", "paths"},
     {"engine"},
     {"llm", "bank", "tables"},
     {"grading"},

@@ -20,7 +20,7 @@ DRAFT = {"points": [
     {"id": "Definition!", "text": "Выход активации у пределов", "weight": 2, "required": True,
      "concepts": [["насыщение", "saturation", " "], []], "hint": "Повторите сигмоиду."},
     {"id": "definition", "text": "Градиент почти ноль", "weight": 9, "required": False,
-     "concepts": [["градиент затухает", "vanishing gradient"]], "hint": ""},
+     "concepts": [["градиент затухает", "vanishing gradient"], ["насыщение нейрона", "нейрон"]], "hint": ""},
 ]}
 
 
@@ -54,3 +54,6 @@ def test_cli_writes_a_reviewable_rubric(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     rubric = load_model(tmp_path / "rubrics" / f"{qid}.yaml", Rubric)
     assert rubric.built_by == "llm" and rubric.points[0].hint == "Повторите сигмоиду."
+    # A concept made only of the question's words ("Что означает «насыщение нейрона»?") proves nothing: left out,
+    # as `check --strict` asks; one with a wording of its own stays whole.
+    assert [c.any for c in rubric.points[1].concepts] == [["градиент затухает", "vanishing gradient"]]

@@ -8,7 +8,8 @@ API (used by `grader grade`, `grader batch`, `grader evaluate`):
     save(cal, path); cal = load(path)             # JSON, see Calibration
 
 The map is isotonic regression (pool-adjacent-violators): the best least-squares fit that never decreases, so
-a higher raw score never calibrates lower. Between the fitted steps it interpolates linearly. The thresholds are
+a higher raw score never calibrates lower. Tied raw scores are pooled; the map is flat across each pooled block
+and linear between blocks (as scikit-learn's `IsotonicRegression`). The thresholds are
 the calibrated scores at or below which an answer is `incorrect` and at or above which it is `correct`, chosen
 to maximise 3-way accuracy on the fitted data (humans: 0 incorrect, 1 correct, partial between).
 """
@@ -53,23 +54,33 @@ class Calibration(Model):
 
 
 def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[float]]:
-    """Pool-adjacent-violators: knots (mean x, mean y) of the least-squares non-decreasing fit of y on x."""
+    """Pool-adjacent-violators: knots of the least-squares non-decreasing fit of y on x, as scikit-learn's.
+
+    Tied x values are pooled first (the map is a function of x, so they share one value), and every block of
+    pooled values keeps its first and last x as knots: inside a block the map is flat, never interpolated.
+    """
     if not x or len(x) != len(y):
         raise ValueError("isotonic needs equally long, non-empty x and y")
-    # Equal x values are one block from the start: the map is a function of x.
-    blocks: list[list[float]] = []  # [sum_x, sum_y, count]
-    for xi, yi in sorted(zip(x, y, strict=True)):
-        if blocks and blocks[-1][0] / blocks[-1][2] == xi:
-            blocks[-1][0] += xi
-            blocks[-1][1] += yi
-            blocks[-1][2] += 1
-        else:
-            blocks.append([xi, yi, 1])
-        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+    ties: dict[float, list[float]] = {}
+    for xi, yi in zip(x, y, strict=True):
+        tie = ties.setdefault(float(xi), [0.0, 0.0])
+        tie[0] += yi
+        tie[1] += 1
+    blocks: list[list[float]] = []  # [sum_y, count, first_x, last_x]
+    for xi in sorted(ties):
+        blocks.append([ties[xi][0], ties[xi][1], xi, xi])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
             last = blocks.pop()
-            for k in range(3):
-                blocks[-1][k] += last[k]
-    return [b[0] / b[2] for b in blocks], [round(b[1] / b[2], 4) for b in blocks]
+            blocks[-1][0] += last[0]
+            blocks[-1][1] += last[1]
+            blocks[-1][3] = last[3]
+    xs: list[float] = []
+    ys: list[float] = []
+    for sum_y, count, first, end in blocks:
+        for knot in (first, end) if end > first else (first,):
+            xs.append(knot)
+            ys.append(round(sum_y / count, 4))
+    return xs, ys
 
 
 def fit(raw: Sequence[float], human: Sequence[float]) -> Calibration:

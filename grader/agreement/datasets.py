@@ -144,10 +144,10 @@ def load_rows(
     return out
 
 
-def _score_cell(row: Row, key: str, name: str) -> float:
+def _score_cell(row: Row, key: str, name: str, fix: str = "Name the human score column with --score-col") -> float:
     value = next((v for k, v in row.extra.items() if k.strip().casefold() == key), None)
     if value is None:
-        raise InvalidFile(f"no column '{name}'", where=row.where, fix="Name the human score column with --score-col")
+        raise InvalidFile(f"no column '{name}'", where=row.where, fix=fix)
     try:
         return float(value.replace(",", ".").strip())
     except ValueError:
@@ -186,13 +186,15 @@ def graded_rows(
     if not rows:
         return []
     key = score_col.strip().casefold()
-    raw = [_score_cell(r, key, score_col) for r in rows]
+    # Graded examples come to commands without --score-col (grade, batch), so the fixes name the file's content.
+    raw = [_score_cell(r, key, score_col, f"Add a column '{score_col}' with each answer's human grade") for r in rows]
     top = score_max or (1.0 if max(raw) <= 1 else None)
+    scale = "Put the scores on 0..1" + ("" if score_max else " (`grader grade` takes the scale's top: --score-max)")
     if top is None:
-        raise InvalidFile(f"scores go up to {max(raw):g}", where=str(p), fix="Give the scale with --score-max (e.g. 5)")
+        raise InvalidFile(f"scores go up to {max(raw):g}", where=str(p), fix=scale)
     for row, score in zip(rows, raw, strict=True):
         if not 0 <= score <= top:
-            raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
+            raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix=scale)
     return [(row, score / top) for row, score in zip(rows, raw, strict=True)]
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from grader.bank.yaml_errors import explain, yaml_problem
 from grader.engine.rubric import build_rubric, is_stale
 from grader.errors import InvalidFile, NotFound
 from grader.models import Question, Rubric
@@ -70,24 +71,37 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_presenter)
 
 
+class _Flow(list):  # type: ignore[type-arg]
+    """A list written on one line, `[a, b, c]`, wrapped at the dump's width: how curated rubrics write concepts."""
+
+
+class _FlowMap(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: `{any: [...], weight: 0.5}`."""
+
+
+_Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+_Dumper.add_representer(_FlowMap, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the YAML node at pydantic location `loc`, as deep as the path can be followed."""
+    """The 1-based line of the YAML node at pydantic location `loc`, as deep as the path can be followed; a field
+    is on the line of its key (where an unknown or misspelt key is), not of its value below it."""
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            pair = next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            nxt = node.value[key]
+            node = node.value[key]
+            line = node.start_mark.line + 1
         else:
             break
-        if nxt is None:
-            break
-        node = nxt
-        line = node.start_mark.line + 1
     return line
 
 
@@ -102,23 +116,19 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidFile(f"invalid YAML: {problem}", where=where, fix="Fix the YAML syntax") from None
+        line, problem, fix = yaml_problem(exc)
+        raise InvalidFile(problem, where=f"{path}:{line}" if line else str(path), fix=fix) from None
     if not isinstance(data, dict):
         raise InvalidFile("expected a mapping of fields at the top level", where=str(path))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        field_name = ".".join(str(p) for p in loc) or "(top level)"
         # Composing the node tree costs as much as parsing again, so it is done only to place an error.
-        line = _line_of(yaml.compose(text, Loader=_Loader), loc)
+        line = _line_of(yaml.compose(text, Loader=_Loader), tuple(err["loc"]))
         where = f"{path}:{line}" if line else str(path)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InvalidFile(f"field '{field_name}': {err['msg']}{more}", where=where) from None
+        raise InvalidFile(explain(err, model) + more, where=where) from None
 
 
 def model_yaml(model: BaseModel) -> str:
@@ -129,15 +139,28 @@ def model_yaml(model: BaseModel) -> str:
 def rubric_yaml(rubric: Rubric) -> str:
     """A rubric as YAML, concepts in their short list form."""
     data = rubric.model_dump(mode="json", exclude_defaults=True)
+    data.update(lang=rubric.lang, built_by=rubric.built_by)  # always said, as in the curated files
     for point, raw in zip(rubric.points, data["points"], strict=True):
-        raw["concepts"] = [c.to_yaml() for c in point.concepts]
-        raw.setdefault("weight", point.weight)
+        raw["concepts"] = [_flow(c.to_yaml()) for c in point.concepts]
+        raw["weight"] = int(point.weight) if point.weight.is_integer() else point.weight
+        order = ("id", "text", "weight", "required", "concepts", "hint")
+        ordered_point = {k: raw.pop(k) for k in order if k in raw}
+        ordered_point.update(raw)
+        raw.clear()
+        raw.update(ordered_point)
     ordered = {
         k: data[k]
         for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
         if k in data
     }
     return dump_yaml(ordered)
+
+
+def _flow(concept: Any) -> Any:
+    """A concept's short YAML form on one line: `[a, b]`, or `{any: [a, b], weight: 0.5}`."""
+    if isinstance(concept, dict):
+        return _FlowMap({k: _Flow(v) if isinstance(v, list) else v for k, v in concept.items()})
+    return _Flow(concept)
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from grader.ci.baseline import Change
 from grader.ci.check import CheckReport, ExampleResult
 from grader.ci.lint import Finding
+from grader.engine.feedback import counted
 
 
 def _case(
@@ -93,12 +94,19 @@ def change_row(c: Change) -> list[str]:
 DIFF_HEADER = ["example", "before", "after", "Δ", "points"]
 
 
+def _example_places(report: CheckReport) -> dict[str, tuple[str | None, int | None]]:
+    """Each golden example's file and line, so a baseline change points at the example that moved."""
+    return {e.key: (e.file, e.line) for e in report.examples}
+
+
 def _diff_suite(root: ET.Element, report: CheckReport) -> None:
     if report.diff is None:
         return
     suite = ET.SubElement(root, "testsuite", {"name": "grader baseline"})
+    where = _example_places(report)
     for c in report.diff.changes:
-        case = _case(suite, "baseline", c.key)
+        file, line = where.get(c.key, (None, None))
+        case = _case(suite, "baseline", c.key, file=file, line=line)
         row = change_row(c)
         text = f"{c.key}: {row[1]} -> {row[2]} {row[3]} {row[4]}".strip()
         if c.kind == "changed" and report.fail_on_change:
@@ -173,10 +181,12 @@ def github_annotations(report: CheckReport) -> list[str]:
             out.append(annotation("error", msg, file=e.file, line=e.line, title=f"golden example {e.key}"))
     if report.diff:
         level = "error" if report.fail_on_change else "warning"
+        where = _example_places(report)
         for c in report.diff.significant():
             row = change_row(c)
             msg = f"{c.key}: score {row[1]} -> {row[2]} {row[3]} {row[4]}".strip()
-            out.append(annotation(level, msg, file=None, line=None, title="changed against the baseline"))
+            file, line = where.get(c.key, (None, None))  # a removed example has no place left
+            out.append(annotation(level, msg, file=file, line=line, title="changed against the baseline"))
     cal = report.calibration
     if cal and not cal.passed:
         msg = f"Pearson {cal.pearson:.3f} with {cal.n} human labels is below {cal.min_pearson}"
@@ -198,8 +208,8 @@ def github_summary(report: CheckReport) -> str:
     head = "✅ passed" if s.ok else "❌ failed"
     lines = [f"## grader check: {head}", ""]
     lines.append(
-        f"{s.files} files linted: {s.errors} errors, {s.warnings} warnings. "
-        f"{s.examples} golden examples: {s.passed} passed, {s.failed} failed, {s.unscored} unscored."
+        f"{counted(s.files, 'file')} linted: {counted(s.errors, 'error')}, {counted(s.warnings, 'warning')}. "
+        f"{counted(s.examples, 'golden example')}: {s.passed} passed, {s.failed} failed, {s.unscored} unscored."
     )
     if report.findings:
         rows = [[f"`{f.where()}`", f.severity, f.code, f.message] for f in report.findings]

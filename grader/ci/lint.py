@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from grader.bank.yaml_errors import explain, yaml_problem
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
 from grader.models import Model, Question, Rubric
@@ -66,7 +67,9 @@ def yaml_lines(node: yaml.Node | None, prefix: str = "", out: dict[str, int] | N
     out[prefix] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            yaml_lines(value, f"{prefix}.{key.value}" if prefix else str(key.value), out)
+            path = f"{prefix}.{key.value}" if prefix else str(key.value)
+            yaml_lines(value, path, out)
+            out[path] = key.start_mark.line + 1  # a field is on its key's line, not its value's below it
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
             yaml_lines(value, f"{prefix}.{i}" if prefix else str(i), out)
@@ -88,10 +91,8 @@ def _parse(path: str, text: str, model: type[Any]) -> tuple[Any, dict[str, int],
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = mark.line + 1 if mark else None
-        return None, {}, [_invalid(path, line, None, f"invalid YAML: {problem}", "Fix the YAML syntax")]
+        line, problem, fix = yaml_problem(exc)
+        return None, {}, [_invalid(path, line, None, problem, fix)]
     lines = yaml_lines(node)
     if not isinstance(data, dict):
         return None, lines, [_invalid(path, 1, None, "expected a mapping of fields at the top level", "")]
@@ -108,7 +109,7 @@ def _parse(path: str, text: str, model: type[Any]) -> tuple[Any, dict[str, int],
                 Finding(
                     code=code,
                     severity="error",
-                    message=f"field '{name or '(top level)'}': {err['msg']}",
+                    message=explain(err, model),
                     file=path,
                     line=_deepest(lines, loc),
                     field=name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -32,10 +32,26 @@ COMMANDS: dict[str, str] = {
     "stats": "grader.cli.progress:stats",
     "history": "grader.cli.progress:history",
     "llm": "grader.cli.llm:app",
+    "cache": "grader.cli.cache:app",
+    "export": "grader.cli.export:app",
 }
 
 
-def _root() -> None:
+def _show_version(value: bool) -> None:
+    if value:
+        from grader import __version__
+
+        typer.echo(f"grader {__version__}")
+        raise typer.Exit(0)
+
+
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Print the grader's version and exit.", is_eager=True,
+                     callback=_show_version),
+    ] = False,
+) -> None:
     """Grade free-text answers to data-science interview questions against a reference rubric."""
 
 

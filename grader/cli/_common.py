@@ -11,11 +11,17 @@ import typer
 
 from grader.errors import BadAnswer, GraderError, NotFound
 
+
+def said(text: str) -> str:
+    """Help text shown as written: rich markup would take "[env: ...]" or "[quiz]" for a style and drop it."""
+    return text.replace("[", "\\[")
+
+
 BankOpt = Annotated[
     Path | None,
     typer.Option(
         "--bank",
-        help="Bank folder holding questions/ and rubrics/ [env: GRADER_BANK; default: the bundled bank]",
+        help=said("Bank folder holding questions/ and rubrics/ [env: GRADER_BANK; default: the bundled bank]"),
         envvar="GRADER_BANK",
         show_default=False,
     ),

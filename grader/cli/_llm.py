@@ -25,7 +25,8 @@ from typing import Annotated
 
 import typer
 
-from grader.llm.setup import MODES, LLMSetup, llm_setup, usage_line
+from grader.cli._common import said
+from grader.llm.setup import MODES, LLMSetup, dry_run_line, dry_run_report, llm_setup, usage_line
 
 ModeOpt = Annotated[
     str,
@@ -35,10 +36,11 @@ ModeOpt = Annotated[
 JudgeOpt = Annotated[
     str, typer.Option("--judge", help="openai: any OpenAI-compatible server | fake: scripted, offline (for demos).")
 ]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name [env: GRADER_MODEL; default gpt-4o-mini]",
-                                              show_default=False)]
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help=said("Model name [env: GRADER_MODEL; default gpt-4o-mini]"), show_default=False)]
 BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="OpenAI-compatible API URL, e.g. http://localhost:8000/v1 [env: OPENAI_BASE_URL]",
+    "--base-url", help=said("OpenAI-compatible API URL, e.g. http://localhost:8000/v1 [env: OPENAI_BASE_URL; default "
+                            "https://api.openai.com/v1]"),
     show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", help="Seconds a judge request may take in all (default 60; 300 for a server on this machine or the "
@@ -49,10 +51,24 @@ MaxTokensOpt = Annotated[int | None, typer.Option(
 FallbackOpt = Annotated[str, typer.Option(
     "--fallback", help="none: an answer the judge fails on keeps only what is decided without it (unscored in llm "
     "mode) | lexical: the failed points take the lexical matcher's result.")]
-ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", help="Judge requests in flight at once "
-                                                    "[default 8].", min=1, show_default=False)]
+ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", help=said("Judge requests in flight at once "
+                                                    "[default 8]."), min=1, show_default=False)]
 RepeatOpt = Annotated[int, typer.Option("--repeat", help="Ask borderline points N times in all; report stability.",
                                         min=1, max=9)]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Call no judge: print how many calls the run would make (after the cache and the hybrid plan), "
+    "their estimated tokens and cost; needs no key or server.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Always ask the judge; do not read or write the cache.")]
 
-__all__ = ["MODES", "LLMSetup", "llm_setup", "usage_line"]
+__all__ = ["MODES", "LLMSetup", "dry_run_line", "dry_run_report", "emit_dry_run", "llm_setup", "usage_line"]
+
+
+def emit_dry_run(setup: LLMSetup, as_json: bool) -> None:
+    """Print what a dry run counted: JSON on stdout with --json, else one line."""
+    report = dry_run_report(setup)
+    if as_json:
+        from grader.cli._common import emit_json
+
+        emit_json({"dry_run": report})
+    else:
+        typer.echo(dry_run_line(report))

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from grader.cli._common import said
 from grader.tables import Columns, RowSource
 
 _PANEL = "Input columns"
@@ -44,14 +45,14 @@ AnswerColOpt = Annotated[str, typer.Option("--answer-col", help="Column with the
 FormatOpt = Annotated[
     Literal["csv", "jsonl", "xlsx"] | None,
     typer.Option(
-        "--format", help="Input format [default: from the extension]", rich_help_panel=_PANEL, show_default=False
+        "--format", help=said("Input format [default: from the extension]"), rich_help_panel=_PANEL, show_default=False
     ),
 ]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
         "--encoding",
-        help="CSV encoding [default: sniffed: UTF-8, UTF-8/16 with BOM, else cp1251]",
+        help=said("CSV encoding [default: sniffed: UTF-8, UTF-8/16 with BOM, else cp1251]"),
         rich_help_panel=_PANEL,
         show_default=False,
     ),
@@ -60,7 +61,7 @@ DelimiterOpt = Annotated[
     str | None,
     typer.Option(
         "--delimiter",
-        help="CSV delimiter; `tab` for a tab [default: sniffed from , ; tab]",
+        help=said("CSV delimiter; `tab` for a tab [default: sniffed from , ; tab]"),
         rich_help_panel=_PANEL,
         show_default=False,
     ),
@@ -68,7 +69,7 @@ DelimiterOpt = Annotated[
 SheetOpt = Annotated[
     str | None,
     typer.Option(
-        "--sheet", help="XLSX sheet name [default: the first sheet]", rich_help_panel=_PANEL, show_default=False
+        "--sheet", help=said("XLSX sheet name [default: the first sheet]"), rich_help_panel=_PANEL, show_default=False
     ),
 ]
 

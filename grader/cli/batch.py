@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -27,6 +27,7 @@ from grader.cli._common import EXIT_BAD_INPUT, BankOpt, JsonOpt, emit_json
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    DryRunOpt,
     FallbackOpt,
     JudgeOpt,
     MaxTokensOpt,
@@ -35,6 +36,7 @@ from grader.cli._llm import (
     NoCacheOpt,
     RepeatOpt,
     TimeoutOpt,
+    emit_dry_run,
     llm_setup,
     usage_line,
 )
@@ -72,6 +74,7 @@ def batch(
     concurrency: ConcurrencyOpt = None,
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
     resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch in --out.")] = False,
     restart: Annotated[bool, typer.Option("--restart", help="Discard an interrupted batch in --out.")] = False,
     csv_delimiter: Annotated[
@@ -118,7 +121,11 @@ def batch(
         cal = cal_mod.load(calibration)
     err = console(err=True)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback)  # fmt: skip
+                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback,
+                      dry_run=dry_run)  # fmt: skip
+    if dry_run:
+        _dry_run(source, b, setup, examples, as_json)
+        return
     show = not quiet and not as_json and err.is_terminal
     if not quiet and not as_json:
         err.print(f"input: {source.path} ({source.describe()})")
@@ -136,18 +143,23 @@ def batch(
     rate = graded_now / seconds if seconds > 0 else 0.0
     for w in dict.fromkeys(result.warnings):
         err.print(f"[yellow]warning:[/] {w}")
+    if resume and result.rows and result.resumed == result.rows:
+        err.print(f"nothing to resume: this batch had finished (all {result.rows} rows); its reports were rebuilt")
     usage, partial = _judge_usage(out / "grades.jsonl") if setup.judge is not None else (None, 0)
     if as_json:
         extra = {"usage": usage, "judge_failed_rows": partial} if usage is not None else {}
         emit_json({**result.model_dump(), **extra, "seconds": round(seconds, 3), "rows_per_second": round(rate, 1)})
     else:
+        from grader.engine.feedback import counted
+
         if not quiet and result.rubrics_built:
-            err.print(f"built {len(result.rubrics_built)} rubric(s) from the rows' references: {out / 'rubrics'}")
+            built = counted(len(result.rubrics_built), "rubric")
+            err.print(f"built {built} from the rows' references: {out / 'rubrics'}")
         con = console()
         resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
         unscored = f", {result.unscored} unscored" if result.unscored else ""
-        con.print(f"{result.rows} rows: {result.graded} graded{unscored}, {result.errors} errors{resumed} "
-                  f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+        con.print(f"{counted(result.rows, 'row')}: {result.graded} graded{unscored}, {counted(result.errors, 'error')}"
+                  f"{resumed} ({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
         if usage is not None:
             failed = f"; the judge failed on some points of {partial} row(s), scored without them" if partial else ""
             con.print(usage_line(usage) + failed)
@@ -171,6 +183,19 @@ def _judge_usage(path: Path) -> tuple[dict[str, int], int]:
             partial += "judge_failed_points" in (record.get("flags") or [])
             cached += bool(record.get("cached"))
     return {**total, "cached": cached}, partial
+
+
+def _dry_run(source: Any, bank: Bank, setup: Any, examples: Path | None, as_json: bool) -> None:
+    """Go through the batch with a judge that only counts, into a folder thrown away: --out is left untouched."""
+    import tempfile
+
+    from grader.batch.run import run_batch
+
+    if setup.judge is not None:
+        with tempfile.TemporaryDirectory(prefix="grader-dry-run-") as tmp:
+            run_batch(source, Path(tmp), bank, mode=setup.mode, judge=setup.judge, workers=1,
+                      concurrency=setup.concurrency or 8, repeat=setup.repeat, examples=examples)  # fmt: skip
+    emit_dry_run(setup, as_json)
 
 
 @contextmanager

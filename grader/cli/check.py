@@ -12,6 +12,7 @@ import typer
 from grader.cli._common import EXIT_FAILED, BankOpt, JsonOpt, emit_json
 from grader.cli._llm import (
     BaseUrlOpt,
+    DryRunOpt,
     FallbackOpt,
     JudgeOpt,
     MaxTokensOpt,
@@ -19,6 +20,7 @@ from grader.cli._llm import (
     ModeOpt,
     NoCacheOpt,
     TimeoutOpt,
+    emit_dry_run,
     llm_setup,
 )
 from grader.errors import GraderError
@@ -75,6 +77,7 @@ def check(
     max_tokens: MaxTokensOpt = None,
     fallback: FallbackOpt = "none",
     no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -102,7 +105,7 @@ def check(
         raise GraderError("--fail-on-change needs --baseline FILE", fix="Save one first with --save-baseline FILE")
     old = load_baseline(baseline) if baseline is not None else None  # a bad baseline stops the run before grading
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, no_cache=no_cache,
-                      max_tokens=max_tokens, fallback=fallback)
+                      max_tokens=max_tokens, fallback=fallback, dry_run=dry_run)
     report = run_check(paths or [], bank=bank, mode=setup.mode, judge=setup.judge, strict=strict)
     outcomes = [e.as_outcome() for e in report.examples]
     if old is not None and baseline is not None:
@@ -114,6 +117,9 @@ def check(
 
         rubrics = rubrics_under(paths or [], bank)
         report.calibration = calibration_gate(labels, min_pearson, rubrics, mode=setup.mode, judge=setup.judge)
+    if dry_run:  # the golden examples (and labels) went through the plan; nothing is reported or saved
+        emit_dry_run(setup, as_json)
+        return
     if save_baseline_file is not None:
         save_baseline(save_baseline_file, make_baseline(outcomes, report.grader_version, report.mode))
     _write_outputs(report, junit=junit, github=github, as_json=as_json, verbose=verbose)
@@ -149,6 +155,7 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
     from rich.text import Text
 
     from grader.ci.formats import DIFF_HEADER, change_row, example_details
+    from grader.engine.feedback import counted
 
     for f in report.findings:
         colour = "red" if f.severity == "error" else "yellow"
@@ -182,8 +189,8 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
     s = report.summary()
     verdict = Text("passed", style="bold green") if s.ok else Text("FAILED", style="bold red")
     counts = (
-        f"{s.files} files linted: {s.errors} errors, {s.warnings} warnings · "
-        f"{s.examples} golden examples: {s.passed} passed, {s.failed} failed"
+        f"{counted(s.files, 'file')} linted: {counted(s.errors, 'error')}, {counted(s.warnings, 'warning')} · "
+        f"{counted(s.examples, 'golden example')}: {s.passed} passed, {s.failed} failed"
         + (f", {s.unscored} unscored" if s.unscored else "")
         + (f" · {s.changed} changed" if report.diff is not None else "")
         + " · "

@@ -11,6 +11,7 @@ from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, em
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    DryRunOpt,
     FallbackOpt,
     JudgeOpt,
     MaxTokensOpt,
@@ -19,6 +20,7 @@ from grader.cli._llm import (
     NoCacheOpt,
     RepeatOpt,
     TimeoutOpt,
+    emit_dry_run,
     llm_setup,
     usage_line,
 )
@@ -37,7 +39,9 @@ def grade(
         str | None, typer.Option("--answer-file", "-f", help="Read the answer from a UTF-8 file; `-` reads stdin.")
     ] = None,
     min_score: Annotated[
-        float | None, typer.Option("--min-score", help="Exit 1 when the score (0..1) is below this.", min=0, max=1)
+        float | None,
+        typer.Option("--min-score", help="Exit 1 when the score is below this: 0-100 as shown on screen, or 0..1 "
+                     "(a value up to 1 is a fraction: 0.6 and 60 are the same).", min=0, max=100, show_default=False),
     ] = None,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
@@ -51,6 +55,7 @@ def grade(
     repeat: RepeatOpt = 1,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
     examples: Annotated[
         Path | None,
         typer.Option("--examples", help="Graded answers (CSV/JSONL/XLSX with question_id, answer, score; or SAF "
@@ -87,7 +92,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
     text = read_answer(answer, answer_file)
     setup = llm_setup(mode, judge, model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
-                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback)
+                      repeat=repeat, no_cache=no_cache, max_tokens=max_tokens, fallback=fallback,
+                      dry_run=dry_run)
     b = Bank.open(bank)
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
@@ -103,6 +109,9 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
         cal = cal_mod.load(calibration)
     result = grade_answer(question, rubric, text, mode=setup.mode, judge=setup.judge, repeat=setup.repeat)
+    if dry_run:
+        emit_dry_run(setup, as_json)
+        return
     raw = result.score
     if cal is not None and raw is not None:
         result = result.model_copy(update={"score": cal.apply(raw), "flags": [*result.flags, "calibrated"]})
@@ -119,12 +128,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
 
         con = console()
         con.print(f"[bold]{question.question}[/]\n")
-        print_grade(result, text, con)
-        if result.study_next:
-            con.print()
-            con.print("[bold]" + result.feedback.split("\n")[1] + "[/]" if "\n" in result.feedback else "")
-            for hint in result.study_next:
-                con.print(f" • {hint}")
+        print_grade(result, text, con)  # every point once, a missing one with its hint: what to study next
     if report is not None:
         typer.echo(usage_line(report), err=True)
     if result.failed_points:
@@ -133,8 +137,13 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
     if result.score is None:
         typer.echo(f"error: unscored: {result.feedback}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    if min_score is not None and (result.score or 0.0) < min_score:
+    if min_score is not None and (result.score or 0.0) < threshold(min_score):
         raise typer.Exit(EXIT_FAILED)
+
+
+def threshold(value: float) -> float:
+    """A --min-score on 0..1: up to 1 it is a fraction already, above it a percentage as printed on screen."""
+    return value if value <= 1 else value / 100
 
 
 def _with_examples(rubric: Rubric, question: Question, path: Path, score_max: float | None) -> Rubric:

@@ -72,4 +72,11 @@ def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> 
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))
     con.print()
-    con.print(grade.feedback.split("\n")[0])
+    con.print(screen_feedback(grade))
+
+
+def screen_feedback(grade: Grade) -> str:
+    """The feedback line under a list of every point: the verdict, without naming the points a second time."""
+    from grader.engine.feedback import summary
+
+    return grade.feedback.split("\n")[0] if grade.score is None else summary(grade.points, grade.lang, grade.flags)

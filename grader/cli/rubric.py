@@ -1,4 +1,4 @@
-"""`grader rubric build`: derive rubrics from reference answers."""
+"""`grader rubric build` and `grader rubric show`: derive rubrics from reference answers, and read one."""
 
 from __future__ import annotations
 
@@ -66,3 +66,60 @@ def build(
         con.print(
             f"{what:6} {b.rubric_path(qid)}" + ("  [dim](exists; --force overwrites)[/]" if what == "kept" else "")
         )
+
+
+@app.command("show")
+def show(
+    question_id: Annotated[str, typer.Argument(help="Question id (see `grader questions list`).", show_default=False)],
+    bank: BankOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print how a rubric reads: its points with weight and required flag, each concept's alternative wordings,
+    hints, how many points a full answer needs, and its golden examples.
+
+        grader rubric show nasyshchenie-neyrona
+        grader rubric show nasyshchenie-neyrona --json
+    """
+    from grader.bank.store import Bank, rubric_for
+
+    b = Bank.open(bank)
+    question = b.question(question_id)
+    rubric, warnings = rubric_for(b, question)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if as_json:
+        emit_json(rubric.model_dump(mode="json"))
+        return
+    from rich.text import Text
+
+    from grader.cli.render import console
+
+    con = console()
+    con.print(Text(question.question, style="bold"))
+    total = sum(p.weight for p in rubric.points)
+    head = f"{rubric.question_id} · {rubric.lang} · built_by: {rubric.built_by} · {len(rubric.points)} points"
+    con.print(Text(head + (f" · a full answer needs {rubric.needs}" if rubric.needs else ""), style="dim"))
+    for p in rubric.points:
+        con.print()
+        line = Text(f"{p.id}", style="bold cyan")
+        line.append(f"  weight {p.weight:g} ({round(100 * p.weight / total)}%)", style="dim")
+        if p.required:
+            line.append("  required", style="bold yellow")
+        con.print(line)
+        con.print(Text(f"  {p.text}"))
+        for c in p.concepts:
+            weight = f" (weight {c.weight:g})" if c.weight != 1.0 else ""
+            con.print(Text("  • ", style="dim").append(" | ".join(c.any)).append(weight, style="dim"))
+        for lang, text in p.translations.items():
+            con.print(Text(f"  {lang}: {text}", style="dim"))
+        if p.hint:
+            hints: list[tuple[str, str]] = list(p.hint.items()) if isinstance(p.hint, dict) else [("", p.hint)]
+            for hint_lang, hint in hints:
+                con.print(Text(f"  hint{f' ({hint_lang})' if hint_lang else ''}: {hint}", style="dim"))
+    if rubric.examples:
+        con.print()
+        con.print(Text(f"golden examples: {len(rubric.examples)}", style="bold"))
+        for e in rubric.examples:
+            band = f"[{e.band[0]:.2f}, {e.band[1]:.2f}]"
+            covers = f"  covers {', '.join(e.covers)}" if e.covers else ""
+            con.print(Text(f"  {e.id}  band {band}{covers}", style="dim"))

@@ -7,21 +7,39 @@ menu after a grade reads one key in cbreak mode on a terminal (Ctrl-C still inte
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
 from grader.cli.interrupt import interruptible
-from grader.cli.render import highlighted, score_style
+from grader.cli.render import highlighted, score_style, screen_feedback
 from grader.cli.ui_text import UiLang, say
 from grader.models import Grade, Question
+from grader.quiz.drafts import drafts_of
 from grader.quiz.session import Choice
 
-with contextlib.suppress(ImportError):  # readline turns on line editing for input(); Windows edits natively
-    import readline  # noqa: F401
+try:  # readline turns on line editing for input(); Windows edits natively
+    import readline
+except ImportError:  # pragma: no cover
+    readline = None  # type: ignore[assignment]
+
+# Ctrl-D ends an answer even after text on its line: GNU readline only deletes a character there, so Ctrl-D is
+# bound to "end of line, insert END_MARK, accept the line", and a line ending in END_MARK ends the answer.
+END_MARK = "\x1f"
+if readline is not None and "libedit" not in (readline.__doc__ or ""):
+    readline.parse_and_bind(r'"\C-d": "\C-e\C-v\037\r"')
+
+
+class AnswerInterrupted(KeyboardInterrupt):
+    """Ctrl-C while an answer was being typed: `draft` is what was typed, the line being edited included."""
+
+    def __init__(self, draft: str) -> None:
+        super().__init__()
+        self.draft = draft
+        self.question_id = ""
 
 _MARK = {"covered": ("✔", "green"), "partial": ("◐", "yellow"), "missing": ("✘", "red")}
 # Keys per choice: Latin, the Cyrillic letter on the same key of a ЙЦУКЕН keyboard, and the Russian initial.
@@ -79,27 +97,36 @@ def _read_utf8(fd: int) -> str:
 
 
 def read_answer(prompt: str = "› ", more: str = "  ") -> str:
-    """Lines until an empty line twice or Ctrl-D (EOF); trailing blank lines dropped."""
+    """Lines until an empty line twice or Ctrl-D (at the start of a line or after text); trailing blank lines
+    dropped. Ctrl-C raises `AnswerInterrupted` carrying what was typed."""
     lines: list[str] = []
-    with interruptible():  # readline alone may swallow a Ctrl-C that lands while it draws the prompt or a key
-        while True:
-            try:
-                line = input(prompt if not lines else more)
-            except EOFError:
-                print()
-                break
-            if not line.strip() and lines and not lines[-1].strip():
-                break
-            lines.append(line)
+    try:
+        with interruptible():  # readline alone may swallow a Ctrl-C that lands while it draws the prompt or a key
+            while True:
+                try:
+                    line = input(prompt if not lines else more)
+                except EOFError:
+                    print()
+                    break
+                if line.endswith(END_MARK):  # Ctrl-D after text
+                    lines.append(line.removesuffix(END_MARK))
+                    break
+                if not line.strip() and lines and not lines[-1].strip():
+                    break
+                lines.append(line)
+    except KeyboardInterrupt:
+        editing = readline.get_line_buffer() if readline is not None else ""
+        raise AnswerInterrupted("\n".join([*lines, editing]).strip()) from None
     return "\n".join(lines).strip()
 
 
 class TerminalUI:
     """The quiz in a terminal: rich output (plain when piped), readline input, single-key menu."""
 
-    def __init__(self, con: Console, lang: UiLang) -> None:
+    def __init__(self, con: Console, lang: UiLang, drafts: Path | None = None) -> None:
         self.con = con
         self.lang = lang
+        self.drafts = drafts  # the folder holding drafts/ (beside the history): a kept draft is shown again
 
     def ask(self, question: Question, number: int, total: int, *, retry: bool) -> str:
         head = Text(say(self.lang, "question", n=number, total=total), style="bold cyan")
@@ -108,7 +135,19 @@ class TerminalUI:
         self.con.print(head)
         self.con.print(Text(question.question, style="bold"))
         self.con.print(Text(say(self.lang, "retry_prompt" if retry else "answer_prompt"), style="dim"))
-        return read_answer()
+        kept = drafts_of(self.drafts, question.id) if self.drafts is not None and not retry else []
+        if kept:  # what was being typed when the last session was interrupted
+            self.con.print(Text(say(self.lang, "draft_shown", path=str(kept[-1])), style="yellow"))
+            self.con.print(Text(kept[-1].read_text(encoding="utf-8").rstrip(), style="dim"))
+        try:
+            answer = read_answer()
+        except AnswerInterrupted as stop:
+            stop.question_id = question.id
+            raise
+        if answer.strip():  # answered now: the drafts of this question have served
+            for path in kept:
+                path.unlink(missing_ok=True)
+        return answer
 
     def skipped(self) -> None:
         self.con.print(Text(say(self.lang, "skipped"), style="yellow"))
@@ -164,4 +203,4 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
                 con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))
-    con.print(grade.feedback.split("\n")[0])
+    con.print(screen_feedback(grade))

@@ -15,7 +15,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "none": "Ни один ключевой пункт не раскрыт.",
         "partial": "Раскрыто частично: {items}.",
         "missing": "Не хватает: {items}.",
-        "required": "Без обязательного пункта «{item}» ответ не может получить высокую оценку.",
+        "required": "Без обязательного пункта ответ не может получить высокую оценку.",
+        "req_mark": " (обязательный)",
         "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
         "study": "Что повторить:",
     },
@@ -26,7 +27,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "none": "None of the key points is covered.",
         "partial": "Partly covered: {items}.",
         "missing": "Missing: {items}.",
-        "required": "Without the required point “{item}” the answer cannot score high.",
+        "required": "Without its required points the answer cannot score high.",
+        "req_mark": " (required)",
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
         "study": "Study next:",
     },
@@ -37,7 +39,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "none": "Keiner der Kernpunkte ist abgedeckt.",
         "partial": "Teilweise abgedeckt: {items}.",
         "missing": "Es fehlt: {items}.",
-        "required": "Ohne den Pflichtpunkt „{item}“ kann die Antwort nicht hoch bewertet werden.",
+        "required": "Ohne die Pflichtpunkte kann die Antwort nicht hoch bewertet werden.",
+        "req_mark": " (Pflicht)",
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
         "study": "Als Nächstes lernen:",
     },
@@ -50,8 +53,23 @@ def phrase(lang: str, key: str, **kw: object) -> str:
 
 @lru_cache(maxsize=4096)  # a rubric's few point texts, shortened for every grade
 def _short(text: str, limit: int = 80) -> str:
+    return shorten(text, limit)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 error", "2 errors", "0 errors": an English count with its noun agreeing."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line in at most `limit` characters, cut between words (never inside one) with "…"."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1].isalnum() and cut[-1].isalnum() and " " in cut:  # the cut falls inside a word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-([{«„“\"'") + "…"
 
 
 def _study_order(p: PointResult) -> tuple[bool, float, float]:
@@ -64,6 +82,19 @@ def study_next(points: Sequence[PointResult]) -> list[str]:
     if len(todo) > 1:
         todo.sort(key=_study_order)
     return [p.hint or p.text for p in todo]
+
+
+def summary(points: Sequence[PointResult], lang: str, flags: Sequence[str] = ()) -> str:
+    """The feedback's verdict without naming points: for a screen that lists every point with its hint already."""
+    n = len(points)
+    covered = sum(p.status == "covered" for p in points)
+    lines = [phrase(lang, "all", n=n) if covered == n else
+             phrase(lang, "some", covered=covered, n=n) if covered else phrase(lang, "none")]  # fmt: skip
+    if any(p.required and p.status == "missing" for p in points):
+        lines.append(phrase(lang, "required"))
+    if "keyword_list" in flags:
+        lines.append(phrase(lang, "keywords"))
+    return " ".join(lines)
 
 
 def compose(
@@ -94,11 +125,12 @@ def compose(
     if partial:
         lines.append(phrase(lang, "partial", items="; ".join(_short(p.text) for p in partial)))
     if missing:
-        lines.append(phrase(lang, "missing", items="; ".join(_short(p.text) for p in missing)))
-    for p in points:
-        if p.required and p.status == "missing":
-            lines.append(phrase(lang, "required", item=_short(p.text)))
-            break
+        # Each missing point is named once: a required one is marked in the list, not named again after it.
+        mark = phrase(lang, "req_mark")
+        items = "; ".join(_short(p.text) + (mark if p.required else "") for p in missing)
+        lines.append(phrase(lang, "missing", items=items))
+        if any(p.required for p in missing):
+            lines.append(phrase(lang, "required"))
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
     text = " ".join(lines)

@@ -16,6 +16,7 @@ import unicodedata
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight as informativeness
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
+from grader.engine.matching import Matcher
 from grader.models import Concept, KeyPoint, Question, Rubric
 
 MAX_POINTS = 8
@@ -261,7 +262,7 @@ def build_rubric(question: Question) -> Rubric:
             )
         )
     needs = needed_points(question.question)
-    return Rubric(
+    rubric = Rubric(
         question_id=question.id,
         lang=lang,
         reference_hash=reference_hash(question.reference),
@@ -269,6 +270,19 @@ def build_rubric(question: Question) -> Rubric:
         points=points,
         needs=needs if needs and needs < len(points) else None,
     )
+    return without_question_words(rubric, question.question)
+
+
+def without_question_words(rubric: Rubric, question: str) -> Rubric:
+    """The rubric without the concepts the matcher ignores because the question holds them (its own test, so a
+    built rubric passes `grader check --strict`); grades are unchanged, since those concepts never counted."""
+    matcher = Matcher(rubric, question)
+    points = []
+    for point, compiled in zip(rubric.points, matcher.points, strict=True):
+        live = {id(c.concept) for c in compiled.concepts}
+        kept = [c for c in point.concepts if id(c) in live]
+        points.append(point if len(kept) == len(point.concepts) else point.model_copy(update={"concepts": kept}))
+    return rubric.model_copy(update={"points": points})
 
 
 def reference_hash(reference: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.engine.rubric import reference_hash
+from grader.engine.rubric import reference_hash, without_question_words
 from grader.errors import JudgeError
 from grader.llm.prompts import rubric_messages
 from grader.models import Concept, KeyPoint, Question, Rubric
@@ -67,13 +67,14 @@ def to_rubric(question: Question, draft: RubricDraft) -> Rubric:
         )
     if not points:
         raise JudgeError("the LLM proposed no usable key points", fix="Try again, or another --model")
-    return Rubric(
+    rubric = Rubric(
         question_id=question.id,
         lang=question.lang,
         reference_hash=reference_hash(question.reference),
         built_by="llm",
         points=points,
     )
+    return without_question_words(rubric, question.question)  # as `check --strict` wants: they prove nothing
 
 
 def draft_rubric(question: Question, judge: Any) -> Rubric:

@@ -57,9 +57,11 @@ def llm_setup(
     no_cache: bool = False,
     max_tokens: int | None = None,
     fallback: str = "none",
+    dry_run: bool = False,
 ) -> LLMSetup:
     """Validate the mode and build its judge (wrapped in the on-disk cache unless `no_cache`). `fallback="lexical"`:
-    points the judge fails on take their lexical result (see `grader.llm.judging`)."""
+    points the judge fails on take their lexical result (see `grader.llm.judging`). With `dry_run`, a judge that
+    only counts what would be asked (`grader.llm.dryrun`), needing no key and no server."""
     if mode not in MODES:
         raise GraderError(f"unknown --mode '{mode}'", fix="Use one of: " + ", ".join(MODES))
     if judge not in ("openai", "fake"):
@@ -74,6 +76,14 @@ def llm_setup(
     settings = load_settings(model=model, base_url=base_url, timeout=timeout, concurrency=concurrency,
                              max_retries=max_retries, max_tokens=max_tokens)
     inner: Any
+    if dry_run:
+        from grader.llm.dryrun import DryRunJudge
+
+        fake = judge == "fake"
+        inner = DryRunJudge("fake" if fake else settings.identity, use_cache=not (no_cache or fake),
+                            schema=settings.response_format != "json_object")  # fmt: skip
+        inner.fallback = fallback
+        return LLMSetup(mode=m, judge=inner, settings=settings, repeat=repeat, concurrency=settings.concurrency)
     if judge == "fake":
         from grader.llm.judges.fake import FakeJudge, from_file
 
@@ -90,6 +100,30 @@ def llm_setup(
         inner = CachedJudge(inner, ReplyCache())
     inner.fallback = fallback  # read by grading: what a failed judge call leaves
     return LLMSetup(mode=m, judge=inner, settings=settings, repeat=repeat, concurrency=settings.concurrency)
+
+
+def dry_run_report(setup: LLMSetup) -> dict[str, Any]:
+    """What a dry run counted: calls after the cache and the hybrid plan, estimated tokens, cost when priced."""
+    if setup.judge is None:
+        return {"mode": setup.mode, "calls": 0, "cached": 0, "total_tokens": 0}
+    est = setup.judge.estimate
+    cost = setup.settings.cost(est.prompt_tokens, est.completion_tokens) if setup.settings is not None else None
+    return {"mode": setup.mode, **est.model_copy(update={"cost_usd": cost,
+                                                         "max_reasks": est.calls * (setup.repeat - 1)}).model_dump()}
+
+
+def dry_run_line(report: dict[str, Any]) -> str:
+    """One human line, e.g. 'dry run (hybrid): 12 judge calls (3 more answered by the cache), ~9,400 tokens'."""
+    if report["mode"] == "lexical":
+        return "dry run (lexical): no judge calls"
+    line = (f"dry run ({report['mode']}, {report['judge']}): {report['calls']} judge "
+            f"{'call' if report['calls'] == 1 else 'calls'} ({report['cached']} more answered by the cache), "
+            f"~{report['prompt_tokens']:,} prompt + ~{report['completion_tokens']:,} completion tokens")  # fmt: skip
+    if report.get("cost_usd") is not None:
+        line += f", ~${report['cost_usd']:.4f}"
+    if report.get("max_reasks"):
+        line += f"; --repeat may add up to {report['max_reasks']} re-asks"
+    return line
 
 
 def usage_line(report: dict[str, Any]) -> str:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.errors import GraderError, InvalidFile
 from grader.models import Grade, Mode, Rubric, Status
+from grader.paths import user_dir
 from grader.quiz.schedule import Review
 
 DB_ENV = "GRADER_DB"
@@ -121,19 +121,8 @@ def reviews_of(attempts: Sequence[Attempt]) -> list[Review]:
 def default_db_path(
     env: Mapping[str, str] | None = None, platform: str | None = None, home: Path | None = None
 ) -> Path:
-    """The platform's conventional place for this user's history file."""
-    env = os.environ if env is None else env
-    platform = platform or sys.platform
-    home = home or Path.home()
-    if platform == "win32":
-        base = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
-    elif platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        xdg = env.get("XDG_DATA_HOME", "")
-        # The XDG spec says a relative value is invalid and must be ignored.
-        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
-    return base / "grader" / "history.sqlite"
+    """The platform's conventional place for this user's history file (`grader.paths`: XDG, macOS, Windows)."""
+    return user_dir("data", env, platform, home) / "history.sqlite"
 
 
 def resolve_db(path: str | os.PathLike[str] | None = None) -> Path:

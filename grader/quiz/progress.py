@@ -12,7 +12,7 @@ from statistics import fmean
 from pydantic import BaseModel, ConfigDict
 
 from grader.quiz.history import Attempt, normalize_tag, reviews_of
-from grader.quiz.schedule import cards
+from grader.quiz.policy import Policy
 
 TOP_MISSED = 10
 
@@ -75,11 +75,11 @@ def _max(values: Sequence[float | None]) -> float | None:
     return max(scored) if scored else None
 
 
-def by_question(attempts: Sequence[Attempt]) -> list[QuestionStats]:
+def by_question(attempts: Sequence[Attempt], policy: Policy | None = None) -> list[QuestionStats]:
     grouped: dict[str, list[Attempt]] = defaultdict(list)
     for a in attempts:
         grouped[a.question_id].append(a)
-    schedule = cards(reviews_of(attempts))
+    schedule = (policy or Policy()).cards(reviews_of(attempts))
     rows = []
     for qid, items in grouped.items():
         card = schedule[qid]
@@ -140,11 +140,11 @@ def missed_points(attempts: Sequence[Attempt], top: int = TOP_MISSED) -> list[Mi
     ]
 
 
-def stats(attempts: Sequence[Attempt], tag: str | None = None) -> Stats:
+def stats(attempts: Sequence[Attempt], tag: str | None = None, policy: Policy | None = None) -> Stats:
     """Progress over `attempts` (oldest first), narrowed to one tag when given."""
     wanted = normalize_tag(tag) if tag else None
     chosen = [a for a in attempts if wanted is None or wanted in a.tags]
-    questions = by_question(chosen)
+    questions = by_question(chosen, policy)
     return Stats(
         attempts=len(chosen),
         questions=len(questions),

@@ -16,7 +16,7 @@ The rule, as documented in the README:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -76,15 +76,21 @@ def next_box(box: int, score: float | None) -> int:
     return max(box - 1, 1)
 
 
+def counted(reviews: Iterable[Review]) -> Iterator[Review]:
+    """The attempts that count, oldest first: the first at each question in a session (a retry is not recall)."""
+    seen: set[tuple[str, str]] = set()
+    for r in sorted(reviews, key=lambda r: r.at):
+        key = (r.question_id, r.session)
+        if r.session and key in seen:
+            continue
+        seen.add(key)
+        yield r
+
+
 def cards(reviews: Iterable[Review]) -> dict[str, Card]:
     """Each answered question's card, from its attempts (any order)."""
     out: dict[str, Card] = {}
-    counted: set[tuple[str, str]] = set()
-    for r in sorted(reviews, key=lambda r: r.at):
-        key = (r.question_id, r.session)
-        if r.session and key in counted:
-            continue
-        counted.add(key)
+    for r in counted(reviews):
         prev = out.get(r.question_id)
         box = next_box(prev.box if prev else 0, r.score)
         out[r.question_id] = Card(
@@ -105,12 +111,14 @@ def plan(
     now: datetime,
     count: int,
     rng: random.Random | None = None,
+    cards_of: Callable[[Iterable[Review]], dict[str, Card]] = cards,
 ) -> list[Pick]:
     """Up to `count` questions from `question_ids` to ask now, in order (see the module docstring for the rule).
 
-    `rng` shuffles the new questions; without it they keep the given order (deterministic for tests).
+    `rng` shuffles the new questions; without it they keep the given order (deterministic for tests). `cards_of`
+    makes the cards from the reviews: the Leitner boxes, or another scheduler (`grader.quiz.policy`).
     """
-    known = cards(r for r in reviews if r.question_id in set(question_ids))
+    known = cards_of(r for r in reviews if r.question_id in set(question_ids))
     due = sorted(
         (c for c in known.values() if c.due_at <= now),
         key=lambda c: (c.box, c.due_at - now, c.question_id),

@@ -19,6 +19,7 @@ from grader.errors import NotFound
 from grader.grading import grade
 from grader.models import Grade, Mode, Question
 from grader.quiz.history import Attempt, History, attempt_from_grade, normalize_tag, reviews_of
+from grader.quiz.policy import Policy
 from grader.quiz.schedule import Pick, plan
 
 Choice = Literal["retry", "reference", "next", "quit"]
@@ -56,6 +57,8 @@ class Quiz:
     session: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     attempts: list[Attempt] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ui_lang: str | None = None  # the learner's language: points are shown in it where the rubric has their text
+    policy: Policy = field(default_factory=Policy)  # the scheduler: Leitner boxes or FSRS, an interview date
 
     def pool(self, tag: str | None = None) -> list[Question]:
         """The bank's questions, narrowed to a tag; an unknown tag is an error listing the known ones."""
@@ -81,7 +84,8 @@ class Quiz:
         if question_id:
             return [Pick(question_id=self.bank.question(question_id).id, reason="due")]
         ids = [q.id for q in self.pool(tag)]
-        return plan(ids, reviews_of(self.history.attempts()), now=self.clock(), count=count, rng=rng)
+        reviews = reviews_of(self.history.attempts())
+        return plan(ids, reviews, now=self.clock(), count=count, rng=rng, cards_of=self.policy.cards)
 
     def answer(self, question: Question, text: str) -> tuple[Grade, Attempt]:
         """Grade one answer and commit it to the history at once."""
@@ -102,6 +106,15 @@ class Quiz:
                 break
         return self.attempts
 
+    def _in_ui_lang(self, question: Question, result: Grade) -> Grade:
+        """The grade as shown: each point's text in the interface language where the rubric has it."""
+        if self.ui_lang is None:
+            return result
+        rubric, _ = rubric_for(self.bank, question)
+        texts = {p.id: p.text_in(self.ui_lang) for p in rubric.points}
+        points = [p.model_copy(update={"text": texts.get(p.id, p.text)}) for p in result.points]
+        return result.model_copy(update={"points": points})
+
     def _ask_one(self, question: Question, number: int, total: int, ui: QuizUI) -> Choice:
         retry = False
         while True:
@@ -110,7 +123,7 @@ class Quiz:
                 ui.skipped()
                 return "next"
             result, _ = self.answer(question, text)
-            ui.show_grade(question, result, text)
+            ui.show_grade(question, self._in_ui_lang(question, result), text)
             choice = ui.choose(reference_shown=False)
             while choice == "reference":
                 ui.show_reference(question)

@@ -22,15 +22,15 @@ from pathlib import Path
 from grader.llm.judges.base import Judge, JudgeReply, JudgeRequest, Usage
 from grader.llm.prompts import PROMPT_VERSION
 from grader.models import Rubric
+from grader.paths import user_dir
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, judge TEXT, prompt TEXT, created REAL, reply TEXT)"
 
 
 def default_cache_path() -> Path:
+    """`$GRADER_CACHE_DIR/llm-cache.sqlite`, else in the user's cache folder (`grader.paths`)."""
     base = os.environ.get("GRADER_CACHE_DIR")
-    if not base:
-        base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader")
-    return Path(base) / "llm-cache.sqlite"
+    return (Path(base) if base else user_dir("cache")) / "llm-cache.sqlite"
 
 
 def cache_key(identity: str, request: JudgeRequest) -> str:

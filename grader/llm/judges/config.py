@@ -34,6 +34,7 @@ from pydantic import Field, SecretStr, ValidationError
 
 from grader.errors import InvalidFile
 from grader.models import Model
+from grader.paths import config_file
 
 OPENAI_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -85,6 +86,11 @@ class LLMSettings(Model):
         """Seconds a request may take in all (connecting, waiting, reading), the default by server kind."""
         return self.timeout or (LOCAL_TIMEOUT if self.local else REMOTE_TIMEOUT)
 
+    @property
+    def identity(self) -> str:
+        """The model and server a judge built from these settings stands for: it keys the cache."""
+        return f"{self.model}@{self.public_url}"
+
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
         """USD for these tokens when the price table has this model, else None."""
         price = self.prices.get(self.model)
@@ -101,10 +107,7 @@ def public_url(url: str) -> str:
 
 
 def config_path() -> Path:
-    if os.environ.get("GRADER_CONFIG"):
-        return Path(os.environ["GRADER_CONFIG"])
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "grader" / "config.toml"
+    return config_file()
 
 
 def _from_file(path: Path) -> dict[str, Any]:

@@ -103,7 +103,7 @@ class OpenAIJudge:
 
     @property
     def identity(self) -> str:
-        return f"{self.settings.model}@{self.settings.public_url}"
+        return self.settings.identity
 
     @property
     def response_format(self) -> str:

@@ -1,0 +1,77 @@
+"""`grader cache info|clear [--older-than]`: what the judge-reply cache holds, and emptying it; never creating it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.llm.judges.base import JudgeReply
+from grader.llm.judges.cache import ReplyCache
+from grader.llm.judges.cache_admin import parse_age
+from tests.conftest import run_cli
+
+DAY = 86400.0
+
+
+def _cache(folder: Path) -> Path:
+    """A cache with replies from two judges: 3 stored 40 days ago, 2 just now."""
+    cache = ReplyCache(folder / "llm-cache.sqlite")
+    for i in range(5):
+        cache.put(f"k{i}", "gpt-4o-mini@https://api.openai.com/v1" if i < 3 else "qwen2.5:7b@http://localhost",
+                  JudgeReply(feedback=f"ответ {i} 😀"))
+    cache.close()
+    db = sqlite3.connect(folder / "llm-cache.sqlite")
+    db.execute("UPDATE replies SET created = ? WHERE key IN ('k0', 'k1', 'k2')", (time.time() - 40 * DAY,))
+    db.commit()
+    db.close()
+    return folder / "llm-cache.sqlite"
+
+
+def _run(folder: Path, *args: str) -> tuple[int, str, str]:
+    proc = run_cli("cache", *args, env={**os.environ, "GRADER_CACHE_DIR": str(folder)})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.slow
+class TestCacheCommands:
+    """info counts per judge; clear --older-than keeps the recent ones; clear empties; a missing cache stays so."""
+
+    def test_info_then_clear_older_then_all(self, tmp_path: Path) -> None:
+        _cache(tmp_path)
+        code, out, _ = _run(tmp_path, "info", "--json")
+        data = json.loads(out)
+        assert code == 0 and data["entries"] == 5 and data["exists"]
+        assert data["by_judge"] == {"gpt-4o-mini@https://api.openai.com/v1": 3, "qwen2.5:7b@http://localhost": 2}
+        assert data["newest"] - data["oldest"] > 39 * DAY
+        code, out, _ = _run(tmp_path, "info")
+        assert "5 replies" in out and "qwen2.5:7b@http://localhost" in out
+        code, out, _ = _run(tmp_path, "clear", "--older-than", "30d")
+        assert code == 0 and "deleted 3 cached replies" in out
+        assert json.loads(_run(tmp_path, "info", "--json")[1])["entries"] == 2
+        code, out, _ = _run(tmp_path, "clear", "--json")
+        assert json.loads(out)["deleted"] == 2
+        assert json.loads(_run(tmp_path, "info", "--json")[1])["entries"] == 0
+
+    def test_missing_cache_is_not_created(self, tmp_path: Path) -> None:
+        code, out, _ = _run(tmp_path / "none", "info")
+        assert code == 0 and "no cache yet" in out
+        assert _run(tmp_path / "none", "clear")[0] == 0
+        assert not (tmp_path / "none").exists()
+
+    def test_bad_age_and_foreign_file(self, tmp_path: Path) -> None:
+        code, _, err = _run(tmp_path, "clear", "--older-than", "thirty days")
+        assert code == 2 and "45s, 90m, 12h, 30d or 2w" in err and "Traceback" not in err
+        (tmp_path / "llm-cache.sqlite").write_text("not a database " * 100)
+        code, _, err = _run(tmp_path, "info")
+        assert code == 2 and "not a grader LLM cache" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("45s", 45), ("90m", 5400), ("12h", 43200), ("30d", 30 * DAY),
+                                               ("2w", 14 * DAY), ("1.5D", 1.5 * DAY)])  # fmt: skip
+def test_parse_age(text: str, seconds: float) -> None:
+    assert parse_age(text) == seconds
