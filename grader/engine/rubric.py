@@ -15,8 +15,8 @@ import unicodedata
 
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight as informativeness
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
 from grader.engine.matching import Matcher
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, Question, Rubric
 
 MAX_POINTS = 8
