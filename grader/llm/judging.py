@@ -23,7 +23,7 @@ from grader import __version__
 from grader.engine.feedback import compose, study_next
 from grader.engine.injection import Injection, find_injection
 from grader.engine.matching import AnswerMatch, Matcher
-from grader.engine.scoring import KEYWORD_LIST_CAP, combine, is_keyword_list
+from grader.engine.scoring import KEYWORD_LIST_CAP, combine, keyword_list
 from grader.llm.grounding import locate_quote
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
 from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
@@ -76,7 +76,8 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=is_keyword_list(match), request=request, fallback=fallback)
+                lexical=lexical, keyword_list=keyword_list(match, question.question), request=request,
+                fallback=fallback)
 
 
 def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:

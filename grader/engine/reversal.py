@@ -1,0 +1,140 @@
+"""Reversed statements: an answer that says the opposite of a key point in the point's own words. Pure.
+
+A point whose text (or hint) states a direction — helps or hinders, increases or decreases, speeds up or slows
+down, makes easier or harder, comes before or after, is needed — is compared with the clause of the answer that
+holds the point's evidence. When that clause states only the other direction (its antonym, or the same word
+negated: "не помогает", "is not needed"), the point is contradicted, not covered. A clause that states both
+directions, or none, is left alone: the mechanism only fires on a clear, explainable reversal.
+
+The antonym pairs are the whole of the knowledge here, in ru/en/de, a handful of verbs and comparatives each; they
+are matched by stem, and a negation just before a word flips its direction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import Contradiction, clauses
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, stem_word, tokenize
+from grader.models import KeyPoint, Rubric
+
+# (one direction, the other); an empty second side means the opposite is the first side negated ("не нужен").
+PAIRS: tuple[tuple[str, str], ...] = (
+    (  # helps / hinders
+        """помогает помогать помогают помогло поможет помочь полезен полезно полезна help helps helped helping
+        helpful hilft helfen hilfreich nützlich""",
+        """мешает мешать мешают мешала помешать помешает затрудняет затруднить затрудняют вредит вредно вредна
+        hurt hurts hinder hinders hindered harm harms harmful impede impedes schadet schaden behindert behindern
+        erschwert erschweren""",
+    ),
+    (  # increases / decreases
+        """увеличивает увеличить увеличивается увеличиваются растет растут возрастает возрастают повышает повысить
+        повышается increase increases increased grow grows raise raises erhöht erhöhen steigt steigen wächst
+        vergrößert""",
+        """уменьшает уменьшить уменьшается уменьшаются снижает снизить снижается падает падают убывает сокращает
+        decrease decreases decreased reduce reduces reduced lower lowers shrink shrinks verringert verringern
+        senkt sinkt sinken reduziert verkleinert""",
+    ),
+    (  # speeds up / slows down
+        """ускоряет ускорить ускоряется ускоряют быстрее accelerate accelerates speeds faster beschleunigt
+        beschleunigen schneller""",
+        """замедляет замедлить замедляется замедляют медленнее slow slows slowed slower decelerates verlangsamt
+        verlangsamen langsamer""",
+    ),
+    (  # easier / harder
+        "проще легче easier einfacher leichter",
+        "сложнее труднее тяжелее harder schwerer schwieriger",
+    ),
+    (  # before / after
+        "перед прежде раньше before earlier prior bevor vorher zuvor",
+        "после затем позже after afterwards later nachdem danach später",
+    ),
+    (  # needed / not needed
+        """нужен нужна нужно нужны нужен необходим необходима необходимо необходимы требуется требуются требует
+        need needs needed require requires required necessary braucht brauchen benötigt erfordert notwendig
+        nötig""",
+        "",
+    ),
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+_NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
+
+
+def _stems_of(words: str) -> set[str]:
+    """Stems of the words: Cyrillic ones by the Russian stemmer, Latin ones by both Latin stemmers."""
+    out = set()
+    for w in map(normalise_word, words.split()):
+        out |= {stem_word(w, "ru")} if _CYRILLIC.search(w) else {stem_word(w, "en"), stem_word(w, "de")}
+    return out
+
+
+def _lexicon() -> dict[str, tuple[int, int]]:
+    lex: dict[str, tuple[int, int]] = {}
+    for k, (one, other) in enumerate(PAIRS):
+        for side, words in enumerate((one, other)):
+            for s in _stems_of(words):
+                lex.setdefault(s, (k, side))
+    return lex
+
+
+_LEXICON = _lexicon()
+
+
+def directions(text: str, lang: str) -> dict[int, set[int]]:
+    """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it."""
+    toks = tokenize(text, lang)
+    found: dict[int, set[int]] = {}
+    for i, stem in enumerate(toks.stems):
+        hit = _LEXICON.get(stem)
+        if hit is None:
+            continue
+        pair, side = hit
+        before = toks.norms[max(0, i - _NEGATION_REACH) : i]
+        negated = any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
+        found.setdefault(pair, set()).add(side ^ negated)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _point_directions(text: str, hints: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[int, int], ...]:
+    said: dict[int, set[int]] = {}
+    for t, t_lang in ((text, lang), *hints):
+        for pair, sides in directions(t, t_lang).items():
+            said.setdefault(pair, set()).update(sides)
+    return tuple((pair, next(iter(sides))) for pair, sides in sorted(said.items()) if len(sides) == 1)
+
+
+def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
+    """(pair, direction) the point states clearly: in its text and hints, one direction only."""
+    hints = ((point.hint, lang),) if isinstance(point.hint, str) else tuple((t, k) for k, t in point.hint.items())
+    return _point_directions(point.text, tuple(h for h in hints if h[0]), lang)
+
+
+def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
+    """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
+    clause and says what is right (the point's hint in `lang`)."""
+    from grader.engine.feedback import phrase, short
+
+    found = []
+    by_id = {p.id: p for p in rubric.points}
+    for pm in points:
+        if not pm.score:
+            continue
+        stated = point_directions(by_id[pm.id], rubric.lang)
+        if not stated:
+            continue
+        spans = [e for c in pm.concepts if c.matched for e in c.evidence]
+        for start, end in clauses(answer):
+            if not any(start <= e.start < end for e in spans):
+                continue
+            said = directions(answer[start:end], lang)
+            if any(said.get(pair) == {1 - side} for pair, side in stated):
+                claim = answer[start:end].strip()
+                at = start + answer[start:end].index(claim)
+                feedback = phrase(lang, "reversed", claim=short(claim), right=by_id[pm.id].hint_in(lang) or by_id[pm.id].text)
+                found.append(Contradiction(pm.id, "reversal", (Evidence(at, at + len(claim), claim),), feedback))
+                break
+    return found

@@ -1,0 +1,60 @@
+"""Whether an answer makes any statement at all, or only lists terms. Pure.
+
+An answer is cut into pieces at sentence punctuation, commas, colons and line breaks. A piece makes a statement
+when it has a predicate or the words that link one: a verb form (Russian by its ending: "уменьшает",
+"настроить", "используется"; auxiliaries and modals in every language: "is", "can", "ist", "может"), a
+preposition, pronoun or subordinating word ("для", "because", "weil"), or a Russian copular dash between words
+("momentum — инерция"). What does not count: articles, quantifiers and "and"/"or", which a bare noun phrase has too
+("the learning rate", "все гиперпараметры", "dropout и batch norm").
+
+An answer of several pieces none of which makes a statement is a list of terms, whatever share of its words are
+rubric terms; to a question that asks for a list ("назовите…", "which … are"), such a list is the answer's form
+and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.engine.text import ALL_STOPWORDS, normalise_word
+
+# Words a bare noun phrase or a list of them may hold: coordinators, articles, quantifiers, intensifiers.
+_NOUN_PHRASE_WORDS = frozenset(
+    """и или либо а также and or nor und oder sowie bzw a an the der die das den dem des ein eine einem einen
+    einer eines все всех весь каждый каждая более менее очень много мало самый самые весьма разные some more most
+    very few other each all any both such same own alle viele andere jede jeder jedes sehr mehr""".split()
+)
+_LINKING = ALL_STOPWORDS - _NOUN_PHRASE_WORDS
+# Russian verb forms by ending: infinitives, present and future, reflexives, past reflexives, and modal predicatives.
+_RU_VERB = re.compile(
+    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь)$"
+)
+_PIECE = re.compile(r"[.!?;:,\n•·]+")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
+_DASH = re.compile(r"\w\s+[—–]\s+\w")
+_ASKS_FOR_LIST = re.compile(
+    r"\b(?:назов\w*|перечисл\w*|какие|name|list|enumerate|(?<!\bin\s)which|what\s+are|nenne\w*|(?<!\bin\s)welche\w*|zähle\w*)\b",
+    re.IGNORECASE,
+)
+MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether the question asks to name or list things, so a list of terms is a fitting form of answer."""
+    return bool(_ASKS_FOR_LIST.search(question))
+
+
+def _states(piece: str) -> bool:
+    if _DASH.search(piece):
+        return True
+    for w in _WORD.findall(piece):
+        norm = normalise_word(w)
+        if norm in _LINKING or (len(norm) > 4 and not norm.isascii() and _RU_VERB.search(norm)):
+            return True
+    return False
+
+
+def makes_no_statement(answer: str) -> bool:
+    """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything."""
+    pieces = [p for p in _PIECE.split(answer) if _WORD.search(p)]
+    return len(pieces) >= MIN_PIECES and not any(map(_states, pieces))
