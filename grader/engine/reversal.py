@@ -1,13 +1,14 @@
 """Reversed statements: an answer that says the opposite of a key point in the point's own words. Pure.
 
 A point whose text (or hint) states a direction — helps or hinders, increases or decreases, speeds up or slows
-down, makes easier or harder, comes before or after, is needed — is compared with the clause of the answer that
+down, makes =easier or harder, comes before or after, is needed — is compared with the clause of the answer that
 holds the point's evidence. When that clause states only the other direction (its antonym, or the same word
 negated: "не помогает", "is not needed"), the point is contradicted, not covered. A clause that states both
 directions, or none, is left alone: the mechanism only fires on a clear, explainable reversal.
 
 The antonym pairs are the whole of the knowledge here, in ru/en/de, a handful of verbs and comparatives each; they
-are matched by stem, and a negation just before a word flips its direction.
+are matched by stem (comparatives, marked "=", by the whole word: "сложнее" shares its stem with "сложный"), and a
+negation just before a word flips its direction.
 """
 
 from __future__ import annotations
@@ -39,18 +40,18 @@ PAIRS: tuple[tuple[str, str], ...] = (
         senkt sinkt sinken reduziert verkleinert""",
     ),
     (  # speeds up / slows down
-        """ускоряет ускорить ускоряется ускоряют быстрее accelerate accelerates speeds faster beschleunigt
-        beschleunigen schneller""",
-        """замедляет замедлить замедляется замедляют медленнее slow slows slowed slower decelerates verlangsamt
-        verlangsamen langsamer""",
+        """ускоряет ускорить ускоряется ускоряют =быстрее accelerate accelerates speeds =faster beschleunigt
+        beschleunigen =schneller""",
+        """замедляет замедлить замедляется замедляют =медленнее slow slows slowed =slower decelerates verlangsamt
+        verlangsamen =langsamer""",
     ),
-    (  # easier / harder
-        "проще легче easier einfacher leichter",
-        "сложнее труднее тяжелее harder schwerer schwieriger",
+    (  # easier / =harder
+        "=проще =легче easier =einfacher =leichter",
+        "=сложнее =труднее =тяжелее harder =schwerer =schwieriger",
     ),
     (  # before / after
-        "перед прежде раньше before earlier prior bevor vorher zuvor",
-        "после затем позже after afterwards later nachdem danach später",
+        "перед прежде before bevor",
+        "после after nachdem",
     ),
     (  # needed / not needed
         """нужен нужна нужно нужны нужен необходим необходима необходимо необходимы требуется требуются требует
@@ -60,14 +61,19 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ),
 )
 _CYRILLIC = re.compile(r"[а-яё]")
+_EXACT = "="  # a key no stem starts with: the word itself, matched whole
 _NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
 
 
-def _stems_of(words: str) -> set[str]:
-    """Stems of the words: Cyrillic ones by the Russian stemmer, Latin ones by both Latin stemmers."""
+def _keys_of(words: str) -> set[str]:
+    """Lookup keys of the words: stems (Cyrillic words by the Russian stemmer, Latin ones by both Latin stemmers),
+    or the word itself under `_EXACT` for one marked "="."""
     out = set()
     for w in map(normalise_word, words.split()):
-        out |= {stem_word(w, "ru")} if _CYRILLIC.search(w) else {stem_word(w, "en"), stem_word(w, "de")}
+        if w.startswith("="):
+            out.add(_EXACT + w[1:])
+        else:
+            out |= {stem_word(w, "ru")} if _CYRILLIC.search(w) else {stem_word(w, "en"), stem_word(w, "de")}
     return out
 
 
@@ -75,7 +81,7 @@ def _lexicon() -> dict[str, tuple[int, int]]:
     lex: dict[str, tuple[int, int]] = {}
     for k, (one, other) in enumerate(PAIRS):
         for side, words in enumerate((one, other)):
-            for s in _stems_of(words):
+            for s in _keys_of(words):
                 lex.setdefault(s, (k, side))
     return lex
 
@@ -88,7 +94,7 @@ def directions(text: str, lang: str) -> dict[int, set[int]]:
     toks = tokenize(text, lang)
     found: dict[int, set[int]] = {}
     for i, stem in enumerate(toks.stems):
-        hit = _LEXICON.get(stem)
+        hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
         if hit is None:
             continue
         pair, side = hit
