@@ -110,6 +110,7 @@ class Example(Model):
     answer: str
     band: tuple[float, float]
     covers: list[str] = []
+    contradicts: list[str] = []  # points the answer states wrongly: they must come out contradicted
     score: float | None = Field(default=None, ge=0, le=1)  # a human grade, when someone gave one
     note: str = ""
 

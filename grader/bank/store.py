@@ -133,9 +133,11 @@ def rubric_yaml(rubric: Rubric) -> str:
     for point, raw in zip(rubric.points, data["points"], strict=True):
         raw["concepts"] = [c.to_yaml() for c in point.concepts]
         raw.setdefault("weight", point.weight)
+    for claim, raw in zip(rubric.misconceptions, data.get("misconceptions", []), strict=True):
+        raw["concepts"] = [c.to_yaml() for c in claim.concepts]
     ordered = {
         k: data[k]
-        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
+        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "misconceptions", "examples")
         if k in data
     }
     return dump_yaml(ordered)
