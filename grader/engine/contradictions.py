@@ -10,7 +10,7 @@ misconception in the rubric's vocabulary must not buy credit elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Literal, NamedTuple
 
 from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
@@ -106,7 +106,11 @@ def contradicted(p: PointResult, c: Contradiction) -> PointResult:
 
 def flags_of(found: Sequence[Contradiction]) -> list[str]:
     """`misconception` and/or `reversed`, in that order, for the causes present."""
-    causes = {c.cause for c in found}
+    return flags_for({c.cause for c in found})
+
+
+def flags_for(causes: Collection[str]) -> list[str]:
+    """The grade flags for these causes of contradiction, in a fixed order."""
     return [flag for cause, flag in (("misconception", "misconception"), ("reversal", "reversed")) if cause in causes]
 
 

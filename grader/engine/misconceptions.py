@@ -1,11 +1,12 @@
 """Misconceptions of a rubric stated in an answer. Pure.
 
-A misconception is matched exactly like a key point (wordings, typos, synonyms, negation: "momentum does not
-reduce the step" states nothing wrong), but it must be stated, not merely touched: every one of its concepts must
-be found, all of them in one statement of the answer (a piece between sentence punctuation, brackets, ", и",
-", and", or a contrast such as "а не", "rather than", "unlike"), in the wording's order ("от входа к выходу" is not "от выхода ко входу"), and no negation stands in that statement before or within the claim besides any a wording has itself
-("ReLU не насыщается так, как сигмоида" states no misconception about ReLU). A false ✘ costs a right answer its
-point, so the matching errs towards missing a wrong claim rather than inventing one.
+A misconception is matched exactly like a key point (wordings, typos, synonyms, negation: "momentum does not reduce
+the step" states nothing wrong), but it must be stated, not merely touched: every one of its concepts must be found,
+all of them in one statement of the answer (a piece between sentence punctuation, brackets, ", и", ", and", or a
+contrast such as "а не", "rather than", "unlike"), in the wording's order ("от входа к выходу" is not "от выхода ко
+входу"), and no negation stands in that statement before or within the claim besides any a wording has itself ("ReLU
+не насыщается так, как сигмоида" states no misconception about ReLU). A false ✘ costs a right answer its point, so
+the matching errs towards missing a wrong claim rather than inventing one.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from grader.engine.text import NEGATIONS, normalise_word, tokenize
 from grader.models import KeyPoint, Rubric
 
 _STATEMENT_BREAK = re.compile(
-    r"[.!?;:\n()\[\]]+|,\s*(?:а|и|while|and|und)\b|\b(?:а не|вместо|в отличие от|отлича\w+ от|по сравнению с|rather than|instead of|unlike|"
-    r"whereas|differs? from|different from|in contrast to|compared to|statt|anstatt|im Gegensatz zu|"
-    r"unterscheidet sich von|im Vergleich zu|но|but|however|aber|sondern)\b",
+    r"[.!?;:\n()\[\]]+|,\s*(?:а|и|while|and|und)\b|\b(?:а не|вместо|в отличие от|отлича\w+ от|по сравнению с|"
+    r"rather than|instead of|unlike|whereas|differs? from|different from|in contrast to|compared to|statt|anstatt|"
+    r"im Gegensatz zu|unterscheidet sich von|im Vergleich zu|но|but|however|aber|sondern)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?;\n]")

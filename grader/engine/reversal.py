@@ -140,7 +140,8 @@ def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, la
             if any(said.get(pair) == {1 - side} for pair, side in stated):
                 claim = answer[start:end].strip()
                 at = start + answer[start:end].index(claim)
-                feedback = phrase(lang, "reversed", claim=short(claim), right=by_id[pm.id].hint_in(lang) or by_id[pm.id].text)
+                right = by_id[pm.id].hint_in(lang) or by_id[pm.id].text
+                feedback = phrase(lang, "reversed", claim=short(claim), right=right)
                 found.append(Contradiction(pm.id, "reversal", (Evidence(at, at + len(claim), claim),), feedback))
                 break
     return found
