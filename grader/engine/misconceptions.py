@@ -2,8 +2,9 @@
 
 A misconception is matched exactly like a key point (wordings, typos, synonyms, negation: "momentum does not reduce
 the step" states nothing wrong), but it must be stated, not merely touched: every one of its concepts must be found,
-all of them in one statement of the answer (a piece between sentence punctuation, brackets, ", и", ", and", or a
-contrast such as "а не", "rather than", "unlike"), in the wording's order ("от входа к выходу" is not "от выхода ко
+all of them in one statement of the answer (a piece between sentence punctuation, brackets, ", и", ", and", "но",
+or before a contrast such as "а не", "rather than", "unlike", after which a statement is about something else and
+states no misconception), in the wording's order ("от входа к выходу" is not "от выхода ко
 входу"), and no negation stands in that statement before or within the claim besides any a wording has itself ("ReLU
 не насыщается так, как сигмоида" states no misconception about ReLU). A false ✘ costs a right answer its point, so
 the matching errs towards missing a wrong claim rather than inventing one.
@@ -21,12 +22,18 @@ from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, normalise_word, tokenize
 from grader.models import KeyPoint, Rubric
 
+# Statements end at sentence punctuation, brackets, ", и" / ", and", and before a contrast. What follows "а не",
+# "rather than", "unlike", "в отличие от" ... is said of something else: such a statement states no misconception.
+_CONTRASTS = (
+    r"а не|вместо|в отличие от|отлича\w+ от|по сравнению с|rather than|instead of|unlike|differs? from|"
+    r"different from|in contrast to|compared to|statt|anstatt|im Gegensatz zu|unterscheidet sich von|"
+    r"im Vergleich zu"
+)
 _STATEMENT_BREAK = re.compile(
-    r"[.!?;:\n()\[\]]+|,\s*(?:а|и|while|and|und)\b|\b(?:а не|вместо|в отличие от|отлича\w+ от|по сравнению с|"
-    r"rather than|instead of|unlike|whereas|differs? from|different from|in contrast to|compared to|statt|anstatt|"
-    r"im Gegensatz zu|unterscheidet sich von|im Vergleich zu|но|but|however|aber|sondern)\b",
+    rf"[.!?;:\n()\[\]]+|,\s*(?:а|и|while|and|und)\b|\b(?:но|but|however|whereas|aber|sondern)\b|(?=\b(?:{_CONTRASTS})\b)",
     re.IGNORECASE,
 )
+_CONTRASTED = re.compile(rf"\s*(?:{_CONTRASTS})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -72,7 +79,7 @@ def statements(text: str) -> Iterator[tuple[int, int]]:
     for m in _STATEMENT_BREAK.finditer(text):
         if m.start() > at:
             yield at, m.start()
-        at = m.end()
+        at = max(at, m.end())
     if at < len(text):
         yield at, len(text)
 
@@ -117,6 +124,8 @@ def _subsequence(stems: list[str], said: list[str]) -> bool:
 def _negated_outside(answer: str, start: int, end: int, evidence: list[Evidence]) -> bool:
     """A negation word in answer[start:end] outside every evidence span (`end`: where the claim's evidence ends; a
     negation after it belongs to the next claim: "RL is learning with a teacher, no reward is needed")."""
+    if _CONTRASTED.match(answer, start):
+        return True
     for m in _WORD.finditer(answer, start, end):
         if normalise_word(m.group()) in NEGATIONS and not any(e.start <= m.start() < e.end for e in evidence):
             return True

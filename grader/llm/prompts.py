@@ -91,7 +91,7 @@ The JSON object must have exactly this shape:
 # Added to the user message when the rubric lists misconceptions for the points asked about.
 MISCONCEPTIONS = """\
 
-Known misconceptions (wrong claims; point id: claim):
+Known misconceptions (wrong claims, each naming the point it contradicts):
 {claims}
 If the answer states one of them, the point it names is "contradicted", and "quote" is the wrong claim copied \
 verbatim from the answer. The same holds for any other claim that states the opposite of a point."""
@@ -109,7 +109,8 @@ def point_lines(points: list[KeyPoint]) -> str:
 
 
 def misconception_lines(misconceptions: Sequence[Misconception]) -> str:
-    return "\n".join(f"- {m.point}: {' '.join(m.text.split())}" for m in misconceptions)
+    # Not "- id: text" like the points, so a claim is never read as one more point to judge.
+    return "\n".join(f"- wrong about {m.point}: {' '.join(m.text.split())}" for m in misconceptions)
 
 
 def grade_messages(
