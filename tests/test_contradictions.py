@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from grader.bank.store import rubric_yaml
 from grader.ci.check import run_example
 from grader.ci.lint import lint_rubric, parse_rubric
-from grader.bank.store import rubric_yaml
 from grader.engine.statements import makes_no_statement
 from grader.grading import grade
 from grader.llm.judges.fake import FakeJudge

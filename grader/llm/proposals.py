@@ -1,7 +1,8 @@
 """`grader rubric build --llm`: an LLM drafts key points, concepts with alternative wordings, and hints.
 
 The draft becomes a normal rubric (`built_by: llm`) for a person to review: ids are made valid and unique,
-empty wordings dropped, weights kept within 0.5–3; proposed misconceptions are kept when they name a kept point. Nothing here scores anything.
+empty wordings dropped, weights kept within 0.5–3; proposed misconceptions are kept when they name a kept point.
+Nothing here scores anything.
 """
 
 from __future__ import annotations
