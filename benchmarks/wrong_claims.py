@@ -33,7 +33,8 @@ def main() -> None:
     print()
     for kind, rows in sorted(by_kind.items()):
         within = sum(s <= m + 1e-9 for s, m in rows)
-        print(f"{kind:8} n={len(rows):2}  within max {within}/{len(rows)}  mean score {statistics.mean(s for s, _ in rows):.3f}")
+        mean = statistics.mean(s for s, _ in rows)
+        print(f"{kind:8} n={len(rows):2}  within max {within}/{len(rows)}  mean score {mean:.3f}")
 
 
 if __name__ == "__main__":
