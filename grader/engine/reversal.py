@@ -1,10 +1,11 @@
 """Reversed statements: an answer that says the opposite of a key point in the point's own words. Pure.
 
-A point whose text (or hint) states a direction — helps or hinders, increases or decreases, speeds up or slows
-down, makes =easier or harder, comes before or after, is needed — is compared with the clause of the answer that
-holds the point's evidence. When that clause states only the other direction (its antonym, or the same word
-negated: "не помогает", "is not needed"), the point is contradicted, not covered. A clause that states both
-directions, or none, is left alone: the mechanism only fires on a clear, explainable reversal.
+A point whose text (or hint), one clause long, states a direction — helps or hinders, increases or decreases,
+speeds up or slows down, makes easier or harder, comes before or after, is needed — is compared with the clause of
+the answer that holds the point's evidence. When the words near that evidence state only the other direction (its
+antonym, or the same word negated: "не помогает", "is not needed"), the point is contradicted, not covered. A
+clause that states both directions near the evidence, or none, is left alone: the mechanism only fires on a clear,
+explainable reversal.
 
 The antonym pairs are the whole of the knowledge here, in ru/en/de, a handful of verbs and comparatives each; they
 are matched by stem (comparatives, marked "=", by the whole word: "сложнее" shares its stem with "сложный"), and a
@@ -19,6 +20,7 @@ from functools import lru_cache
 
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, clauses
+from grader.engine.feedback import phrase, short
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, stem_word, tokenize
 from grader.models import KeyPoint, Rubric
 
@@ -45,9 +47,9 @@ PAIRS: tuple[tuple[str, str], ...] = (
         """замедляет замедлить замедляется замедляют =медленнее slow slows slowed =slower decelerates verlangsamt
         verlangsamen =langsamer""",
     ),
-    (  # easier / =harder
-        "=проще =легче easier =einfacher =leichter",
-        "=сложнее =труднее =тяжелее harder =schwerer =schwieriger",
+    (  # easier / harder
+        "=проще =легче =easier =einfacher =leichter",
+        "=сложнее =труднее =тяжелее =harder =schwerer =schwieriger",
     ),
     (  # before / after
         "перед прежде before bevor",
@@ -63,6 +65,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
 _CYRILLIC = re.compile(r"[а-яё]")
 _EXACT = "="  # a key no stem starts with: the word itself, matched whole
 _NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
+_REACH = 4  # a direction word counts for a point when this close to the point's evidence ("помогает на плато")
 
 
 def _keys_of(words: str) -> set[str]:
@@ -89,13 +92,15 @@ def _lexicon() -> dict[str, tuple[int, int]]:
 _LEXICON = _lexicon()
 
 
-def directions(text: str, lang: str) -> dict[int, set[int]]:
-    """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it."""
+def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> dict[int, set[int]]:
+    """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it; with `near`
+    (character ranges of `text`), only words within a few words of one of them count."""
     toks = tokenize(text, lang)
+    close = _close_to(toks.starts, toks.ends, near) if near else None
     found: dict[int, set[int]] = {}
     for i, stem in enumerate(toks.stems):
         hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
-        if hit is None:
+        if hit is None or (close is not None and i not in close):
             continue
         pair, side = hit
         before = toks.norms[max(0, i - _NEGATION_REACH) : i]
@@ -104,17 +109,25 @@ def directions(text: str, lang: str) -> dict[int, set[int]]:
     return found
 
 
+def _close_to(starts: list[int], ends: list[int], near: Sequence[tuple[int, int]]) -> set[int]:
+    """Indexes of the words within `_REACH` words of a word overlapping one of the `near` ranges."""
+    inside = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if any(a < e and s < b for s, e in near)]
+    return {j for i in inside for j in range(i - _REACH, i + _REACH + 1)}
+
+
 @lru_cache(maxsize=4096)
 def _point_directions(text: str, hints: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[int, int], ...]:
     said: dict[int, set[int]] = {}
     for t, t_lang in ((text, lang), *hints):
+        if len(list(clauses(t))) > 1:  # several statements (a paragraph, "X, while Y"): no one direction
+            continue
         for pair, sides in directions(t, t_lang).items():
             said.setdefault(pair, set()).update(sides)
     return tuple((pair, next(iter(sides))) for pair, sides in sorted(said.items()) if len(sides) == 1)
 
 
 def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
-    """(pair, direction) the point states clearly: in its text and hints, one direction only."""
+    """(pair, direction) the point states clearly: in its text and hints that are one clause each, one direction."""
     hints = ((point.hint, lang),) if isinstance(point.hint, str) else tuple((t, k) for k, t in point.hint.items())
     return _point_directions(point.text, tuple(h for h in hints if h[0]), lang)
 
@@ -122,8 +135,6 @@ def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
 def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
     """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
     clause and says what is right (the point's hint in `lang`)."""
-    from grader.engine.feedback import phrase, short
-
     found = []
     by_id = {p.id: p for p in rubric.points}
     for pm in points:
@@ -136,7 +147,8 @@ def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, la
         for start, end in clauses(answer):
             if not any(start <= e.start < end for e in spans):
                 continue
-            said = directions(answer[start:end], lang)
+            near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
+            said = directions(answer[start:end], lang, near)
             if any(said.get(pair) == {1 - side} for pair, side in stated):
                 claim = answer[start:end].strip()
                 at = start + answer[start:end].index(claim)
