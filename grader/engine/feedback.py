@@ -101,7 +101,7 @@ def compose(
     for p in points:
         by_status["wrong" if is_contradicted(p) else p.status].append(p)
     covered, partial, missing = by_status["covered"], by_status["partial"], by_status["missing"]
-    if len(covered) == n:
+    if len(covered) == n and "keyword_list" not in flags:  # terms alone are no "excellent" answer
         lines = [phrase(lang, "all", n=n)]
     elif covered:
         lines = [phrase(lang, "some", covered=len(covered), n=n)]
