@@ -132,15 +132,31 @@ def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
     return _point_directions(point.text, tuple(h for h in hints if h[0]), lang)
 
 
+_by_rubric: dict[int, tuple[Rubric, dict[str, tuple[tuple[int, int], ...]]]] = {}
+
+
+def rubric_directions(rubric: Rubric) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Point id -> the directions it states, for the points that state any; worked out once per rubric."""
+    hit = _by_rubric.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    found = {p.id: d for p in rubric.points if (d := point_directions(p, rubric.lang))}
+    if len(_by_rubric) > 256:
+        _by_rubric.clear()
+    _by_rubric[id(rubric)] = (rubric, found)
+    return found
+
+
 def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
     """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
     clause and says what is right (the point's hint in `lang`)."""
+    stating = rubric_directions(rubric)
+    if not stating:
+        return []
     found = []
     by_id = {p.id: p for p in rubric.points}
     for pm in points:
-        if not pm.score:
-            continue
-        stated = point_directions(by_id[pm.id], rubric.lang)
+        stated = stating.get(pm.id) if pm.score else None
         if not stated:
             continue
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]

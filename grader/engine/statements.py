@@ -14,6 +14,7 @@ and is left alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from grader.engine.text import ALL_STOPWORDS, normalise_word
@@ -47,14 +48,23 @@ def asks_for_list(question: str) -> bool:
 def _states(piece: str) -> bool:
     if _DASH.search(piece):
         return True
-    for w in _WORD.findall(piece):
-        norm = normalise_word(w)
-        if norm in _LINKING or (len(norm) > 4 and not norm.isascii() and _RU_VERB.search(norm)):
+    for m in _WORD.finditer(piece):  # the usual piece has a linking word among its first few: stop there
+        word = m.group().lower()
+        if word in _LINKING:
+            return True
+        if not word.isascii() and ((norm := normalise_word(word)) in _LINKING or _RU_VERB.search(norm)):
             return True
     return False
 
 
 def makes_no_statement(answer: str) -> bool:
-    """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything."""
-    pieces = [p for p in _PIECE.split(answer) if _WORD.search(p)]
-    return len(pieces) >= MIN_PIECES and not any(map(_states, pieces))
+    """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
+    the usual answer, whose first piece states something, is decided at once)."""
+    n, at = 0, 0
+    for start, end in itertools.chain(((m.start(), m.end()) for m in _PIECE.finditer(answer)), [(len(answer), 0)]):
+        piece, at = answer[at:start], end
+        if _WORD.search(piece):
+            if _states(piece):
+                return False
+            n += 1
+    return n >= MIN_PIECES
