@@ -46,15 +46,13 @@ def asks_for_list(question: str) -> bool:
 
 
 def _states(piece: str) -> bool:
-    if _DASH.search(piece):
-        return True
     for m in _WORD.finditer(piece):  # the usual piece has a linking word among its first few: stop there
         word = m.group().lower()
         if word in _LINKING:
             return True
         if not word.isascii() and ((norm := normalise_word(word)) in _LINKING or _RU_VERB.search(norm)):
             return True
-    return False
+    return bool(_DASH.search(piece))
 
 
 def makes_no_statement(answer: str) -> bool:
