@@ -1,7 +1,7 @@
 """Reversed statements: an answer that says the opposite of a key point in the point's own words. Pure.
 
 A point whose text (or hint), one clause long, states a direction — helps or hinders, increases or decreases,
-speeds up or slows down, makes easier or harder, comes before or after, is needed — is compared with the clause of
+speeds up or slows down, easier or harder, before or after, is needed — is compared with the clause of
 the answer that holds the point's evidence. When the words near that evidence state only the other direction (its
 antonym, or the same word negated: "не помогает", "is not needed"), the point is contradicted, not covered. A
 clause that states both directions near the evidence, or none, is left alone: the mechanism only fires on a clear,
@@ -63,6 +63,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ),
 )
 _CYRILLIC = re.compile(r"[а-яё]")
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
 _EXACT = "="  # a key no stem starts with: the word itself, matched whole
 _NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
 _REACH = 4  # a direction word counts for a point when this close to the point's evidence ("помогает на плато")
@@ -97,10 +98,11 @@ def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> di
     (character ranges of `text`), only words within a few words of one of them count."""
     toks = tokenize(text, lang)
     close = _close_to(toks.starts, toks.ends, near) if near else None
+    quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title or a quotation states nothing: "All You Need"
     found: dict[int, set[int]] = {}
     for i, stem in enumerate(toks.stems):
         hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
-        if hit is None or (close is not None and i not in close):
+        if hit is None or (close is not None and i not in close) or any(a <= toks.starts[i] < b for a, b in quoted):
             continue
         pair, side = hit
         before = toks.norms[max(0, i - _NEGATION_REACH) : i]
