@@ -1,13 +1,17 @@
 """Misconceptions of a rubric stated in an answer. Pure.
 
 A misconception is matched exactly like a key point (wordings, typos, synonyms, negation: "momentum does not reduce
-the step" states nothing wrong), but it must be stated, not merely touched: every one of its concepts must be found,
-all of them in one statement of the answer (a piece between sentence punctuation, brackets, ", и", ", and", "но",
-or before a contrast such as "а не", "rather than", "unlike", after which a statement is about something else and
-states no misconception), in the wording's order ("от входа к выходу" is not "от выхода ко
-входу"), and no negation stands in that statement before or within the claim besides any a wording has itself ("ReLU
-не насыщается так, как сигмоида" states no misconception about ReLU). A false ✘ costs a right answer its point, so
-the matching errs towards missing a wrong claim rather than inventing one.
+the step" states nothing wrong), but it must be stated, not merely touched:
+
+- every one of its concepts is found, all in one statement of the answer (a piece between sentence punctuation,
+  brackets, ", и" / ", and", "но" / "but");
+- not after a contrast ("а не", "rather than", "unlike", "в отличие от"): what follows one is said of something else;
+- in the wording's order ("от входа к выходу" is not "от выхода ко входу");
+- with no negation before or within the claim besides any a wording has itself ("ReLU не насыщается так, как
+  сигмоида" states no misconception about ReLU).
+
+A false ✘ costs a right answer its point, so the matching errs towards missing a wrong claim rather than inventing
+one.
 """
 
 from __future__ import annotations
