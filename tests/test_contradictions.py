@@ -184,6 +184,7 @@ class TestKeywordLists:
         ("Trägheit, Plateau, Überanpassung", True),
         ("Trägheit hilft, Plateau ist schlecht, Überanpassung", False),
         ("инерция, плато", False),  # two pieces: a short answer, not a list
+        ("Saturation causes vanishing gradients, slows training, needs ReLU", False),  # verbs without auxiliaries
     ])
     def test_what_counts_as_a_statement(self, answer: str, bare: bool) -> None:
         assert makes_no_statement(answer) is bare

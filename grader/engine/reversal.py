@@ -93,6 +93,16 @@ def _lexicon() -> dict[str, tuple[int, int]]:
 _LEXICON = _lexicon()
 
 
+def is_direction_word(norm: str) -> bool:
+    """Whether a normalised word is one of the direction words ("помогает", "slows", "verlangsamt"): a verb or
+    comparative, so a statement."""
+    if _EXACT + norm in _LEXICON:
+        return True
+    if _CYRILLIC.search(norm):
+        return stem_word(norm, "ru") in _LEXICON
+    return stem_word(norm, "en") in _LEXICON or stem_word(norm, "de") in _LEXICON
+
+
 def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> dict[int, set[int]]:
     """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it; with `near`
     (character ranges of `text`), only words within a few words of one of them count."""

@@ -2,7 +2,8 @@
 
 An answer is cut into pieces at sentence punctuation, commas, colons and line breaks. A piece makes a statement
 when it has a predicate or the words that link one: a verb form (Russian by its ending: "уменьшает",
-"настроить", "используется"; auxiliaries and modals in every language: "is", "can", "ist", "может"), a
+"настроить", "используется"; auxiliaries and modals in every language: "is", "can", "ist", "может"; the direction
+verbs of `grader.engine.reversal`: "slows", "helps", "verlangsamt"), a
 preposition, pronoun or subordinating word ("для", "because", "weil"), or a Russian copular dash between words
 ("momentum — инерция"). What does not count: articles, quantifiers and "and"/"or", which a bare noun phrase has too
 ("the learning rate", "все гиперпараметры", "dropout и batch norm").
@@ -17,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from grader.engine.reversal import is_direction_word
 from grader.engine.text import ALL_STOPWORDS, normalise_word
 
 # Words a bare noun phrase or a list of them may hold: coordinators, articles, quantifiers, intensifiers.
@@ -52,7 +54,8 @@ def _states(piece: str) -> bool:
             return True
         if not word.isascii() and ((norm := normalise_word(word)) in _LINKING or _RU_VERB.search(norm)):
             return True
-    return bool(_DASH.search(piece))
+    # Rarer: a piece whose only predicate is a verb without an auxiliary ("slows training", "ReLU hilft").
+    return bool(_DASH.search(piece)) or any(is_direction_word(normalise_word(w)) for w in _WORD.findall(piece))
 
 
 def makes_no_statement(answer: str) -> bool:
