@@ -88,6 +88,26 @@ class KeyPoint(Model):
         return self.hint.get(lang) or next(iter(self.hint.values()), "")  # type: ignore[call-overload]
 
 
+class Misconception(Model):
+    """A wrong claim people often make about the topic, matched like a key point (concepts, alternatives,
+    polarity: "does not X" never states X). An answer that states it earns nothing for the point it contradicts,
+    which shows as contradicted with this evidence and `feedback` (what is wrong, what is right); `cap`, when
+    given, also caps the whole score."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: str = Field(min_length=1)
+    point: str  # the key point the claim contradicts
+    concepts: list[Concept] = Field(min_length=1)
+    feedback: str | dict[Lang, str]
+    cap: float | None = Field(default=None, ge=0, le=1)
+
+    def feedback_in(self, lang: str) -> str:
+        """The feedback in `lang` when the rubric has it, else in the rubric's own language."""
+        if isinstance(self.feedback, str):
+            return self.feedback
+        return self.feedback.get(lang) or next(iter(self.feedback.values()), "")  # type: ignore[call-overload]
+
+
 class Example(Model):
     """A golden answer with the outcome a rubric author expects from it."""
 
@@ -95,6 +115,7 @@ class Example(Model):
     answer: str
     band: tuple[float, float]
     covers: list[str] = []
+    contradicts: list[str] = []  # points the answer states wrongly: they must come out contradicted
     score: float | None = Field(default=None, ge=0, le=1)  # a human grade, when someone gave one
     note: str = ""
 
@@ -117,13 +138,25 @@ class Rubric(Model):
     # the score is then taken over the best `needs` points.
     needs: int | None = Field(default=None, ge=1)
     examples: list[Example] = []
+    # Wrong claims that cost the point they contradict (`Misconception`); rubric builders leave the list empty.
+    misconceptions: list[Misconception] = []
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
-        for kind, ids in (("point", [p.id for p in self.points]), ("example", [e.id for e in self.examples])):
+        for kind, ids in (
+            ("point", [p.id for p in self.points]),
+            ("example", [e.id for e in self.examples]),
+            ("misconception", [m.id for m in self.misconceptions]),
+        ):
             dup = sorted({i for i in ids if ids.count(i) > 1})
             if dup:
                 raise ValueError(f"duplicate {kind} id(s): {', '.join(dup)}")
+        known = {p.id for p in self.points}
+        for m in self.misconceptions:
+            if m.point not in known:
+                raise ValueError(
+                    f"misconception '{m.id}' names unknown point '{m.point}' (known: {', '.join(sorted(known))})"
+                )
         return self
 
 

@@ -21,6 +21,10 @@ DRAFT = {"points": [
      "concepts": [["насыщение", "saturation", " "], []], "hint": "Повторите сигмоиду."},
     {"id": "definition", "text": "Градиент почти ноль", "weight": 9, "required": False,
      "concepts": [["градиент затухает", "vanishing gradient"], ["насыщение нейрона", "нейрон"]], "hint": ""},
+], "misconceptions": [
+    {"id": "Grows!", "text": "Градиент растёт", "point": "definition", "concepts": [["градиент растёт"], [" "]],
+     "feedback": "Градиент не растёт, а затухает."},
+    {"id": "orphan", "text": "?", "point": "nope", "concepts": [["x"]], "feedback": "?"},
 ]}
 
 
@@ -30,6 +34,8 @@ def test_draft_through_the_openai_judge(llm_server: LoopbackLLM) -> None:
     assert rubric.built_by == "llm" and [p.id for p in rubric.points] == ["definition", "definition_2"]
     assert rubric.points[0].concepts[0].any == ["насыщение", "saturation"] and len(rubric.points[0].concepts) == 1
     assert rubric.points[1].weight == 3.0  # bounded
+    # A proposed misconception follows its point's new id; one naming no kept point is dropped.
+    assert [(m.id, m.point, len(m.concepts)) for m in rubric.misconceptions] == [("grows", "definition_2", 1)]
     body = llm_server.requests[0]["body"]
     assert body["response_format"]["json_schema"]["name"] == "RubricDraft"
     assert QUESTION.question in body["messages"][1]["content"]

@@ -148,9 +148,11 @@ def rubric_yaml(rubric: Rubric) -> str:
         ordered_point.update(raw)
         raw.clear()
         raw.update(ordered_point)
+    for claim, raw in zip(rubric.misconceptions, data.get("misconceptions", []), strict=True):
+        raw["concepts"] = [_flow(c.to_yaml()) for c in claim.concepts]
     ordered = {
         k: data[k]
-        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "examples")
+        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "misconceptions", "examples")
         if k in data
     }
     return dump_yaml(ordered)

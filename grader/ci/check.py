@@ -212,6 +212,8 @@ def run_example(
     points = [PointOutcome(id=p.id, status=p.status, score=p.score) for p in g.points]
     status = {p.id: p.status for p in points}
     uncovered = [pid for pid in example.covers if status.get(pid) != "covered"]
+    verdicts = {p.id: p.verdict for p in g.points}
+    missed = [pid for pid in example.contradicts if verdicts.get(pid) != "contradicted"]
     lo, hi = example.band
     problems = []
     if g.score is None:
@@ -224,6 +226,8 @@ def run_example(
             problems.append(
                 "expected covered: " + ", ".join(f"{pid} ({status.get(pid, 'unknown')})" for pid in uncovered)
             )
+        if missed:
+            problems.append("expected contradicted: " + ", ".join(missed))
         outcome = "failed" if problems else "passed"
     return ExampleResult(
         key=f"{question.id}::{example.id}",

@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from grader.bank.yaml_errors import explain, yaml_problem
+from grader.ci.lint_misconceptions import lint_misconceptions
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
 from grader.models import Model, Question, Rubric
@@ -253,15 +254,17 @@ def lint_rubric(doc: RubricDoc, question: Question, *, reference_floor: float = 
             )
     point_ids = {p.id for p in r.points}
     for i, ex in enumerate(r.examples):
-        for j, pid in enumerate(ex.covers):
-            if pid not in point_ids:
-                add(
-                    "unknown-point",
-                    "error",
-                    f"example '{ex.id}' covers unknown point '{pid}'",
-                    ("examples", i, "covers", j),
-                    f"Known points: {', '.join(sorted(point_ids))}",
-                )
+        for name, pids in (("covers", ex.covers), ("contradicts", ex.contradicts)):
+            for j, pid in enumerate(pids):
+                if pid not in point_ids:
+                    add(
+                        "unknown-point",
+                        "error",
+                        f"example '{ex.id}' {name} unknown point '{pid}'",
+                        ("examples", i, name, j),
+                        f"Known points: {', '.join(sorted(point_ids))}",
+                    )
+    lint_misconceptions(r, question, add)
     out += _reference_grade(doc, question, reference_floor)
     return out
 

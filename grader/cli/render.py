@@ -52,7 +52,7 @@ def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> 
     head.append(f"Score: {score}", style=f"bold {score_style(grade.score)}")
     head.append(f"   ({grade.mode})", style="dim")
     con.print(head)
-    spans = [s for p in grade.points for s in p.evidence]
+    spans = [s for p in grade.points if p.verdict != "contradicted" for s in p.evidence]  # what earned credit
     if spans:
         con.print(highlighted(answer, spans))
     con.print()
@@ -64,10 +64,13 @@ def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> 
             line.append(" (required)", style="dim")
         if p.status != "missing" and p.evidence:
             line.append("  ← " + ", ".join(f"«{s.text}»" for s in p.evidence[:4]), style="dim green")
+        elif p.verdict == "contradicted" and p.evidence:  # the wrong claim, and below it what is wrong
+            line.append("  ✘ " + ", ".join(f"«{s.text}»" for s in p.evidence[:4]), style="red")
         con.print(line)
-        if p.decided_by == "llm" and p.feedback:  # the judge on this point; says so when its quote is unverified
+        # The judge on this point (saying so when its quote is unverified), or what a wrong claim got wrong.
+        if p.feedback and (p.decided_by == "llm" or p.verdict == "contradicted"):
             con.print(Text(f"     {p.feedback}", style="dim cyan"))
-        if p.status != "covered" and p.hint:
+        if p.status != "covered" and p.hint and not (p.verdict == "contradicted" and p.feedback):
             con.print(Text(f"     {p.hint}", style="dim"))
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))

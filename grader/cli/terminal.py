@@ -179,7 +179,7 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
     head.append(score, style=f"bold {score_style(grade.score)}")
     head.append(f"   ({grade.mode})", style="dim")
     con.print(head)
-    spans = [s for p in grade.points for s in p.evidence]
+    spans = [s for p in grade.points if p.verdict != "contradicted" for s in p.evidence]  # what earned credit
     if spans:
         con.print(highlighted(answer, spans))
     for status in ("covered", "partial", "missing"):
@@ -196,10 +196,12 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
             quotes = [s.text for s in p.evidence[:4]] or ([p.quote] if p.quote else [])
             if status != "missing" and quotes:
                 line.append("  ← " + ", ".join(f"«{q}»" for q in quotes), style="dim green")
+            elif p.verdict == "contradicted" and quotes:  # the wrong claim; its feedback follows
+                line.append("  ✘ " + ", ".join(f"«{q}»" for q in quotes), style="red")
             con.print(line)
             if p.feedback:  # the LLM judge's sentence on this point
                 con.print(Text(f"     {p.feedback}", style="dim"))
-            if status != "covered" and p.hint and p.hint != p.text:
+            if status != "covered" and p.hint and p.hint != p.text and not (p.verdict == "contradicted" and p.feedback):
                 con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))

@@ -155,6 +155,9 @@ class Exemplars:
         if close <= 0:  # nothing in common with any graded answer: the rubric alone
             score = base.score
         points = lexical_points(fit.rubric, m, base.lang)
+        if any(p.verdict == "contradicted" for p in base.points):  # a wrong claim: examples never raise its grade
+            points = [b if b.verdict == "contradicted" else p for b, p in zip(base.points, points, strict=True)]
+            score = min(score, base.score)
         return base.model_copy(update={"score": score, "points": points, "flags": [*base.flags, "exemplars"]})
 
     def _fit(self, out: frozenset[int]) -> _Fit:

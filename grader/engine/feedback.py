@@ -18,6 +18,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Без обязательного пункта ответ не может получить высокую оценку.",
         "req_mark": " (обязательный)",
         "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
+        "wrong": "Ошибка: {items}",
+        "reversed": "«{claim}» — наоборот. Верно: {right}",
         "study": "Что повторить:",
     },
     "en": {
@@ -30,6 +32,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Without its required points the answer cannot score high.",
         "req_mark": " (required)",
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
+        "wrong": "Wrong: {items}",
+        "reversed": "“{claim}” is the other way round. In fact: {right}",
         "study": "Study next:",
     },
     "de": {
@@ -42,6 +46,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Ohne die Pflichtpunkte kann die Antwort nicht hoch bewertet werden.",
         "req_mark": " (Pflicht)",
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
+        "wrong": "Falsch: {items}",
+        "reversed": "„{claim}“ ist umgekehrt richtig: {right}",
         "study": "Als Nächstes lernen:",
     },
 }
@@ -72,13 +78,23 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:—–-([{«„“\"'") + "…"
 
 
+def short(text: str, limit: int = 80) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    return _short(text, limit)
+
+
+def is_contradicted(p: PointResult) -> bool:
+    return p.verdict == "contradicted" and p.status != "covered"
+
+
 def _study_order(p: PointResult) -> tuple[bool, float, float]:
     return not p.required, -p.weight, p.score
 
 
 def study_next(points: Sequence[PointResult]) -> list[str]:
-    """Hints of the points not covered, heaviest (and required) first."""
-    todo = [p for p in points if p.status != "covered"]
+    """Hints of the points not covered, heaviest (and required) first; a contradicted point's hint only when its
+    feedback does not already say it."""
+    todo = [p for p in points if p.status != "covered" and not (is_contradicted(p) and p.hint in (p.feedback or ""))]
     if len(todo) > 1:
         todo.sort(key=_study_order)
     return [p.hint or p.text for p in todo]
@@ -112,16 +128,20 @@ def compose(
         hints = study_next(points)
     if empty:
         return phrase(lang, "empty", first=hints[0] if points else "")
-    by_status: dict[str, list[PointResult]] = {"covered": [], "partial": [], "missing": []}
+    by_status: dict[str, list[PointResult]] = {"covered": [], "partial": [], "missing": [], "wrong": []}
     for p in points:
-        by_status[p.status].append(p)
+        by_status["wrong" if is_contradicted(p) else p.status].append(p)
     covered, partial, missing = by_status["covered"], by_status["partial"], by_status["missing"]
-    if len(covered) == n:
+    if len(covered) == n and "keyword_list" not in flags:  # terms alone are no "excellent" answer
         lines = [phrase(lang, "all", n=n)]
     elif covered:
         lines = [phrase(lang, "some", covered=len(covered), n=n)]
     else:
         lines = [phrase(lang, "none")]
+    # A contradicted point is said once, as what is wrong and what is right, not again among the missing ones.
+    wrong = [p.feedback or _short(p.text) for p in by_status["wrong"]]
+    if wrong:
+        lines.append(phrase(lang, "wrong", items=" ".join(wrong)))
     if partial:
         lines.append(phrase(lang, "partial", items="; ".join(_short(p.text) for p in partial)))
     if missing:

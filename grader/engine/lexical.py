@@ -6,16 +6,20 @@ screen) and what graded examples (`grader.engine.exemplars`) and the LLM plan bu
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
 from grader.engine.feedback import compose, study_next
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
-from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, is_keyword_list, status_of
+from grader.engine.misconceptions import find_misconceptions
+from grader.engine.reversal import find_reversals
+from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, status_of
 from grader.engine.text import detect_lang, latin_lang
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
@@ -103,6 +107,17 @@ def _point_results() -> TypeAdapter[list[PointResult]]:
     return TypeAdapter(list[PointResult])
 
 
+def contradictions(
+    question: Question, rubric: Rubric, answer: str, match: AnswerMatch, lang: str
+) -> tuple[AnswerMatch, list[Contradiction]]:
+    """The misconceptions and reversed statements in `answer`, and the match without the credit the words of a
+    misconception earned (`grader.engine.contradictions`)."""
+    found = find_misconceptions(rubric, question.question, answer, lang)
+    if found:
+        match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
+    return match, found + find_reversals(rubric, match.points, answer, lang)
+
+
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
     """Grade by lexical matching alone: no network, deterministic."""
     return grade_lexical_match(question, rubric, answer, matcher or matcher_for(question, rubric))[0]
@@ -115,12 +130,16 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     lang = feedback_lang(answer, question, m)
     if latin_lang(lang) != latin_lang(question.lang):
         m = matcher.match(answer, lang)
-    points = lexical_points(rubric, m, lang)
-    flags: list[str] = []
+    m, found = contradictions(question, rubric, answer, m, lang)
+    points = apply(lexical_points(rubric, m, lang), found)
+    flags = flags_of(found)
     score = combine(points, rubric.needs)
     if rubric.built_by == "auto":
         score = round(auto_curve(score), 4)
-    if is_keyword_list(m):
+    cap = cap_of(found)
+    if cap is not None:
+        score = min(score, cap)
+    if keyword_list(m, question.question):
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()

@@ -6,8 +6,10 @@ keep it honest:
 - **Required points gate the score.** A missing required point caps the score at 0.4, a partly covered one at
   0.7: an answer that skips the heart of the question is not a good answer, whatever else it says.
 - **A bare list of keywords cannot score high.** When nearly every word of an answer is a rubric term, with
-  almost no function words and no piece longer than a few words, the score is capped at 0.5 and the grade is
-  flagged `keyword_list`.
+  almost no function words and no piece longer than a few words, or when no piece of it states anything at all
+  (no predicate, whatever share of its words are rubric terms; `grader.engine.statements`), the score is capped
+  at 0.5 and the grade is flagged `keyword_list`. A list of terms answering a question that asks for a list is
+  judged by the first rule only.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import math
 from collections.abc import Sequence
 
 from grader.engine.matching import AnswerMatch
+from grader.engine.statements import asks_for_list, makes_no_statement
 from grader.models import PointResult, Status
 
 COVERED_AT = 0.6
@@ -67,6 +70,12 @@ def is_keyword_list(m: AnswerMatch) -> bool:
 # (English and German, every question) by least squares; `benchmarks/loqo.py` refits it leaving each question out
 # to show what it is worth on questions it was not fitted on.
 AUTO_CURVE = (1.11, 0.24)
+
+
+def keyword_list(m: AnswerMatch, question: str) -> bool:
+    """`is_keyword_list`, or an answer of several pieces none of which states anything, unless the question asks for
+    a list."""
+    return is_keyword_list(m) or (makes_no_statement(m.answer) and not asks_for_list(question))
 
 
 def apply_curve(coverage: float, curve: tuple[float, float]) -> float:

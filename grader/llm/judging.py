@@ -12,6 +12,9 @@ hybrid mode) keep their grade and the answer is scored from them, flagged `judge
 earn nothing, so the score is a floor); with `fallback` the failed points take their lexical result instead, in
 either mode. Only when nothing at all is decided is the answer unscored. A judge verdict of missing on a point the
 lexical matcher found covered is kept, and flagged `judge_disagrees` with the lexical status beside it.
+
+In `hybrid` mode a point that a misconception or a reversed statement touches is never settled lexically: the judge
+decides it, seeing the rubric's misconceptions, and may answer `contradicted` with a quote of the wrong claim.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import re
 from collections import Counter
 
 from grader import __version__
+from grader.engine.contradictions import apply, flags_for
 from grader.engine.feedback import compose, study_next
 from grader.engine.injection import Injection, find_injection
 from grader.engine.matching import AnswerMatch, Matcher
-from grader.engine.scoring import KEYWORD_LIST_CAP, combine, is_keyword_list
+from grader.engine.scoring import KEYWORD_LIST_CAP, combine, keyword_list
 from grader.llm.grounding import locate_quote
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
 from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
@@ -48,6 +52,8 @@ class Plan(Model):
     injection: Injection
     lexical: list[PointResult]
     keyword_list: bool
+    touched: dict[str, str] = {}  # point id -> "misconception" or "reversal", from the lexical pass
+    caps: dict[str, float] = {}  # point id -> the score cap of a misconception of it
     request: JudgeRequest | None
     fallback: bool = False  # a failed judge call falls back to the lexical result of the points asked
 
@@ -65,18 +71,21 @@ def for_model(injection: Injection) -> str:
 def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: Matcher, lang: Lang, *,
          fallback: bool = False) -> Plan:
     """Blank out injection, match lexically, and choose the points to ask the judge about."""
-    from grader.engine.lexical import lexical_points
+    from grader.engine.lexical import contradictions, lexical_points
 
     injection = find_injection(answer)
-    match = matcher.match(injection.clean, lang)
-    lexical = lexical_points(rubric, match, lang)
-    done = settled(match) if mode == "hybrid" else set()
+    match, found = contradictions(question, rubric, injection.clean, matcher.match(injection.clean, lang), lang)
+    lexical = apply(lexical_points(rubric, match, lang), found)
+    touched: dict[str, str] = {c.point: c.cause for c in sorted(found, key=lambda c: c.cause == "misconception")}
+    caps = {m.point: m.cap for m in rubric.misconceptions if m.cap is not None}
+    done = settled(match) - touched.keys() if mode == "hybrid" else set()
     ask = [p.id for p in rubric.points if p.id not in done]
     request = None
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=is_keyword_list(match), request=request, fallback=fallback)
+                lexical=lexical, keyword_list=keyword_list(match, question.question), request=request,
+                fallback=fallback, touched=touched, caps=caps)
 
 
 def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
@@ -107,11 +116,11 @@ def _vote(votes: list[PointVerdict], p: Plan) -> tuple[PointVerdict, float | Non
 
 def _llm_point(base: PointResult, votes: list[PointVerdict], p: Plan) -> PointResult:
     v, stability = _vote(votes, p)
-    span = locate_quote(v.quote, p.injection.clean) if v.verdict in ("covered", "partial") else None
+    span = locate_quote(v.quote, p.injection.clean) if v.verdict != "missing" else None  # contradicted: the claim
     verified = None if v.verdict in ("missing", "contradicted") else span is not None
     verdict = v.verdict if verified is not False else "missing"
     score = VERDICT_SCORE[verdict]
-    feedback = v.feedback.strip()
+    feedback = v.feedback.strip() or (base.feedback or "" if verdict == "contradicted" else "")
     if verified is False:
         feedback = (_UNVERIFIED.get(p.lang, _UNVERIFIED["en"]) + " " + feedback).strip()
     return base.model_copy(update={
@@ -141,6 +150,9 @@ def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cach
             failed: list[str] | None = None, extra_flags: tuple[str, ...] = ()) -> Grade:
     flags = _flags(p, points) + list(extra_flags)
     score = combine(points, p.rubric.needs)
+    for pt in points:
+        if pt.verdict == "contradicted" and pt.id in p.caps:
+            score = min(score, p.caps[pt.id])
     if p.keyword_list:
         score = min(score, KEYWORD_LIST_CAP)
     feedback = compose(points, p.lang, flags=flags)
@@ -197,6 +209,8 @@ def _flags(p: Plan, points: list[PointResult]) -> list[str]:
         flags.append("keyword_list")
     if any(pt.lexical_status for pt in points):
         flags.append("judge_disagrees")
+    causes = {p.touched.get(pt.id, "misconception") for pt in points if pt.verdict == "contradicted"}
+    flags += flags_for(causes)
     return flags
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from grader.llm.judges.base import VERDICTS
-from grader.models import KeyPoint, Question
+from grader.models import KeyPoint, Misconception, Question
 
 PROMPT_VERSION = "grade-v2"  # v2: the reply is keyed by point id, strings bounded, a brief form for re-asks
-RUBRIC_PROMPT_VERSION = "rubric-v1"
+RUBRIC_PROMPT_VERSION = "rubric-v2"
 
 LANG_NAMES = {"ru": "Russian", "en": "English", "de": "German"}
 
@@ -68,7 +69,11 @@ You write grading rubrics for data-science interview questions. From the referen
 points a good answer must make. For each point give: a short snake_case "id"; "text", the point in one sentence \
 in {lang_name}; "weight" (1 normal, 2 central); "required" (true only for the heart of the answer); "concepts", \
 a list of concepts, each a list of 2-6 alternative wordings (synonyms, in {lang_name}, English and German, short \
-terms an answer would contain); "hint", one sentence telling a learner what to study. Reply with JSON only."""
+terms an answer would contain); "hint", one sentence telling a learner what to study. Then list 0 to 4 \
+"misconceptions": wrong claims people really make about the topic, each with "id", "text" (the wrong claim), \
+"point" (the id of the point it contradicts), "concepts" (as for points, wordings that state the wrong claim; it \
+counts only when every concept is found) and "feedback" (one sentence in {lang_name}: what is wrong, what is \
+right). Reply with JSON only."""
 
 RUBRIC_USER = """\
 Question:
@@ -80,7 +85,16 @@ Reference answer:
 RUBRIC_JSON_SHAPE = """\
 The JSON object must have exactly this shape:
 {{"points": [{{"id": "...", "text": "...", "weight": 1, "required": false, "concepts": [["wording", "synonym"]], \
-"hint": "..."}}]}}"""
+"hint": "..."}}], "misconceptions": [{{"id": "...", "text": "...", "point": "<point id>", "concepts": [["wording"]], \
+"feedback": "..."}}]}}"""
+
+# Added to the user message when the rubric lists misconceptions for the points asked about.
+MISCONCEPTIONS = """\
+
+Known misconceptions (wrong claims, each naming the point it contradicts):
+{claims}
+If the answer states one of them, the point it names is "contradicted", and "quote" is the wrong claim copied \
+verbatim from the answer. The same holds for any other claim that states the opposite of a point."""
 
 _FENCE = re.compile(r"<\s*/?\s*student_answer\s*>", re.IGNORECASE)
 
@@ -94,18 +108,27 @@ def point_lines(points: list[KeyPoint]) -> str:
     return "\n".join(f"- {p.id}: {' '.join(p.text.split())}" for p in points)
 
 
+def misconception_lines(misconceptions: Sequence[Misconception]) -> str:
+    # Not "- id: text" like the points, so a claim is never read as one more point to judge.
+    return "\n".join(f"- wrong about {m.point}: {' '.join(m.text.split())}" for m in misconceptions)
+
+
 def grade_messages(
     question: Question, points: list[KeyPoint], answer: str, lang: str, *, json_shape: bool, keyed: bool = True,
-    brief: bool = False,
+    brief: bool = False, misconceptions: Sequence[Misconception] = (),
 ) -> list[dict[str, str]]:
     """System and user messages for one grading call; `json_shape` spells the reply's shape out (for servers that
-    cannot constrain output), `brief` asks again more strictly after an unusable reply."""
+    cannot constrain output), `brief` asks again more strictly after an unusable reply; `misconceptions` (those of
+    the points asked about) are listed after the points."""
     system = GRADE_SYSTEM.format(lang_name=LANG_NAMES.get(lang, "English"))
     if json_shape:
         system += "\n\n" + JSON_SHAPE.format(shape=shape_example([p.id for p in points], keyed=keyed))
     if brief:
         system += "\n\n" + BRIEF.format(quote=BRIEF_QUOTE_MAX, feedback=BRIEF_FEEDBACK_MAX)
-    user = GRADE_USER.format(question=question.question, points=point_lines(points), answer=fence_safe(answer))
+    points_text = point_lines(points)
+    if misconceptions:
+        points_text += MISCONCEPTIONS.format(claims=misconception_lines(misconceptions))
+    user = GRADE_USER.format(question=question.question, points=points_text, answer=fence_safe(answer))
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

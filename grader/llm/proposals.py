@@ -1,7 +1,8 @@
 """`grader rubric build --llm`: an LLM drafts key points, concepts with alternative wordings, and hints.
 
 The draft becomes a normal rubric (`built_by: llm`) for a person to review: ids are made valid and unique,
-empty wordings dropped, weights kept within 0.5–3. Nothing here scores anything.
+empty wordings dropped, weights kept within 0.5–3; proposed misconceptions are kept when they name a kept point.
+Nothing here scores anything.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from grader.engine.rubric import reference_hash, without_question_words
 from grader.errors import JudgeError
 from grader.llm.prompts import rubric_messages
-from grader.models import Concept, KeyPoint, Question, Rubric
+from grader.models import Concept, KeyPoint, Misconception, Question, Rubric
 
 
 class _Strict(BaseModel):
@@ -30,10 +31,19 @@ class DraftPoint(_Strict):
     hint: str
 
 
+class DraftMisconception(_Strict):
+    id: str
+    text: str
+    point: str
+    concepts: list[list[str]]
+    feedback: str
+
+
 class RubricDraft(_Strict):
     """The reply schema for drafting a rubric."""
 
     points: list[DraftPoint]
+    misconceptions: list[DraftMisconception]
 
 
 def _slug(text: str, taken: set[str], n: int) -> str:
@@ -51,13 +61,15 @@ def to_rubric(question: Question, draft: RubricDraft) -> Rubric:
     """A valid rubric from a draft: ids fixed, blank wordings dropped, weights bounded."""
     taken: set[str] = set()
     points = []
+    ids: dict[str, str] = {}  # the draft's point id -> the rubric's
     for n, d in enumerate(draft.points, start=1):
-        concepts = [Concept(any=words) for c in d.concepts if (words := [w.strip() for w in c if w.strip()])]
+        concepts = _concepts(d.concepts)
         if not d.text.strip():
             continue
+        ids[d.id] = _slug(d.id, taken, n)
         points.append(
             KeyPoint(
-                id=_slug(d.id, taken, n),
+                id=ids[d.id],
                 text=d.text.strip(),
                 weight=min(3.0, max(0.5, d.weight)),
                 required=d.required,
@@ -73,8 +85,25 @@ def to_rubric(question: Question, draft: RubricDraft) -> Rubric:
         reference_hash=reference_hash(question.reference),
         built_by="llm",
         points=points,
+        misconceptions=_misconceptions(draft.misconceptions, ids),
     )
     return without_question_words(rubric, question.question)  # as `check --strict` wants: they prove nothing
+
+
+def _concepts(drafted: list[list[str]]) -> list[Concept]:
+    return [Concept(any=words) for c in drafted if (words := [w.strip() for w in c if w.strip()])]
+
+
+def _misconceptions(drafts: list[DraftMisconception], ids: dict[str, str]) -> list[Misconception]:
+    """The drafted misconceptions that name a kept point and have wordings and feedback; the rest are dropped."""
+    taken: set[str] = set()
+    out = []
+    for n, d in enumerate(drafts, start=1):
+        concepts = _concepts(d.concepts)
+        if d.point in ids and concepts and d.text.strip() and d.feedback.strip():
+            out.append(Misconception(id=_slug(d.id, taken, n), text=d.text.strip(), point=ids[d.point],
+                                     concepts=concepts, feedback=d.feedback.strip()))
+    return out
 
 
 def draft_rubric(question: Question, judge: Any) -> Rubric:

@@ -149,8 +149,10 @@ class OpenAIJudge:
 
         def messages(rung: Rung, brief: bool) -> list[dict[str, str]]:
             # A re-ask spells the shape out whatever the format: a server may accept a schema and ignore it.
+            claims = [m for m in request.rubric.misconceptions if m.point in request.point_ids]
             return grade_messages(request.question, points, request.answer, request.lang,
-                                  json_shape=rung.shape_in_prompt or brief, keyed=rung.keyed, brief=brief)
+                                  json_shape=rung.shape_in_prompt or brief, keyed=rung.keyed, brief=brief,
+                                  misconceptions=claims)
 
         async with sem:
             parsed, usage, error, kind = await self._structured(client, messages, GradeWire([p.id for p in points]),

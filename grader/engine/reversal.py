@@ -1,0 +1,187 @@
+"""Reversed statements: an answer that says the opposite of a key point in the point's own words. Pure.
+
+A point whose text (or hint), one clause long, states a direction — helps or hinders, increases or decreases,
+speeds up or slows down, easier or harder, before or after, is needed — is compared with the clause of
+the answer that holds the point's evidence. When the words near that evidence state only the other direction (its
+antonym, or the same word negated: "не помогает", "is not needed"), the point is contradicted, not covered. A
+clause that states both directions near the evidence, or none, is left alone: the mechanism only fires on a clear,
+explainable reversal.
+
+The antonym pairs are the whole of the knowledge here, in ru/en/de, a handful of verbs and comparatives each; they
+are matched by stem (comparatives, marked "=", by the whole word: "сложнее" shares its stem with "сложный"), and a
+negation just before a word flips its direction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import Contradiction, clauses
+from grader.engine.feedback import phrase, short
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, stem_word, tokenize
+from grader.models import KeyPoint, Rubric
+
+# (one direction, the other); an empty second side means the opposite is the first side negated ("не нужен").
+PAIRS: tuple[tuple[str, str], ...] = (
+    (  # helps / hinders
+        """помогает помогать помогают помогло поможет помочь полезен полезно полезна help helps helped helping
+        helpful hilft helfen hilfreich nützlich""",
+        """мешает мешать мешают мешала помешать помешает затрудняет затруднить затрудняют вредит вредно вредна
+        hurt hurts hinder hinders hindered harm harms harmful impede impedes schadet schaden behindert behindern
+        erschwert erschweren""",
+    ),
+    (  # increases / decreases
+        """увеличивает увеличить увеличивается увеличиваются растет растут возрастает возрастают повышает повысить
+        повышается increase increases increased grow grows raise raises erhöht erhöhen steigt steigen wächst
+        vergrößert""",
+        """уменьшает уменьшить уменьшается уменьшаются снижает снизить снижается падает падают убывает сокращает
+        decrease decreases decreased reduce reduces reduced lower lowers shrink shrinks verringert verringern
+        senkt sinkt sinken reduziert verkleinert""",
+    ),
+    (  # speeds up / slows down
+        """ускоряет ускорить ускоряется ускоряют =быстрее accelerate accelerates speeds =faster beschleunigt
+        beschleunigen =schneller""",
+        """замедляет замедлить замедляется замедляют =медленнее slow slows slowed =slower decelerates verlangsamt
+        verlangsamen =langsamer""",
+    ),
+    (  # easier / harder
+        "=проще =легче =easier =einfacher =leichter",
+        "=сложнее =труднее =тяжелее =harder =schwerer =schwieriger",
+    ),
+    (  # before / after
+        "перед прежде before bevor",
+        "после after nachdem",
+    ),
+    (  # needed / not needed
+        """нужен нужна нужно нужны нужен необходим необходима необходимо необходимы требуется требуются требует
+        need needs needed require requires required necessary braucht brauchen benötigt erfordert notwendig
+        nötig""",
+        "",
+    ),
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
+_EXACT = "="  # a key no stem starts with: the word itself, matched whole
+_NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
+_REACH = 4  # a direction word counts for a point when this close to the point's evidence ("помогает на плато")
+
+
+def _keys_of(words: str) -> set[str]:
+    """Lookup keys of the words: stems (Cyrillic words by the Russian stemmer, Latin ones by both Latin stemmers),
+    or the word itself under `_EXACT` for one marked "="."""
+    out = set()
+    for w in map(normalise_word, words.split()):
+        if w.startswith("="):
+            out.add(_EXACT + w[1:])
+        else:
+            out |= {stem_word(w, "ru")} if _CYRILLIC.search(w) else {stem_word(w, "en"), stem_word(w, "de")}
+    return out
+
+
+def _lexicon() -> dict[str, tuple[int, int]]:
+    lex: dict[str, tuple[int, int]] = {}
+    for k, (one, other) in enumerate(PAIRS):
+        for side, words in enumerate((one, other)):
+            for s in _keys_of(words):
+                lex.setdefault(s, (k, side))
+    return lex
+
+
+_LEXICON = _lexicon()
+
+
+def is_direction_word(norm: str) -> bool:
+    """Whether a normalised word is one of the direction words ("помогает", "slows", "verlangsamt"): a verb or
+    comparative, so a statement."""
+    if _EXACT + norm in _LEXICON:
+        return True
+    if _CYRILLIC.search(norm):
+        return stem_word(norm, "ru") in _LEXICON
+    return stem_word(norm, "en") in _LEXICON or stem_word(norm, "de") in _LEXICON
+
+
+def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> dict[int, set[int]]:
+    """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it; with `near`
+    (character ranges of `text`), only words within a few words of one of them count."""
+    toks = tokenize(text, lang)
+    close = _close_to(toks.starts, toks.ends, near) if near else None
+    quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title or a quotation states nothing: "All You Need"
+    found: dict[int, set[int]] = {}
+    for i, stem in enumerate(toks.stems):
+        hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
+        if hit is None or (close is not None and i not in close) or any(a <= toks.starts[i] < b for a, b in quoted):
+            continue
+        pair, side = hit
+        before = toks.norms[max(0, i - _NEGATION_REACH) : i]
+        negated = any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
+        found.setdefault(pair, set()).add(side ^ negated)
+    return found
+
+
+def _close_to(starts: list[int], ends: list[int], near: Sequence[tuple[int, int]]) -> set[int]:
+    """Indexes of the words within `_REACH` words of a word overlapping one of the `near` ranges."""
+    inside = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if any(a < e and s < b for s, e in near)]
+    return {j for i in inside for j in range(i - _REACH, i + _REACH + 1)}
+
+
+@lru_cache(maxsize=4096)
+def _point_directions(text: str, hints: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[int, int], ...]:
+    said: dict[int, set[int]] = {}
+    for t, t_lang in ((text, lang), *hints):
+        if len(list(clauses(t))) > 1:  # several statements (a paragraph, "X, while Y"): no one direction
+            continue
+        for pair, sides in directions(t, t_lang).items():
+            said.setdefault(pair, set()).update(sides)
+    return tuple((pair, next(iter(sides))) for pair, sides in sorted(said.items()) if len(sides) == 1)
+
+
+def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
+    """(pair, direction) the point states clearly: in its text and hints that are one clause each, one direction."""
+    hints = ((point.hint, lang),) if isinstance(point.hint, str) else tuple((t, k) for k, t in point.hint.items())
+    return _point_directions(point.text, tuple(h for h in hints if h[0]), lang)
+
+
+_by_rubric: dict[int, tuple[Rubric, dict[str, tuple[tuple[int, int], ...]]]] = {}
+
+
+def rubric_directions(rubric: Rubric) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Point id -> the directions it states, for the points that state any; worked out once per rubric."""
+    hit = _by_rubric.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    found = {p.id: d for p in rubric.points if (d := point_directions(p, rubric.lang))}
+    if len(_by_rubric) > 256:
+        _by_rubric.clear()
+    _by_rubric[id(rubric)] = (rubric, found)
+    return found
+
+
+def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
+    """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
+    clause and says what is right (the point's hint in `lang`)."""
+    stating = rubric_directions(rubric)
+    if not stating:
+        return []
+    found = []
+    by_id = {p.id: p for p in rubric.points}
+    for pm in points:
+        stated = stating.get(pm.id) if pm.score else None
+        if not stated:
+            continue
+        spans = [e for c in pm.concepts if c.matched for e in c.evidence]
+        for start, end in clauses(answer):
+            if not any(start <= e.start < end for e in spans):
+                continue
+            near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
+            said = directions(answer[start:end], lang, near)
+            if any(said.get(pair) == {1 - side} for pair, side in stated):
+                claim = answer[start:end].strip()
+                at = start + answer[start:end].index(claim)
+                right = by_id[pm.id].hint_in(lang) or by_id[pm.id].text
+                feedback = phrase(lang, "reversed", claim=short(claim), right=right)
+                found.append(Contradiction(pm.id, "reversal", (Evidence(at, at + len(claim), claim),), feedback))
+                break
+    return found

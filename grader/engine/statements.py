@@ -1,0 +1,71 @@
+"""Whether an answer makes any statement at all, or only lists terms. Pure.
+
+An answer is cut into pieces at sentence punctuation, commas, colons and line breaks. A piece makes a statement
+when it has a predicate or the words that link one: a verb form (Russian by its ending: "уменьшает",
+"настроить", "используется"; auxiliaries and modals in every language: "is", "can", "ist", "может"; the direction
+verbs of `grader.engine.reversal`: "slows", "helps", "verlangsamt"), a
+preposition, pronoun or subordinating word ("для", "because", "weil"), or a Russian copular dash between words
+("momentum — инерция"). What does not count: articles, quantifiers and "and"/"or", which a bare noun phrase has too
+("the learning rate", "все гиперпараметры", "dropout и batch norm").
+
+An answer of several pieces none of which makes a statement is a list of terms, whatever share of its words are
+rubric terms; to a question that asks for a list ("назовите…", "which … are"), such a list is the answer's form
+and is left alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from grader.engine.reversal import is_direction_word
+from grader.engine.text import ALL_STOPWORDS, normalise_word
+
+# Words a bare noun phrase or a list of them may hold: coordinators, articles, quantifiers, intensifiers.
+_NOUN_PHRASE_WORDS = frozenset(
+    """и или либо а также and or nor und oder sowie bzw a an the der die das den dem des ein eine einem einen
+    einer eines все всех весь каждый каждая более менее очень много мало самый самые весьма разные some more most
+    very few other each all any both such same own alle viele andere jede jeder jedes sehr mehr""".split()
+)
+_LINKING = ALL_STOPWORDS - _NOUN_PHRASE_WORDS
+# Russian verb forms by ending: infinitives, present and future, reflexives, past reflexives, and modal predicatives.
+_RU_VERB = re.compile(
+    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь)$"
+)
+_PIECE = re.compile(r"[.!?;:,\n•·]+")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
+_DASH = re.compile(r"\w\s+[—–]\s+\w")
+_ASKS_FOR_LIST = re.compile(
+    r"\b(?:назов\w*|перечисл\w*|какие|name|list|enumerate|(?<!\bin\s)which|what\s+are|nenne\w*|(?<!\bin\s)welche\w*|zähle\w*)\b",
+    re.IGNORECASE,
+)
+MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether the question asks to name or list things, so a list of terms is a fitting form of answer."""
+    return bool(_ASKS_FOR_LIST.search(question))
+
+
+def _states(piece: str) -> bool:
+    for m in _WORD.finditer(piece):  # the usual piece has a linking word among its first few: stop there
+        word = m.group().lower()
+        if word in _LINKING:
+            return True
+        if not word.isascii() and ((norm := normalise_word(word)) in _LINKING or _RU_VERB.search(norm)):
+            return True
+    # Rarer: a piece whose only predicate is a verb without an auxiliary ("slows training", "ReLU hilft").
+    return bool(_DASH.search(piece)) or any(is_direction_word(normalise_word(w)) for w in _WORD.findall(piece))
+
+
+def makes_no_statement(answer: str) -> bool:
+    """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
+    the usual answer, whose first piece states something, is decided at once)."""
+    n, at = 0, 0
+    for start, end in itertools.chain(((m.start(), m.end()) for m in _PIECE.finditer(answer)), [(len(answer), 0)]):
+        piece, at = answer[at:start], end
+        if _WORD.search(piece):
+            if _states(piece):
+                return False
+            n += 1
+    return n >= MIN_PIECES
