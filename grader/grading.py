@@ -63,7 +63,7 @@ def grade(
     question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
 ) -> Grade:
     """Grade `answer` to `question` against `rubric` in the given mode; `repeat` > 1 re-asks borderline points."""
-    if mode == "lexical":
+    if mode == "lexical" or not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
         return _lexical_guarded(question, rubric, answer)
     from grader.llm import judging
 
@@ -82,7 +82,7 @@ async def agrade(
     question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
 ) -> Grade:
     """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it."""
-    if mode == "lexical":
+    if mode == "lexical" or not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
         return _lexical_guarded(question, rubric, answer)
     from grader.llm import judging
 

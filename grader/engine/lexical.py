@@ -143,6 +143,8 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()
+    if empty:
+        flags.append("empty")  # a blank answer is a grade of 0, flagged, never an error
     hints = study_next(points)
     graded = Grade(
         question_id=question.id,
