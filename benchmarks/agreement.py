@@ -1,4 +1,8 @@
-"""Agreement with human graders on SAF unseen_answers (English + German): baselines and the grader, one table.
+"""Agreement with human graders on SAF (English + German): zero-shot on questions left out, then unseen_answers.
+
+First the leave-one-question-out table of benchmarks/loqo.py (every SAF question, training and unseen answers:
+the zero-shot figure, on questions the grader was not fitted on); then SAF unseen_answers with baselines, and with
+the training answers as graded examples.
 
     python benchmarks/agreement.py [--saf ../shared/datasets/saf]
     python benchmarks/agreement.py --curve 5,10,20,50     # with only the first N graded answers per question
@@ -14,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import loqo  # benchmarks/loqo.py, beside this script
 from rapidfuzz import fuzz
 
 from grader.agreement import calibration
@@ -87,6 +92,8 @@ def main() -> None:
     if args.curve:
         curve(train, test, [int(n) for n in args.curve.split(",")])
         return
+    loqo.table(args.saf)  # the zero-shot figure: questions the grader was not fitted on
+    print()
     human = [a.score for a in test]
     longest = max(len(a.answer) for a in test) or 1
     rows: list[tuple[str, list[float], calibration.Calibration | None]] = [

@@ -40,7 +40,7 @@ def coverage(group: Sequence[GradedAnswer]) -> list[float]:
 def loqo(groups: dict[str, list[GradedAnswer]], raw: dict[str, list[float]]) -> dict[str, list[float]]:
     """Each question's scores through a curve fitted on the other questions."""
     out = {}
-    for qid, group in groups.items():
+    for qid in groups:
         xs = [x for k, v in raw.items() if k != qid for x in v]
         ys = [a.score for k, g in groups.items() if k != qid for a in g]
         out[qid] = [apply_curve(x, fit_curve(xs, ys)) for x in raw[qid]]
@@ -60,13 +60,14 @@ def tfidf_loqo(groups: dict[str, list[GradedAnswer]]) -> dict[str, list[float]]:
                     df.update(d)
                 n += len(docs)
 
-        def vec(text: str, lang: str) -> dict[str, float]:
-            c = Counter(tokenize(text, lang).stems)
-            return {t: k * math.log((1 + n) / (1 + df[t])) for t, k in c.items()}
-
-        ref = vec(group[0].reference, group[0].lang)
-        out[qid] = [_cos(ref, vec(a.answer, a.lang)) for a in group]
+        ref = _tfidf(group[0].reference, group[0].lang, df, n)
+        out[qid] = [_cos(ref, _tfidf(a.answer, a.lang, df, n)) for a in group]
     return out
+
+
+def _tfidf(text: str, lang: str, df: Counter[str], n: int) -> dict[str, float]:
+    c = Counter(tokenize(text, lang).stems)
+    return {t: k * math.log((1 + n) / (1 + df[t])) for t, k in c.items()}
 
 
 def _cos(a: dict[str, float], b: dict[str, float]) -> float:
@@ -92,16 +93,21 @@ def main() -> None:
     ap.add_argument("--per-question", action="store_true", help="also the mean bias and Pearson of each question")
     ap.add_argument("--sample", type=int, default=0, help="only every Nth answer of each question (quick looks)")
     args = ap.parse_args()
-    answers = load(args.saf / "training") + load(args.saf / "unseen_answers")
+    table(args.saf, sample=args.sample, per_question=args.per_question)
+
+
+def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
+    """Print the leave-one-question-out table (and, with `per_question`, each question's bias and Pearson)."""
+    answers = load(saf / "training") + load(saf / "unseen_answers")
     groups = by_question(answers)
-    if args.sample > 1:
-        groups = {q: g[:: args.sample] for q, g in groups.items()}
+    if sample > 1:
+        groups = {q: g[::sample] for q, g in groups.items()}
         answers = [a for g in groups.values() for a in g]
     raw = {qid: coverage(g) for qid, g in groups.items()}
     ours = loqo(groups, raw)
     n_en = sum(len(g) for g in groups.values() if g[0].lang == "en")
-    print(f"SAF, every question left out in turn: {len(answers)} answers ({n_en} English, {len(answers) - n_en} German),"
-          f" {len(groups)} questions; human score 0..1")
+    print(f"SAF, every question left out in turn: {len(answers)} answers ({n_en} English, "
+          f"{len(answers) - n_en} German), {len(groups)} questions; human score 0..1")
     head = ["method"] + [f"{s} {m}" for s in ("all", "en", "de") for m in ("Pearson", "Spearman", "MAE", "QWK", "bias")]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -118,7 +124,7 @@ def main() -> None:
         report(name, groups, scorer())
     every = fit_curve([x for v in raw.values() for x in v], [a.score for g in groups.values() for a in g])
     print(f"\ncurve fitted on every question (scale, power): {every}; the grader ships {AUTO_CURVE}")
-    if args.per_question:
+    if per_question:
         print("\n| question | lang | n | human mean | grader mean | bias | Pearson |")
         print("|---|---|---|---|---|---|---|")
         for qid, g in groups.items():

@@ -181,3 +181,31 @@ class TestEmptyAnswers:
         judge = FakeJudge()
         g = grade(q, r, "  ", mode="llm", judge=judge)
         assert g.score == 0.0 and "empty" in g.flags and judge.calls == []
+
+
+class TestReferenceShapes:
+    """Marks in other forms, grading notes and hard-wrapped lines are read as a person reads them."""
+
+    @pytest.mark.parametrize(
+        ("reference", "weights"),
+        [
+            ("Die Begrüßung (je 0.25 P) und die Verabschiedung (0.25–0.5 P) sind wichtig.", [0.25, 0.5]),
+            ("The header is shorter [1 point]. The sender port is optional (2 marks).", [1.0, 2.0]),
+            ("Нужна нормализация (1 балл) и хорошая инициализация (2 балла).", [1.0, 2.0]),
+        ],
+    )
+    def test_point_marks(self, reference: str, weights: list[float]) -> None:
+        from grader.engine.rubric import split_points
+
+        assert [w for _, _, w in split_points(reference)] == weights
+
+    def test_a_grading_note_is_not_a_point(self) -> None:
+        _, r = rubric_of("Gradients vanish in saturated units.\nNote: the example can be omitted for full credit.")
+        assert len(r.points) == 1 and "omitted" not in wordings(r)
+
+    def test_hard_wrapped_lines_are_one_sentence(self) -> None:
+        from grader.engine.rubric import split_points
+
+        wrapped = "The bridge table maps each station to\nthe LAN interface it can be reached\nover. It starts empty."
+        heads = [h for h, _, _ in split_points(wrapped)]
+        assert heads[0].startswith("The bridge table maps each station to the LAN interface")

@@ -35,7 +35,14 @@ _ASKS_FOR = re.compile(
     r"(?!\s+(?:sentences?|sätze?n?|предложени))",
     re.IGNORECASE,
 )
-_POINT_WEIGHT = re.compile(r"\(\s*(\d+(?:[.,]\d+)?)\s*(?:P|Pkt|points?|баллa?|б)\s*\)", re.IGNORECASE)
+# A point's mark in the reference: "(0.25 P)", "(je 0.5 P)", "(0.25–0.5 P)", "[1 point]", "(2 marks)", "(1 балл)".
+_POINT_WEIGHT = re.compile(
+    r"[(\[]\s*(?:je|each|по)?\s*(\d+(?:[.,]\d+)?)(?:\s*[-–]\s*(\d+(?:[.,]\d+)?))?\s*"
+    r"(?:P|Pkt|Punkte?|points?|pts?|marks?|балл(?:а|ов)?|б)\.?\s*[)\]]",
+    re.IGNORECASE,
+)
+# A grading note inside a reference ("Note: … can be omitted", "Hinweis: …", "Примечание: …") is not a point.
+_NOTE = re.compile(r"^\s*(?:\(?\s*)(?:notes?|nb|n\.b\.|hinweis|anmerkung|bemerkung|примечание|замечание)\s*[:.)]", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Zа-яА-Я][.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[A-ZА-ЯЁÄÖÜ0-9])")
 _GLOSS = re.compile(r"([^\s()]+(?:\s+[^\s()]+){0,3})\s*\(([^()]{2,60})\)")
@@ -69,14 +76,29 @@ def split_points(reference: str) -> list[tuple[str, str, float]]:
     lines are points when the reference is laid out as a list (bullets, or several lines); a header line ending
     in ":" joins the line after it. Running text is split into sentences.
     """
+    reference = "\n".join(ln for ln in _unwrapped(reference.splitlines()) if not _NOTE.match(ln))
     if len(_POINT_WEIGHT.findall(reference)) >= 2:
         return _weighted_clauses(reference)
     lines = [ln.strip() for ln in reference.splitlines() if ln.strip()]
     bullets = [ln for ln in lines if is_bullet(ln)]
     if len(bullets) >= 2 or len(lines) >= 3:
         return _line_points(lines)
-    sentences = [s.strip() for para in lines for s in _SENTENCE_END.split(para) if s.strip()]
+    sentences = [s.strip() for para in lines for s in _SENTENCE_END.split(para) if s.strip() and not _NOTE.match(s)]
     return [(s, s, 1.0) for s in _merge_short(sentences, MAX_POINTS)]
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Hard-wrapped lines joined again: a line that does not end a sentence, followed by one that goes on in lower
+    case (and is no list item), is one line with it."""
+    out: list[str] = []
+    for ln in lines:
+        s = ln.strip()
+        prev = out[-1] if out else ""
+        if prev and s[:1].islower() and not is_bullet(s) and prev[-1:] not in ".!?:;":
+            out[-1] = f"{prev} {s}"
+        else:
+            out.append(s)
+    return out
 
 
 def _merge_short(pieces: list[str], limit: int, shortest: int = 4) -> list[str]:
@@ -126,7 +148,8 @@ def _weighted_clauses(reference: str) -> list[tuple[str, str, float]]:
         clause = text[start : m.start()].strip(" ,;:-")
         sentence_end = _SENTENCE_END.search(text, m.end())
         sentence = _POINT_WEIGHT.sub("", text[sentence_start : sentence_end.start() if sentence_end else len(text)])
-        points.append((clause, " ".join(sentence.split()), float(m.group(1).replace(",", "."))))
+        top = m.group(2) or m.group(1)  # a range of credit counts at its top
+        points.append((clause, " ".join(sentence.split()), float(top.replace(",", "."))))
         prev_end = m.end()
     return points
 
