@@ -26,6 +26,7 @@ from pydantic import Field, ValidationError
 from grader.engine.metrics import label3
 from grader.errors import InvalidFile, NotFound
 from grader.models import Model
+from grader.outputs import write_atomic
 
 
 class Calibration(Model):
@@ -102,7 +103,7 @@ def fit(raw: Sequence[float], human: Sequence[float]) -> Calibration:
 
 
 def save(cal: Calibration, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(cal.model_dump(), indent=2) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(cal.model_dump(), indent=2) + "\n")
 
 
 def load(path: str | Path) -> Calibration:

@@ -18,7 +18,9 @@ from pydantic import BaseModel, ValidationError
 from grader.bank.yaml_errors import explain, yaml_problem
 from grader.engine.rubric import build_rubric, is_stale
 from grader.errors import InvalidFile, NotFound
+from grader.limits import compose_yaml, load_yaml, read_file
 from grader.models import Question, Rubric
+from grader.outputs import write_atomic
 
 BANK_ENV = "GRADER_BANK"
 M = TypeVar("M", bound=BaseModel)
@@ -52,9 +54,6 @@ def resolve_bank(path: str | os.PathLike[str] | None = None) -> Path:
 
 # --- YAML -------------------------------------------------------------------------------------------------------
 
-
-# libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -108,13 +107,11 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
 def load_model(path: Path, model: type[M]) -> M:
     """Parse and validate one YAML file; any problem is an `InvalidFile` naming file, line and field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path, "YAML file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidFile(f"not UTF-8 text (byte {exc.start})", where=str(path), fix="Save it as UTF-8") from None
-    except OSError as exc:
-        raise NotFound(exc.strerror or "cannot read", where=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         line, problem, fix = yaml_problem(exc)
         raise InvalidFile(problem, where=f"{path}:{line}" if line else str(path), fix=fix) from None
@@ -125,7 +122,7 @@ def load_model(path: Path, model: type[M]) -> M:
     except ValidationError as exc:
         err = exc.errors()[0]
         # Composing the node tree costs as much as parsing again, so it is done only to place an error.
-        line = _line_of(yaml.compose(text, Loader=_Loader), tuple(err["loc"]))
+        line = _line_of(compose_yaml(text), tuple(err["loc"]))
         where = f"{path}:{line}" if line else str(path)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise InvalidFile(explain(err, model) + more, where=where) from None
@@ -166,11 +163,8 @@ def _flow(concept: Any) -> Any:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write via a temporary file and rename, so a reader never sees half a file; OS errors name the path."""
+    write_atomic(path, text)
 
 
 def _load_question(path: Path) -> Question:

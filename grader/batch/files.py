@@ -18,6 +18,7 @@ from typing import Any
 
 from grader.batch.html import render_html
 from grader.batch.records import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
+from grader.outputs import write_atomic
 
 DETAIL_LIMIT = 2000
 CSV_PART = ".grades.csv.part"
@@ -101,9 +102,4 @@ def _at_offsets(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
 
 def _write(path: Path, chunks: Iterable[str]) -> str:
     """Write chunks to a temporary file beside `path`, then rename it over `path` (readers never see half)."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-    os.replace(tmp, path)
-    return str(path)
+    return write_atomic(path, "".join(chunks))

@@ -29,7 +29,9 @@ from grader.batch.tasks import CHUNK, Job, Resolver, Style, task_for
 from grader.batch.workers import jobs_between, jobs_of, run_ordered, start_workers
 from grader.engine.rubric import reference_hash
 from grader.errors import GraderError, InvalidFile
+from grader.limits import cores, json_loads
 from grader.models import Mode, Model
+from grader.outputs import FolderLock, writing
 from grader.tables import LeanRow, RowSource
 
 if TYPE_CHECKING:
@@ -85,15 +87,22 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
     return plan
 
 
-def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
-              workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
-              csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
-              calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
+def run_batch(source: RowSource, out: Path, bank: Bank, **options: Any) -> BatchResult:
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
+    One run at a time writes into a folder: another one (resuming or restarting too) is refused while it runs.
 
-    `examples`: graded answers that teach the grader (`grader.batch.teach`); `calibration` maps every score."""
-    _check_delimiter(csv_delimiter)
-    out.mkdir(parents=True, exist_ok=True)
+    Options: mode, judge, workers, concurrency, repeat, resume, restart, csv_delimiter, progress, `examples`
+    (graded answers that teach the grader, `grader.batch.teach`) and `calibration` (maps every score)."""
+    _check_delimiter(options.get("csv_delimiter", ";"))
+    with FolderLock(out), writing(out):
+        return _run_batch(source, out, bank, **options)
+
+
+def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
+               workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
+               csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
+               calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
+    workers = min(workers, cores())
     style = Style(csv_delimiter, calibration)
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
@@ -175,7 +184,7 @@ def _state(source: RowSource, mode: Mode, judge: Any) -> dict[str, Any]:
 def _prepare_part(out: Path, state: dict[str, Any], *, resume: bool, restart: bool) -> int:
     """Set up OUT/grades.jsonl.part; return how many rows it already holds (0 unless resuming)."""
     part, final, state_path = out / PART, out / "grades.jsonl", out / STATE
-    saved = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else None
+    saved = _saved_state(state_path)
     if part.exists() and not resume and not restart:
         raise GraderError("an interrupted batch is in this folder", where=str(out),
                           fix="Pass --resume to finish it, or --restart to discard it and start over")  # fmt: skip
@@ -193,6 +202,20 @@ def _prepare_part(out: Path, state: dict[str, Any], *, resume: bool, restart: bo
     return 0
 
 
+def _saved_state(path: Path) -> dict[str, Any] | None:
+    """The state an earlier run saved, or None; a state file that is not one is an error with the fix."""
+    if not path.exists():
+        return None
+    try:
+        saved = json_loads(path.read_bytes())
+    except ValueError:
+        saved = None
+    if not isinstance(saved, dict):
+        raise InvalidFile("the saved batch state is damaged", where=str(path),
+                          fix="Run again with --restart to grade everything again")  # fmt: skip
+    return saved
+
+
 def _keep_complete_lines(part: Path) -> int:
     """Cut the file after its last complete, parseable line (a kill can leave half a line); count the lines."""
     good, count = 0, 0
@@ -201,8 +224,9 @@ def _keep_complete_lines(part: Path) -> int:
             if not raw.endswith(b"\n"):
                 break
             try:
-                json.loads(raw)
-            except ValueError:
+                if not isinstance(json_loads(raw).get("id"), str):
+                    break
+            except (ValueError, AttributeError):
                 break
             good += len(raw)
             count += 1
@@ -216,7 +240,11 @@ def _check_done(rows: Iterator[LeanRow], part: Path, done: int) -> None:
     if done:
         with part.open(encoding="utf-8") as fh:
             for n, (line, row) in enumerate(zip(fh, rows, strict=False), start=1):
-                if json.loads(line).get("id") != row.id:
+                try:
+                    rec = json_loads(line)
+                except ValueError:
+                    rec = None
+                if not isinstance(rec, dict) or rec.get("id") != row.id:
                     raise GraderError(f"cannot resume: result {n} is for another row than {row.where}",
                                       where=str(part), fix="Run again with --restart")  # fmt: skip
                 if n == done:

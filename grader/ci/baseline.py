@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from grader.bank.store import atomic_write
 from grader.errors import InvalidFile, NotFound
+from grader.limits import read_file
 from grader.models import Mode, Model, Status
 
 DEFAULT_TOLERANCE = 0.05
@@ -108,12 +109,12 @@ def save_baseline(path: Path, baseline: Baseline) -> None:
 
 def load_baseline(path: Path) -> Baseline:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_file(path, "baseline file").decode("utf-8")
+    except NotFound:
         raise NotFound(
             "no such baseline file", where=str(path), fix="Create one with `grader check --save-baseline FILE`"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InvalidFile(f"cannot read the baseline: {exc}", where=str(path)) from None
     try:
         return Baseline.model_validate_json(text)

@@ -16,6 +16,7 @@ from grader.bank.store import resolve_bank
 from grader.ci.baseline import BaselineDiff, Outcome
 from grader.ci.lint import Finding, QuestionDoc, RubricDoc, lint, load_text_error, parse_question, parse_rubric
 from grader.errors import GraderError, NotFound
+from grader.limits import read_file
 from grader.models import Example, Mode, Model, Question, Rubric, Status
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -159,7 +160,9 @@ def discover(paths: Sequence[Path], bank: Path | None = None) -> Sources:
 
 def _read(path: str) -> tuple[str | None, Finding | None]:
     try:
-        return Path(path).read_text(encoding="utf-8"), None
+        return read_file(Path(path), "YAML file").decode("utf-8"), None
+    except GraderError as exc:
+        return None, load_text_error(path, exc.message)
     except UnicodeDecodeError as exc:
         return None, load_text_error(path, f"not UTF-8 text (byte {exc.start})")
     except OSError as exc:

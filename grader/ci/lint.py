@@ -17,6 +17,7 @@ from grader.bank.yaml_errors import explain, yaml_problem
 from grader.ci.lint_misconceptions import lint_misconceptions
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
+from grader.limits import compose_yaml, load_yaml
 from grader.models import Model, Question, Rubric
 
 Severity = Literal["error", "warning"]
@@ -89,8 +90,8 @@ def _deepest(lines: dict[str, int], loc: Sequence[int | str]) -> int | None:
 def _parse(path: str, text: str, model: type[Any]) -> tuple[Any, dict[str, int], list[Finding]]:
     """Validate one YAML text; every validation error becomes its own finding (not just the first)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = compose_yaml(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         line, problem, fix = yaml_problem(exc)
         return None, {}, [_invalid(path, line, None, problem, fix)]

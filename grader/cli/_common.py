@@ -9,7 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from grader.errors import BadAnswer, GraderError, NotFound
+from grader.cli.inert import inert, inert_json
+from grader.errors import BadAnswer, GraderError
+from grader.limits import limit, read_bounded, read_file, too_big
+from grader.outputs import os_error
 
 
 def said(text: str) -> str:
@@ -29,6 +32,7 @@ BankOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout; messages go to stderr.")]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+ANSWER = "GRADER_MAX_ANSWER_CHARS"
 
 
 def run_safely(app: typer.Typer) -> int:
@@ -37,8 +41,15 @@ def run_safely(app: typer.Typer) -> int:
         # Outside standalone mode click *returns* the code of a `typer.Exit(n)` instead of raising it.
         rc = app(standalone_mode=False)
     except GraderError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {inert(str(exc))}", err=True)
         return exc.exit_code
+    except OSError as exc:  # a file the OS would not let us read or write: one line with the path and the fix
+        typer.echo(f"error: {inert(str(os_error(exc)))}", err=True)
+        return EXIT_BAD_INPUT
+    except (RecursionError, MemoryError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else "too large to hold in memory"
+        typer.echo(f"error: the input is {what}", err=True)
+        return EXIT_BAD_INPUT
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -58,7 +69,7 @@ def run_safely(app: typer.Typer) -> int:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(inert_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def decode_answer(raw: bytes, where: str) -> str:
@@ -83,14 +94,15 @@ def read_answer(answer: str | None, answer_file: str | None) -> str:
     if answer is not None:
         text, where = answer, "--answer"
     elif answer_file is not None and answer_file != "-":
-        path = Path(answer_file)
-        if not path.is_file():
-            raise NotFound("no such file", where=answer_file, fix="Check the path given to --answer-file")
-        text, where = decode_answer(path.read_bytes(), answer_file), answer_file
+        text, where = decode_answer(read_file(Path(answer_file), "answer file"), answer_file), answer_file
     elif answer_file == "-" or (sys.stdin is not None and not sys.stdin.isatty()):
-        text, where = decode_answer(sys.stdin.buffer.read(), "stdin"), "stdin"
+        # At most 4 bytes a character: more cannot be an answer within the limit (`yes | grader grade` ends).
+        raw = read_bounded(sys.stdin.buffer, 4 * limit(ANSWER), "stdin", ANSWER)
+        text, where = decode_answer(raw, "stdin"), "stdin"
     else:
         raise BadAnswer("no answer given", fix="Pass --answer TEXT, --answer-file FILE, or pipe the answer on stdin")
     if not text.strip():
         raise BadAnswer("the answer is empty (only whitespace)", where=where, fix="Write an answer to grade")
+    if len(text) > limit(ANSWER):
+        raise BadAnswer(too_big("the answer", len(text), ANSWER), where=where, fix="Shorten the answer")
     return text

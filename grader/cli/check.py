@@ -24,6 +24,7 @@ from grader.cli._llm import (
     llm_setup,
 )
 from grader.errors import GraderError
+from grader.outputs import write_atomic, writing
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -131,15 +132,14 @@ def _write_outputs(report: CheckReport, *, junit: Path | None, github: bool, as_
     from grader.ci import formats as report_ci
 
     if junit is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_text(report_ci.junit_xml(report), encoding="utf-8")
+        write_atomic(junit, report_ci.junit_xml(report))
     if github:
         stream = sys.stderr if as_json else sys.stdout  # stdout stays pure JSON with --json
         for line in report_ci.github_annotations(report):
             print(line, file=stream)
         summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_path:
-            with open(summary_path, "a", encoding="utf-8") as fh:
+            with writing(summary_path), open(summary_path, "a", encoding="utf-8") as fh:
                 fh.write(report_ci.github_summary(report))
     if as_json:
         emit_json({**report.model_dump(mode="json"), "summary": report.summary().model_dump()})

@@ -5,14 +5,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from grader.cli.inert import console
 from grader.models import Grade, Span
+
+__all__ = ["console", "highlighted", "print_grade", "score_style"]
 
 _MARK = {"covered": ("✔", "green"), "partial": ("◐", "yellow"), "missing": ("✘", "red")}
 _CONTEXT = 60
-
-
-def console(err: bool = False) -> Console:
-    return Console(stderr=err, highlight=False, soft_wrap=True)
 
 
 def highlighted(answer: str, spans: list[Span]) -> Text:

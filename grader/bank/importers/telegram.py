@@ -15,6 +15,7 @@ from typing import Any
 
 from grader.engine.text import STOPWORDS, detect_lang, is_stopword, tokenize
 from grader.errors import InvalidFile
+from grader.limits import json_loads, json_problem, read_file
 from grader.models import Model, Question, Source
 
 _REACTION = re.compile(r"^(?=.*\d)[^\w#]*(?:\d+[^\w\s#]+\d*|[^\w\s#]+\d+)[\s\d\W]*$")
@@ -93,6 +94,9 @@ def _entity_text(part: Any) -> str:
 
 def parse_export(data: dict[str, Any], path: str = "result.json") -> tuple[str, list[Post]]:
     """Channel name and posts of a Telegram Desktop export (`result.json`)."""
+    if not isinstance(data, dict):
+        raise InvalidFile("the top level is not a JSON object", where=path,
+                          fix="Export the channel from Telegram Desktop as JSON (its result.json)")  # fmt: skip
     messages = data.get("messages")
     if not isinstance(messages, list):
         raise InvalidFile("no 'messages' list", where=path, fix="Export the channel from Telegram Desktop as JSON")
@@ -193,19 +197,18 @@ def read_questions(path: Path) -> list[Question]:
     """Questions from a channel dump (.txt) or a Telegram Desktop export (.json, or the folder holding it)."""
     if path.is_dir():
         path = path / "result.json"
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidFile(exc.strerror or "cannot read", where=str(path)) from None
+    raw = read_file(path, "channel dump or export")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidFile(f"not UTF-8 text (byte {exc.start})", where=str(path), fix="Save it as UTF-8") from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            data = json.loads(text)
+            data = json_loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidFile(f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from None
+        except ValueError as exc:
+            raise InvalidFile(f"invalid JSON: {json_problem(exc)}", where=str(path)) from None
         channel, posts = parse_export(data, str(path))
     else:
         channel, posts = parse_dump(text)

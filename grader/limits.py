@@ -1,0 +1,203 @@
+"""Limits on what an input may hold, so that a small hostile file cannot make the grader hang or eat memory.
+
+Each limit has a default below and an environment variable that raises (or lowers) it; hitting one is a
+`GraderError` (or, for one row of a batch, an error row) that names the file and the limit:
+
+| limit                                   | default     | variable                    |
+|-----------------------------------------|-------------|-----------------------------|
+| characters in one answer                | 200,000     | GRADER_MAX_ANSWER_CHARS     |
+| bytes in one input row (a line, record) | 4 MB        | GRADER_MAX_ROW_BYTES        |
+| YAML aliases in one file                | 100         | GRADER_MAX_YAML_ALIASES     |
+| YAML nodes in one file, aliases expanded| 200,000     | GRADER_MAX_YAML_NODES       |
+| XLSX uncompressed size                  | 200 MB      | GRADER_MAX_XLSX_BYTES       |
+| XLSX columns in a sheet                 | 1,000       | GRADER_MAX_XLSX_COLUMNS     |
+| bytes in a question, rubric, export ... | 64 MB       | GRADER_MAX_FILE_BYTES       |
+
+JSON nesting is bounded by the interpreter's recursion limit and integers by its digit limit: both are caught
+and reported as a bad row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from grader.errors import GraderError, InvalidFile, NotFound
+
+DEFAULTS = {
+    "GRADER_MAX_ANSWER_CHARS": 200_000,
+    "GRADER_MAX_ROW_BYTES": 4 * 1024 * 1024,
+    "GRADER_MAX_YAML_ALIASES": 100,
+    "GRADER_MAX_YAML_NODES": 200_000,
+    "GRADER_MAX_XLSX_BYTES": 200 * 1024 * 1024,
+    "GRADER_MAX_XLSX_COLUMNS": 1_000,
+    "GRADER_MAX_FILE_BYTES": 64 * 1024 * 1024,
+}
+
+
+def limit(name: str) -> int:
+    """The limit `name` (a key of `DEFAULTS`): from the environment when set to a positive integer."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return DEFAULTS[name]
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise GraderError(f"{name}={raw!r} is not a positive whole number", fix=f"Set {name} to e.g. {DEFAULTS[name]}")
+    return value
+
+
+def too_big(what: str, size: int, name: str) -> str:
+    """The message for `what` over the limit `name`."""
+    return f"{what} is too large (at least {size:,}; the limit is {limit(name):,}, raised with {name})"
+
+
+# --- JSON ---------------------------------------------------------------------------------------------------------
+
+
+def json_loads(text: str | bytes) -> Any:
+    """`json.loads` that raises only `ValueError`: nesting past the recursion limit and integers past the digit
+    limit (which Python raises as other errors, or as a ValueError with another message) included."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def json_problem(exc: ValueError) -> str:
+    """A short description of why `json_loads` failed."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}, column {exc.colno}"
+    return str(exc).split(";")[0].split(": ")[0]
+
+
+# --- YAML ---------------------------------------------------------------------------------------------------------
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlTooBig(yaml.YAMLError):
+    """A YAML document over the alias or node limit (an alias bomb)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document (safe tags only), refused when its aliases or its size with aliases
+    expanded are over the limits. Raises `yaml.YAMLError` (deep nesting included)."""
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+    except RecursionError:
+        raise YamlTooBig("nested too deeply") from None
+    finally:
+        loader.dispose()
+    if node is not None:
+        _check_size(node)
+    return node
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely (see `compose_yaml`)."""
+    node = compose_yaml(text)
+    if node is None:
+        return None
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node)
+    except RecursionError:
+        raise YamlTooBig("nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Count aliases (a node reached again) and the nodes the document stands for with aliases expanded, without
+    expanding them: a depth-first walk computes each distinct node's expanded size once."""
+    max_aliases, max_nodes = limit("GRADER_MAX_YAML_ALIASES"), limit("GRADER_MAX_YAML_NODES")
+    size: dict[int, int] = {}
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            size[key] = total = 1 + sum(size[id(k)] for k in _children(node))
+            if total > max_nodes:
+                raise YamlTooBig(too_big("the document with its aliases expanded", total, "GRADER_MAX_YAML_NODES"))
+        elif key in seen:
+            if key not in size:  # seen, not finished: an ancestor
+                raise YamlTooBig("an alias refers to a node that contains it")
+            aliases += 1
+            if aliases > max_aliases:
+                raise YamlTooBig(too_big("the number of aliases (*name)", aliases, "GRADER_MAX_YAML_ALIASES"))
+        else:
+            seen.add(key)
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+# --- XLSX and streams ---------------------------------------------------------------------------------------------
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse an XLSX whose parts would unpack to more than the limit (a zip bomb), before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidFile(f"cannot open as XLSX: {exc}", where=str(path),
+                          fix="Save it again from Excel as .xlsx") from None  # fmt: skip
+    if total > limit("GRADER_MAX_XLSX_BYTES"):
+        raise InvalidFile(too_big("the unpacked workbook", total, "GRADER_MAX_XLSX_BYTES"), where=str(path))
+
+
+def read_file(path: Path, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most GRADER_MAX_FILE_BYTES: a folder, a device or a pipe is refused
+    (a device such as /dev/zero never ends), and so is a missing file, each with its own message."""
+    if path.is_dir():
+        raise InvalidFile(f"is a folder, not a {what}", where=str(path), fix=f"Give the path of a {what}")
+    if not path.exists():
+        raise NotFound(f"no such {what}", where=str(path), fix="Check the path")
+    if not path.is_file():
+        raise InvalidFile(f"not a regular file (a device, pipe or socket), not a {what}", where=str(path))
+    try:
+        with path.open("rb") as fh:
+            return read_bounded(fh, limit("GRADER_MAX_FILE_BYTES"), str(path), "GRADER_MAX_FILE_BYTES")
+    except OSError as exc:
+        raise InvalidFile(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
+def read_bounded(stream: IO[bytes], max_bytes: int, where: str, name: str) -> bytes:
+    """At most `max_bytes` from `stream`; more is refused without reading on (an endless pipe cannot fill memory)."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidFile(f"the input is longer than {max_bytes:,} bytes (raise the limit with {name})", where=where)
+    return data
+
+
+def cores() -> int:
+    """The processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

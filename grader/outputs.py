@@ -1,0 +1,104 @@
+"""Writing output files, one way: through a temporary file renamed into place, OS errors as one line with a fix.
+
+    write_atomic(path, text)            # readers never see half a file; a failed write leaves the old one
+    with writing(path): ...             # any OSError inside becomes an `OutputError` naming `path`
+    with FolderLock(out): ...           # one writer per output folder; a second is refused with the first's PID
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+
+from grader.errors import GraderError
+
+_FIXES = {
+    errno.EACCES: "Check the permissions, or write somewhere else",
+    errno.EPERM: "Check the permissions, or write somewhere else",
+    errno.EROFS: "The file system is read-only: write somewhere else",
+    errno.ENOSPC: "The disk is full: free some space, or write somewhere else",
+    errno.EDQUOT: "The disk quota is used up: free some space, or write somewhere else",
+    errno.EISDIR: "A folder is in the way: remove it, or give another path",
+    errno.ENOTDIR: "A file is in the way of a folder in the path: remove it, or give another path",
+    errno.EEXIST: "Something is in the way: remove it, or give another path",
+    errno.ENOENT: "Check that the folder exists",
+    errno.ENAMETOOLONG: "Give a shorter path",
+}
+
+
+class OutputError(GraderError):
+    """A file or folder the grader must write could not be written."""
+
+
+def os_error(exc: OSError, path: str | os.PathLike[str] | None = None) -> GraderError:
+    """An OSError as a one-line `GraderError` naming the path and how to fix it."""
+    where = str(exc.filename if exc.filename is not None else path or "")
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(reason[0].lower() + reason[1:], where=where or None, fix=_FIXES.get(exc.errno or 0))
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Any OSError inside becomes an `OutputError` naming the file (or the path the OS named)."""
+    try:
+        yield
+    except OSError as exc:
+        raise os_error(exc, path) from None
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:
+    """Write `data` (text as UTF-8) to a temporary file beside `path`, then rename it over `path`. Returns `path`."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    with writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
+        try:
+            with tmp.open("wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            os.replace(tmp, target)
+        except BaseException:
+            with suppress(OSError):
+                tmp.unlink()
+            raise
+    return str(target)
+
+
+LOCK = ".grader-lock"
+
+
+class FolderLock:
+    """An exclusive lock on an output folder for the whole run (`flock` on OUT/.grader-lock, which holds the PID).
+    The kernel drops it when the process ends, however it ends, so a killed run never leaves a stale lock."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.fd = folder, -1
+
+    def __enter__(self) -> FolderLock:
+        import fcntl
+
+        path = self.folder / LOCK
+        with writing(path):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise GraderError(f"another run is writing into this folder (PID {holder})", where=str(self.folder),
+                              fix="Wait for it to finish (or stop it), or give another --out") from None  # fmt: skip
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing releases the lock; the file stays (removing it would race a waiting run)
+            self.fd = -1
