@@ -5,8 +5,8 @@ Each limit has a default below and an environment variable that raises (or lower
 
 | limit                                   | default     | variable                    |
 |-----------------------------------------|-------------|-----------------------------|
-| characters in one answer                | 200,000     | GRADER_MAX_ANSWER_CHARS     |
-| bytes in one input row (a line, record) | 4 MB        | GRADER_MAX_ROW_BYTES        |
+| characters in one answer                | 1,000,000   | GRADER_MAX_ANSWER_CHARS     |
+| bytes in one input row (a line, record) | 8 MB        | GRADER_MAX_ROW_BYTES        |
 | YAML aliases in one file                | 100         | GRADER_MAX_YAML_ALIASES     |
 | YAML nodes in one file, aliases expanded| 200,000     | GRADER_MAX_YAML_NODES       |
 | XLSX uncompressed size                  | 200 MB      | GRADER_MAX_XLSX_BYTES       |
@@ -30,8 +30,8 @@ import yaml
 from grader.errors import GraderError, InvalidFile, NotFound
 
 DEFAULTS = {
-    "GRADER_MAX_ANSWER_CHARS": 200_000,
-    "GRADER_MAX_ROW_BYTES": 4 * 1024 * 1024,
+    "GRADER_MAX_ANSWER_CHARS": 1_000_000,
+    "GRADER_MAX_ROW_BYTES": 8 * 1024 * 1024,
     "GRADER_MAX_YAML_ALIASES": 100,
     "GRADER_MAX_YAML_NODES": 200_000,
     "GRADER_MAX_XLSX_BYTES": 200 * 1024 * 1024,
@@ -177,7 +177,7 @@ def read_file(path: Path, what: str = "file") -> bytes:
     if path.is_dir():
         raise InvalidFile(f"is a folder, not a {what}", where=str(path), fix=f"Give the path of a {what}")
     if not path.exists():
-        raise NotFound(f"no such {what}", where=str(path), fix="Check the path")
+        raise NotFound("no such file", where=str(path), fix=f"Check the path of the {what}")
     if not path.is_file():
         raise InvalidFile(f"not a regular file (a device, pipe or socket), not a {what}", where=str(path))
     try:
