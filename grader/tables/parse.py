@@ -6,17 +6,21 @@ import codecs
 import csv
 import functools
 import io
-import json
 from pathlib import Path
 from typing import Any, Literal
 
 from grader.errors import InvalidFile, NotFound
+from grader.limits import check_xlsx, json_loads, json_problem, limit, too_big
 from grader.tables.row import Columns, LeanRow, Row, RowKey, cell_text
 
 Format = Literal["csv", "jsonl", "xlsx"]
+ROW, ANSWER, COLUMNS = "GRADER_MAX_ROW_BYTES", "GRADER_MAX_ANSWER_CHARS", "GRADER_MAX_XLSX_COLUMNS"
 DELIMITERS = (",", ";", "\t")
-# Big cells (a 100 KB answer) must not stop a batch; Python's default limit is 128 KB per field.
-csv.field_size_limit(64 * 1024 * 1024)
+# Big cells (a 100 KB answer) must not stop a batch (Python's default limit is 128 KB per field); a bigger one is
+# an error row, so that an unterminated quote cannot take the rest of the file into memory.
+csv.field_size_limit(limit(ROW))
+# A JSONL line longer than the row limit, read no further than the limit: it stands for the whole line.
+TOO_LONG = "\x00too long"
 
 
 # --- sniffing -----------------------------------------------------------------------------------------------------
@@ -83,7 +87,10 @@ class Mapper:
         self.extra = [(i, h.strip()) for i, h in enumerate(header) if i not in used and h.strip()]
         self.id_given = self.fields["id"] is not None
 
-    def row(self, rec: list[str], where: str, line: int) -> Row:
+    def row(self, rec: list[str] | str, where: str, line: int) -> Row:
+        if isinstance(rec, str):  # the record could not be read: `rec` says why
+            return Row(where=where, line=line, id=f"#{line}", error=rec)
+
         def get(i: int | None) -> str:
             return rec[i] if i is not None and i < len(rec) else ""
 
@@ -91,21 +98,38 @@ class Mapper:
         rid = v["id"].strip() if self.id_given else str(line)
         return make_row(where, line, rid, v, {name: get(i) for i, name in self.extra}, "empty id")
 
-    def lean(self, rec: list[str], where: str, line: int) -> LeanRow:
+    def lean(self, rec: list[str] | str, where: str, line: int) -> LeanRow:
         """`row` without the extra columns, as a tuple."""
+        if isinstance(rec, str):
+            return LeanRow(where, line, f"#{line}", error=rec)
         v = {f: rec[i] if i is not None and i < len(rec) else "" for f, i in self.fields.items()}
         rid = v["id"].strip() if self.id_given else str(line)
         return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
-                       v["answer"], None if rid else "empty id")  # fmt: skip
+                       v["answer"], row_error(rid, v["answer"], "empty id"))  # fmt: skip
+
+
+def json_object(text: str) -> dict[str, Any] | str:
+    """A JSONL line's object, or why there is none."""
+    if text is TOO_LONG:
+        return too_big("the line", limit(ROW), ROW)
+    try:
+        obj = json_loads(text)
+    except ValueError as exc:
+        return f"not valid JSON ({json_problem(exc)})"
+    return obj if isinstance(obj, dict) else "not a JSON object"
+
+
+def row_error(rid: str, answer: str, no_id: str) -> str | None:
+    """What is wrong with a row as a whole: no id, or an answer over the limit."""
+    if not rid:
+        return no_id
+    return too_big("the answer", len(answer), ANSWER) if len(answer) > limit(ANSWER) else None
 
 
 def json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> Row:
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Row(where=where, line=line, id=f"#{line}", error=f"not valid JSON ({exc.msg}, column {exc.colno})")
-    if not isinstance(obj, dict):
-        return Row(where=where, line=line, id=f"#{line}", error="not a JSON object")
+    obj = json_object(text)
+    if isinstance(obj, str):
+        return Row(where=where, line=line, id=f"#{line}", error=obj)
     pick, rest = json_plan(tuple(obj), fields)
     values = {f: "" if k is None else cell(obj[k]) for f, k in pick}
     extra = {k: cell(obj[k]) for k in rest}
@@ -114,25 +138,19 @@ def json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: i
 
 def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> LeanRow:
     """`json_row` without the extra columns, as a tuple."""
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return LeanRow(where, line, f"#{line}", error=f"not valid JSON ({exc.msg}, column {exc.colno})")
-    if not isinstance(obj, dict):
-        return LeanRow(where, line, f"#{line}", error="not a JSON object")
+    obj = json_object(text)
+    if isinstance(obj, str):
+        return LeanRow(where, line, f"#{line}", error=obj)
     v = {f: "" if k is None else cell(obj[k]) for f, k in json_plan(tuple(obj), fields)[0]}
     rid = v["id"].strip()
     return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
-                   v["answer"], None if rid else "empty or missing id")  # fmt: skip
+                   v["answer"], row_error(rid, v["answer"], "empty or missing id"))  # fmt: skip
 
 
 def json_key(text: str, fields: tuple[tuple[str, str], ...], line: int) -> RowKey:
     """`json_row`'s id, question id, question and reference, without the rest of the row."""
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError:
-        return RowKey(f"#{line}", line)
-    if not isinstance(obj, dict):
+    obj = json_object(text)
+    if isinstance(obj, str):
         return RowKey(f"#{line}", line)
     pick = dict(json_plan(tuple(obj), fields)[0])
 
@@ -170,7 +188,7 @@ def make_row(where: str, line: int, rid: str, v: dict[str, str], extra: dict[str
         reference=v["reference"],
         answer=v["answer"],
         extra=extra,
-        error=None if rid else no_id,
+        error=row_error(rid, v["answer"], no_id),
     )
 
 
@@ -205,24 +223,36 @@ def csv_header(sample: str, delimiter: str, path: Path) -> list[str]:
 def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any]:
     import openpyxl  # only XLSX input needs it
 
+    check_xlsx(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for a broken file
         raise InvalidFile(
             f"cannot open as XLSX: {exc}", where=str(path), fix="Save it again from Excel as .xlsx"
         ) from None
-    if sheet is None:
-        return wb, wb.worksheets[0]
-    if sheet not in wb.sheetnames:
+    if sheet is not None and sheet not in wb.sheetnames:
         wb.close()
         raise NotFound(f"no sheet '{sheet}'", where=str(path), fix=f"Sheets: {', '.join(wb.sheetnames)}")
-    return wb, wb[sheet]
+    ws = wb.worksheets[0] if sheet is None else wb[sheet]
+    columns = _declared_columns(ws)
+    if columns > limit(COLUMNS):
+        wb.close()
+        raise InvalidFile(too_big("the sheet's width in columns", columns, COLUMNS), where=str(path),
+                          fix="Delete the far cells (Ctrl+End shows the last one) and save again")  # fmt: skip
+    return wb, ws
+
+
+def _declared_columns(ws: Any) -> int:
+    try:
+        return int(ws.max_column or 0)
+    except Exception:  # openpyxl computes it from a dimension element that a hand-made file may spell oddly
+        return 0
 
 
 def xlsx_header(path: Path, sheet: str | None) -> list[str]:
     wb, ws = open_sheet(path, sheet)
     try:
-        first = next(ws.iter_rows(values_only=True, max_row=1), ())
+        first = next(ws.iter_rows(values_only=True, max_row=1, max_col=limit(COLUMNS)), ())
     finally:
         wb.close()
     header = [cell_text(v) for v in first]

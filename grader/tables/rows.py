@@ -23,7 +23,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from grader.errors import InvalidFile, NotFound
+from grader.limits import limit
 from grader.tables.parse import (
+    COLUMNS,
+    ROW,
+    TOO_LONG,
     Format,
     Mapper,
     csv_header,
@@ -131,20 +135,29 @@ class RowSource:
         for mapper, rec, line in self._csv():
             yield mapper.row(rec, f"{self.path}:{line}", line)
 
-    def _csv(self) -> Generator[tuple[Mapper, list[str], int], None, None]:
-        """Each non-blank record with the line it starts on (and the header's mapping), unmapped."""
+    def _csv(self) -> Generator[tuple[Mapper, list[str] | str, int], None, None]:
+        """Each non-blank record with the line it starts on (and the header's mapping), unmapped. A record that
+        does not parse cleanly (a stray or unterminated quote, more fields than the header) comes as a string
+        saying why, so that it becomes an error row instead of being merged silently into its neighbours."""
         with self.path.open(encoding=self.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter)
+            reader = csv.reader(fh, delimiter=self.delimiter, strict=True)
             line = 1
             try:
                 header = next(reader, [])
                 line = reader.line_num + 1
                 mapper = Mapper(self.columns, header)
-                for rec in reader:
-                    if any(c.strip() for c in rec):
-                        yield mapper, rec, line
+                width = len(header)
+                while True:
+                    try:
+                        rec: list[str] | str = next(reader)
+                    except StopIteration:
+                        break
+                    except csv.Error as exc:
+                        rec = _csv_problem(exc, line, reader.line_num)
+                    if isinstance(rec, str) or any(c.strip() for c in rec):
+                        yield mapper, _too_wide(rec, width), line
                     line = reader.line_num + 1
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError as exc:
                 raise InvalidFile(
                     f"cannot read CSV: {exc}",
                     where=f"{self.path}:{line}",
@@ -154,10 +167,14 @@ class RowSource:
     def _xlsx_rows(self) -> Generator[Row, None, None]:
         wb, ws = open_sheet(self.path, self.sheet)
         try:
-            values = ws.iter_rows(values_only=True)
+            values = ws.iter_rows(values_only=True, max_row=1, max_col=limit(COLUMNS))
             header = [cell_text(v) for v in next(values, ())]
             mapper = Mapper(self.columns, header)
-            for n, rec in enumerate(values, start=2):
+            # Cells right of the header are read no further: a far cell cannot make every row that wide.
+            rows = ws.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
+            for n, rec in enumerate(rows, start=2):
+                if all(v is None for v in rec):
+                    continue
                 cells = [cell_text(v) for v in rec]
                 if any(c.strip() for c in cells):
                     yield mapper.row(cells, f"{self.path}:row {n}", n)
@@ -204,11 +221,15 @@ class RowSource:
         return tuple(self.columns.by_field().items())
 
     def _jsonl(self, make: Callable[[str, tuple[tuple[str, str], ...], int], _T]) -> Generator[_T, None, None]:
-        fields = self._fields
+        fields, most = self._fields, limit(ROW)
         with self.path.open(encoding=self.encoding, newline="") as fh:
             n = 0
             try:
-                for n, text in enumerate(fh, start=1):  # n is read in the except clause
+                for n, text in enumerate(iter(lambda: fh.readline(most + 1), ""), start=1):  # n read in except
+                    if len(text) > most:
+                        while (rest := fh.readline(most)) and not rest.endswith("\n"):
+                            pass  # the rest of the line, read in pieces and dropped
+                        text = TOO_LONG
                     if text.strip():
                         yield make(text, fields, n)
             except UnicodeDecodeError as exc:
@@ -217,6 +238,18 @@ class RowSource:
                     where=f"{self.path}:{n + 1}",
                     fix="Save the file as UTF-8",
                 ) from None
+
+
+def _csv_problem(exc: csv.Error, first: int, last: int) -> str:
+    span = f"lines {first}-{last}" if last > first else f"line {first}"
+    return f"the CSV record on {span} does not parse ({exc}): a stray or unterminated quote?"
+
+
+def _too_wide(rec: list[str] | str, width: int) -> list[str] | str:
+    """`rec`, or why it is refused: more non-empty fields than the header names (a stray delimiter or quote)."""
+    if isinstance(rec, str) or len(rec) <= width or not any(c.strip() for c in rec[width:]):
+        return rec
+    return f"{len(rec)} fields where the header has {width}: a stray delimiter or quote?"
 
 
 class RowCursor:
