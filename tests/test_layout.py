@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 # Lower layers never import higher ones. Names are the first part of a module's path under `grader`.
 LAYERS: list[set[str]] = [
     {"models", "errors", "_lazy", "paths"},
-    {"limits", "outputs"},  # guards on what is read and written
+    {"limits", "outputs", "dbfiles"},  # guards on what is read and written
     {"engine"},
     {"llm", "bank", "tables"},
     {"grading"},

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from grader import dbfiles
 from grader.errors import GraderError, InvalidFile
 from grader.models import Grade, Mode, Rubric, Status
 from grader.paths import user_dir
@@ -225,15 +226,21 @@ def _attempt(row: sqlite3.Row, points: list[PointStatus]) -> Attempt:
 def _writing(path: Path) -> Iterator[None]:
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        raise GraderError(
-            f"cannot write the history ({exc})", where=str(path), fix="Check the file's permissions"
-        ) from None
+    except sqlite3.DatabaseError as exc:
+        raise dbfiles.db_error(exc, path, "grader history", "Check the file's permissions and the disk space") from None
+
+
+_TABLES = {"attempts", "point_results", "attempts_question"}
+_FIX = "Move the file away, or pass --db PATH to use another file"
 
 
 def _connect(target: str, path: Path) -> sqlite3.Connection:
+    if target == ":memory:":
+        conn = sqlite3.connect(target)
+    else:
+        conn = dbfiles.connect(path, app_id=dbfiles.HISTORY_ID, tables=_TABLES, what="grader history", fix=_FIX,
+                               timeout=5)  # fmt: skip
     try:
-        conn = sqlite3.connect(target, timeout=5)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -249,9 +256,6 @@ def _connect(target: str, path: Path) -> sqlite3.Connection:
                 conn.executescript(_SCHEMA)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as exc:
-        raise InvalidFile(
-            f"not a grader history database ({exc})",
-            where=str(path),
-            fix="Move the file away, or pass --db PATH to use another file",
-        ) from None
+        conn.close()
+        raise dbfiles.db_error(exc, path, "grader history", _FIX) from None
     return conn

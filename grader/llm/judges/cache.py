@@ -19,9 +19,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from grader import dbfiles
 from grader.llm.judges.base import Judge, JudgeReply, JudgeRequest, Usage
 from grader.llm.prompts import PROMPT_VERSION
 from grader.models import Rubric
+from grader.outputs import writing
 from grader.paths import user_dir
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, judge TEXT, prompt TEXT, created REAL, reply TEXT)"
@@ -69,8 +71,11 @@ class ReplyCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        with writing(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = dbfiles.connect(self.path, app_id=dbfiles.CACHE_ID, tables={"replies"}, what="grader LLM cache",
+                                   fix="Remove the file (it is only a cache), or pass --no-cache",
+                                   timeout=30, shared=True)  # fmt: skip
         with contextlib.suppress(sqlite3.OperationalError):  # WAL is a nicety for parallel runs, not a need
             self._db.execute("PRAGMA journal_mode=WAL")
         # No fsync per reply: a cache may lose its last entries in a power cut, but a batch must not wait on the disk.
@@ -79,9 +84,13 @@ class ReplyCache:
         self._lock = threading.Lock()
 
     def get(self, key: str) -> JudgeReply | None:
+        """The stored reply, or None; an entry that no longer reads as a reply is a miss (it is only a cache)."""
         with self._lock:
             row = self._db.execute("SELECT reply FROM replies WHERE key = ?", (key,)).fetchone()
-        return JudgeReply.model_validate_json(row[0]) if row else None
+        try:
+            return JudgeReply.model_validate_json(row[0]) if row else None
+        except ValueError:
+            return None
 
     def put(self, key: str, identity: str, reply: JudgeReply) -> None:
         with self._lock:
