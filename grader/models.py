@@ -18,7 +18,8 @@ Mode = Literal["lexical", "llm", "hybrid"]
 
 class Model(BaseModel):
     # Schemas are built on first use, not at import: `grader` starts faster and builds only what a command needs.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # No NaN or infinity anywhere: a weight of .inf would make every score NaN (and the JSON output invalid).
+    model_config = ConfigDict(extra="forbid", defer_build=True, allow_inf_nan=False)
 
 
 class Source(Model):

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from grader.engine.metrics import label3
-from grader.errors import InvalidFile, NotFound
+from grader.errors import GraderError, InvalidFile, NotFound
 from grader.models import Model
 from grader.outputs import write_atomic
 
@@ -85,7 +85,14 @@ def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[
 
 
 def fit(raw: Sequence[float], human: Sequence[float]) -> Calibration:
-    """Isotonic map from `raw` to `human`, then the 3-way thresholds that best reproduce the human labels."""
+    """Isotonic map from `raw` to `human`, then the 3-way thresholds that best reproduce the human labels.
+    A map needs answers the grader scores differently and humans score differently: fewer is refused."""
+    if len(set(raw)) < 2 or len(set(human)) < 2:
+        raise GraderError(
+            f"cannot fit a calibration on {len(raw)} answer(s) with {len(set(raw))} different grader score(s) and "
+            f"{len(set(human))} different human score(s)",
+            fix="Give more graded answers, with scores that differ (at least 2 of each; dozens for a useful map)",
+        )
     xs, ys = isotonic(raw, human)
     cal = Calibration(raw=xs, calibrated=ys, n=len(raw))
     calibrated = [cal.apply(r) for r in raw]

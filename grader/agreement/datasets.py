@@ -11,6 +11,7 @@ when it is available; the columns are question, reference, answer and score by d
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -82,6 +83,8 @@ def load_saf(path: Path, *, root: Path | None = None) -> list[GradedAnswer]:
         score_text = _text(sa.find("score"))
         try:
             score = float(score_text)
+            if not math.isfinite(score):
+                raise ValueError(score_text)
         except ValueError:
             raise InvalidFile(f"answer {i}: score {score_text!r} is not a number", where=str(path)) from None
         out.append(
@@ -149,9 +152,12 @@ def _score_cell(row: Row, key: str, name: str, fix: str = "Name the human score 
     if value is None:
         raise InvalidFile(f"no column '{name}'", where=row.where, fix=fix)
     try:
-        return float(value.replace(",", ".").strip())
+        score = float(value.replace(",", ".").strip())
     except ValueError:
-        raise InvalidFile(f"score {value!r} is not a number", where=row.where, fix="Fix the score cell") from None
+        score = math.nan
+    if not math.isfinite(score):
+        raise InvalidFile(f"score {value!r} is not a number", where=row.where, fix="Fix the score cell")
+    return score
 
 
 def examples_for(

@@ -54,7 +54,7 @@ class Calibration(Model):
 
     labels: str
     n: int
-    pearson: float
+    pearson: float | None  # None: undefined (the grader gave every labelled answer the same score)
     min_pearson: float
     passed: bool
 

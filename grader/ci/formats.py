@@ -14,6 +14,7 @@ from grader.ci.baseline import Change
 from grader.ci.check import CheckReport, ExampleResult
 from grader.ci.lint import Finding
 from grader.engine.feedback import counted
+from grader.engine.metrics import undefined
 
 
 def _case(
@@ -122,7 +123,7 @@ def _calibration_suite(root: ET.Element, report: CheckReport) -> None:
     suite = ET.SubElement(root, "testsuite", {"name": "grader calibration"})
     case = _case(suite, "calibration", f"pearson >= {cal.min_pearson}", file=cal.labels)
     if not cal.passed:
-        msg = f"Pearson {cal.pearson:.3f} with {cal.n} human labels is below {cal.min_pearson}"
+        msg = f"Pearson {undefined(cal.pearson)} with {cal.n} human labels is below {cal.min_pearson}"
         _problem(case, "failure", "calibration", msg, msg)
 
 
@@ -189,7 +190,7 @@ def github_annotations(report: CheckReport) -> list[str]:
             out.append(annotation(level, msg, file=file, line=line, title="changed against the baseline"))
     cal = report.calibration
     if cal and not cal.passed:
-        msg = f"Pearson {cal.pearson:.3f} with {cal.n} human labels is below {cal.min_pearson}"
+        msg = f"Pearson {undefined(cal.pearson)} with {cal.n} human labels is below {cal.min_pearson}"
         out.append(annotation("error", msg, file=cal.labels, line=None, title="calibration"))
     return out
 
@@ -231,7 +232,7 @@ def github_summary(report: CheckReport) -> str:
             "",
             f"### Calibration {verdict}",
             "",
-            f"Pearson {cal.pearson:.3f} over {cal.n} labels (floor {cal.min_pearson}).",
+            f"Pearson {undefined(cal.pearson)} over {cal.n} labels (floor {cal.min_pearson}).",
         ]
     return "\n".join(lines) + "\n"
 

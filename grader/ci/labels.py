@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.ci.check import Calibration
-from grader.engine.metrics import pearson
+from grader.engine.metrics import correlation
 from grader.errors import InvalidFile
 from grader.grading import grade
 from grader.models import Mode, Question, Rubric
@@ -52,5 +52,9 @@ def calibration_gate(
         predicted.append(grade(question, rubric, row.answer, mode=mode, judge=judge).score or 0.0)
     if len(human) < 2:
         raise InvalidFile("fewer than two labelled answers", where=str(labels), fix="Label more answers")
-    r = round(pearson(predicted, human), 4)
-    return Calibration(labels=str(labels), n=len(human), pearson=r, min_pearson=min_pearson, passed=r >= min_pearson)
+    if len(set(human)) < 2:
+        raise InvalidFile("every human score is the same, so Pearson is undefined", where=str(labels),
+                          fix="Label answers of different quality")  # fmt: skip
+    r = correlation(predicted, human)  # None when the grader gave every answer the same score: the gate fails
+    passed = r is not None and r >= min_pearson
+    return Calibration(labels=str(labels), n=len(human), pearson=r, min_pearson=min_pearson, passed=passed)

@@ -23,6 +23,7 @@ from grader.cli._llm import (
     emit_dry_run,
     llm_setup,
 )
+from grader.engine.metrics import undefined
 from grader.errors import GraderError
 from grader.outputs import write_atomic, writing
 
@@ -185,7 +186,7 @@ def print_report(report: CheckReport, con: Console, *, verbose: bool = False) ->
             con.print("  no example moved")
     if report.calibration is not None:
         cal = report.calibration
-        con.print(f"calibration: Pearson {cal.pearson:.3f} over {cal.n} labels (floor {cal.min_pearson})")
+        con.print(f"calibration: Pearson {undefined(cal.pearson)} over {cal.n} labels (floor {cal.min_pearson})")
     s = report.summary()
     verdict = Text("passed", style="bold green") if s.ok else Text("FAILED", style="bold red")
     counts = (

@@ -86,14 +86,14 @@ def evaluate(
 
 def _print(result: object) -> None:
     from grader.agreement.evaluate import Evaluation
-    from grader.engine.metrics import LABELS
+    from grader.engine.metrics import LABELS, undefined
 
     assert isinstance(result, Evaluation)
     m = result.metrics
     how = f"{result.examples} graded examples" if result.examples else "zero-shot"
     typer.echo(f"{result.n} answers, mode {result.mode}, {how}, {'calibrated' if result.calibrated else 'raw'}")
     typer.echo(
-        f"Pearson {m.pearson:.3f}  Spearman {m.spearman:.3f}  MAE {m.mae:.3f}  RMSE {m.rmse:.3f}  "
+        f"Pearson {undefined(m.pearson)}  Spearman {undefined(m.spearman)}  MAE {m.mae:.3f}  RMSE {m.rmse:.3f}  "
         f"QWK {m.qwk:.3f}  3-way accuracy {m.accuracy3:.3f}"
     )
     typer.echo(
@@ -106,7 +106,7 @@ def _print(result: object) -> None:
     typer.echo(f"\n{'question':<24} {'n':>4} {'pearson':>8} {'MAE':>6} {'acc3':>6}")
     for q in result.questions:
         qm = q.metrics
-        typer.echo(f"{q.question_id[:24]:<24} {qm.n:>4} {qm.pearson:>8.3f} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}")
+        typer.echo(f"{q.question_id[:24]:<24} {qm.n:>4} {undefined(qm.pearson, 8)} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}")
 
 
 def calibrate(

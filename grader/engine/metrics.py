@@ -19,8 +19,8 @@ KAPPA_BINS = 4  # score * 4 rounded: quarters
 
 class Metrics(Model):
     n: int
-    pearson: float
-    spearman: float
+    pearson: float | None  # None: undefined, one side's scores are constant (or fewer than 2 answers)
+    spearman: float | None
     mae: float
     rmse: float
     qwk: float  # quadratic weighted kappa on quarters
@@ -55,6 +55,19 @@ def ranks(x: Sequence[float]) -> list[float]:
             out[order[k]] = (i + j) / 2 + 1
         i = j + 1
     return out
+
+
+def correlation(x: Sequence[float], y: Sequence[float], *, rank: bool = False) -> float | None:
+    """Pearson (Spearman with `rank`) rounded to 4 places, or None where it is undefined: fewer than 2 answers,
+    or either side constant. Reported as "undefined", never as 0, which would claim no relation was found."""
+    if len(x) < 2 or len(set(x)) < 2 or len(set(y)) < 2:
+        return None
+    return round(spearman(x, y) if rank else pearson(x, y), 4)
+
+
+def undefined(value: float | None, width: int = 0) -> str:
+    """A correlation for people: three decimals, or "undefined" saying why."""
+    return f"{value:>{width}.3f}" if value is not None else f"{'undefined (constant scores)':>{width}}"
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
@@ -117,8 +130,8 @@ def agreement(
     n = len(pred)
     return Metrics(
         n=n,
-        pearson=round(pearson(pred, truth), 4),
-        spearman=round(spearman(pred, truth), 4),
+        pearson=correlation(pred, truth),
+        spearman=correlation(pred, truth, rank=True),
         mae=round(mae(pred, truth), 4),
         rmse=round(rmse(pred, truth), 4),
         qwk=round(quadratic_kappa([discretise(s) for s in truth], [discretise(s) for s in pred], KAPPA_BINS + 1), 4),
