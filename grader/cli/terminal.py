@@ -14,9 +14,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from grader.cli._common import ANSWER
 from grader.cli.interrupt import interruptible
 from grader.cli.render import highlighted, score_style, screen_feedback
 from grader.cli.ui_text import UiLang, say
+from grader.errors import BadAnswer
+from grader.limits import limit, too_big
 from grader.models import Grade, Question
 from grader.quiz.drafts import drafts_of
 from grader.quiz.session import Choice
@@ -63,7 +66,10 @@ def parse_choice(key: str) -> Choice | None:
 def read_key() -> str:
     """One key press on a terminal (cbreak mode keeps Ctrl-C working); a whole line when not a terminal."""
     if not sys.stdin.isatty():
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline(64)  # a menu key: a long line is cut, not read whole
+        except UnicodeDecodeError:
+            return "\x04"  # not a key: leave the quiz (what was graded is kept)
         return line if line else "\x04"
     if os.name == "nt":  # pragma: no cover
         import msvcrt
@@ -98,21 +104,30 @@ def _read_utf8(fd: int) -> str:
 
 def read_answer(prompt: str = "› ", more: str = "  ") -> str:
     """Lines until an empty line twice or Ctrl-D (at the start of a line or after text); trailing blank lines
-    dropped. Ctrl-C raises `AnswerInterrupted` carrying what was typed."""
+    dropped. Ctrl-C raises `AnswerInterrupted` carrying what was typed. Input that is not UTF-8 or an answer over
+    the length limit (an endless pipe) is refused."""
     lines: list[str] = []
+    size, most = 0, limit(ANSWER)
     try:
         with interruptible():  # readline alone may swallow a Ctrl-C that lands while it draws the prompt or a key
             while True:
                 try:
                     line = input(prompt if not lines else more)
+                    line.encode("utf-8")  # piped bytes that are not UTF-8 arrive as surrogates (surrogateescape)
                 except EOFError:
                     print()
                     break
+                except (UnicodeDecodeError, UnicodeEncodeError):
+                    raise BadAnswer("the input is not UTF-8 text", where="stdin",
+                                    fix="Convert it first, e.g. `iconv -f cp1251 -t utf-8`") from None  # fmt: skip
                 if line.endswith(END_MARK):  # Ctrl-D after text
                     lines.append(line.removesuffix(END_MARK))
                     break
                 if not line.strip() and lines and not lines[-1].strip():
                     break
+                size += len(line) + 1
+                if size > most:
+                    raise BadAnswer(too_big("the answer", size, ANSWER), where="stdin", fix="Shorten the answer")
                 lines.append(line)
     except KeyboardInterrupt:
         editing = readline.get_line_buffer() if readline is not None else ""
