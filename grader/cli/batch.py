@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -142,7 +143,7 @@ def batch(
     graded_now = result.rows - result.resumed
     rate = graded_now / seconds if seconds > 0 else 0.0
     for w in dict.fromkeys(result.warnings):
-        err.print(f"[yellow]warning:[/] {w}")
+        err.print(f"[yellow]warning:[/] {escape(w)}")
     if resume and result.rows and result.resumed == result.rows:
         err.print(f"nothing to resume: this batch had finished (all {result.rows} rows); its reports were rebuilt")
     usage, partial = _judge_usage(out / "grades.jsonl") if setup.judge is not None else (None, 0)

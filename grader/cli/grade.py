@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, emit_json, read_answer
 from grader.cli._llm import (
@@ -127,7 +128,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
         from grader.cli.render import console, print_grade
 
         con = console()
-        con.print(f"[bold]{question.question}[/]\n")
+        con.print(f"[bold]{escape(question.question)}[/]\n")
         print_grade(result, text, con)  # every point once, a missing one with its hint: what to study next
     if report is not None:
         typer.echo(usage_line(report), err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from grader.cli._common import BankOpt, JsonOpt, emit_json
 
@@ -34,7 +35,8 @@ def list_questions(
     con = console()
     for q in qs:
         rubric = "" if b.rubric_path(q.id).exists() else "  [dim](no rubric)[/]"
-        con.print(f"[bold cyan]{q.id}[/]  [dim]{' '.join('#' + t for t in q.tags)}[/]{rubric}\n  {q.question}")
+        tags = escape(" ".join("#" + t for t in q.tags))
+        con.print(f"[bold cyan]{q.id}[/]  [dim]{tags}[/]{rubric}\n  {escape(q.question)}")
     if not qs:
         con.print(f"no questions{f' tagged {tag}' if tag else ''}", style="yellow")
 
@@ -63,14 +65,14 @@ def show(
     from grader.cli.render import console
 
     con = console()
-    con.print(f"[bold cyan]{q.id}[/]  [dim]{' '.join('#' + t for t in q.tags)}  lang={q.lang}[/]")
-    con.print(f"[bold]{q.question}[/]\n")
+    con.print(f"[bold cyan]{q.id}[/]  [dim]{escape(' '.join('#' + t for t in q.tags))}  lang={q.lang}[/]")
+    con.print(f"[bold]{escape(q.question)}[/]\n")
     if reference:
-        con.print(q.reference + "\n")
+        con.print(escape(q.reference) + "\n")
     if rubric:
         con.print("[bold]Key points[/]")
         for p in rubric.points:
             req = " [dim](required)[/]" if p.required else ""
-            con.print(f" • {p.text}{req} [dim]×{p.weight:g}[/]")
+            con.print(f" • {escape(p.text)}{req} [dim]×{p.weight:g}[/]")
     if q.related:
-        con.print(f"\n[dim]related: {', '.join(q.related)}[/]")
+        con.print(f"\n[dim]related: {escape(', '.join(q.related))}[/]")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 
 from grader.cli._common import said
 from grader.cli.ui_text import UiLang, default_ui_lang, say
@@ -143,7 +144,7 @@ def quiz(
                 path = save_draft(history.path.parent, getattr(stop, "question_id", "") or "answer", draft)
                 con.print(Text(say(lang, "draft_saved", path=str(path)), style="yellow"))
         for w in session.warnings:
-            err.print(f"[yellow]warning:[/] {w}")
+            err.print(f"[yellow]warning:[/] {escape(w)}")
         done = session.attempts
         scored = [a.score for a in done if a.score is not None]
         avg = f"{round(100 * sum(scored) / len(scored))}/100" if scored else "—"

@@ -74,7 +74,7 @@ def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> 
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))
     con.print()
-    con.print(screen_feedback(grade))
+    con.print(Text(screen_feedback(grade)))
 
 
 def screen_feedback(grade: Grade) -> str:

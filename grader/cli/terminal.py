@@ -172,7 +172,7 @@ class TerminalUI:
 
     def show_reference(self, question: Question) -> None:
         self.con.print(Text(say(self.lang, "reference"), style="bold"))
-        self.con.print(question.reference)
+        self.con.print(Text(question.reference))
         self.con.print()
 
     def choose(self, *, reference_shown: bool) -> Choice:
@@ -220,4 +220,4 @@ def show_grade(con: Console, lang: UiLang, grade: Grade, answer: str) -> None:
                 con.print(Text(f"     {say(lang, 'hint')} {p.hint}", style="dim"))
     for flag in grade.flags:
         con.print(Text(f" ! {flag}", style="magenta"))
-    con.print(screen_feedback(grade))
+    con.print(Text(screen_feedback(grade)))
