@@ -86,6 +86,8 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class YamlTooBig(yaml.YAMLError):
     """A YAML document over the alias or node limit (an alias bomb)."""
 
+    fix = "Write the values out instead of repeating them with aliases (*name), or raise the limit"
+
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
         self.problem = problem

@@ -25,9 +25,14 @@ _FIXES = {
     errno.EISDIR: "A folder is in the way: remove it, or give another path",
     errno.ENOTDIR: "A file is in the way of a folder in the path: remove it, or give another path",
     errno.EEXIST: "Something is in the way: remove it, or give another path",
+    errno.ENOTEMPTY: "A folder is in the way: remove it, or give another path",
     errno.ENOENT: "Check that the folder exists",
     errno.ENAMETOOLONG: "Give a shorter path",
 }
+
+
+# A rename that fails for one of these fails because of its target (`filename2`), not its source.
+_IN_THE_WAY = {errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR}
 
 
 class OutputError(GraderError):
@@ -36,7 +41,8 @@ class OutputError(GraderError):
 
 def os_error(exc: OSError, path: str | os.PathLike[str] | None = None) -> GraderError:
     """An OSError as a one-line `GraderError` naming the path and how to fix it."""
-    where = str(exc.filename if exc.filename is not None else path or "")
+    target = exc.filename2 if exc.filename2 is not None and exc.errno in _IN_THE_WAY else exc.filename
+    where = str(target if target is not None else path or "")
     reason = exc.strerror or str(exc) or type(exc).__name__
     return OutputError(reason[0].lower() + reason[1:], where=where or None, fix=_FIXES.get(exc.errno or 0))
 

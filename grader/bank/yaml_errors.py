@@ -38,7 +38,8 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str, str]:
             mark = getattr(exc, f"{mark_kind}_mark", None) or getattr(exc, "problem_mark", None)
             return (mark.line + 1 if mark else None), f"invalid YAML: {said}", fix
     mark = getattr(exc, "problem_mark", None)
-    return (mark.line + 1 if mark else None), f"invalid YAML: {problem}", "Fix the YAML syntax"
+    fix = getattr(exc, "fix", None) or "Fix the YAML syntax"  # a refusal by a limit says its own fix
+    return (mark.line + 1 if mark else None), f"invalid YAML: {problem}", fix
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -249,13 +249,21 @@ def _declared_columns(ws: Any) -> int:
         return 0
 
 
+def header_cells(ws: Any) -> list[str]:
+    """The first row of a sheet as text, up to its last non-empty cell (and no wider than the column limit)."""
+    first = next(ws.iter_rows(values_only=True, max_row=1, max_col=limit(COLUMNS)), ())
+    header = [cell_text(v) for v in first]
+    while header and not header[-1].strip():
+        header.pop()
+    return header
+
+
 def xlsx_header(path: Path, sheet: str | None) -> list[str]:
     wb, ws = open_sheet(path, sheet)
     try:
-        first = next(ws.iter_rows(values_only=True, max_row=1, max_col=limit(COLUMNS)), ())
+        header = header_cells(ws)
     finally:
         wb.close()
-    header = [cell_text(v) for v in first]
     if not any(h.strip() for h in header):
         raise InvalidFile(
             "the first row is empty (no header row)",

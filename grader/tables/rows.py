@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from grader.errors import InvalidFile, NotFound
 from grader.limits import limit
 from grader.tables.parse import (
-    COLUMNS,
     ROW,
     TOO_LONG,
     Format,
@@ -33,6 +32,7 @@ from grader.tables.parse import (
     csv_header,
     decode_sample,
     detect_format,
+    header_cells,
     json_key,
     json_lean,
     json_row,
@@ -82,8 +82,13 @@ class RowSource:
     ) -> RowSource:
         """Inspect `path`: format, encoding, delimiter and header. Raises when no row could be read from it."""
         p = Path(path)
-        if not p.is_file():
+        if p.is_dir():
+            raise InvalidFile("is a folder, not a file of rows", where=str(p), fix="Give a CSV, JSONL or XLSX file")
+        if not p.exists():
             raise NotFound("no such file", where=str(p), fix="Check the input path")
+        if not p.is_file():
+            raise InvalidFile("not a regular file (a device, pipe or socket)", where=str(p),
+                              fix="Save the rows to a file first")  # fmt: skip
         with p.open("rb") as fh:
             head = fh.read(_SAMPLE)
         chosen = fmt or detect_format(p, head)
@@ -167,8 +172,7 @@ class RowSource:
     def _xlsx_rows(self) -> Generator[Row, None, None]:
         wb, ws = open_sheet(self.path, self.sheet)
         try:
-            values = ws.iter_rows(values_only=True, max_row=1, max_col=limit(COLUMNS))
-            header = [cell_text(v) for v in next(values, ())]
+            header = header_cells(ws)
             mapper = Mapper(self.columns, header)
             # Cells right of the header are read no further: a far cell cannot make every row that wide.
             rows = ws.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
