@@ -1,0 +1,52 @@
+"""One writer per output folder: while a batch runs, another one into the same folder is refused (naming the
+running one's PID), whether it would resume or restart; the running one finishes with every row exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.llm_server import LoopbackLLM
+from tests.test_llm_cli import KEY, env_for
+
+QID = "nasyshchenie-neyrona"
+ROWS = 6
+
+
+@pytest.mark.slow
+def test_two_batches_on_one_folder(llm_server: LoopbackLLM, tmp_path: Path) -> None:
+    llm_server.latency = 0.4  # the first batch takes a few seconds: long enough to be caught running
+    rows = "".join(json.dumps({"id": f"r{i}", "question_id": QID, "answer": f"градиент {i}"}) + "\n"
+                   for i in range(ROWS))  # fmt: skip
+    (tmp_path / "in.jsonl").write_text(rows, encoding="utf-8")
+    env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
+    base = [sys.executable, "-m", "grader", "batch", "in.jsonl", "--out", "out", "--mode", "llm", "-q",
+            "--concurrency", "1", "--no-cache"]  # fmt: skip
+    first = subprocess.Popen(base, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lock = tmp_path / "out" / ".grader-lock"
+    deadline = time.monotonic() + 30
+    while not (lock.exists() and lock.read_text().strip() == str(first.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lock.read_text().strip() == str(first.pid)
+    others = [subprocess.run([*base, flag], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+              for flag in ("--resume", "--restart")]  # fmt: skip
+    assert first.poll() is None, "the first batch finished before the others were tried: raise the latency"
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    for other in others:
+        assert other.returncode == 2 and "Traceback" not in other.stderr
+        assert f"another run is writing into this folder (PID {first.pid})" in other.stderr
+    ids = [json.loads(line)["id"] for line in (tmp_path / "out" / "grades.jsonl").read_text().splitlines()]
+    assert ids == [f"r{i}" for i in range(ROWS)]
+    # Once the first is done, the folder is free again: a resume finds every row there and grades none.
+    again = subprocess.run([*base, "--resume", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=60)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["resumed"] == ROWS
+    assert os.path.getsize(tmp_path / "out" / "grades.jsonl") > 0
