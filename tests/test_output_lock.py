@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,18 +17,20 @@ from tests.llm_server import LoopbackLLM
 from tests.test_llm_cli import KEY, env_for
 
 QID = "nasyshchenie-neyrona"
-ROWS = 4
+ROWS = 6
 
 
 @pytest.mark.slow
 def test_two_batches_on_one_folder(llm_server: LoopbackLLM, tmp_path: Path) -> None:
-    llm_server.latency = 0.8  # the first batch takes several seconds: long enough to be caught running
+    # The first batch's judge answers only once the other two are done: it is surely running meanwhile.
+    gate, grade = threading.Event(), llm_server.grade
+    llm_server.grade = lambda points, answer: grade(points, answer) if gate.wait(120) else {}
     rows = "".join(json.dumps({"id": f"r{i}", "question_id": QID, "answer": f"градиент {i}"}) + "\n"
                    for i in range(ROWS))  # fmt: skip
     (tmp_path / "in.jsonl").write_text(rows, encoding="utf-8")
     env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
     base = [sys.executable, "-m", "grader", "batch", "in.jsonl", "--out", "out", "--mode", "llm", "-q",
-            "--concurrency", "1", "--no-cache"]  # fmt: skip
+            "--concurrency", "1", "--no-cache", "--timeout", "120"]  # fmt: skip
     first = subprocess.Popen(base, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     lock = tmp_path / "out" / ".grader-lock"
     deadline = time.monotonic() + 30
@@ -37,7 +40,8 @@ def test_two_batches_on_one_folder(llm_server: LoopbackLLM, tmp_path: Path) -> N
     others = [subprocess.Popen([*base, flag], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True) for flag in ("--resume", "--restart")]  # fmt: skip
     results = [other.communicate(timeout=60)[1] for other in others]
-    assert first.poll() is None, "the first batch finished before the others were tried: raise the latency"
+    assert first.poll() is None
+    gate.set()
     _, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     for stderr in results:
