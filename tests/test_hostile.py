@@ -214,7 +214,19 @@ def _workers_not_a_number(tmp: Path) -> tuple[list[str], dict[str, str], tuple[s
     return ["grade", QID, "--answer", ANSWER], {"GRADER_MAX_ANSWER_CHARS": "lots"}, ("GRADER_MAX_ANSWER_CHARS",)
 
 
+def _xml_entity_bomb(tmp: Path) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
+    levels = "".join(f'<!ENTITY e{i} "' + f"&e{i - 1};" * 10 + '">' for i in range(1, 10))
+    (tmp / "saf").mkdir()
+    (tmp / "saf" / "q.xml").write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE question [<!ENTITY e0 "lol">{levels}]>\n<question id="q1">'
+        "<questionText>&e9;</questionText><referenceAnswers><referenceAnswer>r</referenceAnswer></referenceAnswers>"
+        "<studentAnswers><studentAnswer id='a'><response>x</response><score>1</score></studentAnswer></studentAnswers>"
+        "</question>", encoding="utf-8")  # fmt: skip
+    return ["evaluate", str(tmp / "saf")], {}, ("q.xml", "amplification")
+
+
 REFUSED = {
+    "saf-xml-entity-bomb": _xml_entity_bomb,
     "yaml-alias-bomb": _yaml_alias_bomb,
     "yaml-deep-nesting": _yaml_deep,
     "rubric-weight-inf": _inf_weight,
