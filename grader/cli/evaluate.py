@@ -86,6 +86,7 @@ def evaluate(
 
 def _print(result: object) -> None:
     from grader.agreement.evaluate import Evaluation
+    from grader.cli.inert import inert
     from grader.engine.metrics import LABELS, undefined
 
     assert isinstance(result, Evaluation)
@@ -106,7 +107,8 @@ def _print(result: object) -> None:
     typer.echo(f"\n{'question':<24} {'n':>4} {'pearson':>8} {'MAE':>6} {'acc3':>6}")
     for q in result.questions:
         qm = q.metrics
-        typer.echo(f"{q.question_id[:24]:<24} {qm.n:>4} {undefined(qm.pearson, 8)} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}")
+        qid = inert(q.question_id)[:24]
+        typer.echo(f"{qid:<24} {qm.n:>4} {undefined(qm.pearson, 8)} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}")
 
 
 def calibrate(

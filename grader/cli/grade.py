@@ -25,6 +25,7 @@ from grader.cli._llm import (
     llm_setup,
     usage_line,
 )
+from grader.cli.inert import inert
 
 if TYPE_CHECKING:
     from grader.models import Question, Rubric
@@ -99,7 +100,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
     question = b.question(question_id)
     rubric, warnings = rubric_for(b, question)
     for w in warnings:
-        typer.echo(f"warning: {w}", err=True)
+        typer.echo(f"warning: {inert(w)}", err=True)
     if examples is not None:
         rubric = _with_examples(rubric, question, examples, score_max)
         if setup.mode != "lexical":
@@ -136,7 +137,7 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
         typer.echo(f"warning: the judge failed on {', '.join(result.failed_points)}; scored without them "
                    f"({', '.join(f for f in result.flags if f.startswith('judge_'))})", err=True)
     if result.score is None:
-        typer.echo(f"error: unscored: {result.feedback}", err=True)
+        typer.echo(f"error: unscored: {inert(result.feedback)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if min_score is not None and (result.score or 0.0) < threshold(min_score):
         raise typer.Exit(EXIT_FAILED)

@@ -93,7 +93,8 @@ class ReplyCache:
             return None
 
     def put(self, key: str, identity: str, reply: JudgeReply) -> None:
-        with self._lock:
+        """Store a reply; a write that fails (a full disk, a locked file) is skipped: it is only a cache."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.execute(
                 "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?)",
                 (key, identity, PROMPT_VERSION, time.time(), reply.model_dump_json()),
