@@ -1,8 +1,8 @@
 """Writing output files, one way: through a temporary file renamed into place, OS errors as one line with a fix.
 
-    write_atomic(path, text)            # readers never see half a file; a failed write leaves the old one
-    with writing(path): ...             # any OSError inside becomes an `OutputError` naming `path`
-    with FolderLock(out): ...           # one writer per output folder; a second is refused with the first's PID
+write_atomic(path, text)            # readers never see half a file; a failed write leaves the old one
+with writing(path): ...             # any OSError inside becomes an `OutputError` naming `path`
+with FolderLock(out): ...           # one writer per output folder; a second is refused with the first's PID
 """
 
 from __future__ import annotations
