@@ -340,6 +340,12 @@ class TestErrorRows:
         assert "lines 5-6" in str(rows[3]["error"]) and "quote" in str(rows[3]["error"])
         assert all(r["score"] is not None for i, r in enumerate(rows) if i != 3)
 
+    def test_csv_cell_over_the_row_limit(self, tmp_path: Path) -> None:
+        data = f'id,question_id,answer\n1,{QID},{QANSWER}\n2,{QID},"{"x" * 3000}"\n3,{QID},{QANSWER}\n'
+        rows = _batch(tmp_path, "in.csv", data.encode(), {"GRADER_MAX_ROW_BYTES": "2000"})
+        assert [r["id"] for r in rows] == ["1", "#3", "3"]
+        assert "GRADER_MAX_ROW_BYTES" in str(rows[1]["error"]) and rows[2]["score"] is not None
+
     def test_csv_row_wider_than_header(self, tmp_path: Path) -> None:
         data = f"id,question_id,answer\n1,{QID},{QANSWER}\n2,{QID},a,b,c\n3,{QID},{QANSWER}\n"
         rows = _batch(tmp_path, "in.csv", data.encode())

@@ -246,6 +246,8 @@ class RowSource:
 
 def _csv_problem(exc: csv.Error, first: int, last: int) -> str:
     span = f"lines {first}-{last}" if last > first else f"line {first}"
+    if "field larger than field limit" in str(exc):
+        return f"a cell of the CSV record on {span} is larger than {limit(ROW):,} bytes (raise it with {ROW})"
     return f"the CSV record on {span} does not parse ({exc}): a stray or unterminated quote?"
 
 
