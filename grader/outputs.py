@@ -86,8 +86,10 @@ class FolderLock:
         self.folder, self.fd = folder, -1
 
     def __enter__(self) -> FolderLock:
-        import fcntl
-
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on POSIX: no lock rather than no batch
+            return self
         path = self.folder / LOCK
         with writing(path):
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import typer
 
 from grader import dbfiles
+from grader.cli._common import run_safely
 from grader.errors import GraderError, InvalidFile
 from grader.limits import json_loads, load_yaml, read_bounded, read_file
 from grader.outputs import FolderLock, os_error, write_atomic
@@ -97,3 +99,30 @@ class TestMarkedFiles:
         dbfiles.connect(db, app_id=dbfiles.CACHE_ID, tables=set(), what="cache", fix="").close()
         with pytest.raises(InvalidFile, match="another application"):
             dbfiles.connect(db, app_id=dbfiles.HISTORY_ID, tables={"attempts"}, what="history", fix="")
+
+
+class TestLastResort:
+    """An exception no guard foresaw is still one line (exit 2); GRADER_DEBUG=1 shows its traceback."""
+
+    @staticmethod
+    def _app() -> typer.Typer:
+        app = typer.Typer()
+
+        @app.command()
+        def boom() -> None:
+            raise ValueError("\x1b[2Jsomething odd")
+
+        return app
+
+    def test_one_line(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("GRADER_DEBUG", raising=False)
+        monkeypatch.setattr("sys.argv", ["grader"])
+        assert run_safely(self._app()) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "unexpected ValueError: [2Jsomething odd" in err and "\x1b" not in err
+
+    def test_debug_shows_the_traceback(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("GRADER_DEBUG", "1")
+        monkeypatch.setattr("sys.argv", ["grader"])
+        with pytest.raises(ValueError, match="something odd"):
+            run_safely(self._app())
