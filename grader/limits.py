@@ -176,17 +176,22 @@ def check_xlsx(path: Path) -> None:
 def read_file(path: Path, what: str = "file") -> bytes:
     """The bytes of a regular file of at most GRADER_MAX_FILE_BYTES: a folder, a device or a pipe is refused
     (a device such as /dev/zero never ends), and so is a missing file, each with its own message."""
-    if path.is_dir():
-        raise InvalidFile(f"is a folder, not a {what}", where=str(path), fix=f"Give the path of a {what}")
-    if not path.exists():
-        raise NotFound("no such file", where=str(path), fix=f"Check the path of the {what}")
-    if not path.is_file():
-        raise InvalidFile(f"not a regular file (a device, pipe or socket), not a {what}", where=str(path))
+    regular_file(path, what)
     try:
         with path.open("rb") as fh:
             return read_bounded(fh, limit("GRADER_MAX_FILE_BYTES"), str(path), "GRADER_MAX_FILE_BYTES")
     except OSError as exc:
         raise InvalidFile(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
+def regular_file(path: Path, what: str = "file", fix: str | None = None) -> None:
+    """Refuse `path` unless it is a regular file: a folder, a missing file and a device or pipe each say so."""
+    if path.is_dir():
+        raise InvalidFile(f"is a folder, not a {what}", where=str(path), fix=f"Give the path of a {what}")
+    if not path.exists():
+        raise NotFound("no such file", where=str(path), fix=fix or f"Check the path of the {what}")
+    if not path.is_file():
+        raise InvalidFile(f"not a regular file (a device, pipe or socket), not a {what}", where=str(path))
 
 
 def read_bounded(stream: IO[bytes], max_bytes: int, where: str, name: str) -> bytes:

@@ -25,6 +25,7 @@ from pydantic import Field, ValidationError
 
 from grader.engine.metrics import label3
 from grader.errors import GraderError, InvalidFile, NotFound
+from grader.limits import read_file
 from grader.models import Model
 from grader.outputs import write_atomic
 
@@ -116,10 +117,13 @@ def save(cal: Calibration, path: str | Path) -> None:
 def load(path: str | Path) -> Calibration:
     """A calibration file written by `grader calibrate`."""
     p = Path(path)
-    if not p.is_file():
-        raise NotFound("no such file", where=str(p), fix="Make one with `grader calibrate FILE --out calibration.json`")
     try:
-        return Calibration.model_validate_json(p.read_bytes())
+        data = read_file(p, "calibration file")
+    except NotFound:
+        raise NotFound("no such file", where=str(p),
+                       fix="Make one with `grader calibrate FILE --out calibration.json`") from None  # fmt: skip
+    try:
+        return Calibration.model_validate_json(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InvalidFile(

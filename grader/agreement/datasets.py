@@ -22,6 +22,7 @@ from pydantic import Field
 from grader.engine.exemplars import GradedExample
 from grader.engine.text import detect_lang
 from grader.errors import InvalidFile, NotFound
+from grader.limits import regular_file
 from grader.models import Lang, Model, Question
 from grader.tables import Columns, Row, RowSource
 
@@ -56,8 +57,7 @@ def load(
         if not files:
             raise NotFound("no .xml files in this folder", where=str(p), fix="Point at SAF XML files or a row file")
         return [a for f in files for a in load_saf(f, root=p)]
-    if not p.is_file():
-        raise NotFound("no such file or folder", where=str(p), fix="Check the path")
+    regular_file(p, "file of graded answers")
     if p.suffix.lower() == ".xml":
         return load_saf(p)
     return load_rows(p, columns or Columns(), score_col, score_max)
@@ -186,8 +186,7 @@ def graded_rows(
 ) -> list[tuple[Row, float]]:
     """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty)."""
     p = Path(path)
-    if not p.is_file():
-        raise NotFound("no such file", where=str(p), fix="Check the path of the graded examples")
+    regular_file(p, "file of graded examples")
     rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None]
     if not rows:
         return []
