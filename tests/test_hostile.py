@@ -275,6 +275,15 @@ class TestStdin:
         refused(proc, "not UTF-8")
 
 
+def test_damaged_state_then_restart(tmp_path: Path) -> None:
+    """The way out the message gives works: --restart grades everything again."""
+    args, env, words = _damaged_state(tmp_path)
+    refused(run(*args, cwd=tmp_path, env=env), *words)
+    proc = run(*[a for a in args if a != "--resume"], "--restart", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in graded_rows(tmp_path / "out")] == ["1"]
+
+
 class TestForeignFiles:
     """Another application's SQLite file is never opened as a history, nor changed."""
 

@@ -87,22 +87,26 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
     return plan
 
 
-def run_batch(source: RowSource, out: Path, bank: Bank, **options: Any) -> BatchResult:
+def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
+              workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
+              csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
+              calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
     One run at a time writes into a folder: another one (resuming or restarting too) is refused while it runs.
+    `workers` is capped at the cores this process may use.
 
-    Options: mode, judge, workers, concurrency, repeat, resume, restart, csv_delimiter, progress, `examples`
-    (graded answers that teach the grader, `grader.batch.teach`) and `calibration` (maps every score)."""
-    _check_delimiter(options.get("csv_delimiter", ";"))
+    `examples`: graded answers that teach the grader (`grader.batch.teach`); `calibration` maps every score."""
+    _check_delimiter(csv_delimiter)
     with FolderLock(out), writing(out):
-        return _run_batch(source, out, bank, **options)
+        return _run_batch(source, out, bank, mode=mode, judge=judge, workers=min(workers, cores()),
+                          concurrency=concurrency, repeat=repeat, resume=resume, restart=restart,
+                          csv_delimiter=csv_delimiter, progress=progress, examples=examples,
+                          calibration=calibration)  # fmt: skip
 
 
-def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
-               workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
-               csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
-               calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
-    workers = min(workers, cores())
+def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: Any, workers: int, concurrency: int,
+               repeat: int, resume: bool, restart: bool, csv_delimiter: str, progress: ProgressFn | None,
+               examples: Path | None, calibration: Calibration | None) -> BatchResult:  # fmt: skip
     style = Style(csv_delimiter, calibration)
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
@@ -184,7 +188,7 @@ def _state(source: RowSource, mode: Mode, judge: Any) -> dict[str, Any]:
 def _prepare_part(out: Path, state: dict[str, Any], *, resume: bool, restart: bool) -> int:
     """Set up OUT/grades.jsonl.part; return how many rows it already holds (0 unless resuming)."""
     part, final, state_path = out / PART, out / "grades.jsonl", out / STATE
-    saved = _saved_state(state_path)
+    saved = None if restart else _saved_state(state_path)  # --restart is the way out of a damaged one
     if part.exists() and not resume and not restart:
         raise GraderError("an interrupted batch is in this folder", where=str(out),
                           fix="Pass --resume to finish it, or --restart to discard it and start over")  # fmt: skip
