@@ -355,6 +355,13 @@ class TestErrorRows:
         assert [r["id"] for r in rows] == ["1", "#3", "3"]
         assert "GRADER_MAX_ROW_BYTES" in str(rows[1]["error"]) and rows[2]["score"] is not None
 
+    def test_csv_line_of_delimiters_over_the_row_limit(self, tmp_path: Path) -> None:
+        # A line of nothing but delimiters would be millions of fields: it is not read whole.
+        data = f"id,question_id,answer\n1,{QID},{QANSWER}\n2,{QID},{',' * 5000}\n3,{QID},{QANSWER}\n"
+        rows = _batch(tmp_path, "in.csv", data.encode(), {"GRADER_MAX_ROW_BYTES": "2000"})
+        assert [r["id"] for r in rows] == ["1", "#3", "3"]
+        assert "line 3 is longer than 2,000 characters" in str(rows[1]["error"])
+
     def test_csv_row_wider_than_header(self, tmp_path: Path) -> None:
         data = f"id,question_id,answer\n1,{QID},{QANSWER}\n2,{QID},a,b,c\n3,{QID},{QANSWER}\n"
         rows = _batch(tmp_path, "in.csv", data.encode())

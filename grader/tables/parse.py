@@ -111,12 +111,17 @@ class Mapper:
 def json_object(text: str) -> dict[str, Any] | str:
     """A JSONL line's object, or why there is none."""
     if text is TOO_LONG:
-        return too_big("the line", limit(ROW), ROW)
+        return f"the line {line_too_long()}"
     try:
         obj = json_loads(text)
     except ValueError as exc:
         return f"not valid JSON ({json_problem(exc)})"
     return obj if isinstance(obj, dict) else "not a JSON object"
+
+
+def line_too_long() -> str:
+    """What is wrong with a line over the row limit, after "line N" or "the line"."""
+    return f"is longer than {limit(ROW):,} characters (raise the limit with {ROW})"
 
 
 def row_error(rid: str, answer: str, no_id: str) -> str | None:

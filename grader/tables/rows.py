@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable, Generator, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from grader.errors import InvalidFile, NotFound
 from grader.limits import limit
@@ -37,6 +37,7 @@ from grader.tables.parse import (
     json_lean,
     json_row,
     key,
+    line_too_long,
     open_sheet,
     sniff_delimiter,
     sniff_encoding,
@@ -145,7 +146,8 @@ class RowSource:
         does not parse cleanly (a stray or unterminated quote, more fields than the header) comes as a string
         saying why, so that it becomes an error row instead of being merged silently into its neighbours."""
         with self.path.open(encoding=self.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter, strict=True)
+            long_lines: list[int] = []
+            reader = csv.reader(_bounded_lines(fh, limit(ROW), long_lines), delimiter=self.delimiter, strict=True)
             line = 1
             try:
                 header = next(reader, [])
@@ -159,6 +161,9 @@ class RowSource:
                         break
                     except csv.Error as exc:
                         rec = _csv_problem(exc, line, reader.line_num)
+                    if long_lines:
+                        rec = f"line {long_lines[0]} {line_too_long()}"
+                        long_lines.clear()
                     if isinstance(rec, str) or any(c.strip() for c in rec):
                         yield mapper, _too_wide(rec, width), line
                     line = reader.line_num + 1
@@ -242,6 +247,20 @@ class RowSource:
                     where=f"{self.path}:{n + 1}",
                     fix="Save the file as UTF-8",
                 ) from None
+
+
+def _bounded_lines(fh: TextIO, most: int, long_lines: list[int]) -> Iterator[str]:
+    """The lines of `fh`, none read whole past `most` characters: such a line is dropped (a blank line stands for
+    it, so line numbers hold) and its number noted in `long_lines` for the record it was part of."""
+    n = 0
+    while text := fh.readline(most + 1):
+        n += 1
+        if len(text) > most and not text.endswith("\n"):
+            while (rest := fh.readline(most)) and not rest.endswith("\n"):
+                pass
+            long_lines.append(n)
+            text = "\n"
+        yield text
 
 
 def _csv_problem(exc: csv.Error, first: int, last: int) -> str:
