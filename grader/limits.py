@@ -19,6 +19,7 @@ and reported as a bad row.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import zipfile
@@ -40,6 +41,7 @@ DEFAULTS = {
 }
 
 
+@functools.cache  # read once per process: it is asked for every row
 def limit(name: str) -> int:
     """The limit `name` (a key of `DEFAULTS`): from the environment when set to a positive integer."""
     raw = os.environ.get(name, "").strip()

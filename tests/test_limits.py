@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,16 @@ import typer
 from grader import dbfiles
 from grader.cli._common import run_safely
 from grader.errors import GraderError, InvalidFile
-from grader.limits import json_loads, load_yaml, read_bounded, read_file
+from grader.limits import json_loads, limit, load_yaml, read_bounded, read_file
 from grader.outputs import FolderLock, os_error, write_atomic
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> Iterator[None]:
+    """Limits are read once per process; these tests change them."""
+    limit.cache_clear()
+    yield
+    limit.cache_clear()
 
 
 class TestYaml:
@@ -38,6 +47,7 @@ class TestYaml:
         with pytest.raises(Exception, match="aliases expanded"):
             load_yaml(text)
         monkeypatch.setenv("GRADER_MAX_YAML_NODES", "60")
+        limit.cache_clear()
         assert len(load_yaml(text)["b"]) == 3
 
     def test_a_bad_limit_value_is_refused(self, monkeypatch: pytest.MonkeyPatch) -> None:
