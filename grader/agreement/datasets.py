@@ -187,12 +187,16 @@ def graded_rows(
     """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty)."""
     p = Path(path)
     regular_file(p, "file of graded examples")
-    rows = [r for r in RowSource.open(p, columns or Columns()) if r.error is None]
-    if not rows:
-        return []
+    source = RowSource.open(p, columns or Columns())
     key = score_col.strip().casefold()
     # Graded examples come to commands without --score-col (grade, batch), so the fixes name the file's content.
-    raw = [_score_cell(r, key, score_col, f"Add a column '{score_col}' with each answer's human grade") for r in rows]
+    fix = f"Add a column '{score_col}' with each answer's human grade"
+    if source.header is not None and key not in {h.strip().casefold() for h in source.header}:
+        raise InvalidFile(f"no column '{score_col}'", where=f"{p}:1", fix=fix)  # said before any row is read
+    rows = [r for r in source if r.error is None]
+    if not rows:
+        return []
+    raw = [_score_cell(r, key, score_col, fix) for r in rows]
     top = score_max or (1.0 if max(raw) <= 1 else None)
     scale = "Put the scores on 0..1" + ("" if score_max else " (`grader grade` takes the scale's top: --score-max)")
     if top is None:
