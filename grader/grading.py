@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from grader.engine.injection import find_injection
+from grader.engine.injection import find_injection, may_be_spaced
 from grader.engine.lexical import feedback_lang, grade_lexical, grade_lexical_match, matcher_for
 from grader.models import Grade, Mode, Model, Question, Rubric
 
@@ -35,7 +35,7 @@ def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
         # Graded first: the matcher's pieces of the answer tell whether it may hold an injection at all, and
         # almost no answer does, so the usual answer is read once.
         result, m = grade_lexical_match(question, rubric, answer, matcher_for(question, rubric))
-        if not m.flagged:
+        if not m.flagged and not may_be_spaced(answer):
             return result
         injection = find_injection(answer)
         if not injection.suspected:

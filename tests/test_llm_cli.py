@@ -33,9 +33,10 @@ class TestGradeCommand:
     """The JSON object grows mode, per-point verdicts, usage, cached and flags; a re-run comes from the cache."""
 
     def test_json_round_trip_and_cache(self, llm_server: LoopbackLLM, tmp_path: Path) -> None:
-        llm_server.grade = lambda points, answer: {pid: ("covered", "градиент") for pid in points}
+        answer = "Градиент почти ноль, сигмоида у 0 или 1, обучение встаёт; помогает ReLU."
+        llm_server.grade = lambda points, seen: {pid: ("covered", answer) for pid in points}
         env = env_for(tmp_path, OPENAI_API_KEY=KEY, OPENAI_BASE_URL=llm_server.url)
-        args = ("grade", QID, "--mode", "llm", "--json", "--answer", "Градиент почти ноль, сигмоида у 0 или 1.")
+        args = ("grade", QID, "--mode", "llm", "--json", "--answer", answer)
         first = run_cli(*args, env=env)
         assert first.returncode == 0, first.stderr
         data = json.loads(first.stdout)
@@ -72,9 +73,11 @@ class TestGradeCommand:
 
     def test_fake_judge_from_a_script(self, tmp_path: Path) -> None:
         script = tmp_path / "replies.json"
-        script.write_text(json.dumps([{"definition": {"verdict": "covered", "quote": "сигмоида"}}]))
+        quote = "выход сигмоиды застревает у предельных значений"
+        script.write_text(json.dumps([{"definition": {"verdict": "covered", "quote": quote}}]))
         env = env_for(tmp_path, GRADER_FAKE_JUDGE=str(script))
-        r = run_cli("grade", QID, "--mode", "llm", "--judge", "fake", "--json", "-a", "Это сигмоида у 0.", env=env)
+        answer = "Это когда выход сигмоиды застревает у предельных значений, 0 или 1."
+        r = run_cli("grade", QID, "--mode", "llm", "--judge", "fake", "--json", "-a", answer, env=env)
         assert r.returncode == 0, r.stderr
         points = {p["id"]: p for p in json.loads(r.stdout)["points"]}
         assert points["definition"]["status"] == "covered" and points["definition"]["quote_verified"] is True

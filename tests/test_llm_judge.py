@@ -19,9 +19,9 @@ RUBRIC = Rubric.model_validate({
     "question_id": "saturation", "lang": "ru", "built_by": "curated",
     "points": [
         {"id": "flat", "text": "Активация у пределов, производная около нуля", "weight": 2, "required": True,
-         "concepts": [["предел", "asymptote"]]},
-        {"id": "slow", "text": "Обучение замедляется", "concepts": [["замедляется", "останавливается"]]},
-        {"id": "fix", "text": "Помогают ReLU и нормализация", "concepts": [["relu"], ["нормализация"]]},
+         "concepts": [["предел", "asymptote", "flat"]]},
+        {"id": "slow", "text": "Обучение замедляется", "concepts": [["замедляется", "останавливается", "slow"]]},
+        {"id": "fix", "text": "Помогают ReLU и нормализация", "concepts": [["relu", "fix"], ["нормализация", "fix"]]},
     ],
 })
 ANSWER = "Сигмоида выходит на плато (flat), градиент почти ноль, и обучение встаёт (slow)."

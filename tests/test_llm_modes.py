@@ -40,9 +40,10 @@ class TestRepeat:
 
     def test_borderline_points_are_re_asked(self) -> None:
         judge = FakeJudge([
-            {"flat": {"verdict": "covered", "quote": "плато"}, "slow": {"verdict": "partial", "quote": "встаёт"}},
-            {"slow": {"verdict": "covered", "quote": "встаёт"}},
-            {"slow": {"verdict": "partial", "quote": "встаёт"}},
+            {"flat": {"verdict": "covered", "quote": "на плато (flat)"},
+             "slow": {"verdict": "partial", "quote": "обучение встаёт"}},
+            {"slow": {"verdict": "covered", "quote": "обучение встаёт"}},
+            {"slow": {"verdict": "partial", "quote": "обучение встаёт"}},
         ])
         g = grade(QUESTION, RUBRIC, ANSWER, mode="llm", judge=judge, repeat=3)
         assert [c.point_ids for c in judge.calls] == [["flat", "slow", "fix"], ["slow"], ["slow"]]

@@ -46,7 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--grader-judge",
         default="openai",
-        choices=("openai", "fake"),
+        choices=("openai", "fake", "obeying"),
         help="judge for --grader-mode llm|hybrid, set up as `grader check --judge` does (default: openai)",
     )
     group.addoption(

@@ -34,7 +34,8 @@ ModeOpt = Annotated[
                  "points the lexical matcher cannot settle."),
 ]
 JudgeOpt = Annotated[
-    str, typer.Option("--judge", help="openai: any OpenAI-compatible server | fake: scripted, offline (for demos).")
+    str, typer.Option("--judge", help="openai: any OpenAI-compatible server | fake: scripted, offline (for demos) "
+                 "| obeying: offline, does what an injected instruction asks (tests the injection guards).")
 ]
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", help=said("Model name [env: GRADER_MODEL; default gpt-4o-mini]"), show_default=False)]

@@ -1,15 +1,25 @@
-"""Keeping a judge honest: a judge's quote counts only if it occurs in the answer. Pure.
+"""Keeping a judge honest: a judge's quote counts only if it occurs in the answer and is about the point. Pure.
 
 A quote is looked up allowing for case, spacing and a typo or two (rapidfuzz partial alignment, similarity ≥ 90);
-then it becomes an evidence span. Text aimed at the grader is found and set aside before any judge sees the
+then it becomes an evidence span. A located quote still supports its point only when it lies outside every
+sentence aimed at the grader, has a few words (or names one of the point's concepts), and relates to the point:
+a concept of the point matches in it, it shares a content word, everyday synonym or glossary term with the
+point, or it paraphrases the point's text closely (`quote_problem`). Text aimed at the grader is found and set aside before any judge sees the
 answer, by `grader.engine.injection`.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 
-from grader.models import Span
+from grader.engine.glossary import entries as glossary_entries
+from grader.engine.matching import Matcher
+from grader.engine.synonyms import canonical
+from grader.engine.text import content_stems
+from grader.models import KeyPoint, Lang, Span
 
 QUOTE_MIN_SIMILARITY = 90.0
 
@@ -34,3 +44,58 @@ def locate_quote(quote: str, answer: str) -> Span | None:
         return None
     start, end = align.dest_start, align.dest_end
     return Span(start=start, end=end, text=answer[start:end])
+
+
+# A quote must carry meaning: this many words, unless it names one of the point's concepts ("dropout").
+MIN_QUOTE_WORDS = 2
+# A quote that shares no word, concept or glossary term with its point may still paraphrase it this closely.
+RELATED_SIMILARITY = 60.0
+_WORD = re.compile(r"[^\W_]+")
+
+
+def quote_problem(span: Span, point: KeyPoint, matcher: Matcher, lang: Lang, aimed: list[Span]) -> str | None:
+    """Why a located quote cannot support `point`, or None when it can: it lies in a sentence aimed at the grader
+    (`aimed`), is too short to carry meaning, or is about something else (no concept of the point matched in it,
+    no content word or glossary term shared with the point, and no close paraphrase of its text)."""
+    if any(s.start < span.end and span.start < s.end for s in aimed):
+        return "inside_injection"
+    names_concept = _matches_point(span.text, point, matcher, lang)
+    if len(_WORD.findall(span.text)) < MIN_QUOTE_WORDS and not names_concept:
+        return "too_short"
+    if names_concept or _shares_terms(span.text, point, lang):
+        return None
+    if fuzz.token_set_ratio(_squash(span.text), _squash(point.text)) >= RELATED_SIMILARITY:
+        return None
+    return "unrelated"
+
+
+def _matches_point(text: str, point: KeyPoint, matcher: Matcher, lang: Lang) -> bool:
+    match = matcher.match(text, lang)
+    return any(p.id == point.id and p.score > 0 for p in match.points)
+
+
+def _shares_terms(text: str, point: KeyPoint, lang: Lang) -> bool:
+    """Whether `text` shares a content stem (or an everyday synonym, or a glossary equivalent) with the point."""
+    quote = _stems(text, lang)
+    return bool(quote & _point_stems(point, lang))
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    """Content stems of `text` (Latin words with both the English and German stemmers), as synonym keys."""
+    return {canonical(s) for latin in ("en", "de") for s in content_stems(text, latin) if len(s) > 2}
+
+
+@lru_cache(maxsize=4096)
+def _point_stems_cached(texts: tuple[str, ...], lang: str) -> frozenset[str]:
+    stems: set[str] = set()
+    for t in texts:
+        stems |= _stems(t, lang)
+    return frozenset(stems)
+
+
+def _point_stems(point: KeyPoint, lang: str) -> frozenset[str]:
+    """Content stems of the point's text and wordings, and of the glossary entries that share one with them."""
+    texts = [point.text, *(w for c in point.concepts for w in c.any)]
+    own = _point_stems_cached(tuple(texts), lang)
+    extra = [" ".join(row) for row in glossary_entries() if _point_stems_cached(row, lang) & own]
+    return own | _point_stems_cached(tuple(extra), lang) if extra else own

@@ -3,8 +3,11 @@
 `plan()` finds text aimed at the grader and blanks it out, runs the lexical matcher, and decides which points the
 judge must see: all of them in `llm` mode; in `hybrid` mode only those the matcher has not settled (a point is
 settled when every one of its concepts is found, none negated). `finish()` grounds every verdict (a covered or
-partial point needs a quote found in the answer; otherwise it counts as missing and says so), takes the majority
-over re-asks, and scores with the rubric's weights — never with a number from the model. Callers (sync `grade`,
+partial point needs a quote found in the answer, flag `unverified_quote`, that is about the point: outside any
+sentence aimed at the grader, a few words long, related to the point — flag `unsupported_quote`; otherwise it
+counts as missing and says why), takes the majority over re-asks, and scores with the rubric's weights — never
+with a number from the model. In `hybrid` mode an answer suspected of injection can lose points through the judge
+but never gain one above the lexical result on the cleaned answer (flag `llm_capped`). Callers (sync `grade`,
 async `agrade`) only move requests and replies between these steps and a judge.
 
 Degrade, don't drop: when the judge fails on an answer, the points it was not asked about (settled lexically, in
@@ -28,12 +31,29 @@ from grader.engine.feedback import compose, study_next
 from grader.engine.injection import Injection, find_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.scoring import KEYWORD_LIST_CAP, combine, keyword_list
-from grader.llm.grounding import locate_quote
+from grader.llm.grounding import locate_quote, quote_problem
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
-from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric
+from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric, Span
 
 VERDICT_SCORE: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0, "contradicted": 0.0}
 _ORDER: tuple[Verdict, ...] = ("contradicted", "missing", "partial", "covered")  # ties go to the first
+_UNSUPPORTED = {
+    "ru": {"inside_injection": "Цитата взята из текста, обращённого к проверяющему, — пункт не засчитан.",
+           "too_short": "Цитата слишком коротка, чтобы что-то показать, — пункт не засчитан.",
+           "unrelated": "Цитата не относится к этому пункту — пункт не засчитан."},
+    "en": {"inside_injection": "The quote comes from text addressed to the grader, so the point does not count.",
+           "too_short": "The quote is too short to show anything, so the point does not count.",
+           "unrelated": "The quote is not about this point, so the point does not count."},
+    "de": {"inside_injection": "Das Zitat stammt aus Text an den Bewerter; der Punkt zählt nicht.",
+           "too_short": "Das Zitat ist zu kurz, um etwas zu zeigen; der Punkt zählt nicht.",
+           "unrelated": "Das Zitat gehört nicht zu diesem Punkt; der Punkt zählt nicht."},
+}
+_CAPPED = {
+    "ru": "Ответ похож на попытку управлять оценкой: модель не может поднять пункт выше лексической проверки.",
+    "en": "The answer looks like it tries to steer the grade: the model cannot raise a point above the lexical check.",
+    "de": "Die Antwort versucht offenbar, die Bewertung zu lenken: das Modell hebt keinen Punkt über die lexikalische "
+          "Prüfung.",
+}
 _UNVERIFIED = {
     "ru": "Цитата не найдена в ответе — пункт не засчитан.",
     "en": "The quote is not in the answer, so the point does not count.",
@@ -98,8 +118,24 @@ def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
     return p.request.model_copy(update={"point_ids": borderline, "round": round_})
 
 
+def _support(v: PointVerdict, p: Plan) -> tuple[Span | None, str | None]:
+    """Where a covered or partial verdict's quote is in the cleaned answer, and why it cannot support the point
+    ("not_found", or a `quote_problem`); (None, None) for other verdicts."""
+    if v.verdict not in ("covered", "partial"):
+        return None, None
+    span = locate_quote(v.quote, p.injection.clean)
+    if span is None:
+        return None, "not_found"
+    point = next((pt for pt in p.rubric.points if pt.id == v.id), None)
+    if point is None:
+        return span, None
+    from grader.engine.lexical import matcher_for
+
+    return span, quote_problem(span, point, matcher_for(p.question, p.rubric), p.lang, p.injection.spans)
+
+
 def _grounded(v: PointVerdict, p: Plan) -> bool:
-    return v.verdict not in ("covered", "partial") or locate_quote(v.quote, p.injection.clean) is not None
+    return _support(v, p)[1] is None
 
 
 def _effective(v: PointVerdict, p: Plan) -> Verdict:
@@ -116,18 +152,32 @@ def _vote(votes: list[PointVerdict], p: Plan) -> tuple[PointVerdict, float | Non
 
 def _llm_point(base: PointResult, votes: list[PointVerdict], p: Plan) -> PointResult:
     v, stability = _vote(votes, p)
-    span = locate_quote(v.quote, p.injection.clean) if v.verdict != "missing" else None  # contradicted: the claim
-    verified = None if v.verdict in ("missing", "contradicted") else span is not None
-    verdict = v.verdict if verified is not False else "missing"
-    score = VERDICT_SCORE[verdict]
+    span, problem = _support(v, p)
+    if v.verdict == "contradicted":  # the contradicting claim, as evidence (the verdict only lowers the point)
+        span = locate_quote(v.quote, p.injection.clean)
+    verified = None if v.verdict in ("missing", "contradicted") else problem != "not_found"
+    verdict = v.verdict if problem is None else "missing"
     feedback = v.feedback.strip() or (base.feedback or "" if verdict == "contradicted" else "")
-    if verified is False:
+    if problem == "not_found":
         feedback = (_UNVERIFIED.get(p.lang, _UNVERIFIED["en"]) + " " + feedback).strip()
+    elif problem is not None:
+        feedback = (_UNSUPPORTED.get(p.lang, _UNSUPPORTED["en"])[problem] + " " + feedback).strip()
     return base.model_copy(update={
         "status": "covered" if verdict == "covered" else "partial" if verdict == "partial" else "missing",
-        "score": score, "evidence": [span] if span else [], "decided_by": "llm", "verdict": v.verdict,
-        "quote": v.quote or None, "quote_verified": verified, "feedback": feedback or None, "stability": stability,
+        "score": VERDICT_SCORE[verdict], "evidence": [span] if span and problem is None else [], "decided_by": "llm",
+        "verdict": v.verdict, "quote": v.quote or None, "quote_verified": verified, "feedback": feedback or None,
+        "stability": stability,
     })
+
+
+def _capped(point: PointResult, lexical: PointResult, p: Plan) -> PointResult:
+    """A hybrid point of an answer suspected of injection: the judge may lower it, never raise it above `lexical`."""
+    if p.mode != "hybrid" or not p.injection.suspected or point.score <= lexical.score:
+        return point
+    note = _CAPPED.get(p.lang, _CAPPED["en"])
+    return lexical.model_copy(update={"decided_by": "lexical", "verdict": point.verdict, "quote": point.quote,
+                                      "quote_verified": point.quote_verified,
+                                      "feedback": (note + " " + (point.feedback or "")).strip()})
 
 
 def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
@@ -140,10 +190,18 @@ def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
         if not r.error:
             for v in r.verdicts:
                 votes.setdefault(v.id, []).append(v)
-    points = [_disagreement(_llm_point(b, votes[b.id], p), b) if b.id in votes else _settled(b, p)
-              for b in p.lexical]
+    points, capped = [], False
+    for b in p.lexical:
+        if b.id not in votes:
+            points.append(_settled(b, p))
+            continue
+        judged = _llm_point(b, votes[b.id], p)
+        held = _capped(judged, b, p)
+        capped |= held is not judged
+        points.append(_disagreement(held, b))
     said = replies[0].feedback.strip() if replies else ""
-    return _graded(p, points, usage, said, cached=bool(replies) and all(r.cached for r in replies))
+    return _graded(p, points, usage, said, cached=bool(replies) and all(r.cached for r in replies),
+                   extra_flags=("llm_capped",) if capped else ())
 
 
 def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cached: bool,
@@ -205,6 +263,9 @@ def _flags(p: Plan, points: list[PointResult]) -> list[str]:
         flags.append("injection_suspected")
     if any(pt.quote_verified is False for pt in points):
         flags.append("unverified_quote")
+    if any(pt.decided_by == "llm" and pt.quote_verified and pt.verdict in ("covered", "partial")
+           and pt.status == "missing" for pt in points):
+        flags.append("unsupported_quote")
     if p.keyword_list:
         flags.append("keyword_list")
     if any(pt.lexical_status for pt in points):

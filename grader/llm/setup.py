@@ -64,8 +64,8 @@ def llm_setup(
     only counts what would be asked (`grader.llm.dryrun`), needing no key and no server."""
     if mode not in MODES:
         raise GraderError(f"unknown --mode '{mode}'", fix="Use one of: " + ", ".join(MODES))
-    if judge not in ("openai", "fake"):
-        raise GraderError(f"unknown --judge '{judge}'", fix="Use openai or fake")
+    if judge not in ("openai", "fake", "obeying"):
+        raise GraderError(f"unknown --judge '{judge}'", fix="Use openai, fake or obeying")
     if fallback not in FALLBACKS:
         raise GraderError(f"unknown --fallback '{fallback}'", fix="Use one of: " + ", ".join(FALLBACKS))
     m: Mode = mode  # type: ignore[assignment,unused-ignore]
@@ -89,6 +89,12 @@ def llm_setup(
 
         script = os.environ.get("GRADER_FAKE_JUDGE")
         inner = from_file(script) if script else FakeJudge()
+        inner.fallback = fallback
+        return LLMSetup(mode=m, judge=inner, repeat=repeat, concurrency=settings.concurrency)
+    if judge == "obeying":
+        from grader.llm.judges.obeying import ObeyingJudge
+
+        inner = ObeyingJudge()
         inner.fallback = fallback
         return LLMSetup(mode=m, judge=inner, repeat=repeat, concurrency=settings.concurrency)
     from grader.llm.judges.openai import OpenAIJudge
