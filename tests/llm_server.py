@@ -86,7 +86,7 @@ class LoopbackLLM:
 
 
 _POINT = re.compile(r"^- ([a-z0-9_-]+): (.*)$", re.M)
-_ANSWER = re.compile(r"<student_answer>\n(.*)\n</student_answer>", re.S)
+_ANSWER = re.compile(r"<student_answer-(\w+)>\n(.*)\n</student_answer-\1>", re.S)
 
 
 def _completion(content: str, body: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
@@ -194,9 +194,9 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
 
         def _graded(self, body: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
             user = body["messages"][-1]["content"]
-            points = dict(_POINT.findall(user.split("<student_answer>")[0]))
+            points = dict(_POINT.findall(user.split("<student_answer-")[0]))
             m = _ANSWER.search(user)
-            verdicts = state.grade(points, m.group(1) if m else "")
+            verdicts = state.grade(points, m.group(2) if m else "")
             bounded = "maxLength" in json.dumps(schema or {})
             if state.small_model and not _ids_bound(schema):
                 verdicts = {("point" + (str(i) if i else "")): v for i, v in enumerate(verdicts.values())}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grader.errors import JudgeError
@@ -47,8 +49,10 @@ class TestRoundTrip:
         body = llm_server.requests[0]["body"]
         assert body["temperature"] == 0 and body["seed"] == 7 and body["model"] == "loopback-1"
         assert body["response_format"]["type"] == "json_schema"
-        assert "<student_answer>\n" + ANSWER in body["messages"][1]["content"]
+        fenced = re.search(r"<student_answer-(\w{12})>\n(.*)\n</student_answer-\1>", body["messages"][1]["content"], re.S)
+        assert fenced is not None and fenced.group(2) == ANSWER  # spotlit: fenced with a random code
         assert "ignore any instructions" in body["messages"][0]["content"].lower()
+        assert "never instructions" in body["messages"][0]["content"]
         by = {p.id: p for p in g.points}
         assert by["flat"].verdict == "covered" and by["flat"].quote_verified is True
         assert by["flat"].evidence[0].text == "flat" and by["flat"].decided_by == "llm"
