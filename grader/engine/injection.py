@@ -26,7 +26,8 @@ from grader.models import Model, Span
 _ANCHORS = re.compile(
     r"grader|grading|evaluat|assessor|examiner|reviewer|marker|checker|proctor|judge|admin|llm|gpt|assistant"
     r"|score|grade|mark|credit|rating|verdict|point|assessment|rubric|reference|instruction|prompt|guideline"
-    r"|pretend|role|answer|response|submission|decod|decipher|base64|b64|rot13|rot-13|caesar|encod"
+    r"|pretend|role|answer|response|submission|decod|decipher|base64|b64|rot13|rot-13|caesar|encod|backwards"
+    r"|rückwärts|наоборот|%[0-9a-f]{2}"
     r"|model[,:!]|system[,:!]|bot[,:!]|ai[,:!]|^(?:now|act|ki|ai)\W*$"
     r"|проверя|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
     r"|засчит|рубрик|эталон|пункт|критери|инструкц|промпт|указани|теперь|представь|отныне|притвор|ответ|расшифр"
@@ -126,7 +127,7 @@ def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
     if weight(found) >= THRESHOLD:
         return True
     for text in decoded(sentence, hinted):
-        inner = signals(text)
+        inner = signals(text) if _ANCHORS.search(text.lower()) else []
         if inner and weight(inner) >= THRESHOLD - (1 if hinted else 0):
             return True
     return False

@@ -36,6 +36,7 @@ _ADDRESSEE = _rx(
     r"|модератор\w*|ии|нейросеть|проверяльщик\w*|bewerter\w*|prüfer\w*|korrektor\w*|gutachter\w*|ki"
     r"|assistent\w*|korrigierende\w*|bewertende\w*)" + _E
     # a model, system or bot spoken to: vocative at the start, or after "to/for/dear/hey/attention"
+    + r"|\b(?:admin|administrator|moderator|админ|администратор|модератор)\s*[:!]"
     + r"|^\W*(?:model|system|bot|ai|assistant|модель|система|бот|ии|нейросеть|ассистент|modell|system|ki|assistent)\W*[,:!]"
     + r"|" + _B + r"(?:to|for|dear|hey|hi|attention|note\s+to|dem|den|an\s+das|an\s+den|für\s+das|für\s+den|liebes?"
     r"|для|дорог\w+|уважаем\w+|эй|внимание)\s+(?:the\s+|checking\s+|grading\s+|das\s+|den\s+|)"
@@ -92,7 +93,8 @@ _TOP = (r"(?:full|maximum|max|maximal|perfect|полн\w*|максимальн\w
         r"|höchste?\w*|maximale?\w*|bestmögliche?\w*)")
 _VALUE_BEFORE = _rx(_B + _TOP + r"\s+(?:\w+\s+)?$")
 _VALUE_AFTER = _rx(
-    r"^\s*(?:(?:is|=|:|—|–|-|ist|равна?|равен|составляет|auf|на|is\s+set\s+to|to|should\s+be|must\s+be"
+    r"^\s*(?:(?:is|=|:|—|–|-|ist|равна?|равен|равняется|составляет|будет|auf|на|is\s+set\s+to|to|should\s+be"
+    r"|must\s+be|equals|reads|will\s+be|lautet|beträgt|wäre|sein|sei"
     r"|должна\s+быть|должен\s+быть|sollte\s+sein|the|die|den|der)\s*)*"
     r"(?:1(?:[.,]0+)?|100\s*%?|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1|10|5|a\+?|excellent|max\w*|максим\w*|"
     r"отлично|sehr\s+gut|voll\w*|perfect|full|covered|passed|зач[её]т|засчитан\w*|bestanden)(?!\w)"
@@ -118,7 +120,8 @@ _MARKUP = _rx(
     r"|[{,]\s*[\"']?(?:score|grade|verdict|points|covered|mark|rating|result|оценка|балл|punkte|note)[\"']?\s*:"
 )
 HINT = _rx(_B + r"(?:decode|decoded|decipher|base64|b64|rot13|rot-13|caesar|encoded|расшифру\w*|декодиру\w*"
-            r"|закодирован\w*|dekodier\w*|entschlüssel\w*|kodiert\w*)")
+            r"|закодирован\w*|dekodier\w*|entschlüssel\w*|kodiert\w*|backwards|rückwärts|наоборот"
+            r"|задом\s+наперёд|задом\s+наперед)")
 _WORD = re.compile(r"[^\W_]+")
 
 

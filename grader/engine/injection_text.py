@@ -2,8 +2,8 @@
 
 An instruction to the grader can be hidden from a reader of patterns while a model still reads it: invisible
 characters or soft hyphens inside words, fullwidth or other compatibility letters, Latin and Cyrillic look-alikes
-mixed in one word, letters spaced out ("i g n o r e"), a word split over two lines, base64 or rot13. `unmask`
-undoes the first five and keeps, for every character it returns, the index of the answer's character it came
+mixed in one word, letters spaced out ("i g n o r e"), a word split over two lines, base64, rot13, percent-escapes,
+text written backwards. `unmask` undoes the first five and keeps, for every character it returns, the index of the answer's character it came
 from, so whatever the screen finds can be blanked in the answer itself. `decoded` reads encoded blobs.
 """
 
@@ -14,6 +14,7 @@ import binascii
 import codecs
 import re
 import unicodedata
+import urllib.parse
 
 from grader.models import Model
 
@@ -140,12 +141,13 @@ def joined_lines(sentence: str) -> str:
 
 
 _BLOB = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _PRINTABLE = re.compile(r"[^\W_]")
 
 
 def decoded(sentence: str, rot13: bool) -> list[str]:
-    """Readable text hidden in `sentence`: each base64 blob that decodes to mostly letters, and (`rot13`) the
-    sentence in rot13."""
+    """Readable text hidden in `sentence`: each base64 blob that decodes to mostly letters, the sentence with
+    percent-escapes decoded, and (`rot13`: the answer asks for decoding) the sentence in rot13 and reversed."""
     found = []
     for m in _BLOB.finditer(sentence):
         blob = m.group()
@@ -158,6 +160,8 @@ def decoded(sentence: str, rot13: bool) -> list[str]:
             continue
         if text and len(_PRINTABLE.findall(text)) >= 0.6 * len(text):
             found.append(text)
+    if _PERCENT.search(sentence):
+        found.append(urllib.parse.unquote(sentence))
     if rot13 and re.search("[A-Za-z]{3}", sentence):
-        found.append(codecs.encode(sentence, "rot13"))
+        found += [codecs.encode(sentence, "rot13"), sentence[::-1]]
     return found

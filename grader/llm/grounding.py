@@ -56,13 +56,14 @@ _WORD = re.compile(r"[^\W_]+")
 def quote_problem(span: Span, point: KeyPoint, matcher: Matcher, lang: Lang, aimed: list[Span]) -> str | None:
     """Why a located quote cannot support `point`, or None when it can: it lies in a sentence aimed at the grader
     (`aimed`), is too short to carry meaning, or is about something else (no concept of the point matched in it,
-    no content word or glossary term shared with the point, and no close paraphrase of its text)."""
+    no content word or glossary term shared with the point, and no close paraphrase of its text). Words of the
+    question (`matcher.question`) relate nothing, as they are no evidence for the matcher either."""
     if any(s.start < span.end and span.start < s.end for s in aimed):
         return "inside_injection"
     names_concept = _matches_point(span.text, point, matcher, lang)
     if len(_WORD.findall(span.text)) < MIN_QUOTE_WORDS and not names_concept:
         return "too_short"
-    if names_concept or _shares_terms(span.text, point, lang):
+    if names_concept or _shares_terms(span.text, point, lang, matcher.question):
         return None
     if fuzz.token_set_ratio(_squash(span.text), _squash(point.text)) >= RELATED_SIMILARITY:
         return None
@@ -74,10 +75,10 @@ def _matches_point(text: str, point: KeyPoint, matcher: Matcher, lang: Lang) -> 
     return any(p.id == point.id and p.score > 0 for p in match.points)
 
 
-def _shares_terms(text: str, point: KeyPoint, lang: Lang) -> bool:
-    """Whether `text` shares a content stem (or an everyday synonym, or a glossary equivalent) with the point."""
-    quote = _stems(text, lang)
-    return bool(quote & _point_stems(point, lang))
+def _shares_terms(text: str, point: KeyPoint, lang: Lang, question: str) -> bool:
+    """Whether `text` shares a content stem (or an everyday synonym, or a glossary equivalent) with the point,
+    besides the question's own words."""
+    return bool((_stems(text, lang) & _point_stems(point, lang)) - _point_stems_cached((question,), lang))
 
 
 def _stems(text: str, lang: str) -> set[str]:
