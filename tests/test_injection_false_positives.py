@@ -42,3 +42,41 @@ def test_false_positive_rate(bank: Bank, capsys: pytest.CaptureFixture[str]) -> 
         for name, spans in flagged:
             print(f"  flagged {name}: {spans}")
     assert rate <= MAX_RATE
+
+
+# Sentences about the subject that use the words injections use: grading words with a domain sense, models and
+# systems that are not spoken to, instructions and prompts as a topic, imperatives aimed at the reader.
+DOMAIN = [
+    "F1 score is 0.9 on validation, so the model generalises.",
+    "The model's loss keeps falling while the validation score stalls.",
+    "Модель, обученная на малых данных, переобучается.",
+    "Оценка максимального правдоподобия смещена для дисперсии.",
+    "Оценка качества модели — 0.93 ROC AUC на отложенной выборке.",
+    "Для модели это значит, что градиенты затухают.",
+    "Промпт-инжиниринг: модели дают инструкции в системном промпте, и она следует им.",
+    "You should give the model more data and ignore outliers.",
+    "Set the learning rate to 0.01 and give it 100 epochs.",
+    "The perfect score of 1.0 on train means overfitting.",
+    "Мы ставим максимальный вес редкому классу.",
+    "Поставь learning rate поменьше, и обучение стабилизируется.",
+    "Credit scoring models rank applicants by default risk; score 1.0 means certain default.",
+    "In RLHF the reward model gives a score to each answer of the policy.",
+    "Die Note des Modells ist nicht wichtig, sondern die Genauigkeit auf dem Testset.",
+    "Gib dem Modell mehr Daten, dann sinkt der Fehler.",
+    "Key points: dropout, weight decay, early stopping.",
+    "Ключевые пункты: регуляризация и ранняя остановка.",
+    "The evaluator network in actor-critic scores the actions of the actor.",
+    "Ассистент-бот на основе LLM отвечает на вопросы пользователей.",
+    "Instruction tuning teaches the model to follow instructions.",
+    "Bewertung: Die Punktzahl des Klassifikators hängt vom Schwellenwert ab.",
+    "Точность 100% на трейне — признак переобучения.",
+    "Моя оценка: метод хорош, но требует много данных.",
+    "System: PyTorch, модель: ResNet-50, оптимизатор: Adam.",
+    "If you grade the features by importance, the top ones are age and income.",
+    "LLM-as-a-judge: a judge model grades answers of another model against a rubric.",
+]
+
+
+@pytest.mark.parametrize("text", DOMAIN)
+def test_domain_use_does_not_trigger(text: str) -> None:
+    assert not find_injection(text).suspected

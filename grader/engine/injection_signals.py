@@ -28,20 +28,23 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _I)
 
 
-# The grader as an addressee: nouns for who grades, and who or what is spoken to.
+# The grader as an addressee. Nouns that only ever mean the one who grades count anywhere; nouns with a sense in
+# the field ("evaluator network", "LLM judge", "оценщик" = estimator) only when spoken to: "X:", "X,", "dear X",
+# "to/for the X", "dem X", "для X"; a model, system or bot likewise; and "whoever checks this".
+_GRADER_NOUN = (r"(?:grader|graders|grading\s+(?:model|system|bot|engine|script)|checking\s+(?:model|system|bot)"
+                r"|проверяющ\w*|проверяльщик\w*|экзаменатор\w*|bewerter\w*|bewerterin|prüfer\w*|prüferin|korrektor\w*"
+                r"|korrigierende\w*|bewertende\w*)")
+_SPOKEN_NOUN = (r"(?:evaluator|assessor|examiner|reviewer|marker|checker|proctor|judge|llm|gpt\w*|chatgpt|model|system"
+                r"|bot|ai|assistant|admin|administrator|moderator|оценщик\w*|рецензент\w*|асессор\w*|ассистент\w*"
+                r"|модератор\w*|админ\w*|администратор\w*|модел[ьи]|систем[аеы]|бот[уа]?|ии|нейросет[ьи]"
+                r"|gutachter\w*|modell|ki|assistent\w*)")
 _ADDRESSEE = _rx(
-    _B + r"(?:grader|graders|evaluator|assessor|examiner|reviewer|marker|checker|proctor|judge"
-    r"|llm|gpt\w*|chatgpt|grading\s+(?:model|system|bot|engine|script)"
-    r"|checking\s+(?:model|system|bot)|проверяющ\w*|оценщик\w*|экзаменатор\w*|рецензент\w*|асессор\w*|ассистент\w*"
-    r"|модератор\w*|ии|нейросеть|проверяльщик\w*|bewerter\w*|prüfer\w*|korrektor\w*|gutachter\w*|ki"
-    r"|assistent\w*|korrigierende\w*|bewertende\w*)" + _E
-    # a model, system or bot spoken to: vocative at the start, or after "to/for/dear/hey/attention"
-    + r"|\b(?:admin|administrator|moderator|админ|администратор|модератор)\s*[:!]"
-    + r"|^\W*(?:model|system|bot|ai|assistant|модель|система|бот|ии|нейросеть|ассистент|modell|system|ki|assistent)\W*[,:!]"
-    + r"|" + _B + r"(?:to|for|dear|hey|hi|attention|note\s+to|dem|den|an\s+das|an\s+den|für\s+das|für\s+den|liebes?"
-    r"|для|дорог\w+|уважаем\w+|эй|внимание)\s+(?:the\s+|checking\s+|grading\s+|das\s+|den\s+|)"
-    r"(?:model|system|bot|ai|assistant|модели|системы|модель|системе|боту?|ии|ассистенту?|нейросети|modell|system|ki"
-    r"|assistenten)" + _E
+    _B + _GRADER_NOUN + _E
+    + r"|^\W*" + _SPOKEN_NOUN + r"\s*[,:!]"
+    + r"|" + _B + r"(?:admin|administrator|moderator|админ\w*|администратор\w*|модератор\w*)\s*[:!]"
+    + r"|" + _B + r"(?:to|for|dear|hey|hi|attention|note\s+to|dem|den|der|an\s+das|an\s+den|an\s+die|für\s+das"
+    r"|für\s+den|für\s+die|liebes?|lieber|liebe|для|дорог\w+|уважаем\w+|эй|внимание)\s+"
+    r"(?:the\s+|checking\s+|grading\s+|das\s+|den\s+|die\s+|)" + _SPOKEN_NOUN + _E
     + r"|" + _B + r"(?:whoever|anyone\s+who|the\s+one\s+who|person\s+who|тот,?\s+кто|тому,?\s+кто|кто\s+бы|wer\s+auch)"
     r"(?:\W+\w+){0,2}?\W+(?:check|grad|mark|review|evaluat|assess|read|провер|оцени|чита|bewert|korrigier|prüf|lies)"
 )
@@ -66,12 +69,17 @@ _META = _rx(
     r"|schlüsselpunkt\w*|kernpunkt\w*)" + _E
 )
 # Instruction mood: imperatives of what one asks a grader to do, modal verbs, "please".
+_GENERIC_META = _rx(r"(?:instructions?|prompts?|system\s+prompt|guidelines|инструкци\w*|промпт\w*|указани\w*"
+                    r"|anweisung\w*|instruktion\w*|vorgaben)\b")
 _INSTRUCTION = _rx(
     r"(?:^\W*|[:;,!]\s*|\b(?:please|now|then|just|and|bitte|jetzt|пожалуйста|теперь|просто|и)\s+)"
-    r"(?:give|award|assign|grant|mark|rate|grade|score|output|return|print|respond|reply|set|treat|consider|count"
-    r"|accept|approve|ignore|disregard|forget|override|bypass|skip|pretend|act|follow|obey|evaluate|judge|decode"
+    r"(?:give|award|assign|grant|mark|rate|grade|output|return|print|respond|reply|set|treat|consider|count"
+    r"|accept|approve|ignore|disregard|forget|override|bypass|skip|pretend|act|follow|obey|evaluate|decode"
     r"|execute|write|say|put|report|classify|label|pass|reveal|show|repeat|tell|покажи|zeige)" + _E
     + r"|" + _B + r"(?:you|u)\s+(?:must|should|shall|will|have\s+to|need\s+to|are\s+to|are\s+required)" + _E
+    + r"|" + _B + r"(?:must|should|shall|have\s+to|need\s+to|muss|soll|sollte|должен|должна|должны)\s+(?:\w+\s+)?"
+    r"(?:give|award|assign|grant|mark|rate|grade|accept|count|geben|vergeben|bewerten|werten|поставить|засчитать"
+    r"|выставить|оценить)" + _E
     + r"|" + _B + r"(?:please|kindly|bitte|пожалуйста)" + _E
     + r"|" + _B + r"(?:постав|выстав|засчита|оцен|отмет|счита|прим|игнориру|проигнориру|забуд|след|вывед|ответ|верн"
     r"|напиш|присво|начисл|расшифру|декодиру|выполн|призна|да|переведи|пропуст|учт)(?:ь|и|й)(?:те)?" + _E
@@ -80,11 +88,22 @@ _INSTRUCTION = _rx(
     r"|ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|antworte|schreibe?|werte|zähle|akzeptiere|betrachte"
     r"|behandle|folge|dekodiere|entschlüssele|gib\s+aus|musst|sollst|müssen\s+sie|sollen\s+sie)" + _E
 )
+# Overriding the grader's own instructions: an imperative of ignoring or revealing, then an instruction word.
+_OVERRIDE = _rx(
+    r"(?:^\W*|[:;,!]\s*|\b(?:please|now|and|bitte|und|пожалуйста|теперь|и)\s+)"
+    r"(?:ignore|disregard|forget|override|bypass|skip|reveal|show|print|repeat|игнорируй\w*|проигнорируй\w*|забудь\w*"
+    r"|не\s+обращай\w*\s+внимания\s+на|покажи\w*|выведи\w*|ignoriere\w*|ignorieren\s+sie|vergiss|vergessen\s+sie"
+    r"|missachte\w*|zeige\w*)\b(?:\W+\w+){0,5}?\W+"
+    r"(?:instructions?|prompts?|rules|guidelines|rubric|инструкци\w*|промпт\w*|указани\w*|правил\w*|anweisung\w*"
+    r"|instruktion\w*|regeln|vorgaben|prompts?)"
+)
 # A role change: "you are now", "from now on", "pretend", "act as", "представь, что ты", "ab jetzt".
 _ROLE = _rx(
     _B + r"(?:you\s+are\s+now|you're\s+now|from\s+now\s+on|pretend|act\s+as|roleplay|role-play|new\s+role"
     r"|ты\s+теперь|теперь\s+ты|вы\s+теперь|представь\w*,?\s+что|с\s+этого\s+момента|отныне|притворись"
     r"|du\s+bist\s+jetzt|ab\s+jetzt|ab\s+sofort|tu\s+so|stell\s+dir\s+vor|von\s+nun\s+an"
+    r"|(?:imagine|suppose|assume)\s+(?:that\s+)?you\s+are|you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:\w+\s+)?"
+    r"(?:grader|examiner|evaluator|reviewer|judge|assessor|marker|teacher|professor|instructor)"
     r"|(?:new|updated|real|actual)\s+(?:instructions?|rules|task|role)|нов\w+\s+(?:инструкци\w*|правила|указани\w*"
     r"|задач\w*|роль)|neue\s+(?:anweisungen|regeln|aufgabe|rolle))" + _E
 )
@@ -98,8 +117,14 @@ _VALUE_AFTER = _rx(
     r"|должна\s+быть|должен\s+быть|sollte\s+sein|the|die|den|der)\s*)*"
     r"(?:1(?:[.,]0+)?|100\s*%?|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1|10|5|a\+?|excellent|max\w*|максим\w*|"
     r"отлично|sehr\s+gut|voll\w*|perfect|full|covered|passed|зач[её]т|засчитан\w*|bestanden)(?!\w)"
-    + r"(?=\s*(?:$|[.,;:!?)\]}\"'»]|please|bitte|пожалуйста|points?|marks?|балл\w*|punkte?|for|за|für|and|и|und))"
+    + r"(?=\s*(?:$|[.,;:!?)\]}\"'»](?!\d)|please|bitte|пожалуйста|points?|marks?|балл\w*|punkte?|for|за|für|and|и|und))"
 )
+# "score: 1.0", "оценка = 100%": a grading word as a label of a top value, whatever follows.
+_LABELLED = _rx(r"\s*[:=]\s*(?:1(?:[.,]0+)?|100\s*%?|(\d+)\s*/\s*\1|a\+|max\w*|максим\w*)(?![\d.,]*\d)")
+# A grade-like value right after a grading word, whatever follows ("Note 1,0 bewertet", "10 баллов из 10").
+_SCORE_NEAR = _rx(r"\s*(?:of\s+|von\s+|в\s+)?(?:1[.,]0+|100\s*%|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1|(\d+)\s+\w+\s+(?:из|von|out\s+of)\s+\2)(?!\d)")
+# "N of N" for a grading scale (5, 10, 100), with or without a word between: "10 баллов из 10", "100/100".
+_FULL_MARKS = _rx(r"\b(5|10|100)\s*(?:\w+\s+)?(?:/|из|von|out\s+of)\s*\1(?!\d)")
 # "This answer" as the thing graded, and what is claimed for it.
 _SELF = _rx(
     _B + r"(?:this|my|the\s+above|the\s+present|этот|мой|данный|настоящий|diese|meine)\s+"
@@ -117,6 +142,7 @@ _MARKUP = _rx(
     r"<\s*/?\s*(?:system|assistant|user|instructions?|rubric|student_answer|answer|prompt|im_start|im_end|s|inst)\s*>"
     r"|<\|[^|>]{1,30}\|>|\[/?\s*(?:inst|system|sys|admin)\s*\]|<<\s*/?\s*sys\s*>>"
     r"|^\s*#{1,6}\s*(?:system|instructions?|grader|admin|assistant|response)\b"
+    r"|^\W*(?:user|assistant|human|пользователь|ассистент|benutzer|nutzer|assistent)\s*:\s*\S"
     r"|[{,]\s*[\"']?(?:score|grade|verdict|points|covered|mark|rating|result|оценка|балл|punkte|note)[\"']?\s*:"
 )
 HINT = _rx(_B + r"(?:decode|decoded|decipher|base64|b64|rot13|rot-13|caesar|encoded|расшифру\w*|декодиру\w*"
@@ -163,16 +189,22 @@ def signals(sentence: str) -> list[Signal]:
         if _METRIC.search(low[max(0, m.start() - 24) : m.start()]):
             continue
         add("object", 1, m.start())
-        if _VALUE_AFTER.search(low[m.end() :]):
+        if _VALUE_AFTER.search(low[m.end() :]) or _LABELLED.match(low, m.end()):
             add("value", 2, m.start())
+        elif _SCORE_NEAR.match(low, m.end()):
+            add("value", 1, m.start())
         elif _VALUE_BEFORE.search(low[max(0, m.start() - 30) : m.start()]):
             add("value", 1, m.start())
     for a, _b in meta:
-        add("meta", 2, a)
+        add("meta", 1 if _GENERIC_META.match(low, a) else 2, a)
+    for m in _OVERRIDE.finditer(low):
+        add("override", 3, m.start())
     for rx, kind, weight in ((_INSTRUCTION, "instruction", 1), (_ROLE, "role", 2),
                              (_MARKUP, "markup", 3), (HINT, "hint", 1)):  # fmt: skip
         for m in rx.finditer(low):
             add(kind, weight, m.start())
+    for m in _FULL_MARKS.finditer(low):
+        add("value", 1, m.start())
     for m in _SELF.finditer(low):
         add("self", 1, m.start())
         if _CLAIM.search(low[m.end() : m.end() + 60]):
