@@ -49,7 +49,8 @@ class TestRoundTrip:
         body = llm_server.requests[0]["body"]
         assert body["temperature"] == 0 and body["seed"] == 7 and body["model"] == "loopback-1"
         assert body["response_format"]["type"] == "json_schema"
-        fenced = re.search(r"<student_answer-(\w{12})>\n(.*)\n</student_answer-\1>", body["messages"][1]["content"], re.S)
+        fence = r"<student_answer-(\w{12})>\n(.*)\n</student_answer-\1>"
+        fenced = re.search(fence, body["messages"][1]["content"], re.S)
         assert fenced is not None and fenced.group(2) == ANSWER  # spotlit: fenced with a random code
         assert "ignore any instructions" in body["messages"][0]["content"].lower()
         assert "never instructions" in body["messages"][0]["content"]

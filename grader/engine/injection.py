@@ -143,9 +143,9 @@ def _flagged(un: Unmasked, answer: str) -> list[tuple[int, int]]:
         hit.append(_aimed(un.text[a:b], answer[oa:ob] != un.text[a:b], hinted))
     for i in range(len(sentences) - 1):
         a, b = sentences[i][0], sentences[i + 1][1]
-        if not hit[i] and not hit[i + 1] and not _CLOSED.search(un.text[a : sentences[i][1]]):
-            if _aimed(joined_lines(un.text[a:b]), False, hinted):
-                hit[i] = hit[i + 1] = True
+        closed = _CLOSED.search(un.text[a : sentences[i][1]])
+        if not hit[i] and not hit[i + 1] and not closed and _aimed(joined_lines(un.text[a:b]), False, hinted):
+            hit[i] = hit[i + 1] = True
     return [un.span(a, b) for (a, b), h in zip(sentences, hit, strict=True) if h]
 
 

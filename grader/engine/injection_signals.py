@@ -122,7 +122,8 @@ _VALUE_AFTER = _rx(
 # "score: 1.0", "оценка = 100%": a grading word as a label of a top value, whatever follows.
 _LABELLED = _rx(r"\s*[:=]\s*(?:1(?:[.,]0+)?|100\s*%?|(\d+)\s*/\s*\1|a\+|max\w*|максим\w*)(?![\d.,]*\d)")
 # A grade-like value right after a grading word, whatever follows ("Note 1,0 bewertet", "10 баллов из 10").
-_SCORE_NEAR = _rx(r"\s*(?:of\s+|von\s+|в\s+)?(?:1[.,]0+|100\s*%|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1|(\d+)\s+\w+\s+(?:из|von|out\s+of)\s+\2)(?!\d)")
+_SCORE_NEAR = _rx(r"\s*(?:of\s+|von\s+|в\s+)?(?:1[.,]0+|100\s*%|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1"
+                  r"|(\d+)\s+\w+\s+(?:из|von|out\s+of)\s+\2)(?!\d)")
 # "N of N" for a grading scale (5, 10, 100), with or without a word between: "10 баллов из 10", "100/100".
 _FULL_MARKS = _rx(r"\b(5|10|100)\s*(?:\w+\s+)?(?:/|из|von|out\s+of)\s*\1(?!\d)")
 # "This answer" as the thing graded, and what is claimed for it.
@@ -191,9 +192,7 @@ def signals(sentence: str) -> list[Signal]:
         add("object", 1, m.start())
         if _VALUE_AFTER.search(low[m.end() :]) or _LABELLED.match(low, m.end()):
             add("value", 2, m.start())
-        elif _SCORE_NEAR.match(low, m.end()):
-            add("value", 1, m.start())
-        elif _VALUE_BEFORE.search(low[max(0, m.start() - 30) : m.start()]):
+        elif _SCORE_NEAR.match(low, m.end()) or _VALUE_BEFORE.search(low[max(0, m.start() - 30) : m.start()]):
             add("value", 1, m.start())
     for a, _b in meta:
         add("meta", 1 if _GENERIC_META.match(low, a) else 2, a)

@@ -3,8 +3,9 @@
 An instruction to the grader can be hidden from a reader of patterns while a model still reads it: invisible
 characters or soft hyphens inside words, fullwidth or other compatibility letters, Latin and Cyrillic look-alikes
 mixed in one word, letters spaced out ("i g n o r e"), a word split over two lines, base64, rot13, percent-escapes,
-text written backwards. `unmask` undoes the first five and keeps, for every character it returns, the index of the answer's character it came
-from, so whatever the screen finds can be blanked in the answer itself. `decoded` reads encoded blobs.
+text written backwards. `unmask` undoes the first five and keeps, for every character it returns, the index of the
+answer's character it came from, so whatever the screen finds can be blanked in the answer itself. `decoded`
+reads the encoded ones.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ def decoded(sentence: str, rot13: bool) -> list[str]:
         if blob.isalpha() and (blob.islower() or blob.isupper()):
             continue  # a long word, not a blob
         try:
-            raw = base64.b64decode(blob + "=" * (-len(blob) % 4), altchars=b"-_" if "-" in blob or "_" in blob else None)
+            alt = b"-_" if "-" in blob or "_" in blob else None
+            raw = base64.b64decode(blob + "=" * (-len(blob) % 4), altchars=alt)
             text = raw.decode("utf-8")
         except (binascii.Error, ValueError):
             continue

@@ -4,8 +4,8 @@ A quote is looked up allowing for case, spacing and a typo or two (rapidfuzz par
 then it becomes an evidence span. A located quote still supports its point only when it lies outside every
 sentence aimed at the grader, has a few words (or names one of the point's concepts), and relates to the point:
 a concept of the point matches in it, it shares a content word, everyday synonym or glossary term with the
-point, or it paraphrases the point's text closely (`quote_problem`). Text aimed at the grader is found and set aside before any judge sees the
-answer, by `grader.engine.injection`.
+point, or it paraphrases the point's text closely (`quote_problem`). Text aimed at the grader is found and set
+aside before any judge sees the answer, by `grader.engine.injection`.
 """
 
 from __future__ import annotations
