@@ -29,7 +29,7 @@ _ANCHORS = re.compile(
     r"|pretend|role|answer|response|submission|decod|decipher|base64|b64|rot13|rot-13|caesar|encod|backwards"
     r"|rückwärts|наоборот|%[0-9a-f]{2}"
     r"|model[,:!]|system[,:!]|bot[,:!]|ai[,:!]|^(?:now|act|ki|ai)\W*$"
-    r"|проверя|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
+    r"|проверяющ|проверяльщ|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
     r"|засчит|рубрик|эталон|пункт|критери|инструкц|промпт|указани|теперь|представь|отныне|притвор|ответ|расшифр"
     r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир|модель[,:!]|система[,:!]|^ии\W*$|нейросет"
     r"|bewert|prüfer|korrektor|gutachter|korrigier|assistent|punkt|note|wertung|musterlösung|anweisung|instruktion"
@@ -37,9 +37,13 @@ _ANCHORS = re.compile(
     r"|^gib\W*$|modell[,:!]"
     r"|[<>{}\[\]|#\"]"
 )
-_BLOB_PIECE = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+# 16 or more base64 characters with a digit, a capital after a small letter, or padding (not "cross-validation")
+_BLOB_PIECE = re.compile(r"(?=[A-Za-z0-9+/_-]*(?:\d|[a-z][A-Z]|=))[A-Za-z0-9+/_-]{16,}={0,2}")
 _MIXED = re.compile(r"[a-z][а-яёіјѕ]|[а-яёіјѕ][a-z]|[α-ω][a-zа-я]|[a-zа-я][α-ω]")
-_SPACED_QUICK = re.compile(r"(?<![^\W\d_])[^\W\d_][ .\-_·*][^\W\d_][ .\-_·*][^\W\d_](?![^\W\d_])")
+# Three one-character pieces in a row (a plain search for a space first is ~10x faster than word boundaries);
+# letters spaced by dots, dashes or stars stay in one piece, which `_SPACED_PIECE` tells.
+_SPACED_QUICK = re.compile(r" \w \w \w ")
+_SPACED_PIECE = re.compile(r"(?:[^\W\d_][.\-_·*]){2,}[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n")
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
@@ -66,15 +70,12 @@ def piece_may_hold_injection(chunk: str) -> int:
     """1 when a space-free piece of text holds an anchor some signal needs, else 0 (memoised). A text none of
     whose pieces (split at " ") holds one, and with no spaced-out letters, holds no injection."""
     low = chunk.lower()
-    flag = 0
-    if chunk.isascii() and not _BLOB_PIECE.search(chunk):
-        flag = int(any(_ANCHORS.search(part) for part in _parts(low)))
-    else:
-        flag = int(
-            _disguised(chunk)
-            or bool(_BLOB_PIECE.search(chunk))
-            or any(_ANCHORS.search(p) for p in _parts(low))
-        )
+    flag = int(
+        any(_ANCHORS.search(part) for part in _parts(low))
+        or _BLOB_PIECE.search(chunk) is not None
+        or _SPACED_PIECE.search(chunk) is not None
+        or (not chunk.isascii() and _disguised(chunk))
+    )
     if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:
         _chunk_gate.clear()
     _chunk_gate[chunk] = flag
@@ -89,8 +90,8 @@ def _parts(low: str) -> list[str]:
 
 
 def may_be_spaced(text: str) -> bool:
-    """Whether `text` holds three single letters in a row ("i g n o r e"), which the piece check cannot see."""
-    return _SPACED_QUICK.search(text) is not None
+    """Whether `text` holds three one-character words in a row ("i g n o r e"), which the piece check cannot see."""
+    return _SPACED_QUICK.search(f" {text} ") is not None
 
 
 def _may_hold_injection(text: str) -> bool:
