@@ -77,7 +77,7 @@ class ObeyingJudge:
         for s in sentences:
             texts = [unmask(s).text, *decoded(s, True)]
             if any(_GRADING.search(t) for t in texts):
-                return s
+                return s.strip()
         return None
 
     def _obey(self, request: JudgeRequest, trigger: str) -> JudgeReply:
