@@ -17,9 +17,10 @@ injection.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from grader.engine.injection_signals import HINT, THRESHOLD, Signal, signals, weight
-from grader.engine.injection_text import Unmasked, decoded, joined_lines, unmask
+from grader.engine.injection_text import INVISIBLE, PLAIN, Unmasked, decoded, joined_lines, unmask
 from grader.models import Model, Span
 
 # Substrings of a lowered piece that one signal or another needs (see injection_signals for the signals).
@@ -63,7 +64,11 @@ class Injection(Model):
 
 def _disguised(piece: str) -> bool:
     """Whether a non-ASCII piece reads differently once unmasked (invisible, compatibility or look-alike letters)."""
-    return bool(_MIXED.search(piece.lower())) or unmask(piece).text != piece
+    return (
+        not unicodedata.is_normalized("NFKC", piece)
+        or any(c in INVISIBLE or c in PLAIN for c in piece)
+        or _MIXED.search(piece.lower()) is not None
+    )
 
 
 def piece_may_hold_injection(chunk: str) -> int:

@@ -32,7 +32,7 @@ TO_LATIN = str.maketrans(_CYR + "αεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ"
 TO_CYRILLIC = str.maketrans(_LAT, _CYR)
 # Letters str.lower() and NFKC leave apart from the plain one a reader sees (Turkish dotted/dotless i, the old
 # Cyrillic letter forms).
-_PLAIN = {"\u0130": "I", "\u0131": "i", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о", "\u1c83": "с", "\u1c84": "т",
+PLAIN = {"\u0130": "I", "\u0131": "i", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о", "\u1c83": "с", "\u1c84": "т",
           "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ", "\u1c88": "ꙋ"}
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -100,7 +100,7 @@ def unmask(answer: str) -> Unmasked:
     for i, ch in enumerate(answer):
         if ch in INVISIBLE:
             continue
-        plain = ch if ch.isascii() else _PLAIN.get(ch) or unicodedata.normalize("NFKC", ch)
+        plain = ch if ch.isascii() else PLAIN.get(ch) or unicodedata.normalize("NFKC", ch)
         chars.append(plain)
         origin += [i] * len(plain)
     text = "".join(chars)  # NFKC may make one character several ("ﬁ"): each keeps the same origin
