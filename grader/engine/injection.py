@@ -7,19 +7,21 @@ an instruction, claims a score value, carries chat markup or a JSON verdict, hid
 sentence aimed at the grader is blanked out (same length, so evidence offsets still hold) before any grading, and
 the grade is flagged `injection_suspected`. It runs before every mode, so it lives in the engine.
 
-A cheap, exact pre-check decides the usual answer: every signal that can make a sentence reach the threshold
-needs an anchor word or character (a grading or addressing word, markup, an encoded blob, a disguised letter),
-and `piece_may_hold_injection` tells whether a piece of text between spaces holds one; the matcher memoises it
-with each piece. An answer none of whose pieces holds an anchor, and with no spaced-out letters, holds no
-injection.
+A cheap pre-check decides the usual answer: a sentence reaches the threshold only with an anchor word or
+character (a grading, addressing, instruction or role word, markup, an encoded blob, a disguised letter) — the
+one exception, a model or system spoken to with an order that names nothing about grading ("Model, do it"), is
+let through, as it cannot be told from "Модель, обученная на ..." by a piece alone — and
+`piece_may_hold_injection` tells whether a piece of text between spaces holds one; the matcher memoises it with
+each piece. An answer none of whose pieces holds an anchor, and with no spaced-out letters, is not screened.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
-from grader.engine.injection_signals import HINT, THRESHOLD, Signal, signals, weight
+from grader.engine.injection_signals import HINT, THRESHOLD, WINDOW, Signal, signals, weight
 from grader.engine.injection_text import INVISIBLE, PLAIN, Unmasked, decoded, joined_lines, unmask
 from grader.models import Model, Span
 
@@ -29,13 +31,13 @@ _ANCHORS = re.compile(
     r"|score|grade|mark|credit|rating|verdict|point|assessment|rubric|reference|instruction|prompt|guideline"
     r"|pretend|role|answer|response|submission|decod|decipher|base64|b64|rot13|rot-13|caesar|encod|backwards"
     r"|rückwärts|наоборот|%[0-9a-f]{2}"
-    r"|model[,:!]|system[,:!]|bot[,:!]|ai[,:!]|^(?:now|act|ki|ai)\W*$"
+    r"|^(?:now|act)\W*$"
     r"|проверяющ|проверяльщ|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
     r"|засчит|рубрик|эталон|пункт|критери|инструкц|промпт|указани|теперь|представь|отныне|притвор|ответ|расшифр"
-    r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир|модель[,:!]|система[,:!]|^ии\W*$|нейросет"
+    r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир"
     r"|bewert|prüfer|korrektor|gutachter|korrigier|assistent|punkt|note|wertung|musterlösung|anweisung|instruktion"
     r"|vorgaben|schlüsselpunkt|kernpunkt|jetzt|sofort|stell|antwort|abgabe|dekodier|entschlüssel|kodiert|vergib"
-    r"|^gib\W*$|modell[,:!]"
+    r"|^gib\W*$"
     r"|[<>{}\[\]|#\"]"
 )
 # 16 or more base64 characters with a digit, a capital after a small letter, or padding (not "cross-validation")
@@ -46,6 +48,8 @@ _MIXED = re.compile(r"[a-z][а-яёіјѕ]|[а-яёіјѕ][a-z]|[α-ω][a-zа-я
 _SPACED_QUICK = re.compile(r" \w \w \w ")
 _SPACED_PIECE = re.compile(r"(?:[^\W\d_][.\-_·*]){2,}[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n")
+_WORD = re.compile(r"[^\W_]+")
+_LONG = 3 * WINDOW  # words: a longer sentence is read as the stretches around its anchors
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
@@ -122,18 +126,39 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if text[a:b].strip()]
 
 
+def _excerpts(text: str) -> list[str]:
+    """A long run-on sentence as the stretches around its anchors (signals count only within `WINDOW` words of
+    each other, and the regexes cost per character); a stretch that does not open the sentence starts with a
+    neutral word, so that "at the start" patterns do not fire inside it."""
+    words = [m.start() for m in _WORD.finditer(text)]
+    if len(words) <= _LONG:
+        return [text] if _ANCHORS.search(text) else []
+    spans: list[list[int]] = []
+    for m in _ANCHORS.finditer(text):
+        at = bisect.bisect_right(words, m.start()) - 1
+        lo, hi = max(0, at - WINDOW), min(len(words), at + WINDOW + 1)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return [("" if lo == 0 else "x ") + text[words[lo] : words[hi] if hi < len(words) else len(text)]
+            for lo, hi in spans]
+
+
 def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
     """Whether one sentence (as read) is aimed at the grader: by its signals, joined over lines, or decoded
-    (`hinted`: the answer asks for decoding, so rot13 is read too)."""
-    found = signals(sentence) if _ANCHORS.search(sentence.lower()) else []
-    if "\n" in sentence:
-        found += signals(joined_lines(sentence))
-    if disguised and found:
-        found.append(Signal("disguise", 1, found[0].at))
-    if weight(found) >= THRESHOLD:
-        return True
+    (`hinted`: the answer asks for decoding, so rot13 and backwards text are read too)."""
+    low = sentence.lower()
+    texts = [low, joined_lines(low)] if "\n" in low else [low]
+    for text in texts:
+        for excerpt in _excerpts(text):
+            found = signals(excerpt)
+            if disguised and found:
+                found.append(Signal("disguise", 1, found[0].at))
+            if weight(found) >= THRESHOLD:
+                return True
     for text in decoded(sentence, hinted):
-        inner = signals(text) if _ANCHORS.search(text.lower()) else []
+        inner = [s for e in _excerpts(text.lower()) for s in signals(e)]
         if inner and weight(inner) >= THRESHOLD - (1 if hinted else 0):
             return True
     return False
@@ -142,7 +167,7 @@ def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
 def _flagged(un: Unmasked, answer: str) -> list[tuple[int, int]]:
     """Answer spans of the sentences aimed at the grader, alone or with the next line (a thought over two lines)."""
     sentences = _sentences(un.text)
-    hinted = HINT.search(un.text) is not None
+    hinted = HINT.search(un.text.lower()) is not None
     hit = []
     for a, b in sentences:
         oa, ob = un.span(a, b)

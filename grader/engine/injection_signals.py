@@ -21,11 +21,11 @@ WINDOW = 16  # words: signals further apart than this belong to different though
 
 _B = r"\b"  # start of a word
 _E = r"\b"  # end of a word
-_I = re.IGNORECASE
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, _I)
+    """A pattern for lowered text (no IGNORECASE: it makes Python's matcher ~5x slower on Cyrillic)."""
+    return re.compile(pattern)
 
 
 # The grader as an addressee. Nouns that only ever mean the one who grades count anywhere; nouns with a sense in

@@ -34,6 +34,7 @@ TO_CYRILLIC = str.maketrans(_LAT, _CYR)
 # Cyrillic letter forms).
 PLAIN = {"\u0130": "I", "\u0131": "i", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о", "\u1c83": "с", "\u1c84": "т",
           "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ", "\u1c88": "ꙋ"}
+_ODD = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0130\u0131\u1c80-\u1c88]")
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 # At least three single letters each followed by one separator (space, dot, dash, underscore) and a letter.
@@ -93,7 +94,9 @@ def _edit(text: str, origin: list[int], rx: re.Pattern[str], repl: str) -> tuple
 def unmask(answer: str) -> Unmasked:
     """`answer` with invisible characters dropped, compatibility forms (fullwidth, ligatures) made plain (NFKC),
     each word mixing scripts written in one, spaced-out letters joined and words split over lines rejoined."""
-    if answer.isascii():
+    if answer.isascii() or (
+        unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer) and not _SCRIPTS_MEET.search(answer)
+    ):  # the usual answer: nothing to undo but the layout
         return _unmask_layout(answer, list(range(len(answer))), False)
     chars: list[str] = []
     origin: list[int] = []
@@ -118,7 +121,7 @@ def _unmask_layout(text: str, origin: list[int], disguised: bool) -> Unmasked:
         text, origin = _join_spaced(text, origin)
     if "\n" in text:
         text, origin = _edit(text, origin, _SPLIT_WORD, "\n")
-    return Unmasked(text=text, origin=origin, disguised=disguised)
+    return Unmasked.model_construct(text=text, origin=origin, disguised=disguised)  # built here: no validation
 
 
 def _join_spaced(text: str, origin: list[int]) -> tuple[str, list[int]]:
