@@ -167,15 +167,22 @@ def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
 def _flagged(un: Unmasked, answer: str) -> list[tuple[int, int]]:
     """Answer spans of the sentences aimed at the grader, alone or with the next line (a thought over two lines)."""
     sentences = _sentences(un.text)
-    hinted = HINT.search(un.text.lower()) is not None
+    low = un.text.lower()
+    hinted = HINT.search(low) is not None
+    anchors = [m.start() for m in _ANCHORS.finditer(low)]
+    # Only a sentence holding an anchor (or a line break, or any sentence once the answer asks for decoding) can
+    # be aimed at the grader; the others are not read again.
+    live = [hinted or "\n" in low[a:b] or bisect.bisect_left(anchors, a) < bisect.bisect_left(anchors, b)
+            for a, b in sentences]
     hit = []
-    for a, b in sentences:
+    for (a, b), alive in zip(sentences, live, strict=True):
         oa, ob = un.span(a, b)
-        hit.append(_aimed(un.text[a:b], answer[oa:ob] != un.text[a:b], hinted))
+        hit.append(alive and _aimed(un.text[a:b], answer[oa:ob] != un.text[a:b], hinted))
     for i in range(len(sentences) - 1):
         a, b = sentences[i][0], sentences[i + 1][1]
-        closed = _CLOSED.search(un.text[a : sentences[i][1]])
-        if not hit[i] and not hit[i + 1] and not closed and _aimed(joined_lines(un.text[a:b]), False, hinted):
+        if hit[i] or hit[i + 1] or not (live[i] or live[i + 1]) or _CLOSED.search(un.text[a : sentences[i][1]]):
+            continue
+        if _aimed(joined_lines(un.text[a:b]), False, hinted):
             hit[i] = hit[i + 1] = True
     return [un.span(a, b) for (a, b), h in zip(sentences, hit, strict=True) if h]
 
