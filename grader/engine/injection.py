@@ -21,7 +21,6 @@ import bisect
 import re
 import unicodedata
 
-from grader.engine.injection_signals import HINT, THRESHOLD, WINDOW, Signal, signals, weight
 from grader.engine.injection_text import INVISIBLE, PLAIN, Unmasked, decoded, joined_lines, unmask
 from grader.models import Model, Span
 
@@ -47,9 +46,9 @@ _MIXED = re.compile(r"[a-z][а-яёіјѕ]|[а-яёіјѕ][a-z]|[α-ω][a-zа-я
 # letters spaced by dots, dashes or stars stay in one piece, which `_SPACED_PIECE` tells.
 _SPACED_QUICK = re.compile(r" \w \w \w(?!\w)")  # a run of 4+ has such a triple inside, wherever it starts
 _SPACED_PIECE = re.compile(r"(?:[^\W\d_][.\-_·*]){2,}[^\W\d_]")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n")
+_SENTENCE_END = r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n"
 _WORD = re.compile(r"[^\W_]+")
-_LONG = 3 * WINDOW  # words: a longer sentence is read as the stretches around its anchors
+_LONG_WINDOWS = 3  # a sentence longer than this many signal windows is read as the stretches around its anchors
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
@@ -117,7 +116,7 @@ def _may_hold_injection(text: str) -> bool:
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     bounds, last = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in re.finditer(_SENTENCE_END, text):  # compiled at first use (re's cache): only screened answers need it
         if m.end() > last:
             bounds.append((last, m.end()))
             last = m.end()
@@ -130,8 +129,10 @@ def _excerpts(text: str) -> list[str]:
     """A long run-on sentence as the stretches around its anchors (signals count only within `WINDOW` words of
     each other, and the regexes cost per character); a stretch that does not open the sentence starts with a
     neutral word, so that "at the start" patterns do not fire inside it."""
+    from grader.engine.injection_signals import WINDOW
+
     words = [m.start() for m in _WORD.finditer(text)]
-    if len(words) <= _LONG:
+    if len(words) <= _LONG_WINDOWS * WINDOW:
         return [text] if _ANCHORS.search(text) else []
     spans: list[list[int]] = []
     for m in _ANCHORS.finditer(text):
@@ -148,6 +149,8 @@ def _excerpts(text: str) -> list[str]:
 def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
     """Whether one sentence (as read) is aimed at the grader: by its signals, joined over lines, or decoded
     (`hinted`: the answer asks for decoding, so rot13 and backwards text are read too)."""
+    from grader.engine.injection_signals import THRESHOLD, Signal, signals, weight
+
     low = sentence.lower()
     texts = [low, joined_lines(low)] if "\n" in low else [low]
     for text in texts:
@@ -166,6 +169,8 @@ def _aimed(sentence: str, disguised: bool, hinted: bool) -> bool:
 
 def _flagged(un: Unmasked, answer: str) -> list[tuple[int, int]]:
     """Answer spans of the sentences aimed at the grader, alone or with the next line (a thought over two lines)."""
+    from grader.engine.injection_signals import HINT  # here: compiling the signals costs ~10 ms of every start
+
     sentences = _sentences(un.text)
     low = un.text.lower()
     hinted = HINT.search(low) is not None

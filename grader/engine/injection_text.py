@@ -10,12 +10,8 @@ reads the encoded ones.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import re
 import unicodedata
-import urllib.parse
 
 from grader.models import Model
 
@@ -152,6 +148,11 @@ _PRINTABLE = re.compile(r"[^\W_]")
 def decoded(sentence: str, rot13: bool) -> list[str]:
     """Readable text hidden in `sentence`: each base64 blob that decodes to mostly letters, the sentence with
     percent-escapes decoded, and (`rot13`: the answer asks for decoding) the sentence in rot13 and reversed."""
+    import base64  # here, not at the top: only a screened sentence needs them
+    import binascii
+    import codecs
+    import urllib.parse
+
     found = []
     for m in _BLOB.finditer(sentence):
         blob = m.group()
