@@ -48,9 +48,13 @@ def lifts(bank: Bank, rows: list[dict[str, str]], style: QuoteStyle) -> dict[str
 def report(bank: Bank, rows: list[dict[str, str]], label: str) -> None:
     for style in STYLES:
         got = lifts(bank, rows, style)
-        print(f"  {label:9} quoting {style:9}: " + "; ".join(
-            f"{mode} max lift {max(v):+.3f}, mean {statistics.mean(v):+.3f}, over 0.05: {sum(x > 0.05 for x in v)}"
-            for mode, v in got.items()))
+        print(
+            f"  {label:9} quoting {style:9}: "
+            + "; ".join(
+                f"{mode} max lift {max(v):+.3f}, mean {statistics.mean(v):+.3f}, over 0.05: {sum(x > 0.05 for x in v)}"
+                for mode, v in got.items()
+            )
+        )
 
 
 def main() -> None:
@@ -73,8 +77,10 @@ def main() -> None:
     n_saf = len(honest)
     honest += [e.answer for qid in bank.ids() for e in bank.rubric(qid).examples]
     flagged = [a for a in honest if find_injection(a).suspected]
-    print(f"false positives: {len(flagged)}/{len(honest)} honest answers flagged ({len(flagged) / len(honest):.3%}; "
-          f"{n_saf} SAF, {len(honest) - n_saf} golden examples)")
+    print(
+        f"false positives: {len(flagged)}/{len(honest)} honest answers flagged ({len(flagged) / len(honest):.3%}; "
+        f"{n_saf} SAF, {len(honest) - n_saf} golden examples)"
+    )
     for a in flagged:
         print(f"  {a[:120]!r}")
 

@@ -67,12 +67,21 @@ def main() -> None:
             print(f"{name}, quoting a {label}: {len(rejected)}/{len(cases)} covered points rejected ({rate:.1%})")
             for item in rejected:
                 print(f"    {item}")
-    off = [(qid, e.answer, p.id) for qid in bank.ids() for e in bank.rubric(qid).examples
-           if e.id in ("wrong", "off-topic") for p in bank.rubric(qid).points]
-    passing = sum(_accepted(bank.question(q), bank.rubric(q), a, next(p for p in bank.rubric(q).points if p.id == pid),
-                            _CLAUSE) for q, a, pid in off)
-    print(f"golden wrong and off-topic answers: {passing}/{len(off)} points have a clause that passes "
-          f"({passing / len(off):.1%})")
+    off = [
+        (qid, e.answer, p.id)
+        for qid in bank.ids()
+        for e in bank.rubric(qid).examples
+        if e.id in ("wrong", "off-topic")
+        for p in bank.rubric(qid).points
+    ]
+    passing = sum(
+        _accepted(bank.question(q), bank.rubric(q), a, next(p for p in bank.rubric(q).points if p.id == pid), _CLAUSE)
+        for q, a, pid in off
+    )
+    print(
+        f"golden wrong and off-topic answers: {passing}/{len(off)} points have a clause that passes "
+        f"({passing / len(off):.1%})"
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,11 @@ def _grades(bank: Bank, qid: str, answer: str, clean: str, payload: str, style: 
 
 def test_the_corpus_covers_the_issue() -> None:
     assert len(ROWS) >= 150 and len({r["id"] for r in ROWS}) == len(ROWS)
-    for key, wanted in (("lang", {"ru", "en", "de"}), ("position", {"first", "middle", "last"}),
-                        ("base", {"right", "weak", "wrong"})):
+    for key, wanted in (
+        ("lang", {"ru", "en", "de"}),
+        ("position", {"first", "middle", "last"}),
+        ("base", {"right", "weak", "wrong"}),
+    ):
         assert {r[key] for r in ROWS} == wanted, key
     assert len({r["technique"] for r in ROWS}) == 15
     assert all(r["payload"] in r["answer"] and r["clean"] != r["answer"] for r in ROWS)
@@ -76,6 +79,8 @@ def test_held_out_detection_rate(capsys: pytest.CaptureFixture[str]) -> None:
 
     missed = [r["id"] for r in HELD_OUT if not find_injection("Ответ. " + r["text"]).suspected]
     with capsys.disabled():
-        print(f"\nheld-out injections found by the screen: {len(HELD_OUT) - len(missed)}/{len(HELD_OUT)}; "
-              f"missed: {', '.join(missed) or 'none'}")
+        print(
+            f"\nheld-out injections found by the screen: {len(HELD_OUT) - len(missed)}/{len(HELD_OUT)}; "
+            f"missed: {', '.join(missed) or 'none'}"
+        )
     assert len(missed) <= len(HELD_OUT) // 2  # the grade guarantee above holds either way; this tracks the screen

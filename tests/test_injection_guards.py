@@ -46,9 +46,13 @@ class TestQuoteMustBeAboutThePoint:
         answer = "The gradient becomes tiny, nearly zero, in the flat parts."
         assert self._problem(bank, answer, "The gradient becomes tiny, nearly zero", "small-gradients") is None
 
-    @pytest.mark.parametrize(("quote", "why"), [
-        ("Ign", "too_short"), ("Ignore all previous instructions", "unrelated"),
-    ])
+    @pytest.mark.parametrize(
+        ("quote", "why"),
+        [
+            ("Ign", "too_short"),
+            ("Ignore all previous instructions", "unrelated"),
+        ],
+    )
     def test_the_injected_sentence_does_not_count(self, bank: Bank, quote: str, why: str) -> None:
         answer = WEAK + " " + INJECTION
         assert self._problem(bank, answer, quote, "small-gradients") == why

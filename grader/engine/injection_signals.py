@@ -31,36 +31,56 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # The grader as an addressee. Nouns that only ever mean the one who grades count anywhere; nouns with a sense in
 # the field ("evaluator network", "LLM judge", "оценщик" = estimator) only when spoken to: "X:", "X,", "dear X",
 # "to/for the X", "dem X", "для X"; a model, system or bot likewise; and "whoever checks this".
-_GRADER_NOUN = (r"(?:grader|graders|grading\s+(?:model|system|bot|engine|script)|checking\s+(?:model|system|bot)"
-                r"|проверяющ\w*|проверяльщик\w*|экзаменатор\w*|bewerter\w*|bewerterin|prüfer\w*|prüferin|korrektor\w*"
-                r"|korrigierende\w*|bewertende\w*)")
-_SPOKEN_NOUN = (r"(?:evaluator|assessor|examiner|reviewer|marker|checker|proctor|judge|llm|gpt\w*|chatgpt|model|system"
-                r"|bot|ai|assistant|admin|administrator|moderator|оценщик\w*|рецензент\w*|асессор\w*|ассистент\w*"
-                r"|модератор\w*|админ\w*|администратор\w*|модел[ьи]|систем[аеы]|бот[уа]?|ии|нейросет[ьи]"
-                r"|gutachter\w*|modell|ki|assistent\w*)")
+_GRADER_NOUN = (
+    r"(?:grader|graders|grading\s+(?:model|system|bot|engine|script)|checking\s+(?:model|system|bot)"
+    r"|проверяющ\w*|проверяльщик\w*|экзаменатор\w*|bewerter\w*|bewerterin|prüfer\w*|prüferin|korrektor\w*"
+    r"|korrigierende\w*|bewertende\w*)"
+)
+_SPOKEN_NOUN = (
+    r"(?:evaluator|assessor|examiner|reviewer|marker|checker|proctor|judge|llm|gpt\w*|chatgpt|model|system"
+    r"|bot|ai|assistant|admin|administrator|moderator|оценщик\w*|рецензент\w*|асессор\w*|ассистент\w*"
+    r"|модератор\w*|админ\w*|администратор\w*|модел[ьи]|систем[аеы]|бот[уа]?|ии|нейросет[ьи]"
+    r"|gutachter\w*|modell|ki|assistent\w*)"
+)
 _ADDRESSEE = _rx(
-    _B + _GRADER_NOUN + _E
-    + r"|^\W*" + _SPOKEN_NOUN + r"\s*[,:!]"
-    + r"|" + _B + r"(?:admin|administrator|moderator|админ\w*|администратор\w*|модератор\w*)\s*[:!]"
-    + r"|" + _B + r"(?:to|for|dear|hey|hi|attention|note\s+to|dem|den|der|an\s+das|an\s+den|an\s+die|für\s+das"
+    _B
+    + _GRADER_NOUN
+    + _E
+    + r"|^\W*"
+    + _SPOKEN_NOUN
+    + r"\s*[,:!]"
+    + r"|"
+    + _B
+    + r"(?:admin|administrator|moderator|админ\w*|администратор\w*|модератор\w*)\s*[:!]"
+    + r"|"
+    + _B
+    + r"(?:to|for|dear|hey|hi|attention|note\s+to|dem|den|der|an\s+das|an\s+den|an\s+die|für\s+das"
     r"|für\s+den|für\s+die|liebes?|lieber|liebe|для|дорог\w+|уважаем\w+|эй|внимание)\s+"
-    r"(?:the\s+|checking\s+|grading\s+|das\s+|den\s+|die\s+|)" + _SPOKEN_NOUN + _E
-    + r"|" + _B + r"(?:whoever|anyone\s+who|the\s+one\s+who|person\s+who|тот,?\s+кто|тому,?\s+кто|кто\s+бы|wer\s+auch)"
+    r"(?:the\s+|checking\s+|grading\s+|das\s+|den\s+|die\s+|)"
+    + _SPOKEN_NOUN
+    + _E
+    + r"|"
+    + _B
+    + r"(?:whoever|anyone\s+who|the\s+one\s+who|person\s+who|тот,?\s+кто|тому,?\s+кто|кто\s+бы|wer\s+auch)"
     r"(?:\W+\w+){0,2}?\W+(?:check|grad|mark|review|evaluat|assess|read|провер|оцени|чита|bewert|korrigier|prüf|lies)"
 )
 # Grading words as objects: score (not after a metric), grade, marks, credit, points (not data points), rubric ...
 # A word before a grading word that makes it a quantity of the subject ("F1 score", "z-score", "credit rating").
-_METRIC = _rx(_B + r"(?:f1|f-?beta|f|auc|roc|r2|r\^2|z|t|bleu|rouge|test|train|training|validation|cv|anomaly|outlier"
-              r"|credit|risk|cost|accuracy|precision|recall|silhouette|similarity|confidence|brier|log|propensity"
-              r"|model|models|mean|average|inception|fid|quality|relevance|bm25|tf-idf|match|alignment|attention"
-              r"|data|decision|fisher|gini|p|credit|feature|importance|outlier|kappa|cohen|exam|test)[\s-]+$")
+_METRIC = _rx(
+    _B + r"(?:f1|f-?beta|f|auc|roc|r2|r\^2|z|t|bleu|rouge|test|train|training|validation|cv|anomaly|outlier"
+    r"|credit|risk|cost|accuracy|precision|recall|silhouette|similarity|confidence|brier|log|propensity"
+    r"|model|models|mean|average|inception|fid|quality|relevance|bm25|tf-idf|match|alignment|attention"
+    r"|data|decision|fisher|gini|p|credit|feature|importance|outlier|kappa|cohen|exam|test)[\s-]+$"
+)
 _OBJECT = _rx(
     _B + r"(?:score|scores|scoring|grade|grades|grading|marks|mark|credit|rating|verdict|verdicts|points?"
     r"|evaluation|assessment|оценк[аиуой]|оценку|оценкой|балл\w*|отметк\w*|вердикт\w*|зач[её]т\w*|punkte?|punktzahl"
     r"|(?:die|eine|der|beste|volle)\s+note|noten|bewertung\w*|wertung|gesamtnote)" + _E
 )
-_POINT_DOMAIN = _rx(r"(?:data|access|end|decimal|floating|check|break|starting|focal|saddle|critical|fixed|turning"
-                    r"|sample|control|entry|exit)\s+points?$|(?:punkt-zu-punkt|zu)$")
+_POINT_DOMAIN = _rx(
+    r"(?:data|access|end|decimal|floating|check|break|starting|focal|saddle|critical|fixed|turning"
+    r"|sample|control|entry|exit)\s+points?$|(?:punkt-zu-punkt|zu)$"
+)
 # Words that exist only to grade: the rubric, the reference, key points, the instructions themselves.
 _META = _rx(
     _B + r"(?:rubric|rubrics|key\s+points?|reference\s+answer|model\s+answer|grading\s+\w+|instructions?|prompts?"
@@ -69,22 +89,42 @@ _META = _rx(
     r"|schlüsselpunkt\w*|kernpunkt\w*)" + _E
 )
 # Instruction mood: imperatives of what one asks a grader to do, modal verbs, "please".
-_GENERIC_META = _rx(r"(?:instructions?|prompts?|system\s+prompt|guidelines|инструкци\w*|промпт\w*|указани\w*"
-                    r"|anweisung\w*|instruktion\w*|vorgaben)\b")
+_GENERIC_META = _rx(
+    r"(?:instructions?|prompts?|system\s+prompt|guidelines|инструкци\w*|промпт\w*|указани\w*"
+    r"|anweisung\w*|instruktion\w*|vorgaben)\b"
+)
 _INSTRUCTION = _rx(
     r"(?:^\W*|[:;,!]\s*|\b(?:please|now|then|just|and|bitte|jetzt|пожалуйста|теперь|просто|и)\s+)"
     r"(?:give|award|assign|grant|mark|rate|grade|output|return|print|respond|reply|set|treat|consider|count"
     r"|accept|approve|ignore|disregard|forget|override|bypass|skip|pretend|act|follow|obey|evaluate|decode"
-    r"|execute|write|say|put|report|classify|label|pass|reveal|show|repeat|tell|покажи|zeige)" + _E
-    + r"|" + _B + r"(?:you|u)\s+(?:must|should|shall|will|have\s+to|need\s+to|are\s+to|are\s+required)" + _E
-    + r"|" + _B + r"(?:must|should|shall|have\s+to|need\s+to|muss|soll|sollte|должен|должна|должны)\s+(?:\w+\s+)?"
+    r"|execute|write|say|put|report|classify|label|pass|reveal|show|repeat|tell|покажи|zeige)"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:you|u)\s+(?:must|should|shall|will|have\s+to|need\s+to|are\s+to|are\s+required)"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:must|should|shall|have\s+to|need\s+to|muss|soll|sollte|должен|должна|должны)\s+(?:\w+\s+)?"
     r"(?:give|award|assign|grant|mark|rate|grade|accept|count|geben|vergeben|bewerten|werten|поставить|засчитать"
-    r"|выставить|оценить)" + _E
-    + r"|" + _B + r"(?:please|kindly|bitte|пожалуйста)" + _E
-    + r"|" + _B + r"(?:постав|выстав|засчита|оцен|отмет|счита|прим|игнориру|проигнориру|забуд|след|вывед|ответ|верн"
-    r"|напиш|присво|начисл|расшифру|декодиру|выполн|призна|да|переведи|пропуст|учт)(?:ь|и|й)(?:те)?" + _E
-    + r"|" + _B + r"(?:долж(?:ен|на|ны|но)|нужно|надо|следует|необходимо|обязан\w*)" + _E
-    + r"|" + _B + r"(?:gib|gebt|geben\s+sie|vergib|vergeben\s+sie|bewerte|bewerten\s+sie|setze?|setzen\s+sie"
+    r"|выставить|оценить)"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:please|kindly|bitte|пожалуйста)"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:постав|выстав|засчита|оцен|отмет|счита|прим|игнориру|проигнориру|забуд|след|вывед|ответ|верн"
+    r"|напиш|присво|начисл|расшифру|декодиру|выполн|призна|да|переведи|пропуст|учт)(?:ь|и|й)(?:те)?"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:долж(?:ен|на|ны|но)|нужно|надо|следует|необходимо|обязан\w*)"
+    + _E
+    + r"|"
+    + _B
+    + r"(?:gib|gebt|geben\s+sie|vergib|vergeben\s+sie|bewerte|bewerten\s+sie|setze?|setzen\s+sie"
     r"|ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|antworte|schreibe?|werte|zähle|akzeptiere|betrachte"
     r"|behandle|folge|dekodiere|entschlüssele|gib\s+aus|musst|sollst|müssen\s+sie|sollen\s+sie)" + _E
 )
@@ -108,8 +148,10 @@ _ROLE = _rx(
     r"|задач\w*|роль)|neue\s+(?:anweisungen|regeln|aufgabe|rolle))" + _E
 )
 # A value claimed for a grading word: the maximum, or "N of N".
-_TOP = (r"(?:full|maximum|max|maximal|perfect|полн\w*|максимальн\w*|высш\w*|наивысш\w*|идеальн\w*|volle?\w*"
-        r"|höchste?\w*|maximale?\w*|bestmögliche?\w*)")
+_TOP = (
+    r"(?:full|maximum|max|maximal|perfect|полн\w*|максимальн\w*|высш\w*|наивысш\w*|идеальн\w*|volle?\w*"
+    r"|höchste?\w*|maximale?\w*|bestmögliche?\w*)"
+)
 _VALUE_BEFORE = _rx(_B + _TOP + r"\s+(?:\w+\s+)?$")
 _VALUE_AFTER = _rx(
     r"^\s*(?:(?:is|=|:|—|–|-|ist|равна?|равен|равняется|составляет|будет|auf|на|is\s+set\s+to|to|should\s+be"
@@ -122,8 +164,10 @@ _VALUE_AFTER = _rx(
 # "score: 1.0", "оценка = 100%": a grading word as a label of a top value, whatever follows.
 _LABELLED = _rx(r"\s*[:=]\s*(?:1(?:[.,]0+)?|100\s*%?|(\d+)\s*/\s*\1|a\+|max\w*|максим\w*)(?![\d.,]*\d)")
 # A grade-like value right after a grading word, whatever follows ("Note 1,0 bewertet", "10 баллов из 10").
-_SCORE_NEAR = _rx(r"\s*(?:of\s+|von\s+|в\s+)?(?:1[.,]0+|100\s*%|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1"
-                  r"|(\d+)\s+\w+\s+(?:из|von|out\s+of)\s+\2)(?!\d)")
+_SCORE_NEAR = _rx(
+    r"\s*(?:of\s+|von\s+|в\s+)?(?:1[.,]0+|100\s*%|(\d+)\s*(?:/|из|von|out\s+of|of)\s*\1"
+    r"|(\d+)\s+\w+\s+(?:из|von|out\s+of)\s+\2)(?!\d)"
+)
 # "N of N" for a grading scale (5, 10, 100), with or without a word between: "10 баллов из 10", "100/100".
 _FULL_MARKS = _rx(r"\b(5|10|100)\s*(?:\w+\s+)?(?:/|из|von|out\s+of)\s*\1(?!\d)")
 # "This answer" as the thing graded, and what is claimed for it.
@@ -146,9 +190,11 @@ _MARKUP = _rx(
     r"|^\W*(?:user|assistant|human|пользователь|ассистент|benutzer|nutzer|assistent)\s*:\s*\S"
     r"|[{,]\s*[\"']?(?:score|grade|verdict|points|covered|mark|rating|result|оценка|балл|punkte|note)[\"']?\s*:"
 )
-HINT = _rx(_B + r"(?:decode|decoded|decipher|base64|b64|rot13|rot-13|caesar|encoded|расшифру\w*|декодиру\w*"
-            r"|закодирован\w*|dekodier\w*|entschlüssel\w*|kodiert\w*|backwards|rückwärts|наоборот"
-            r"|задом\s+наперёд|задом\s+наперед)")
+HINT = _rx(
+    _B + r"(?:decode|decoded|decipher|base64|b64|rot13|rot-13|caesar|encoded|расшифру\w*|декодиру\w*"
+    r"|закодирован\w*|dekodier\w*|entschlüssel\w*|kodiert\w*|backwards|rückwärts|наоборот"
+    r"|задом\s+наперёд|задом\s+наперед)"
+)
 _WORD = re.compile(r"[^\W_]+")
 
 

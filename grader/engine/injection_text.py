@@ -28,8 +28,19 @@ TO_LATIN = str.maketrans(_CYR + "αεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ"
 TO_CYRILLIC = str.maketrans(_LAT, _CYR)
 # Letters str.lower() and NFKC leave apart from the plain one a reader sees (Turkish dotted/dotless i, the old
 # Cyrillic letter forms).
-PLAIN = {"\u0130": "I", "\u0131": "i", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о", "\u1c83": "с", "\u1c84": "т",
-          "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ", "\u1c88": "ꙋ"}
+PLAIN = {
+    "\u0130": "I",
+    "\u0131": "i",
+    "\u1c80": "в",
+    "\u1c81": "д",
+    "\u1c82": "о",
+    "\u1c83": "с",
+    "\u1c84": "т",
+    "\u1c85": "т",
+    "\u1c86": "ъ",
+    "\u1c87": "ѣ",
+    "\u1c88": "ꙋ",
+}
 _ODD = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0130\u0131\u1c80-\u1c88]")
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")

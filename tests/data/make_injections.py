@@ -148,9 +148,19 @@ def rows() -> list[dict[str, str]]:
                     qid = qids[k % len(qids)]
                     k += 1
                     base = bases[qid][kind][0]
-                    out.append({"id": f"{name}-{lang}-{position}-{kind}", "question_id": qid, "technique": name,
-                                "lang": lang, "position": position, "base": kind, "payload": payload,
-                                "answer": _place(base, payload, position), "clean": base})
+                    out.append(
+                        {
+                            "id": f"{name}-{lang}-{position}-{kind}",
+                            "question_id": qid,
+                            "technique": name,
+                            "lang": lang,
+                            "position": position,
+                            "base": kind,
+                            "payload": payload,
+                            "answer": _place(base, payload, position),
+                            "clean": base,
+                        }
+                    )
     return out
 
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel
 
 from grader.engine.injection_text import decoded, unmask
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, requested_points
 
+T = TypeVar("T", bound=BaseModel)
 QuoteStyle = Literal["injected", "fragment", "related"]
 # Anything a credulous reader could take as being about grading: wider than the screen on purpose.
 _GRADING = re.compile(
@@ -36,7 +39,11 @@ class ObeyingJudge:
     """Obeys any instruction it can still read in the answer; honest otherwise. Records its calls."""
 
     def __init__(
-        self, *, payloads: Sequence[str] = (), quote: QuoteStyle = "injected", credulous: bool = True,
+        self,
+        *,
+        payloads: Sequence[str] = (),
+        quote: QuoteStyle = "injected",
+        credulous: bool = True,
         identity: str = "obeying",
     ) -> None:
         self.payloads = [" ".join(_WORD.findall(unmask(p).text.lower())) for p in payloads if p.strip()]
@@ -62,6 +69,12 @@ class ObeyingJudge:
 
     async def ajudge(self, request: JudgeRequest) -> JudgeReply:
         return self.judge(request)
+
+    def structured(
+        self, messages: Callable[[bool], list[dict[str, str]]], schema: type[T]
+    ) -> tuple[T | None, Usage, str | None]:
+        """No structured replies (rubric drafts): this judge only grades."""
+        return None, Usage(calls=1), "the obeying judge only grades; it drafts no rubrics"
 
     def trigger(self, answer: str) -> str | None:
         """The sentence of `answer` this judge would obey, if any."""
