@@ -137,3 +137,12 @@ def test_obeying_judge_from_the_command_line(tmp_path: Any) -> None:
     assert injected.returncode == 0 and alone.returncode == 0, injected.stderr + alone.stderr
     got, base = json.loads(injected.stdout), json.loads(alone.stdout)
     assert got["flags"][0] == "injection_suspected" and got["score"] <= base["score"]
+
+
+def test_a_long_run_on_sentence_full_of_grading_words_is_screened_in_linear_time() -> None:
+    """The stretches read around anchors are bounded, so this takes a fraction of a second (it took minutes)."""
+    from grader.engine.injection import find_injection
+
+    text = "score grade marks points rubric " * 3000 + ". Градиент почти ноль."
+    found = find_injection(text)
+    assert found.suspected and found.clean.endswith(". Градиент почти ноль.")

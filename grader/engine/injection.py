@@ -138,7 +138,7 @@ def _excerpts(text: str) -> list[str]:
     for m in _ANCHORS.finditer(text):
         at = bisect.bisect_right(words, m.start()) - 1
         lo, hi = max(0, at - WINDOW), min(len(words), at + WINDOW + 1)
-        if spans and lo <= spans[-1][1]:
+        if spans and lo <= spans[-1][1] and hi - spans[-1][0] <= _LONG_WINDOWS * WINDOW:
             spans[-1][1] = hi
         else:
             spans.append([lo, hi])
