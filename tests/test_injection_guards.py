@@ -145,4 +145,4 @@ def test_a_long_run_on_sentence_full_of_grading_words_is_screened_in_linear_time
 
     text = "score grade marks points rubric " * 3000 + ". Градиент почти ноль."
     found = find_injection(text)
-    assert found.suspected and found.clean.endswith(". Градиент почти ноль.")
+    assert found.suspected and found.clean.endswith(" Градиент почти ноль.")
