@@ -44,7 +44,8 @@ PLAIN = {
 _ODD = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0130\u0131\u1c80-\u1c88]")
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-# At least three single letters or digits ("1 0 0"), each followed by one separator (space, dot, dash, underscore) and a letter.
+# Three or more single letters or digits ("1 0 0"), each but the last followed by one separator (space, dot, dash,
+# underscore).
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_·*]){2,}[^\W_](?![^\W_])")
 _SPLIT_WORD = re.compile(r"(?<=[^\W\d_])-?[ \t]*\n[ \t]*(?=[^\W\d_])")
 
