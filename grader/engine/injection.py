@@ -45,6 +45,7 @@ _MIXED = re.compile(r"[a-z][а-яёіјѕ]|[а-яёіјѕ][a-z]|[α-ω][a-zа-я
 # Three one-character pieces in a row (a plain search for a space first is ~10x faster than word boundaries);
 # letters spaced by dots, dashes or stars stay in one piece, which `_SPACED_PIECE` tells.
 _SPACED_QUICK = re.compile(r" \w \w \w(?!\w)")  # a run of 4+ has such a triple inside, wherever it starts
+_LEET_PIECE = re.compile(r"[^\W\d_][0134578][^\W\d_]")  # "g1ve": a digit standing in for a letter
 _SPACED_PIECE = re.compile(r"(?:[^\W\d_][.\-_·*]){2,}[^\W\d_]")
 _SENTENCE_END = r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n"
 _WORD = re.compile(r"[^\W_]+")
@@ -82,6 +83,7 @@ def piece_may_hold_injection(chunk: str) -> int:
         any(_ANCHORS.search(part) for part in _parts(low))
         or _BLOB_PIECE.search(chunk) is not None
         or _SPACED_PIECE.search(chunk) is not None
+        or _LEET_PIECE.search(chunk) is not None
         or (not chunk.isascii() and _disguised(chunk))
     )
     if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:

@@ -182,12 +182,14 @@ _CLAIM = _rx(
     r"|" + _B + r"(?:all|every|все|всё|alle)\s+(?:\w+\s+)?(?:covered|met|satisfied|раскрыты|покрыты|выполнены"
     r"|erfüllt|abgedeckt)" + _E
 )
-# Chat-template tokens, fake tags, and a JSON object with grading keys.
+_POINTS_WORD = _rx(r"(?:points?|criteria|пункт\w*|критери\w*|punkte|kriterien)$")
+# Chat-template tokens, fake tags, a JSON object or a table with grading keys.
 _MARKUP = _rx(
     r"<\s*/?\s*(?:system|assistant|user|instructions?|rubric|student_answer|answer|prompt|im_start|im_end|s|inst)\s*>"
     r"|<\|[^|>]{1,30}\|>|\[/?\s*(?:inst|system|sys|admin)\s*\]|<<\s*/?\s*sys\s*>>"
     r"|^\s*#{1,6}\s*(?:system|instructions?|grader|admin|assistant|response)\b"
     r"|^\W*(?:user|assistant|human|пользователь|ассистент|benutzer|nutzer|assistent)\s*:\s*\S"
+    r"|\|\s*(?:verdict|score|grade|оценка|балл|вердикт|note|punkte|bewertung)\s*\|"
     r"|[{,]\s*[\"']?(?:score|grade|verdict|points|covered|mark|rating|result|оценка|балл|punkte|note)[\"']?\s*:"
 )
 HINT = _rx(
@@ -255,8 +257,9 @@ def signals(sentence: str) -> list[Signal]:
         if _CLAIM.search(low[m.end() : m.end() + 60]):
             add("value", 2, m.start())
     for m in _CLAIM.finditer(low):
-        if m.group().split()[0] in {"all", "every", "все", "всё", "alle"}:
-            add("value", 1, m.start())
+        words = m.group().split()
+        if words[0] in {"all", "every", "все", "всё", "alle"}:  # "all points covered" claims more than "all met"
+            add("value", 2 if len(words) == 3 and _POINTS_WORD.match(words[1]) else 1, m.start())
     return found
 
 

@@ -43,7 +43,12 @@ PLAIN = {
 }
 _ODD = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0130\u0131\u1c80-\u1c88]")
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_FOLDABLE = re.compile(_SCRIPTS_MEET.pattern + r"|[^\W\d_][0134578][^\W\d_]")
+_LETTER_RUN = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")
+# A digit between two letters of a word (leetspeak), and the letters digits stand in for, per script.
+_LEET = re.compile(r"(?<=[^\W\d_])[0134578](?=[^\W\d_])")
+_LEET_LAT = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
+_LEET_CYR = {"0": "о", "3": "з", "4": "а", "5": "s", "7": "т", "8": "в"}
 # Three or more single letters or digits ("1 0 0"), each but the last followed by one separator (space, dot, dash,
 # underscore).
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_·*]){2,}[^\W_](?![^\W_])")
@@ -76,13 +81,21 @@ def _script(ch: str) -> str:
 
 
 def _fold_word(word: str) -> str:
-    """A word mixing Latin and Cyrillic (or Greek) letters, written in its majority script; others as they are."""
+    """A word mixing Latin and Cyrillic (or Greek) letters, written in its majority script, with digits between its
+    letters read as the letters they stand in for ("g1ve", "m4rks", "П0ставь"); others as they are."""
+    if _LEET.search(word):
+        word = _LEET.sub(lambda m: _leet(m.group(), word), word)
     scripts = {_script(c) for c in word}
     if len(scripts & {"lat", "cyr", "grk"}) < 2:
         return word
     latin = sum(_script(c) == "lat" for c in word)
     cyrillic = sum(_script(c) == "cyr" for c in word)
     return word.translate(TO_LATIN) if latin >= cyrillic else word.translate(TO_LATIN).translate(TO_CYRILLIC)
+
+
+def _leet(digit: str, word: str) -> str:
+    cyrillic = sum(_script(c) == "cyr" for c in word) > sum(_script(c) == "lat" for c in word)
+    return (_LEET_CYR if cyrillic else _LEET_LAT).get(digit, digit)
 
 
 def _edit(text: str, origin: list[int], rx: re.Pattern[str], repl: str) -> tuple[str, list[int]]:
@@ -102,8 +115,8 @@ def _edit(text: str, origin: list[int], rx: re.Pattern[str], repl: str) -> tuple
 def unmask(answer: str) -> Unmasked:
     """`answer` with invisible characters dropped, compatibility forms (fullwidth, ligatures) made plain (NFKC),
     each word mixing scripts written in one, spaced-out letters joined and words split over lines rejoined."""
-    if answer.isascii() or (
-        unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer) and not _SCRIPTS_MEET.search(answer)
+    if (answer.isascii() or (unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer))) and not (
+        _FOLDABLE.search(answer)
     ):  # the usual answer: nothing to undo but the layout
         return _unmask_layout(answer, list(range(len(answer))), False)
     chars: list[str] = []
@@ -116,7 +129,7 @@ def unmask(answer: str) -> Unmasked:
         origin += [i] * len(plain)
     text = "".join(chars)  # NFKC may make one character several ("ﬁ"): each keeps the same origin
     disguised = len(text) != len(answer) or text != answer
-    folded = _LETTER_RUN.sub(lambda m: _fold_word(m.group()), text) if _SCRIPTS_MEET.search(text) else text
+    folded = _LETTER_RUN.sub(lambda m: _fold_word(m.group()), text) if _FOLDABLE.search(text) else text
     disguised |= folded != text
     return _unmask_layout(folded, origin, disguised)
 
