@@ -28,16 +28,16 @@ from grader.models import Model, Span
 _ANCHORS = re.compile(
     r"grader|grading|evaluat|assessor|examiner|reviewer|marker|checker|proctor|judge|admin|llm|gpt|assistant"
     r"|score|grade|mark|credit|rating|verdict|point|assessment|rubric|reference|instruction|prompt|guideline"
-    r"|pretend|role|answer|response|submission|decod|decipher|base64|b64|rot13|rot-13|caesar|encod|backwards"
+    r"|pretend|role|answer|decod|decipher|base64|b64|rot13|rot-13|caesar|encod|backwards\W"
     r"|rückwärts|наоборот|%[0-9a-f]{2}"
     r"|^(?:now|act)\W*$"
     r"|проверяющ|проверяльщ|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
     r"|засчит|рубрик|эталон|пункт|критери|инструкц|промпт|указани|теперь|представь|отныне|притвор|ответ|расшифр"
     r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир"
     r"|bewert|prüfer|korrektor|gutachter|korrigier|assistent|punkt|note|wertung|musterlösung|anweisung|instruktion"
-    r"|vorgaben|schlüsselpunkt|kernpunkt|jetzt|sofort|stell|antwort|abgabe|dekodier|entschlüssel|kodiert|vergib"
+    r"|vorgaben|schlüsselpunkt|kernpunkt|jetzt|sofort|antwort|abgabe|dekodier|entschlüssel|kodiert|vergib"
     r"|^gib\W*$"
-    r"|[<>{}\[\]|#\"]"
+    r"|[<{\[|#]"  # tags, JSON, [INST], tables, headings ("->" and quotes are everywhere)
 )
 # 16 or more base64 characters with a digit, a capital after a small letter, or padding (not "cross-validation")
 _BLOB_PIECE = re.compile(r"(?=[A-Za-z0-9+/_-]*(?:\d|[a-z][A-Z]|=))[A-Za-z0-9+/_-]{16,}={0,2}")
@@ -68,11 +68,13 @@ class Injection(Model):
 
 def _disguised(piece: str) -> bool:
     """Whether a non-ASCII piece reads differently once unmasked (invisible, compatibility or look-alike letters)."""
-    return (
-        not unicodedata.is_normalized("NFKC", piece)
-        or any(c in INVISIBLE or c in PLAIN for c in piece)
-        or _MIXED.search(piece.lower()) is not None
-    )
+    if _MIXED.search(piece.lower()) is not None:
+        return True
+    if unicodedata.is_normalized("NFKC", piece):
+        return any(c in INVISIBLE or c in PLAIN for c in piece)
+    # only letters count: "…", "²" or a no-break space change under NFKC too, and they hide nothing
+    return any(c in INVISIBLE or c in PLAIN or (c.isalpha() and not unicodedata.is_normalized("NFKC", c))
+               for c in piece)
 
 
 def piece_may_hold_injection(chunk: str) -> int:
