@@ -118,6 +118,22 @@ def _may_hold_injection(text: str) -> bool:
     return may_be_spaced(text)
 
 
+def _anchor_pieces(text: str) -> tuple[list[int], list[str]]:
+    """Where the pieces holding an anchor start, and those pieces, from the pre-check's memo (one dict lookup a
+    piece: a regex scan of the whole answer costs ~0.3 ms)."""
+    starts, pieces, at = [], [], 0
+    get = _chunk_gate.get
+    for chunk in text.split(" "):
+        flag = get(chunk)
+        if flag is None:
+            flag = piece_may_hold_injection(chunk)
+        if flag:
+            starts.append(at)
+            pieces.append(chunk)
+        at += len(chunk) + 1
+    return starts, pieces
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     bounds, last = [], 0
     for m in re.finditer(_SENTENCE_END, text):  # compiled at first use (re's cache): only screened answers need it
@@ -177,8 +193,10 @@ def _flagged(un: Unmasked, answer: str) -> list[tuple[int, int]]:
 
     sentences = _sentences(un.text)
     low = un.text.lower()
-    hinted = HINT.search(low) is not None
-    anchors = [m.start() for m in _ANCHORS.finditer(low)]
+    anchors, pieces = _anchor_pieces(un.text) if un.text == answer else ([], [])
+    if un.text != answer:  # disguises undone: the pieces of the answer are not the pieces read
+        anchors, pieces = [m.start() for m in _ANCHORS.finditer(low)], [low]
+    hinted = any(HINT.search(p.lower()) for p in pieces)
     # Only a sentence holding an anchor (or a line break, or any sentence once the answer asks for decoding) can
     # be aimed at the grader; the others are not read again.
     live = [hinted or "\n" in low[a:b] or bisect.bisect_left(anchors, a) < bisect.bisect_left(anchors, b)

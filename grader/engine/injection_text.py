@@ -52,6 +52,9 @@ _LEET_CYR = {"0": "о", "3": "з", "4": "а", "5": "s", "7": "т", "8": "в"}
 # Three or more single letters or digits ("1 0 0"), each but the last followed by one separator (space, dot, dash,
 # underscore).
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_·*]){2,}[^\W_](?![^\W_])")
+# What every run `_SPACED` joins holds, found ~10x faster (a literal space first; the text is read with one
+# space in front, so a run at its very start counts).
+_SPACED_QUICK = re.compile(r" [^\W_][ .\-_·*][^\W_][ .\-_·*][^\W_](?![^\W_])")
 _SPLIT_WORD = re.compile(r"(?<=[^\W\d_])-?[ \t]*\n[ \t]*(?=[^\W\d_])")
 
 
@@ -136,8 +139,7 @@ def unmask(answer: str) -> Unmasked:
 
 def _unmask_layout(text: str, origin: list[int], disguised: bool) -> Unmasked:
     """Spaced-out letters joined, words split over lines rejoined."""
-    joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_·*]", "", m.group()), text)
-    if joined != text:
+    if _SPACED_QUICK.search(f" {text}") and _SPACED.search(text):
         disguised = True
         text, origin = _join_spaced(text, origin)
     if "\n" in text:
