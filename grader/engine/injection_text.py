@@ -43,7 +43,8 @@ PLAIN = {
 }
 _ODD = re.compile("[" + "".join(sorted(INVISIBLE)) + "\u0130\u0131\u1c80-\u1c88]")
 _SCRIPTS_MEET = re.compile(r"[a-zA-Z][\u0370-\u04ff]|[\u0370-\u04ff][a-zA-Z]")
-_FOLDABLE = re.compile(_SCRIPTS_MEET.pattern + r"|[^\W\d_][0134578][^\W\d_]")
+# A digit between letters; the digit comes first in the pattern so that re scans for it fast (~20x).
+_LEET_ANY = re.compile(r"[0134578](?<=[^\W\d_][0134578])(?=[^\W\d_])")
 _LETTER_RUN = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")
 # A digit between two letters of a word (leetspeak), and the letters digits stand in for, per script.
 _LEET = re.compile(r"(?<=[^\W\d_])[0134578](?=[^\W\d_])")
@@ -96,6 +97,11 @@ def _fold_word(word: str) -> str:
     return word.translate(TO_LATIN) if latin >= cyrillic else word.translate(TO_LATIN).translate(TO_CYRILLIC)
 
 
+def _foldable(text: str) -> bool:
+    """Whether some word of `text` mixes scripts or has a digit between letters."""
+    return _SCRIPTS_MEET.search(text) is not None or _LEET_ANY.search(text) is not None
+
+
 def _leet(digit: str, word: str) -> str:
     cyrillic = sum(_script(c) == "cyr" for c in word) > sum(_script(c) == "lat" for c in word)
     return (_LEET_CYR if cyrillic else _LEET_LAT).get(digit, digit)
@@ -118,9 +124,8 @@ def _edit(text: str, origin: list[int], rx: re.Pattern[str], repl: str) -> tuple
 def unmask(answer: str) -> Unmasked:
     """`answer` with invisible characters dropped, compatibility forms (fullwidth, ligatures) made plain (NFKC),
     each word mixing scripts written in one, spaced-out letters joined and words split over lines rejoined."""
-    if (answer.isascii() or (unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer))) and not (
-        _FOLDABLE.search(answer)
-    ):  # the usual answer: nothing to undo but the layout
+    plain = answer.isascii() or (unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer))
+    if plain and not _foldable(answer):  # the usual answer: nothing to undo but the layout
         return _unmask_layout(answer, list(range(len(answer))), False)
     chars: list[str] = []
     origin: list[int] = []
@@ -132,7 +137,7 @@ def unmask(answer: str) -> Unmasked:
         origin += [i] * len(plain)
     text = "".join(chars)  # NFKC may make one character several ("ﬁ"): each keeps the same origin
     disguised = len(text) != len(answer) or text != answer
-    folded = _LETTER_RUN.sub(lambda m: _fold_word(m.group()), text) if _FOLDABLE.search(text) else text
+    folded = _LETTER_RUN.sub(lambda m: _fold_word(m.group()), text) if _foldable(text) else text
     disguised |= folded != text
     return _unmask_layout(folded, origin, disguised)
 
