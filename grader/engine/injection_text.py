@@ -124,8 +124,8 @@ def _edit(text: str, origin: list[int], rx: re.Pattern[str], repl: str) -> tuple
 def unmask(answer: str) -> Unmasked:
     """`answer` with invisible characters dropped, compatibility forms (fullwidth, ligatures) made plain (NFKC),
     each word mixing scripts written in one, spaced-out letters joined and words split over lines rejoined."""
-    plain = answer.isascii() or (unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer))
-    if plain and not _foldable(answer):  # the usual answer: nothing to undo but the layout
+    usual = answer.isascii() or (unicodedata.is_normalized("NFKC", answer) and not _ODD.search(answer))
+    if usual and not _foldable(answer):  # the usual answer: nothing to undo but the layout
         return _unmask_layout(answer, list(range(len(answer))), False)
     chars: list[str] = []
     origin: list[int] = []
