@@ -198,7 +198,7 @@ class TestJudge:
         user = grade_messages(QUESTION, RUBRIC.points[:1], "ответ", "ru", json_shape=False,
                               misconceptions=RUBRIC.misconceptions[:1])[1]["content"]
         assert "- wrong about inertia: Momentum уменьшает шаг со временем" in user
-        assert user.index("Known misconceptions") < user.index("<student_answer>")
+        assert user.index("Known misconceptions") < user.index("<student_answer-")  # the fence carries a random code
         plain = grade_messages(QUESTION, RUBRIC.points, "ответ", "ru", json_shape=False)[1]["content"]
         assert "misconception" not in plain  # rubrics without any: the prompt is as before
 
