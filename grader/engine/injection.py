@@ -33,7 +33,7 @@ _ANCHORS = re.compile(
     r"|^(?:now|act)\W*$"
     r"|проверяющ|проверяльщ|оценщик|экзаменатор|рецензент|асессор|ассистент|админ|модератор|оценк|балл|отметк|вердикт|зач[её]т"
     r"|засчит|рубрик|эталон|пункт|критери|инструкц|промпт|указани|теперь|представь|отныне|притвор|ответ|расшифр"
-    r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир"
+    r"|декодир|закодир|постав|выстав|оцени|начисл|присво|игнорир|забудь|disregard|bypass|override|vergiss|vergessen"
     r"|bewert|prüfer|korrektor|gutachter|korrigier|assistent|punkt|note|wertung|musterlösung|anweisung|instruktion"
     r"|vorgaben|schlüsselpunkt|kernpunkt|jetzt|sofort|antwort|abgabe|dekodier|entschlüssel|kodiert|vergib"
     r"|^gib\W*$"
