@@ -52,7 +52,7 @@ EncodingOpt = Annotated[
     str | None,
     typer.Option(
         "--encoding",
-        help=said("CSV encoding [default: sniffed: UTF-8, UTF-8/16 with BOM, else cp1251]"),
+        help=said("CSV encoding [default: sniffed: UTF-8, UTF-8/16 with BOM, else guessed from the bytes]"),
         rich_help_panel=_PANEL,
         show_default=False,
     ),

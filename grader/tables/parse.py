@@ -41,16 +41,40 @@ def detect_format(path: Path, head: bytes) -> Format:
 
 
 def sniff_encoding(head: bytes) -> str:
-    """`utf-8-sig` for a UTF-8 BOM, `utf-16` for a UTF-16 BOM, `utf-8` when the sample decodes, else cp1251."""
+    """`utf-8-sig`/`utf-16` for a BOM, `utf-8` when the sample decodes as UTF-8, else charset-normalizer's guess.
+
+    charset-normalizer ranks encodings by how much mess and how much language their decoding makes; several often
+    tie on a short sample (cp1250 and cp1252 decode "Jörg" alike, "à" differently), so among the tied best the
+    most widely used encoding wins (`COMMON`). No byte pattern it can read (binary data) leaves UTF-8, which
+    then fails to decode with a clear error."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut multibyte char at the end is fine
-    except UnicodeDecodeError:
-        return "cp1251"
-    return "utf-8"
+    if b"\x00" not in head:  # NUL bytes decode as UTF-8 too, but in a text file they mean UTF-16 without a BOM
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut multibyte char at the end is fine
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8"
+    return _guess_encoding(head)
+
+
+# The most used single-byte encodings for the grader's languages (Western Europe, Cyrillic), most used first.
+COMMON = ("cp1252", "cp1251", "iso8859_15", "latin_1", "koi8_r", "mac_roman", "mac_cyrillic", "cp866", "iso8859_5")
+
+
+def _guess_encoding(head: bytes) -> str:
+    from charset_normalizer import from_bytes  # imported here: most files are UTF-8 and never need it
+
+    results = from_bytes(head)
+    best = results.best()
+    if best is None:
+        return "utf-8"
+    tied = {name for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)
+            for name in (m.encoding, *m.could_be_from_charset)}  # fmt: skip
+    return next((name for name in COMMON if name in tied), best.encoding)
 
 
 def sniff_delimiter(sample: str) -> str:

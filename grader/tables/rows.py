@@ -5,7 +5,8 @@
         row.id, row.candidate, row.question_id, row.answer, row.extra["score"], row.where  # "answers.csv:12"
 
 CSV encoding and delimiter are sniffed as spreadsheets write them: UTF-8 (with or without BOM), UTF-16 with BOM
-(Excel's "Unicode text"), else cp1251 (Russian Excel's "CSV"); `,`, `;` or tab. Column names match ignoring
+(Excel's "Unicode text"), else guessed by charset-normalizer (cp1251 from Russian Excel, cp1252 from German...);
+`,`, `;` or tab. Column names match ignoring
 case and surrounding spaces; columns not mapped to a field are kept in `Row.extra` (e.g. a human `score`).
 
 A problem with the file as a whole (missing, undecodable, no answer column) raises `InvalidFile`/`NotFound`
