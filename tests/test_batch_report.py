@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import html.parser
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from grader.bank.store import Bank
 from grader.batch.records import csv_fields, safe_cell, visible
 from grader.batch.run import run_batch
 from grader.tables import RowSource
+from tests.browser import browser_page
 
 HOSTILE = [
     ("x1", "<script>alert('x')</script>", '=HYPERLINK("http://evil","click") сигмоида градиент'),
@@ -109,29 +108,14 @@ class TestCsv:
         assert fields[3:5] == ["", "error"] and "empty answer" in fields
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_renders_in_headless_chromium(hostile_out: Path, tmp_path: Path) -> None:
     """The page renders offline; the DOM Chromium builds has no script element and all answer cards."""
-    assert CHROMIUM is not None
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'p'}",
-    ]
-    url = (hostile_out / "report.html").as_uri()
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, timeout=120, text=True)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "<script" not in dom.stdout and dom.stdout.count('class="ans"') == len(HOSTILE)
-    shot = tmp_path / "shot.png"
-    subprocess.run([CHROMIUM, *flags, "--window-size=1280,2000", f"--screenshot={shot}", url],
-                   capture_output=True, timeout=120)  # fmt: skip
-    assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few KB
+    with browser_page(hostile_out / "report.html") as page:
+        assert page.locator("script").count() == 0
+        assert page.locator(".ans").count() == len(HOSTILE)
+        for section in ("ranking", "heatmap", "difficulty", "details"):
+            assert page.locator(f"#{section}").is_visible(), section
+        shot = tmp_path / "shot.png"
+        page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000  # a blank page is a few KB

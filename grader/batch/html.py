@@ -143,7 +143,7 @@ def _overview(s: Summary, lab: dict[str, str]) -> Iterator[str]:
 
 
 def _ranking(s: Summary, lab: dict[str, str]) -> Iterator[str]:
-    yield f"<h2>{lab['ranking']}</h2><div class=panel><table><tr><th>#</th><th>{lab['candidate']}</th>"
+    yield f"<h2 id=ranking>{lab['ranking']}</h2><div class=panel><table><tr><th>#</th><th>{lab['candidate']}</th>"
     yield f"<th>{lab['total']}</th><th>{lab['avg']}</th><th></th><th>{lab['answered']}</th>"
     yield f"<th>{lab['errors']}</th></tr>"
     for c in s.candidates:
@@ -157,7 +157,7 @@ def _ranking(s: Summary, lab: dict[str, str]) -> Iterator[str]:
 
 def _heatmap(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     head = "".join(f'<th title="{_t(q.question)}">Q{qnum[q.id]}</th>' for q in s.questions)
-    yield f"<h2>{lab['heatmap']}</h2><div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
+    yield f"<h2 id=heatmap>{lab['heatmap']}</h2><div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
     for c in s.candidates[:HEATMAP_MAX_CANDIDATES]:
         cells = []
         for q in s.questions:
@@ -173,7 +173,7 @@ def _heatmap(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[
 
 
 def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
-    yield f"<h2>{lab['difficulty']}</h2><div class=panel><table><tr><th>#</th><th>{lab['question']}</th>"
+    yield f"<h2 id=difficulty>{lab['difficulty']}</h2><div class=panel><table><tr><th>#</th><th>{lab['question']}</th>"
     yield f"<th>{lab['answered']}</th><th>{lab['avg']}</th><th></th><th>{lab['range']}</th>"
     yield f"<th>{lab['missed']}</th></tr>"
     for q in sorted(s.questions, key=lambda q: (q.mean if q.mean is not None else 2, qnum[q.id])):
@@ -189,7 +189,7 @@ def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterat
 
 def _details(s: Summary, details: Iterable[dict[str, Any]], lab: dict[str, str], qnum: dict[str, int],
              shown: int) -> Iterator[str]:  # fmt: skip
-    yield f"<h2>{lab['details']}</h2>"
+    yield f"<h2 id=details>{lab['details']}</h2>"
     if shown < s.rows:
         yield f"<p class=note>{lab['shown'].format(n=shown, total=s.rows)}</p>"
     rank = {c.candidate: c for c in s.candidates}
