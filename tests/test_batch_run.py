@@ -36,13 +36,14 @@ class TestExamples:
         res = run_cli("batch", str(EXAMPLES / "answers.csv"), "--out", str(tmp_path), "--json")
         assert res.returncode == 0, res.stderr
         data = json.loads(res.stdout)
-        assert (data["rows"], data["errors"]) == (18, 2)
+        assert (data["rows"], data["errors"], data["blank"]) == (18, 1, 1)
         assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
             "grades.csv", "grades.jsonl", "questions", "report.html", "rubrics", "summary.json"]  # fmt: skip
         recs = lines(tmp_path / "grades.jsonl")
         assert [r["id"] for r in recs][:3] == ["a1", "a2", "a3"]
         errors = {r["id"]: r["error"] for r in recs if "error" in r}
-        assert errors["b4"] == "empty answer"
+        b4 = next(r for r in recs if r["id"] == "b4")
+        assert "b4" not in errors and b4["score"] == 0 and "empty" in b4["flags"]
         assert errors["e1"].startswith("unknown question id 'pereobuchenie'")
         own = next(r for r in recs if r["id"] == "e2")
         assert (tmp_path / "rubrics" / f"{own['question_id']}.yaml").exists()
@@ -78,10 +79,11 @@ class TestBadRows:
         with path.open("a", encoding="utf-8") as fh:
             fh.write("{broken json\n")
         result = run_batch(RowSource.open(path), tmp_path / "out", bank)
-        assert (result.rows, result.graded, result.errors) == (5, 1, 4)
+        assert (result.rows, result.graded, result.blank, result.errors) == (5, 1, 1, 3)
         recs = lines(tmp_path / "out" / "grades.jsonl")
-        assert [r.get("error", "") [:14] for r in recs] == ["", "unknown questi", "empty answer", "no question_id",
+        assert [r.get("error", "") [:14] for r in recs] == ["", "unknown questi", "", "no question_id",
                                                            "not valid JSON"]  # fmt: skip
+        assert (recs[2]["score"], recs[2]["flags"]) == (0.0, ["empty"])
 
     def test_duplicate_ids_are_named_up_front(self, tmp_path: Path, bank: Bank) -> None:
         path = tmp_path / "dup.csv"

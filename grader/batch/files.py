@@ -17,7 +17,8 @@ from types import TracebackType
 from typing import Any
 
 from grader.batch.html import render_html
-from grader.batch.records import CSV_COLUMNS, Aggregator, Summary, csv_line, csv_row, summary_facts
+from grader.batch.records import CSV_COLUMNS, csv_line, csv_row
+from grader.batch.summary import Aggregator, Summary, summary_facts
 from grader.outputs import write_atomic
 
 DETAIL_LIMIT = 2000

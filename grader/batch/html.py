@@ -11,35 +11,12 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
-from grader.batch.records import Summary, visible
+from grader.batch.html_text import FLAGS, LABELS, reason_text
+from grader.batch.records import visible
+from grader.batch.summary import Summary, reason_of
 
 ANSWER_MAX = 20_000  # characters of one answer shown; the full text is in grades.jsonl
 HEATMAP_MAX_CANDIDATES = 300
-
-LABELS = {
-    "ru": {
-        "title": "Результаты проверки", "answers": "ответов", "candidates": "кандидатов", "questions": "вопросов",
-        "mode": "режим", "mean": "Средний балл", "graded": "Проверено", "errors": "Ошибок", "unscored": "Без оценки",
-        "ranking": "Рейтинг кандидатов", "candidate": "Кандидат", "total": "Итого", "avg": "Средний",
-        "answered": "Ответов", "heatmap": "Карта: кандидат × вопрос", "difficulty": "Сложность вопросов",
-        "question": "Вопрос", "range": "Разброс", "missed": "Чаще всего упускают", "details": "Ответы",
-        "missing": "Не раскрыто", "no_evidence": "Совпадений с эталоном не найдено.", "error": "Ошибка",
-        "shown": "Подробно показаны первые {n} строк из {total}; все строки — в grades.jsonl и grades.csv.",
-        "clipped": "Ответ обрезан: показано {n} из {total} символов.", "reasons": "Причины ошибок",
-        "heat_clipped": "Показаны первые {n} кандидатов рейтинга.", "of": "из",
-    },
-    "en": {
-        "title": "Grading results", "answers": "answers", "candidates": "candidates", "questions": "questions",
-        "mode": "mode", "mean": "Mean score", "graded": "Graded", "errors": "Errors", "unscored": "Unscored",
-        "ranking": "Candidate ranking", "candidate": "Candidate", "total": "Total", "avg": "Mean",
-        "answered": "Answers", "heatmap": "Heat map: candidate × question", "difficulty": "Question difficulty",
-        "question": "Question", "range": "Range", "missed": "Most missed", "details": "Answers",
-        "missing": "Missing", "no_evidence": "No match with the reference found.", "error": "Error",
-        "shown": "The first {n} of {total} rows are shown in detail; all rows are in grades.jsonl and grades.csv.",
-        "clipped": "Answer clipped: {n} of {total} characters shown.", "reasons": "Error reasons",
-        "heat_clipped": "The first {n} candidates of the ranking are shown.", "of": "of",
-    },
-}  # fmt: skip
 
 CSS = """
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1d2330;--mute:#6b7280;--line:#e5e7eb;--accent:#2f6fed;
@@ -125,6 +102,8 @@ def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: i
     yield from _ranking(summary, lab)
     yield from _heatmap(summary, lab, qnum)
     yield from _difficulty(summary, lab, qnum)
+    yield from _integrity(summary, lab, qnum)
+    yield from _groups(summary, lab, qnum)
     yield from _details(summary, details, lab, qnum, shown)
     yield "</main></body></html>\n"
 
@@ -132,44 +111,57 @@ def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: i
 def _overview(s: Summary, lab: dict[str, str]) -> Iterator[str]:
     yield f'<h1>{lab["title"]}</h1><p class="sub">{s.rows} {lab["answers"]} · {len(s.candidates)} '
     yield f"{lab['candidates']} · {len(s.questions)} {lab['questions']} · {lab['mode']} {_t(s.mode)}</p>"
-    cards = [(_pct(s.mean), lab["mean"]), (s.graded, lab["graded"]), (s.errors, lab["errors"])]
+    cards = [(_pct(s.mean), lab["mean"]), (s.graded, lab["graded"]), (s.blank, lab["blank"]), (s.errors, lab["errors"])]
     if s.unscored:
         cards.append((s.unscored, lab["unscored"]))
     yield '<div class="cards">' + "".join(f"<div class=card><b>{v}</b><span>{k}</span></div>" for v, k in cards)
     yield "</div>\n"
     if s.error_reasons:
-        items = "".join(f"<li>{_t(r)}: {n}</li>" for r, n in s.error_reasons.items())
-        yield f'<p class=note>{lab["reasons"]}:</p><ul class="missed">{items}</ul>\n'
+        items = "".join(f"<li>{_t(reason_text(r, s.lang))}: {n}</li>" for r, n in s.error_reasons.items())
+        yield f'<p class=note>{lab["reasons"]}:</p><ul class="missed" id=reasons>{items}</ul>\n'
 
 
 def _ranking(s: Summary, lab: dict[str, str]) -> Iterator[str]:
-    yield f"<h2 id=ranking>{lab['ranking']}</h2><div class=panel><table><tr><th>#</th><th>{lab['candidate']}</th>"
-    yield f"<th>{lab['total']}</th><th>{lab['avg']}</th><th></th><th>{lab['answered']}</th>"
-    yield f"<th>{lab['errors']}</th></tr>"
+    yield f"<h2 id=ranking>{lab['ranking']}</h2><p class=note>{lab['rank_note']}</p>"
+    yield f"<div class=panel><table><tr><th>#</th><th>{lab['candidate']}</th><th>{lab['avg']}</th><th></th>"
+    yield f"<th>{lab['total']}</th><th>{lab['asked']}</th><th>{lab['blank']}</th><th>{lab['errors']}</th></tr>"
     for c in s.candidates:
         yield (
-            f'<tr><td class=num>{c.rank}</td><td><a href="#c{c.rank}">{_t(c.candidate) or "—"}</a></td>'
-            f"<td class=num>{round(c.total * 100)}</td><td class=num>{_pct(c.mean)}</td><td>{_bar(c.mean)}</td>"
-            f"<td class=num>{c.graded}</td><td class=num>{c.errors or ''}</td></tr>\n"
+            f'<tr class=cand-row><td class=num>{c.rank}</td><td><a href="#c{c.rank}">{_t(c.candidate) or "—"}</a></td>'
+            f"<td class='num mean'>{_pct(c.mean)}</td><td>{_bar(c.mean)}</td><td class=num>{round(c.total * 100)}</td>"
+            f"<td class=num>{c.asked}</td><td class=num>{len(c.blank) or ''}</td>"
+            f"<td class=num>{c.errors or ''}</td></tr>\n"
         )
     yield "</table></div>\n"
 
 
 def _heatmap(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     head = "".join(f'<th title="{_t(q.question)}">Q{qnum[q.id]}</th>' for q in s.questions)
-    yield f"<h2 id=heatmap>{lab['heatmap']}</h2><div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
+    yield f"<h2 id=heatmap>{lab['heatmap']}</h2><p class=note>{lab['legend']}</p>"
+    yield f"<div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
     for c in s.candidates[:HEATMAP_MAX_CANDIDATES]:
-        cells = []
-        for q in s.questions:
-            v = c.scores.get(q.id)
-            cells.append("<td class='cell none'>·</td>" if v is None else
-                         f'<td class=cell style="background:{_heat(v)}" title="{_t(q.id)}">{_pct(v)}</td>')  # fmt: skip
+        blank, failed, twice = set(c.blank), set(c.failed), set(c.repeated)
+        cells = [_cell(q.id, c.scores.get(q.id), q.id in blank, q.id in failed, q.id in twice, lab)
+                 for q in s.questions]  # fmt: skip
         yield f'<tr><td class=name><a href="#c{c.rank}">{_t(c.candidate) or "—"}</a></td>{"".join(cells)}</tr>\n'
     yield "</table></div>"
     if len(s.candidates) > HEATMAP_MAX_CANDIDATES:
         yield f"<p class=note>{lab['heat_clipped'].format(n=HEATMAP_MAX_CANDIDATES)}</p>"
     keys = " · ".join(f"<b>Q{qnum[q.id]}</b> {_t(q.question or q.id)}" for q in s.questions)
     yield f"<p class=qkey>{keys}</p>\n"
+
+
+def _cell(qid: str, v: float | None, blank: bool, failed: bool, twice: bool, lab: dict[str, str]) -> str:
+    """A heat-map cell: a score, a blank answer, an answer that could not be graded, or a question not asked."""
+    if blank:
+        return f"<td class='cell blank' title=\"{_t(qid)}\">{lab['cell_blank']}</td>"
+    if v is None and failed:
+        return f"<td class='cell failed' title=\"{_t(qid)}\">{lab['cell_error']}</td>"
+    if v is None:
+        return f"<td class='cell none' title=\"{lab['cell_none']}\">·</td>"
+    mark = "<sup>×2</sup>" if twice else ""
+    title = f"{_t(qid)} · {lab['cell_twice'].format(n='2+')}" if twice else _t(qid)
+    return f'<td class=cell style="background:{_heat(v)}" title="{title}">{_pct(v)}{mark}</td>'
 
 
 def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
@@ -187,6 +179,38 @@ def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterat
     yield "</table></div>\n"
 
 
+def _integrity(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+    names = FLAGS.get(s.lang, FLAGS["en"])
+    yield f"<h2 id=integrity>{lab['integrity']}</h2><p class=note>{lab['integrity_note']}</p>"
+    yield "<ul class=missed>" + "".join(f"<li><b>{n}</b>: {why}</li>" for n, why in names.values()) + "</ul>"
+    if not s.flagged:
+        yield f"<p class=note>{lab['integrity_none']}</p>\n"
+        return
+    yield f"<div class=panel><table><tr><th>{lab['flag']}</th><th>{lab['question']}</th><th>{lab['who']}</th>"
+    yield f"<th>{lab['rows']}</th></tr>"
+    for f in s.flagged:
+        name = names.get(f.flag, (f.flag, ""))[0]
+        q = f"Q{qnum[f.question_id]}" if f.question_id in qnum else _t(f.question_id)
+        yield (f"<tr class='flagged {f.flag}'><td><span class=flag>{name}</span></td><td>{q}</td>"
+               f"<td>{_t(', '.join(f.candidates))}</td><td>{_t(', '.join(f.ids))}</td></tr>\n")  # fmt: skip
+    yield "</table></div>\n"
+
+
+def _groups(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+    yield f"<h2 id=groups>{lab['groups']}</h2><p class=note>{lab['groups_note']}</p>"
+    for q in s.questions:
+        if not q.groups:
+            continue
+        yield f"<h3>Q{qnum[q.id]} · {_t(q.question or q.id)}</h3><div class=panel><table>"
+        yield f"<tr><th>{lab['group_size']}</th><th>{lab['avg']}</th><th>{lab['group_first']}</th></tr>"
+        for g in q.groups:
+            text = lab["blank_group"] if not g.answer.strip() else g.answer
+            yield (f"<tr class=group><td class=num>{g.size}</td><td class=num>{_pct(g.score)}</td><td>"
+                   f"<div class=note>{lab['covered_n'].format(n=len(g.covered))} · {_t(g.candidate) or '—'}</div>"
+                   f'<div class="text" dir="auto">{_t(text)}</div></td></tr>\n')  # fmt: skip
+        yield "</table></div>\n"
+
+
 def _details(s: Summary, details: Iterable[dict[str, Any]], lab: dict[str, str], qnum: dict[str, int],
              shown: int) -> Iterator[str]:  # fmt: skip
     yield f"<h2 id=details>{lab['details']}</h2>"
@@ -201,18 +225,18 @@ def _details(s: Summary, details: Iterable[dict[str, Any]], lab: dict[str, str],
         score = f' <span class="badge" style="background:{_colour(c.mean)}">{_pct(c.mean)}</span>' if c else ""
         yield f'<details class="cand"{anchor}{is_open}><summary>{score}{_t(cand) or "—"}</summary>\n'
         for r in records:
-            yield _answer(r, lab, texts, qnum)
+            yield _answer(r, lab, texts, qnum, s.lang)
         yield "</details>\n"
 
 
-def _answer(r: dict[str, Any], lab: dict[str, str], texts: dict[str, str], qnum: dict[str, int]) -> str:
+def _answer(r: dict[str, Any], lab: dict[str, str], texts: dict[str, str], qnum: dict[str, int], lang: str) -> str:
     qid = r.get("question_id") or ""
     num = f"Q{qnum[qid]} · " if qid in qnum else ""
     title = f"{num}{_t(texts.get(qid) or qid)}"
     if r.get("error"):
         return (f'<div class="ans"><h3><span class="badge" style="background:#9aa1ad">—</span>{title}</h3>'
-                f"<div class=err>{lab['error']}: {_t(r['error'])}</div><div class=note>id {_t(r.get('id'))}, "
-                f"line {_t(r.get('line'))}</div></div>\n")  # fmt: skip
+                f"<div class=err>{lab['error']}: {_t(reason_text(reason_of(r['error']), lang))}</div>"
+                f"<div class=note>id {_t(r.get('id'))}, {lab['line']} {_t(r.get('line'))}</div></div>\n")  # fmt: skip
     score = r.get("score")
     parts = [f'<div class="ans"><h3><span class="badge" style="background:{_colour(score)}">{_pct(score)}</span>']
     parts.append(title + "".join(f" <span class=flag>{_t(f)}</span>" for f in r.get("flags", [])) + "</h3>")

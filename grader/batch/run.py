@@ -49,6 +49,7 @@ class BatchResult(Model):
     out: str
     rows: int
     graded: int
+    blank: int = 0  # blank answers: graded 0, flag `empty`
     unscored: int
     errors: int
     resumed: int  # rows taken from an interrupted run
@@ -145,8 +146,8 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
             os.fsync(part.fileno())
             summary, files = report.finish(resolver.text_of)
     os.replace(out / PART, out / "grades.jsonl")
-    return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, unscored=summary.unscored,
-                       errors=summary.errors, resumed=done, files=files, rubrics_built=built,
+    return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, blank=summary.blank,
+                       unscored=summary.unscored, errors=summary.errors, resumed=done, files=files, rubrics_built=built,
                        warnings=resolver.warnings)  # fmt: skip
 
 

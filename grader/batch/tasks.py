@@ -17,20 +17,14 @@ from typing import Any, BinaryIO, NamedTuple
 
 from grader.bank.importers.telegram import slugify
 from grader.bank.store import Bank, atomic_write, model_yaml, rubric_for, rubric_yaml
-from grader.batch.records import (
-    Aggregator,
-    calibrate_line,
-    csv_row,
-    error_record,
-    grade_record,
-    summary_facts,
-    without_surrogates,
-)
+from grader.batch import integrity
+from grader.batch.records import calibrate_line, csv_row, error_record, grade_record, without_surrogates
+from grader.batch.summary import Aggregator, summary_facts
 from grader.engine.rubric import build_rubric, is_stale, reference_hash
 from grader.engine.text import detect_lang
 from grader.errors import GraderError, NotFound
 from grader.grading import agrade, grade
-from grader.models import Mode, Question, Rubric
+from grader.models import Grade, Mode, Question, Rubric
 from grader.tables import LeanRow, RowCursor
 
 CHUNK = 256  # rows per job in lexical mode: the parent's cost per job (results, merging) is ~1 ms
@@ -197,11 +191,13 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
     if isinstance(ready, dict):
         return ready
     question, rubric, answer = ready
+    if not answer.strip():
+        return _graded(task, question, answer, _blank(question, rubric, mode))
     try:
         g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
     except Exception as exc:
         return _failed(task, mode, exc)
-    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+    return _graded(task, question, answer, g)
 
 
 async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, repeat: int = 1) -> dict[str, Any]:
@@ -210,11 +206,13 @@ async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, re
     if isinstance(ready, dict):
         return ready
     question, rubric, answer = ready
+    if not answer.strip():
+        return _graded(task, question, answer, _blank(question, rubric, mode))
     try:
         g = await agrade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
     except Exception as exc:
         return _failed(task, mode, exc)
-    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+    return _graded(task, question, answer, g)
 
 
 def _ready(task: Task, resolver: Resolver) -> dict[str, Any] | tuple[Question, Rubric, str]:
@@ -223,6 +221,14 @@ def _ready(task: Task, resolver: Resolver) -> dict[str, Any] | tuple[Question, R
         return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question")
     question, rubric = resolver.pair(task.key)
     return question, rubric, without_surrogates(task.answer)
+
+
+def _graded(task: Task, question: Question, answer: str, g: Grade) -> dict[str, Any]:
+    """The grades.jsonl object of a graded row, with its integrity flags (which never change the score)."""
+    found = integrity.flags_for(answer, question.reference) if answer.strip() else []
+    if found:
+        g = g.model_copy(update={"flags": [*g.flags, *found]})
+    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
 
 
 def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
@@ -235,6 +241,13 @@ def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
     return error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
 
 
+def _blank(question: Question, rubric: Rubric, mode: Mode) -> Grade:
+    """A blank answer's grade in any mode: 0, every point missing, flag `empty` (no judge is asked about nothing)."""
+    g = grade(question, rubric, "", mode="lexical")
+    flags = g.flags if "empty" in g.flags else [*g.flags, "empty"]
+    return g.model_copy(update={"score": 0.0, "flags": flags, "mode": mode})
+
+
 def task_for(row: LeanRow, resolver: Resolver) -> Task:
     """A row to grade, or one to record with the reason it cannot be graded."""
     qid = row.question_id.strip()
@@ -242,8 +255,6 @@ def task_for(row: LeanRow, resolver: Resolver) -> Task:
     key = None
     if problem is None:
         key, problem = resolver.key_for(qid, row.reference)
-    if problem is None and not row.answer.strip():
-        problem = "empty answer"
     if problem is not None or key is None:
         return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
     return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)

@@ -159,13 +159,14 @@ def batch(
         con = console()
         resumed = f", {result.resumed} from the interrupted run" if result.resumed else ""
         unscored = f", {result.unscored} unscored" if result.unscored else ""
-        con.print(f"{counted(result.rows, 'row')}: {result.graded} graded{unscored}, {counted(result.errors, 'error')}"
-                  f"{resumed} ({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+        blank = f", {result.blank} blank" if result.blank else ""
+        con.print(f"{counted(result.rows, 'row')}: {result.graded} graded{blank}{unscored}, "
+                  f"{counted(result.errors, 'error')}{resumed} ({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
         if usage is not None:
             failed = f"; the judge failed on some points of {partial} row(s), scored without them" if partial else ""
             con.print(usage_line(usage) + failed)
         con.print(f"report: {result.files['report.html']}")
-    if result.rows and not result.graded:
+    if result.rows and not result.graded and not result.blank:
         err.print(f"error: none of the {result.rows} rows could be graded (see the `error` and `flags` of each row in "
                   f"{out / 'grades.jsonl'})")  # fmt: skip
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -1,0 +1,306 @@
+"""summary.json: what a batch's rows add up to, counted one row (or one chunk) at a time. Pure.
+
+A candidate's `mean` is the sum of their question scores over the questions they were asked (a row names the
+question): a blank answer counts 0, a row that could not be graded counts 0 and is listed under `failed`. Rank,
+bar and mean in the report all come from it. A question id that no row could be graded against (unknown) is
+not a question of the batch: its rows are errors. Integrity flags across rows (`shared_answer`,
+`duplicate_answer`) and answer groups (answers that cover the same points) are found here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from grader.batch.integrity import signature
+from grader.batch.records import status_of
+
+TOP_MISSED = 3
+GROUPS_SHOWN = 8  # answer groups kept per question, largest first
+SNIPPET = 300  # characters of a group's first answer kept for the report
+FLAGGED_MAX = 2000  # flagged answers listed in the summary (all are flagged in grades.jsonl)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MissedPoint(_Model):
+    id: str
+    text: str
+    missed: float  # share of graded answers that missed the point
+
+
+class AnswerGroup(_Model):
+    """Answers to one question that cover, half-cover and miss the same points: read one, know the rest."""
+
+    size: int
+    score: float  # the first answer's
+    covered: list[str]  # point ids
+    candidate: str  # who wrote the first answer
+    answer: str  # the first answer, clipped
+
+
+class QuestionStats(_Model):
+    id: str
+    question: str
+    answers: int
+    blank: int = 0
+    errors: int
+    mean: float | None
+    min: float | None
+    max: float | None
+    most_missed: list[MissedPoint]
+    groups: list[AnswerGroup] = []
+
+
+class CandidateStats(_Model):
+    rank: int
+    candidate: str
+    total: float  # sum over questions of the candidate's score on it (0..1 each)
+    mean: float | None  # total / questions asked: what the rank, the bar and the mean shown come from
+    asked: int = 0  # questions of the batch this candidate has a row for
+    graded: int
+    errors: int
+    scores: dict[str, float]  # question id -> score (the mean of the answers when answered twice: flagged)
+    blank: list[str] = []  # question ids answered blank (score 0)
+    failed: list[str] = []  # question ids whose rows could not be graded (score 0)
+    repeated: list[str] = []  # question ids answered more than once
+
+
+class Flagged(_Model):
+    """A group of rows an integrity flag points at: one row, or all rows sharing an answer."""
+
+    flag: str
+    question_id: str
+    candidates: list[str]
+    ids: list[str]
+
+
+class Summary(_Model):
+    rows: int
+    graded: int
+    blank: int = 0
+    unscored: int
+    errors: int
+    mean: float | None
+    mode: str
+    lang: str
+    candidates: list[CandidateStats]
+    questions: list[QuestionStats]
+    error_reasons: dict[str, int]
+    flagged: list[Flagged] = []
+
+
+# What the summary needs of one row: status, question id, candidate, score, error, lang, mode, each point's
+# (id, text, status), row id, flags, answer signature and the answer's first characters. A plain tuple: batch
+# workers send one per row, and tuples pickle far cheaper than dicts.
+Facts = tuple[str, str, str, Any, Any, str, str, tuple[tuple[str, str, str], ...], str, tuple[str, ...], str, str]
+
+
+def summary_facts(record: dict[str, Any]) -> Facts:
+    """The part of a grades.jsonl object that `Aggregator` reads."""
+    points = tuple((_one(p["id"]), _one(p["text"]), p["status"]) for p in record.get("points", []))
+    answer = record.get("answer") or ""
+    return (status_of(record), record.get("question_id") or "", record.get("candidate") or "", record.get("score"),
+            record.get("error"), record.get("lang", "ru"), record.get("mode", "lexical"), points,
+            str(record.get("id") or ""), tuple(record.get("flags") or ()), signature(answer),
+            answer[:SNIPPET])  # fmt: skip
+
+
+_ONE: dict[str, str] = {}
+
+
+def _one(text: str) -> str:
+    """One object for equal point ids and texts, so a chunk of facts pickles each once (rows repeat them)."""
+    if len(_ONE) > 4096:
+        _ONE.clear()
+    return _ONE.setdefault(text, text)
+
+
+ROW_FLAGS = ("copied_reference", "repetition")  # flags a row carries itself, listed in the summary
+
+
+class Aggregator:
+    """Builds the summary from grades.jsonl objects fed one at a time (memory grows with candidates × questions)."""
+
+    def __init__(self, question_texts: dict[str, str]) -> None:
+        self.texts = question_texts
+        self.status: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.langs: Counter[str] = Counter()
+        self.modes: Counter[str] = Counter()
+        self.cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.blank: dict[tuple[str, str], None] = {}
+        self.failed: dict[tuple[str, str], None] = {}
+        self.cand_errors: Counter[str] = Counter()
+        self.q_scores: dict[str, list[float]] = defaultdict(list)
+        self.q_errors: Counter[str] = Counter()
+        self.missed: dict[str, Counter[str]] = defaultdict(Counter)
+        self.point_text: dict[tuple[str, str], str] = {}
+        self.order: dict[str, None] = {}
+        self.names: dict[str, str] = {}  # one copy of each candidate and question id, not one per row
+        self.same: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (qid, signature) -> [(candidate, id)]
+        self.flagged: list[Flagged] = []
+        self.groups: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)  # qid -> key -> group
+
+    def add(self, r: dict[str, Any]) -> None:
+        self.add_facts(summary_facts(r))
+
+    def add_facts(self, facts: Facts) -> None:
+        """Count one row, given as `summary_facts` of its grades.jsonl object (what batch workers send)."""
+        status, qid, cand, score, error, lang, mode, points, rid, flags, sig, snippet = facts
+        qid, cand = self.names.setdefault(qid, qid), self.names.setdefault(cand, cand)
+        self.status[status] += 1
+        self.order.setdefault(qid)
+        if status == "error":
+            self.reasons[reason_of(error)] += 1
+            self.cand_errors[cand] += 1
+            self.q_errors[qid] += 1
+            self.failed.setdefault((cand, qid))
+            return
+        self.langs[lang] += 1
+        self.modes[mode] += 1
+        if status == "unscored":
+            return
+        if status == "blank":
+            self.blank.setdefault((cand, qid))
+        self.cells[cand, qid].append(score)
+        self.q_scores[qid].append(score)
+        for flag in flags:
+            if flag in ROW_FLAGS and len(self.flagged) < FLAGGED_MAX:
+                self.flagged.append(Flagged(flag=flag, question_id=qid, candidates=[cand], ids=[rid]))
+        if sig:
+            self.same.setdefault((qid, sig), []).append((cand, rid))
+        for pid, text, pstatus in points:
+            self.point_text.setdefault((qid, pid), text)
+            if pstatus == "missing":
+                self.missed[qid][pid] += 1
+        key = ("",) if status == "blank" else tuple(p[2] for p in points)
+        group = self.groups[qid].get(key)
+        if group is None:
+            covered = [p[0] for p in points if p[2] == "covered"]
+            self.groups[qid][key] = [1, score, covered, cand, snippet]
+        else:
+            group[0] += 1
+
+    def merge(self, other: Aggregator) -> None:
+        """Count `other`'s rows after this one's, exactly as if they were fed here one by one (a batch worker counts
+        each chunk it grades, so the parent merges one small object per chunk instead of counting rows)."""
+        n = self.names.setdefault
+        for mine, theirs in ((self.status, other.status), (self.reasons, other.reasons), (self.langs, other.langs),
+                             (self.modes, other.modes)):  # fmt: skip
+            mine.update(theirs)  # new keys in their order: most_common breaks ties by first appearance
+        for cand, k in other.cand_errors.items():
+            self.cand_errors[n(cand, cand)] += k
+        for qid, k in other.q_errors.items():
+            self.q_errors[n(qid, qid)] += k
+        for qid in other.order:
+            self.order.setdefault(n(qid, qid))
+        for (cand, qid), scores in other.cells.items():
+            self.cells[n(cand, cand), n(qid, qid)].extend(scores)  # in row order: sums stay the same floats
+        for mine_set, theirs_set in ((self.blank, other.blank), (self.failed, other.failed)):
+            for cand, qid in theirs_set:
+                mine_set.setdefault((n(cand, cand), n(qid, qid)))
+        for qid, scores in other.q_scores.items():
+            self.q_scores[n(qid, qid)].extend(scores)
+        for qid, missed in other.missed.items():
+            self.missed[n(qid, qid)].update(missed)
+        for key, text in other.point_text.items():
+            self.point_text.setdefault(key, text)
+        for sig, rows in other.same.items():
+            self.same.setdefault(sig, []).extend(rows)
+        self.flagged.extend(other.flagged[: FLAGGED_MAX - len(self.flagged)])
+        for qid, groups in other.groups.items():
+            kept = self.groups[n(qid, qid)]
+            for pattern, group in groups.items():
+                if pattern in kept:
+                    kept[pattern][0] += group[0]
+                else:
+                    kept[pattern] = list(group)
+
+    def summary(self) -> Summary:
+        scores = [s for v in self.q_scores.values() for s in v]
+        known = [q for q in self.order if q in self.q_scores or self.texts.get(q)]  # unknown ids are no questions
+        return Summary(
+            rows=sum(self.status.values()),
+            graded=self.status["graded"],
+            blank=self.status["blank"],
+            unscored=self.status["unscored"],
+            errors=self.status["error"],
+            mean=_mean(scores),
+            mode=self.modes.most_common(1)[0][0] if self.modes else "lexical",
+            lang=self.langs.most_common(1)[0][0] if self.langs else "ru",
+            candidates=self._candidates(set(known)),
+            questions=[self._question(q) for q in known],
+            error_reasons=dict(self.reasons.most_common()),
+            flagged=[*self._shared(), *self._repeated(), *self.flagged],
+        )
+
+    def _candidates(self, known: set[str]) -> list[CandidateStats]:
+        per: dict[str, dict[str, float]] = defaultdict(dict)
+        for (cand, qid), vals in self.cells.items():
+            per[cand][qid] = round(sum(vals) / len(vals), 4)
+        failed: dict[str, list[str]] = defaultdict(list)
+        for cand, qid in self.failed:
+            if qid in known and qid not in per[cand]:
+                failed[cand].append(qid)
+        names = set(per) | set(self.cand_errors)
+        rows = []
+        for c in names:
+            total, asked = round(sum(per[c].values()), 4), len(per[c]) + len(failed[c])
+            rows.append((_mean_of(total, asked), total, asked, c))
+        rows.sort(key=lambda t: (-(t[0] or 0), -t[1], t[3]))
+        return [
+            CandidateStats(
+                rank=i, candidate=c, total=total, mean=mean, asked=asked,
+                graded=sum(len(self.cells[c, q]) for q in per[c]), errors=self.cand_errors[c], scores=dict(per[c]),
+                blank=[q for q in per[c] if (c, q) in self.blank], failed=failed[c],
+                repeated=[q for q in per[c] if len(self.cells[c, q]) > 1],
+            )
+            for i, (mean, total, asked, c) in enumerate(rows, start=1)
+        ]  # fmt: skip
+
+    def _question(self, qid: str) -> QuestionStats:
+        vals = self.q_scores.get(qid, [])
+        missed = [
+            MissedPoint(id=pid, text=self.point_text[qid, pid], missed=round(n / len(vals), 4))
+            for pid, n in self.missed[qid].most_common(TOP_MISSED)
+        ]
+        groups = sorted(self.groups.get(qid, {}).values(), key=lambda g: -g[0])[:GROUPS_SHOWN]
+        return QuestionStats(
+            id=qid, question=self.texts.get(qid, ""), answers=len(vals), errors=self.q_errors[qid], mean=_mean(vals),
+            blank=sum(1 for _, q in self.blank if q == qid),
+            min=min(vals) if vals else None, max=max(vals) if vals else None, most_missed=missed,
+            groups=[AnswerGroup(size=g[0], score=g[1], covered=g[2], candidate=g[3], answer=g[4]) for g in groups],
+        )  # fmt: skip
+
+    def _shared(self) -> list[Flagged]:
+        """`shared_answer`: one group per answer that two or more candidates gave to one question."""
+        out = []
+        for (qid, _), rows in self.same.items():
+            cands = list(dict.fromkeys(c for c, _ in rows))
+            if len(cands) > 1:
+                out.append(Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=[i for _, i in rows]))
+        return out
+
+    def _repeated(self) -> list[Flagged]:
+        """`duplicate_answer`: a candidate with more than one answer to one question (all kept, the mean shown)."""
+        return [Flagged(flag="duplicate_answer", question_id=qid, candidates=[cand], ids=[])
+                for (cand, qid), vals in self.cells.items() if len(vals) > 1]  # fmt: skip
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _mean_of(total: float, count: int) -> float | None:
+    return round(total / count, 4) if count else None
+
+
+def reason_of(error: str) -> str:
+    """The kind of an error message, for counting: the text before any quoted detail."""
+    return re.split(r"[:'(«\"]", error, maxsplit=1)[0].strip() or error
