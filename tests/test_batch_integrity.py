@@ -67,8 +67,8 @@ class TestFlagsOnRows:
         assert "copied_reference" in (out / "grades.csv").read_text("utf-8-sig")
 
     def test_flags_do_not_change_scores(self, out: Path, bank: Bank) -> None:
-        from grader.grading import grade
         from grader.bank.store import rubric_for
+        from grader.grading import grade
 
         question = bank.question(Q1)
         rubric, _ = rubric_for(bank, question)

@@ -105,7 +105,7 @@ class TestCsv:
 
     def test_error_row_fields(self) -> None:
         fields = csv_fields({"id": "1", "candidate": "A", "question_id": "q", "score": None, "error": "empty answer"})
-        assert fields[3:5] == ["", "error"] and "empty answer" in fields
+        assert fields[4:6] == ["", "error"] and "empty answer" in fields
 
 
 @pytest.mark.slow

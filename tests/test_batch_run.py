@@ -61,7 +61,7 @@ class TestExamples:
         raw = (tmp_path / "grades.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-        assert rows[0][:4] == ["id", "candidate", "question_id", "score"] and len(rows) == 13
+        assert rows[0][:5] == ["id", "candidate", "question_id", "question", "score"] and len(rows) == 13
 
 
 class TestBadRows:

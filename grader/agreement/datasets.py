@@ -181,19 +181,32 @@ def examples_for(
     return [GradedExample(id=r.id, answer=r.answer, score=y) for r, y in rows if _is_for(r, question)]
 
 
+HUMAN = "human_score"  # the column a person fills in a batch's grades.csv/grades.jsonl (the review loop)
+
+
 def graded_rows(
     path: str | Path, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
 ) -> list[tuple[Row, float]]:
-    """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty)."""
+    """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty).
+
+    A file with a `human_score` column is a batch's own grades.csv or grades.jsonl corrected by a person: the
+    rows that have a human score are read (error rows and rows left empty are skipped), on the scale of the
+    file's own `score` column (0-100 in grades.csv, 0..1 in grades.jsonl) unless `score_max` says otherwise."""
     p = Path(path)
     regular_file(p, "file of graded examples")
     source = RowSource.open(p, columns or Columns())
     key = score_col.strip().casefold()
     # Graded examples come to commands without --score-col (grade, batch), so the fixes name the file's content.
     fix = f"Add a column '{score_col}' with each answer's human grade"
-    if source.header is not None and key not in {h.strip().casefold() for h in source.header}:
+    names = None if source.header is None else {h.strip().casefold() for h in source.header}
+    if names is not None and key not in names and HUMAN not in names:
         raise InvalidFile(f"no column '{score_col}'", where=f"{p}:1", fix=fix)  # said before any row is read
     rows = [r for r in source if r.error is None]
+    if HUMAN in (names if names is not None else {k.strip().casefold() for r in rows[:1] for k in r.extra}):
+        top_own = max((_number(v) for r in rows if (v := _cell(r, key)) not in (None, "")), default=1.0)
+        score_max = score_max or (100.0 if top_own > 1 else 1.0)
+        rows = [r for r in rows if (_cell(r, HUMAN) or "").strip() and (_cell(r, "status") or "") != "error"]
+        score_col = key = HUMAN
     if not rows:
         return []
     raw = [_score_cell(r, key, score_col, fix) for r in rows]
@@ -205,6 +218,17 @@ def graded_rows(
         if not 0 <= score <= top:
             raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix=scale)
     return [(row, score / top) for row, score in zip(rows, raw, strict=True)]
+
+
+def _cell(row: Row, key: str) -> str | None:
+    return next((v for k, v in row.extra.items() if k.strip().casefold() == key), None)
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value.replace(",", ".").strip())
+    except ValueError:
+        return 0.0
 
 
 def _is_for(row: Row, question: Question) -> bool:

@@ -26,8 +26,8 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u20
 _FORMULA_FIRST = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_MAX = 32_000  # Excel holds 32,767 characters in a cell; longer ones spill into the next row
 REPLACEMENT = "\ufffd"
-CSV_COLUMNS = ("id", "candidate", "question_id", "score", "status", "covered", "partial", "missing", "flags",
-               "feedback", "answer", "error", "line")  # fmt: skip
+CSV_COLUMNS = ("id", "candidate", "question_id", "question", "score", "status", "covered", "partial", "missing",
+               "flags", "feedback", "answer", "error", "line")  # fmt: skip
 
 
 def visible(text: str) -> str:
@@ -47,9 +47,12 @@ def without_surrogates(text: str) -> str:
 # --- grades.jsonl -------------------------------------------------------------------------------------------------
 
 
-def grade_record(row_id: str, candidate: str, line: int, answer: str, grade: Grade) -> dict[str, Any]:
-    """The grades.jsonl object of a graded row: the `grade --json` object plus row id, candidate, line, answer."""
-    return {"id": row_id, "candidate": candidate, "line": line, **grade.public(), "answer": answer}
+def grade_record(row_id: str, candidate: str, line: int, answer: str, grade: Grade,
+                 question: str = "") -> dict[str, Any]:  # fmt: skip
+    """The grades.jsonl object of a graded row: the `grade --json` object plus row id, candidate, line, the
+    question's text and the answer."""
+    return {"id": row_id, "candidate": candidate, "line": line, **grade.public(), "question": question,
+            "answer": answer}  # fmt: skip
 
 
 def error_record(row_id: str, candidate: str, line: int, question_id: str, error: str) -> dict[str, Any]:
@@ -86,7 +89,8 @@ def csv_fields(record: dict[str, Any]) -> list[str]:
         by_status[p["status"]].append(p["text"])
     score = record.get("score")
     values: dict[str, Any] = {
-        **{k: record.get(k, "") for k in ("id", "candidate", "question_id", "feedback", "answer", "error", "line")},
+        **{k: record.get(k, "") for k in ("id", "candidate", "question_id", "question", "feedback", "answer", "error",
+                                          "line")},
         "score": "" if score is None else round(score * 100),
         "status": status_of(record),
         "flags": ", ".join(record.get("flags") or []),

@@ -228,7 +228,7 @@ def _graded(task: Task, question: Question, answer: str, g: Grade) -> dict[str, 
     found = integrity.flags_for(answer, question.reference) if answer.strip() else []
     if found:
         g = g.model_copy(update={"flags": [*g.flags, *found]})
-    return grade_record(task.row_id, task.candidate, task.line_no, answer, g)
+    return grade_record(task.row_id, task.candidate, task.line_no, answer, g, question.question)
 
 
 def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
