@@ -108,7 +108,7 @@ class TestExemplars:
         ex, _ = self._teacher()
         g = ex.grade("The physical layer moves bits.")
         assert g.points and {p.status for p in g.points} <= {"covered", "partial", "missing"}
-        assert "exemplars" in g.flags
+        assert ("exemplars" in g.flags) == (ex.kept != "rubric")  # the flag says whether the examples were used
 
 
 def test_evaluate_job_and_cli(tmp_path: Path) -> None:

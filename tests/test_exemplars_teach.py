@@ -123,8 +123,14 @@ class TestRubricExamples:
     """Scored golden examples in a rubric teach `grade`; an example's own text is never graded with itself."""
 
     def test_used_by_grade(self, tcp: tuple[Question, Rubric, list[GradedExample]]) -> None:
-        question, rubric, _ = tcp
-        assert "exemplars" in grade(question, rubric, "TCP uses a handshake and retransmits lost data.").flags
+        question, rubric, examples = tcp
+        taught = with_examples(_bare(rubric), examples)  # 12 graded answers: teaching beats the rubric on them
+        assert "exemplars" in grade(question, taught, "TCP uses a handshake and retransmits lost data.").flags
+
+    def test_examples_that_do_not_help_are_not_used(self, tcp: tuple[Question, Rubric, list[GradedExample]]) -> None:
+        question, rubric, _ = tcp  # the rubric's own 3 examples: every part ties with the rubric alone on them
+        answer = "TCP uses a handshake and retransmits lost data."
+        assert grade(question, rubric, answer) == grade(question, _bare(rubric), answer)
 
     def test_example_not_graded_with_itself(self, tcp: tuple[Question, Rubric, list[GradedExample]]) -> None:
         question, rubric, _ = tcp

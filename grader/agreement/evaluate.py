@@ -38,6 +38,8 @@ class QuestionReport(Model):
     question_id: str
     question: str
     metrics: Metrics
+    kept: str | None = None  # with examples: what they changed after their self-check (rubric, taught, blend)
+    example_errors: dict[str, float] | None = None  # each part's leave-one-out MAE on the examples
 
 
 class Evaluation(Model):
@@ -71,11 +73,13 @@ def raw_scores(
     *,
     mode: Mode = "lexical",
     judge: Any = None,
+    teachers: dict[str, Exemplars] | None = None,
 ) -> list[float]:
-    """The grader's uncalibrated score for each answer, in order; examples teach per question (never themselves)."""
+    """The grader's uncalibrated score for each answer, in order; examples teach per question (never themselves).
+    `teachers`, when given, receives each question's `Exemplars` (what its examples kept)."""
     rubrics = auto_rubrics([*answers, *examples])
     taught = by_question(examples)
-    teachers: dict[str, Exemplars] = {}
+    teachers = {} if teachers is None else teachers
     out = []
     for a in answers:
         question, rubric = rubrics[a.question_id]
@@ -101,7 +105,8 @@ def evaluate(
     scorer: Callable[[Sequence[GradedAnswer]], list[float]] | None = None,
 ) -> Evaluation:
     """Grade every answer and measure agreement with the human scores, overall and per question."""
-    raw = scorer(answers) if scorer else raw_scores(answers, examples, mode=mode, judge=judge)
+    teachers: dict[str, Exemplars] = {}
+    raw = scorer(answers) if scorer else raw_scores(answers, examples, mode=mode, judge=judge, teachers=teachers)
     low, high = (calibration.low, calibration.high) if calibration else (RAW_LOW, RAW_HIGH)
     scored = []
     for a, r in zip(answers, raw, strict=True):
@@ -119,7 +124,13 @@ def evaluate(
         )
     texts = {a.question_id: a.question for a in answers}
     per = [
-        QuestionReport(question_id=qid, question=texts[qid], metrics=_metrics(group))
+        QuestionReport(
+            question_id=qid,
+            question=texts[qid],
+            metrics=_metrics(group),
+            kept=teachers[qid].kept if qid in teachers else None,
+            example_errors=teachers[qid].errors if qid in teachers else None,
+        )
         for qid, group in by_question_scored(scored).items()
     ]
     return Evaluation(

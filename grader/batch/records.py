@@ -89,8 +89,10 @@ def csv_fields(record: dict[str, Any]) -> list[str]:
         by_status[p["status"]].append(p["text"])
     score = record.get("score")
     values: dict[str, Any] = {
-        **{k: record.get(k, "") for k in ("id", "candidate", "question_id", "question", "feedback", "answer", "error",
-                                          "line")},
+        **{
+            k: record.get(k, "")
+            for k in ("id", "candidate", "question_id", "question", "feedback", "answer", "error", "line")
+        },
         "score": "" if score is None else round(score * 100),
         "status": status_of(record),
         "flags": ", ".join(record.get("flags") or []),

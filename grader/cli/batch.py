@@ -83,8 +83,9 @@ def batch(
     ] = ";",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     examples: Annotated[Path | None, typer.Option(
-        "--examples", help="Graded answers (the input's columns plus score, on 0..1) that teach the grader how "
-        "each question is graded (lexical mode).", show_default=False)] = None,
+        "--examples", help="Graded answers (the input's columns plus score, on 0..1; or a batch's grades.csv/jsonl "
+        "with a filled human_score column) that teach the grader how each question is graded (lexical mode).",
+        show_default=False)] = None,
     calibration: Annotated[Path | None, typer.Option(
         "--calibration", help="Map scores to a grader's scale (`grader calibrate`); adds raw_score and label.",
         show_default=False)] = None,

@@ -104,11 +104,14 @@ def _print(result: object) -> None:
     typer.echo("confusion (rows human, columns grader): " + " ".join(f"{x[:4]:>6}" for x in LABELS))
     for label, row in zip(LABELS, m.confusion, strict=True):
         typer.echo(f"  {label:>10} " + " ".join(f"{c:>6}" for c in row))
-    typer.echo(f"\n{'question':<24} {'n':>4} {'pearson':>8} {'MAE':>6} {'acc3':>6}")
+    taught = any(q.kept for q in result.questions)
+    kept_head = "  examples kept" if taught else ""
+    typer.echo(f"\n{'question':<24} {'n':>4} {'pearson':>8} {'MAE':>6} {'acc3':>6}{kept_head}")
     for q in result.questions:
         qm = q.metrics
         qid = inert(q.question_id)[:24]
-        typer.echo(f"{qid:<24} {qm.n:>4} {undefined(qm.pearson, 8)} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}")
+        kept = f"  {q.kept}" if q.kept else ""
+        typer.echo(f"{qid:<24} {qm.n:>4} {undefined(qm.pearson, 8)} {qm.mae:>6.3f} {qm.accuracy3:>6.3f}{kept}")
 
 
 def calibrate(

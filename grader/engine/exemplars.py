@@ -42,9 +42,16 @@ from grader.engine.lexical import grade_lexical, lexical_points
 from grader.engine.linfit import predict, ridge
 from grader.engine.matching import Matcher
 from grader.engine.metrics import pearson
-from grader.engine.scoring import auto_curve, combine, status_of
+from grader.engine.scoring import (
+    KEYWORD_LIST_CAP,
+    REQUIRED_MISSING_CAP,
+    REQUIRED_PARTIAL_CAP,
+    auto_curve,
+    combine,
+    status_of,
+)
 from grader.engine.text import content_stems
-from grader.models import Example, Grade, Model, Question, Rubric
+from grader.models import Example, Grade, Model, PointResult, Question, Rubric
 
 NEIGHBOURS = 10
 SIM_POWER = 4.0  # leave-one-out on SAF training: 0.826 Pearson at 4, 0.821 at 1
@@ -53,6 +60,8 @@ MAX_GAIN = 3.0
 MIN_EXAMPLES = 3
 FULL_AT, VOTE_AT = 30, 10  # examples needed for all features / for the neighbour vote
 LEARN_WORDINGS = True
+PARTS = ("rubric", "taught", "blend")  # what examples may change, least first: see `Exemplars.kept`
+NESTED_MAX = 40  # up to this many examples, the parts kept are chosen again without the example being graded
 _SPARE = 8  # neighbours kept per example beyond NEIGHBOURS, so leaving a few out needs no new search
 
 
@@ -126,6 +135,8 @@ class Exemplars:
     seen: list[_Seen]
     _fits: dict[frozenset[int], _Fit] = field(default_factory=dict)
     _learner: wordings.Learner | None = None
+    _kept: dict[frozenset[int], str] = field(default_factory=dict)
+    errors: dict[str, float] = field(default_factory=dict)  # leave-one-out mean absolute error of each part
 
     @classmethod
     def fit(cls, question: Question, rubric: Rubric, examples: Sequence[GradedExample]) -> Exemplars:
@@ -135,26 +146,65 @@ class Exemplars:
         return cls(question, rubric, seen)
 
     def grade(self, answer: str, *, exclude: str | None = None) -> Grade:
-        """Grade `answer`, leaving out the example with id `exclude`; without an id, examples with the same text."""
+        """Grade `answer`, leaving out the example with id `exclude`; without an id, examples with the same text.
+
+        Only the parts the self-check kept are used (`kept`): the rubric alone when teaching did not help."""
         if exclude is None:
             text = _key(answer)
             out = frozenset(i for i, s in enumerate(self.seen) if s.text == text)
         else:
             out = frozenset(i for i, s in enumerate(self.seen) if s.example.id == exclude)
+        return self._grade(answer, out, self._choose(out if len(self.seen) <= NESTED_MAX else frozenset()))
+
+    @property
+    def kept(self) -> str:
+        """What the examples may change (`PARTS`), chosen by leave-one-out on the examples themselves: each
+        example is graded by the rubric alone, by the rubric taught by the others (wordings and point weights),
+        and by that plus the blend with its neighbours' scores; a part is kept only when its mean absolute error
+        against the human scores beats the rubric alone's, so examples never make grading worse on them."""
+        return self._choose(frozenset())
+
+    def _choose(self, out: frozenset[int]) -> str:
+        """The part kept when the examples in `out` are left out (so an example never chooses how it is graded;
+        with more than `NESTED_MAX` examples, one example's say in a three-way choice is left in: the nested
+        check would cost examples³ matches)."""
+        hit = self._kept.get(out)
+        if hit is not None:
+            return hit
+        pool = [i for i in range(len(self.seen)) if i not in out]
+        human = [self.seen[i].example.score for i in pool]
+        got = {part: [self._grade(self.seen[i].example.answer, out | {i}, part).score or 0.0 for i in pool]
+               for part in PARTS}  # fmt: skip
+        errors = {part: round(sum(abs(g - h) for g, h in zip(got[part], human, strict=True)) / max(1, len(pool)), 4)
+                  for part in PARTS}  # fmt: skip
+        # A part must grade the examples closer to the person (MAE) and rank them no worse (Pearson); examples
+        # that all got one score cannot show that anything ranks answers better, so they teach nothing.
+        ranked = {part: pearson(got[part], human) for part in PARTS}
+        spread = max(human, default=0.0) > min(human, default=0.0)
+        better = [p for p in PARTS[1:] if spread and errors[p] < errors["rubric"] and ranked[p] >= ranked["rubric"]]
+        kept = self._kept[out] = min(better, key=lambda p: (errors[p], PARTS.index(p))) if better else "rubric"
+        if not out:
+            self.errors = errors
+        return kept
+
+    def _grade(self, answer: str, out: frozenset[int], part: str) -> Grade:
         n = len(self.seen) - len(out)
-        if n < MIN_EXAMPLES or not answer.strip():
+        if part == "rubric" or n < MIN_EXAMPLES or not answer.strip():
             return grade_lexical(self.question, self.rubric, answer)
         fit = self._fit(out)
         base = grade_lexical(self.question, fit.rubric, answer, matcher=fit.matcher)
-        if base.score is None:
-            return base
+        if base.score is None or part == "taught":
+            return base.model_copy(update={"flags": [*base.flags, "exemplars"]})
         m = fit.matcher.match(answer, base.lang)
         c = _coverage(fit.rubric, [p.score for p in m.points])
         vote, close = _vote(_nearest(frozenset(content_stems(answer, self.rubric.lang)), self.seen, out), self.seen)
         score = round(min(1.0, max(0.0, predict(fit.coef, _row(n, vote, close, c)))), 4)
-        if close <= 0:  # nothing in common with any graded answer: the rubric alone
-            score = base.score
         points = lexical_points(fit.rubric, m, base.lang)
+        # The examples speak for answers like them: their pull away from the rubric's score is weighted by how
+        # like the nearest example the answer is (Jaccard of content stems), so an answer unlike anything graded
+        # (a wrong idea, another language, a keyword list) keeps the rubric's score.
+        score = round(base.score + close * (score - base.score), 4)
+        score = min(score, _cap(points, base.flags))  # the rubric's caps hold whatever the neighbours say
         if any(p.verdict == "contradicted" for p in base.points):  # a wrong claim: examples never raise its grade
             points = [b if b.verdict == "contradicted" else p for b, p in zip(base.points, points, strict=True)]
             score = min(score, base.score)
@@ -198,6 +248,17 @@ class Exemplars:
             return rubric, full.matcher, [full.points[i] for i in pool]
         matcher = Matcher(rubric, self.question.question)
         return rubric, matcher, [[p.score for p in matcher.match(self.seen[i].example.answer).points] for i in pool]
+
+
+def _cap(points: Sequence[PointResult], flags: Sequence[str]) -> float:
+    """The highest score the rubric allows these points: required points missing or partial, a keyword list."""
+    cap = KEYWORD_LIST_CAP if "keyword_list" in flags else 1.0
+    for p in points:
+        if p.required and p.status == "missing":
+            cap = min(cap, REQUIRED_MISSING_CAP)
+        elif p.required and p.status == "partial":
+            cap = min(cap, REQUIRED_PARTIAL_CAP)
+    return cap
 
 
 def _row(n: int, vote: float, close: float, cover: float) -> list[float]:
