@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -25,6 +26,9 @@ from grader.errors import InvalidFile, NotFound
 from grader.limits import regular_file
 from grader.models import Lang, Model, Question
 from grader.tables import Columns, Row, RowSource
+
+if TYPE_CHECKING:
+    from grader.bank.store import Bank
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -48,9 +52,15 @@ def slug(text: str) -> str:
 
 
 def load(
-    path: str | Path, *, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
+    path: str | Path,
+    *,
+    columns: Columns | None = None,
+    score_col: str = "score",
+    score_max: float | None = None,
+    bank: Bank | None = None,
 ) -> list[GradedAnswer]:
-    """Graded answers from a SAF XML file, a folder of them (recursively), or a CSV/JSONL/XLSX row file."""
+    """Graded answers from a SAF XML file, a folder of them (recursively), or a CSV/JSONL/XLSX row file (whose
+    rows may name a question of `bank` by question_id instead of bringing a reference)."""
     p = Path(path)
     if p.is_dir():
         files = sorted(p.rglob("*.xml"))
@@ -60,7 +70,7 @@ def load(
     regular_file(p, "file of graded answers")
     if p.suffix.lower() == ".xml":
         return load_saf(p)
-    return load_rows(p, columns or Columns(), score_col, score_max)
+    return load_rows(p, columns or Columns(), score_col, score_max, bank)
 
 
 def load_saf(path: Path, *, root: Path | None = None) -> list[GradedAnswer]:
@@ -110,7 +120,7 @@ def _text(el: ET.Element | None) -> str:
 
 
 def load_rows(
-    path: Path, columns: Columns, score_col: str = "score", score_max: float | None = None
+    path: Path, columns: Columns, score_col: str = "score", score_max: float | None = None, bank: Bank | None = None
 ) -> list[GradedAnswer]:
     """Rows of a CSV/JSONL/XLSX file (read by `grader.tables.rows`, as batch reads them) with a human score column."""
     source = RowSource.open(path, columns)
@@ -125,10 +135,16 @@ def load_rows(
             f"scores go up to {max(raw):g}", where=str(path), fix="Give the scale with --score-max (e.g. 5)"
         )
     qids: dict[tuple[str, str], str] = {}
+    known = set(bank.ids()) if bank is not None else set()
     out = []
     for row, score in zip(rows, raw, strict=True):
+        if row.question_id.strip() in known and bank is not None:
+            question = bank.question(row.question_id.strip())
+            row = row.model_copy(update={"question": question.question, "reference": question.reference})
         if not row.reference.strip():
-            raise InvalidFile("no reference answer", where=row.where, fix="Fill the reference column (--reference-col)")
+            raise InvalidFile("no reference answer, and no question_id of the bank", where=row.where,
+                              fix="Fill the reference column (--reference-col), or name a bank question "
+                              "(question_id, --bank)")  # fmt: skip
         if not 0 <= score <= top:
             raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
         pair = (row.question, row.reference)

@@ -9,15 +9,18 @@ thresholds. Without one, the 3-way label of a raw score uses fixed cut-offs (`RA
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.agreement.calibration import Calibration
 from grader.agreement.datasets import GradedAnswer, by_question
-from grader.engine.exemplars import Exemplars, GradedExample
+from grader.engine.exemplars import Exemplars, GradedExample, with_examples
 from grader.engine.metrics import KAPPA_BINS, Metrics, agreement, label3
 from grader.engine.rubric import build_rubric
 from grader.grading import grade
 from grader.models import Mode, Model, Question, Rubric
+
+if TYPE_CHECKING:
+    from grader.bank.store import Bank
 
 RAW_LOW, RAW_HIGH = 0.2, 0.8  # 3-way cut-offs for uncalibrated scores
 
@@ -74,14 +77,22 @@ def raw_scores(
     mode: Mode = "lexical",
     judge: Any = None,
     teachers: dict[str, Exemplars] | None = None,
+    bank: Bank | None = None,
 ) -> list[float]:
     """The grader's uncalibrated score for each answer, in order; examples teach per question (never themselves).
-    `teachers`, when given, receives each question's `Exemplars` (what its examples kept)."""
+    `teachers`, when given, receives each question's `Exemplars` (what its examples kept). Answers to a question
+    of `bank` are graded exactly as `grader grade` and `grader batch` grade them: its question, its curated
+    rubric (with the examples added to it)."""
     rubrics = auto_rubrics([*answers, *examples])
     taught = by_question(examples)
     teachers = {} if teachers is None else teachers
+    curated = _curated(bank, answers, taught) if bank is not None else {}
     out = []
     for a in answers:
+        if a.question_id in curated:
+            question, rubric = curated[a.question_id]
+            out.append(grade(question, rubric, a.answer, mode=mode, judge=judge).score or 0.0)
+            continue
         question, rubric = rubrics[a.question_id]
         if mode == "lexical" and taught.get(a.question_id):
             ex = teachers.get(a.question_id)
@@ -95,6 +106,21 @@ def raw_scores(
     return out
 
 
+def _curated(bank: Bank, answers: Sequence[GradedAnswer],
+             taught: dict[str, list[GradedAnswer]]) -> dict[str, tuple[Question, Rubric]]:  # fmt: skip
+    """The bank's question and rubric for each bank question answered, with its graded examples added."""
+    from grader.bank.store import rubric_for
+
+    ids, out = set(bank.ids()), {}
+    for qid in dict.fromkeys(a.question_id for a in answers):
+        if qid in ids:
+            question = bank.question(qid)
+            rubric, _ = rubric_for(bank, question)
+            pool = [GradedExample(id=e.id, answer=e.answer, score=e.score) for e in taught.get(qid, [])]
+            out[qid] = (question, with_examples(rubric, pool) if pool else rubric)
+    return out
+
+
 def evaluate(
     answers: Sequence[GradedAnswer],
     *,
@@ -103,10 +129,12 @@ def evaluate(
     mode: Mode = "lexical",
     judge: Any = None,
     scorer: Callable[[Sequence[GradedAnswer]], list[float]] | None = None,
+    bank: Bank | None = None,
 ) -> Evaluation:
     """Grade every answer and measure agreement with the human scores, overall and per question."""
     teachers: dict[str, Exemplars] = {}
-    raw = scorer(answers) if scorer else raw_scores(answers, examples, mode=mode, judge=judge, teachers=teachers)
+    raw = scorer(answers) if scorer else raw_scores(answers, examples, mode=mode, judge=judge, teachers=teachers,
+                                                               bank=bank)
     low, high = (calibration.low, calibration.high) if calibration else (RAW_LOW, RAW_HIGH)
     scored = []
     for a, r in zip(answers, raw, strict=True):

@@ -91,12 +91,13 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
 def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
               workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
               csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
-              calibration: Calibration | None = None) -> BatchResult:  # fmt: skip
+              calibration: Calibration | None = None, score_max: float | None = None) -> BatchResult:  # fmt: skip
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
     One run at a time writes into a folder: another one (resuming or restarting too) is refused while it runs.
     `workers` is capped at the cores this process may use.
 
-    `examples`: graded answers that teach the grader (`grader.batch.teach`); `calibration` maps every score."""
+    `examples`: graded answers that teach the grader (`grader.batch.teach`), their scores on 0..`score_max`
+    (read from the file when not given); `calibration` maps every score."""
     _check_delimiter(csv_delimiter)
     with FolderLock(out), writing(out):
         return _run_batch(source, out, bank, mode=mode, judge=judge, workers=min(workers, cores()),
@@ -124,8 +125,8 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
             from grader.batch import teach as batch_teach
 
             if examples is not None:
-                resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns)
-            state.update(batch_teach.fingerprint(examples, calibration))
+                resolver.warnings += batch_teach.attach_examples(resolver, examples, source.columns, score_max)
+            state.update(batch_teach.fingerprint(examples, calibration, score_max))
         for qid in plan.questions:  # rubrics loaded once, here, and shared: not by each worker, nor in the end
             resolver.pair(qid)
         done = _prepare_part(out, state, resume=resume, restart=restart)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from grader.agreement.calibration import Calibration
 from grader.agreement.datasets import graded_rows
@@ -41,7 +42,10 @@ def attach_examples(
     return warnings
 
 
-def fingerprint(examples: Path | None, cal: Calibration | None) -> dict[str, str | None]:
-    """What resuming must check did not change: the examples file's content and the calibration."""
+def fingerprint(examples: Path | None, cal: Calibration | None, score_max: float | None = None) -> dict[str, Any]:
+    """What resuming must check did not change: the examples file's content and scale, and the calibration."""
     digest = hashlib.sha256(examples.read_bytes()).hexdigest() if examples else None
-    return {"examples_sha256": digest, "calibration": cal.model_dump_json() if cal else None}
+    found: dict[str, Any] = {"examples_sha256": digest, "calibration": cal.model_dump_json() if cal else None}
+    if score_max is not None:
+        found["examples_score_max"] = score_max
+    return found

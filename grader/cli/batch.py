@@ -86,6 +86,9 @@ def batch(
         "--examples", help="Graded answers (the input's columns plus score, on 0..1; or a batch's grades.csv/jsonl "
         "with a filled human_score column) that teach the grader how each question is graded (lexical mode).",
         show_default=False)] = None,
+    score_max: Annotated[float | None, typer.Option(
+        "--score-max", help="Top of the human scale in --examples (e.g. 100, 5) [default: read from the file]",
+        show_default=False)] = None,
     calibration: Annotated[Path | None, typer.Option(
         "--calibration", help="Map scores to a grader's scale (`grader calibrate`); adds raw_score and label.",
         show_default=False)] = None,
@@ -139,6 +142,7 @@ def batch(
             source, out, b, mode=setup.mode, judge=setup.judge, workers=workers or os.cpu_count() or 1,
             concurrency=setup.concurrency or 8, repeat=setup.repeat, resume=resume, restart=restart,
             csv_delimiter=csv_delimiter, examples=examples, calibration=cal, progress=bar.update if show else None,
+            score_max=score_max,
         )  # fmt: skip
     seconds = time.perf_counter() - started
     graded_now = result.rows - result.resumed

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grader.cli._common import JsonOpt, emit_json
+from grader.cli._common import BankOpt, JsonOpt, emit_json
 
 if TYPE_CHECKING:
     from grader.agreement.datasets import GradedAnswer
+    from grader.bank.store import Bank
 
 ModeName = Annotated[str, typer.Option("--mode", help="lexical | llm | hybrid (llm modes need a judge).")]
 ExamplesOpt = Annotated[
@@ -35,12 +36,13 @@ def _load(
     ans_col: str,
     score_col: str,
     score_max: float | None,
+    bank: Bank | None = None,
 ) -> list[GradedAnswer]:
     from grader.agreement.datasets import load
     from grader.tables import Columns
 
     cols = Columns(id=id_col, question_id=qid_col, question=q_col, reference=ref_col, answer=ans_col)
-    return load(path, columns=cols, score_col=score_col, score_max=score_max)
+    return load(path, columns=cols, score_col=score_col, score_max=score_max, bank=bank)
 
 
 def evaluate(
@@ -57,18 +59,23 @@ def evaluate(
     question_col: QuestionCol = "question",
     reference_col: ReferenceCol = "reference",
     answer_col: AnswerCol = "answer",
+    bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Grade human-graded answers and print how well the grader agrees: Pearson, Spearman, MAE, RMSE, quadratic
     weighted kappa (scores rounded to quarters), 3-way accuracy with its confusion matrix, and per question.
+    A row naming a bank question (question_id) is graded as `grade` and `batch` grade it: the bank's curated rubric.
 
         grader evaluate ../shared/datasets/saf/unseen_answers --examples ../shared/datasets/saf/training
         grader evaluate graded.csv --score-col grade --score-max 5 --calibration calibration.json --json
+        grader evaluate graded-by-hand.csv --bank my-bank --score-max 100
     """
     from grader.agreement import calibration as cal_mod
     from grader.agreement.evaluate import evaluate as run
+    from grader.bank.store import Bank
 
-    args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max)
+    b = Bank.open(bank)
+    args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max, b)
     answers = _load(path, *args)
     taught = _load(examples, *args) if examples else []
     cal = cal_mod.load(calibration) if calibration else None
@@ -77,7 +84,7 @@ def evaluate(
         from grader.cli._llm import llm_setup  # type: ignore[import-not-found,unused-ignore]
 
         judge = llm_setup(mode, "openai").judge
-    result = run(answers, examples=taught, calibration=cal, mode=mode, judge=judge)  # type: ignore[arg-type]
+    result = run(answers, examples=taught, calibration=cal, mode=mode, judge=judge, bank=b)  # type: ignore[arg-type]
     if as_json:
         emit_json(result.model_dump(mode="json"))
         return
@@ -127,6 +134,7 @@ def calibrate(
     question_col: QuestionCol = "question",
     reference_col: ReferenceCol = "reference",
     answer_col: AnswerCol = "answer",
+    bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit a monotone map (isotonic regression) from the grader's raw score to the human scale, and the 3-way
@@ -136,11 +144,13 @@ def calibrate(
     """
     from grader.agreement import calibration as cal_mod
     from grader.agreement.evaluate import raw_scores
+    from grader.bank.store import Bank
 
-    args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max)
+    b = Bank.open(bank)
+    args = (id_col, question_id_col, question_col, reference_col, answer_col, score_col, score_max, b)
     answers = _load(path, *args)
     taught = _load(examples, *args) if examples else []
-    cal = cal_mod.fit(raw_scores(answers, taught), [a.score for a in answers])
+    cal = cal_mod.fit(raw_scores(answers, taught, bank=b), [a.score for a in answers])
     cal_mod.save(cal, out)
     if as_json:
         emit_json(cal.model_dump())

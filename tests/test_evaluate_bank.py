@@ -1,0 +1,82 @@
+"""`evaluate` and `calibrate` take bank question ids (`--bank`) and grade exactly as `batch` and `grade` do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.agreement.datasets import load
+from grader.agreement.evaluate import evaluate, raw_scores
+from grader.bank.store import Bank, rubric_for
+from grader.batch.run import run_batch
+from grader.errors import InvalidFile
+from grader.grading import grade
+from grader.tables import RowSource
+from tests.conftest import packaged_bank, run_cli
+
+Q1, Q2 = "nasyshchenie-neyrona", "backpropagation-through-time-bptt"
+ROWS = [
+    ("1", Q1, "Насыщение: выход сигмоиды близок к 0 или 1, градиент затухает, обучение останавливается.", 95),
+    ("2", Q1, "Нейрон перегружен данными.", 5),
+    ("3", Q1, "Активация упирается в предел, производная почти нулевая; помогает ReLU.", 80),
+    ("4", Q2, "Сеть разворачивают во времени и считают градиенты обратным проходом по шагам.", 90),
+    ("5", Q2, "Это как обычный backprop, только с памятью 🙂 и LSTM.", 40),
+    ("6", Q2, "", 0),
+]
+
+
+def _csv(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
+    lines = ["id;candidate;question_id;answer;score"]
+    lines += [f'{i};Кандидат {i};{q};"{a}";{s}' for i, q, a, s in rows]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def _batch_scores(path: Path, out: Path, bank: Bank, examples: Path | None = None) -> dict[str, float]:
+    run_batch(RowSource.open(path), out, bank, examples=examples, score_max=100 if examples else None)
+    return {r["id"]: r["score"] for r in map(json.loads, (out / "grades.jsonl").read_text("utf-8").splitlines())}
+
+
+class TestSameGrades:
+    """The same rows graded through batch, grade, evaluate and calibrate get the same raw scores."""
+
+    def test_without_examples(self, tmp_path: Path, bank: Bank) -> None:
+        path = _csv(tmp_path / "graded.csv", ROWS)
+        batch = _batch_scores(path, tmp_path / "out", bank)
+        answers = load(path, bank=bank, score_max=100)
+        by_grade = {}
+        for a in answers:
+            question = bank.question(a.question_id)
+            by_grade[a.id] = grade(question, rubric_for(bank, question)[0], a.answer).score
+        report = evaluate(answers, bank=bank)
+        assert {s.id: s.raw for s in report.answers} == batch == by_grade
+        assert raw_scores(answers, bank=bank) == [batch[a.id] for a in answers]  # what calibrate fits on
+
+    def test_with_examples(self, tmp_path: Path, bank: Bank) -> None:
+        more = [(f"e{i}", Q1, text, s) for i, (_, q, text, s) in enumerate(ROWS * 2) if q == Q1]
+        examples = _csv(tmp_path / "examples.csv", [(i, q, f"{a} ({i})", s) for i, q, a, s in more])
+        path = _csv(tmp_path / "graded.csv", ROWS)
+        batch = _batch_scores(path, tmp_path / "out", bank, examples=examples)
+        report = evaluate(load(path, bank=bank, score_max=100), examples=load(examples, bank=bank, score_max=100),
+                          bank=bank)  # fmt: skip
+        assert {s.id: s.raw for s in report.answers} == batch
+
+    @pytest.mark.slow
+    def test_cli(self, tmp_path: Path) -> None:
+        path = _csv(tmp_path / "graded.csv", ROWS)
+        res = run_cli("evaluate", str(path), "--bank", str(packaged_bank()), "--score-max", "100", "--json")
+        assert res.returncode == 0, res.stderr
+        raw = {a["id"]: a["raw"] for a in json.loads(res.stdout)["answers"]}
+        assert raw == _batch_scores(path, tmp_path / "out", Bank(packaged_bank()))
+        cal = run_cli("calibrate", str(path), "--bank", str(packaged_bank()), "--score-max", "100",
+                      "--out", str(tmp_path / "cal.json"))  # fmt: skip
+        assert cal.returncode == 0, cal.stderr
+
+
+def test_a_row_without_reference_or_bank_id_is_named(tmp_path: Path, bank: Bank) -> None:
+    path = _csv(tmp_path / "graded.csv", [("1", "no-such-question", "ответ", 50)])
+    with pytest.raises(InvalidFile, match="no question_id of the bank") as exc:
+        load(path, bank=bank, score_max=100)
+    assert "graded.csv:2" in str(exc.value.where)
