@@ -136,8 +136,9 @@ class TestReportCannotMislead:
     def test_cells_and_words(self, out: Path) -> None:
         page = (out / "report.html").read_text("utf-8")
         assert "<td class='cell blank'" in page and "<td class='cell none'" in page
-        for english in ("unknown question id", ">line ", "Errors", "Mean"):
+        for english in ("unknown question id", ">line ", "Errors", "Mean", ">copied_reference<", ">empty<"):
             assert english not in page, english
+        assert ">копия эталона<" in page and ">пустой ответ<" in page
         assert "неизвестный id вопроса" in page
 
     def test_groups(self, out: Path) -> None:

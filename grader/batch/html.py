@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
-from grader.batch.html_text import FLAGS, LABELS, reason_text
+from grader.batch.html_text import FLAGS, LABELS, flag_text, reason_text
 from grader.batch.records import visible
 from grader.batch.summary import Summary, reason_of
 
@@ -239,7 +239,8 @@ def _answer(r: dict[str, Any], lab: dict[str, str], texts: dict[str, str], qnum:
                 f"<div class=note>id {_t(r.get('id'))}, {lab['line']} {_t(r.get('line'))}</div></div>\n")  # fmt: skip
     score = r.get("score")
     parts = [f'<div class="ans"><h3><span class="badge" style="background:{_colour(score)}">{_pct(score)}</span>']
-    parts.append(title + "".join(f" <span class=flag>{_t(f)}</span>" for f in r.get("flags", [])) + "</h3>")
+    parts.append(title + "".join(f" <span class=flag>{_t(flag_text(f, lang))}</span>" for f in r.get("flags", []))
+                 + "</h3>")  # fmt: skip
     parts.append(_highlighted(r.get("answer") or "", r.get("points", []), lab))
     parts.append("<ul class=points>")
     for p in r.get("points", []):

@@ -75,6 +75,21 @@ FLAGS = {
     },
 }
 FLAGS["de"] = FLAGS["en"]
+OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
+    "ru": {"empty": "пустой ответ", "keyword_list": "список терминов", "exemplars": "по примерам",
+           "calibrated": "откалибровано", "injection_suspected": "попытка управлять проверкой",
+           "unverified_quote": "цитата не найдена в ответе"},
+    "en": {"empty": "blank", "keyword_list": "keyword list", "exemplars": "taught by examples",
+           "calibrated": "calibrated", "injection_suspected": "tries to steer the grader",
+           "unverified_quote": "quote not found in the answer"},
+}  # fmt: skip
+OTHER_FLAGS["de"] = OTHER_FLAGS["en"]
+
+
+def flag_text(flag: str, lang: str) -> str:
+    """A grade's flag as the page shows it (as is when there is no name for it)."""
+    named = FLAGS.get(lang, FLAGS["en"]).get(flag)
+    return named[0] if named else OTHER_FLAGS.get(lang, OTHER_FLAGS["en"]).get(flag, flag)
 
 REASONS = {  # the start of an error message (see `grader.batch.summary.reason_of`) -> what the page says
     "ru": {

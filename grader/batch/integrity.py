@@ -13,6 +13,7 @@ Flags never change a score: they point a reviewer at answers to read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -37,9 +38,14 @@ def _shingles(ws: list[str]) -> set[tuple[str, ...]]:
     return {tuple(ws[i : i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)}
 
 
+@functools.lru_cache(maxsize=256)
+def _reference_shingles(reference: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(_shingles(words(reference)))  # once per question, not once per answer
+
+
 def copied_reference(answer: str, reference: str) -> bool:
     """Whether most of the answer is the reference and most of the reference is in the answer."""
-    a, r = _shingles(words(answer)), _shingles(words(reference))
+    a, r = _shingles(words(answer)), _reference_shingles(reference)
     if not a or not r:
         return False
     shared = len(a & r)
