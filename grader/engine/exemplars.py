@@ -133,6 +133,7 @@ class Exemplars:
     question: Question
     rubric: Rubric
     seen: list[_Seen]
+    typical: float = 0.0  # the median similarity of an example to its nearest other example
     _fits: dict[frozenset[int], _Fit] = field(default_factory=dict)
     _learner: wordings.Learner | None = None
     _kept: dict[frozenset[int], str] = field(default_factory=dict)
@@ -143,7 +144,8 @@ class Exemplars:
         seen = [_Seen(ex, frozenset(content_stems(ex.answer, rubric.lang)), _key(ex.answer)) for ex in examples]
         for i, s in enumerate(seen):
             s.near = _nearest(s.stems, seen, {i})[: NEIGHBOURS + _SPARE]
-        return cls(question, rubric, seen)
+        closest = sorted(s.near[0][0] if s.near else 0.0 for s in seen)
+        return cls(question, rubric, seen, typical=closest[len(closest) // 2] if closest else 0.0)
 
     def grade(self, answer: str, *, exclude: str | None = None) -> Grade:
         """Grade `answer`, leaving out the example with id `exclude`; without an id, examples with the same text.
@@ -201,9 +203,11 @@ class Exemplars:
         score = round(min(1.0, max(0.0, predict(fit.coef, _row(n, vote, close, c)))), 4)
         points = lexical_points(fit.rubric, m, base.lang)
         # The examples speak for answers like them: their pull away from the rubric's score is weighted by how
-        # like the nearest example the answer is (Jaccard of content stems), so an answer unlike anything graded
-        # (a wrong idea, another language, a keyword list) keeps the rubric's score.
-        score = round(base.score + close * (score - base.score), 4)
+        # like its nearest example the answer is, next to how like each other the examples are (the median of
+        # their nearest similarities): an answer unlike anything graded (a wrong idea, another language, a
+        # keyword list) keeps the rubric's score; one as close as the examples are to each other gets the blend.
+        trust = min(1.0, close / self.typical) if self.typical > 0 else 0.0
+        score = round(base.score + trust * (score - base.score), 4)
         score = min(score, _cap(points, base.flags))  # the rubric's caps hold whatever the neighbours say
         if any(p.verdict == "contradicted" for p in base.points):  # a wrong claim: examples never raise its grade
             points = [b if b.verdict == "contradicted" else p for b, p in zip(base.points, points, strict=True)]
