@@ -20,7 +20,8 @@ LABELS = {
         "clipped": "Ответ обрезан: показано {n} из {total} символов.", "reasons": "Почему не удалось оценить",
         "heat_clipped": "Показаны первые {n} кандидатов рейтинга.", "of": "из",
         "rank_note": "Балл — сумма баллов по заданным кандидату вопросам, делённая на их число: пустой ответ и "
-                     "ответ, который не удалось оценить, дают 0. По нему же места в рейтинге и полоса.",
+                     "ответ, который не удалось оценить (и с неизвестным id вопроса), дают 0. По нему же места в "
+                     "рейтинге и полоса.",
         "cell_blank": "пусто", "cell_error": "ошибка", "cell_none": "не задан", "cell_twice": "ответов на вопрос: {n}",
         "legend": "Ячейки: балл 0–100; «пусто» — ответ пустой (0); «ошибка» — не удалось оценить (0); "
                   "«·» — вопрос кандидату не задавали.",
@@ -45,7 +46,8 @@ LABELS = {
         "clipped": "Answer clipped: {n} of {total} characters shown.", "reasons": "Why rows could not be graded",
         "heat_clipped": "The first {n} candidates of the ranking are shown.", "of": "of",
         "rank_note": "Score: the sum of the candidate's scores over the questions they were asked, divided by their "
-                     "number; a blank answer and one that could not be graded count 0. Rank and bar come from it.",
+                     "number; a blank answer and one that could not be graded (an unknown question id too) count 0. "
+                     "Rank and bar come from it.",
         "cell_blank": "blank", "cell_error": "error", "cell_none": "not asked", "cell_twice": "answers to it: {n}",
         "legend": "Cells: score 0–100; “blank”: the answer was empty (0); “error”: it could not be graded (0); "
                   "“·”: the question was not asked.",

@@ -1,7 +1,7 @@
 """summary.json: what a batch's rows add up to, counted one row (or one chunk) at a time. Pure.
 
-A candidate's `mean` is the sum of their question scores over the questions they were asked (a row names the
-question): a blank answer counts 0, a row that could not be graded counts 0 and is listed under `failed`. Rank,
+A candidate's `mean` is the sum of their question scores over the questions they were asked (each question id
+their rows name): a blank answer counts 0, a row that could not be graded counts 0 (a mistyped id too). Rank,
 bar and mean in the report all come from it. A question id that no row could be graded against (unknown) is
 not a question of the batch: its rows are errors. Integrity flags across rows (`shared_answer`,
 `duplicate_answer`) and answer groups (answers that cover the same points) are found here too.
@@ -62,7 +62,7 @@ class CandidateStats(_Model):
     candidate: str
     total: float  # sum over questions of the candidate's score on it (0..1 each)
     mean: float | None  # total / questions asked: what the rank, the bar and the mean shown come from
-    asked: int = 0  # questions of the batch this candidate has a row for
+    asked: int = 0  # question ids this candidate has rows for (an unknown id too)
     graded: int
     errors: int
     scores: dict[str, float]  # question id -> score (the mean of the answers when answered twice: flagged)
@@ -246,8 +246,8 @@ class Aggregator:
             per[cand][qid] = round(sum(vals) / len(vals), 4)
         failed: dict[str, list[str]] = defaultdict(list)
         for cand, qid in self.failed:
-            if qid in known and qid not in per[cand]:
-                failed[cand].append(qid)
+            if qid not in per[cand]:
+                failed[cand].append(qid)  # an unknown id too: the candidate was asked something, and it counts 0
         names = set(per) | set(self.cand_errors)
         rows = []
         for c in names:
@@ -258,7 +258,7 @@ class Aggregator:
             CandidateStats(
                 rank=i, candidate=c, total=total, mean=mean, asked=asked,
                 graded=sum(len(self.cells[c, q]) for q in per[c]), errors=self.cand_errors[c], scores=dict(per[c]),
-                blank=[q for q in per[c] if (c, q) in self.blank], failed=failed[c],
+                blank=[q for q in per[c] if (c, q) in self.blank], failed=[q for q in failed[c] if q in known],
                 repeated=[q for q in per[c] if len(self.cells[c, q]) > 1],
             )
             for i, (mean, total, asked, c) in enumerate(rows, start=1)
