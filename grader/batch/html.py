@@ -38,7 +38,8 @@ tr+tr td{border-top:1px solid var(--line)}td.num{text-align:right;font-variant-n
 .heat td.name,.heat th.name{text-align:left;
 white-space:nowrap;max-width:220px;overflow:hidden;text-overflow:ellipsis;font-size:13px}
 .heat td.cell{min-width:38px;border-radius:4px;font-variant-numeric:tabular-nums;border:2px solid var(--card)}
-.heat td.none{color:#aab;background:#f1f2f5}.heat tr+tr td{border-top:none}
+.heat td.none{color:#aab;background:#f1f2f5}.heat td.blank{background:#fde2e2;color:#9b1c1c}
+.heat td.failed{background:#e5e7eb;color:#374151;font-style:italic}.heat tr+tr td{border-top:none}
 .qkey{color:var(--mute);font-size:13px;margin:8px 4px 0}.qkey b{color:var(--ink)}
 .missed{margin:0;padding-left:18px;font-size:13px}.missed li{margin:2px 0}.pct{color:var(--bad);font-weight:600}
 details.cand{background:var(--card);border:1px solid var(--line);border-radius:10px;margin:12px 0}
