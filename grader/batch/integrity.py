@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
@@ -29,7 +28,7 @@ PADDING_UNIQUE = 0.3  # under this share of distinct words, a long answer is mos
 
 
 def words(text: str) -> list[str]:
-    return [w.casefold().replace("ё", "е") for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold().replace("ё", "е"))
 
 
 def _shingles(ws: list[str]) -> set[tuple[str, ...]]:
@@ -43,34 +42,38 @@ def _reference_shingles(reference: str) -> frozenset[tuple[str, ...]]:
     return frozenset(_shingles(words(reference)))  # once per question, not once per answer
 
 
-def copied_reference(answer: str, reference: str) -> bool:
+def copied_reference(answer: str, reference: str, answer_words: list[str] | None = None) -> bool:
     """Whether most of the answer is the reference and most of the reference is in the answer."""
-    a, r = _shingles(words(answer)), _reference_shingles(reference)
+    a, r = _shingles(words(answer) if answer_words is None else answer_words), _reference_shingles(reference)
     if not a or not r:
         return False
     shared = len(a & r)
     return shared / len(a) >= COPIED_SHARE and shared / len(r) >= COPIED_SHARE
 
 
-def repetition(answer: str) -> bool:
+def repetition(answer: str, answer_words: list[str] | None = None) -> bool:
     """Whether a sentence of several words appears twice or more, or a long answer is mostly the same words."""
-    seen: Counter[tuple[str, ...]] = Counter()
+    every = words(answer) if answer_words is None else answer_words
+    if len(every) >= PADDING_MIN_WORDS and len(set(every)) / len(every) < PADDING_UNIQUE:
+        return True
+    if len(every) < 2 * SENTENCE_MIN_WORDS:
+        return False  # too short to hold one sentence twice
+    seen: set[tuple[str, ...]] = set()
     for sentence in _SENTENCE.split(answer):
         ws = tuple(words(sentence))
         if len(ws) >= SENTENCE_MIN_WORDS:
-            seen[ws] += 1
-    if any(n > 1 for n in seen.values()):
-        return True
-    every = words(answer)
-    return len(every) >= PADDING_MIN_WORDS and len(set(every)) / len(every) < PADDING_UNIQUE
+            if ws in seen:
+                return True
+            seen.add(ws)
+    return False
 
 
 def flags_for(answer: str, reference: str) -> list[str]:
     """The per-answer integrity flags of an answer to a question with this reference."""
-    found = []
-    if reference and copied_reference(answer, reference):
+    found, ws = [], words(answer)
+    if reference and copied_reference(answer, reference, ws):
         found.append("copied_reference")
-    if repetition(answer):
+    if repetition(answer, ws):
         found.append("repetition")
     return found
 
