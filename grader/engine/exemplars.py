@@ -61,6 +61,7 @@ MIN_EXAMPLES = 3
 FULL_AT, VOTE_AT = 30, 10  # examples needed for all features / for the neighbour vote
 LEARN_WORDINGS = True
 PARTS = ("rubric", "taught", "blend")  # what examples may change, least first: see `Exemplars.kept`
+LOO_MAX, FOLDS = 30, 10  # the self-check leaves one out up to LOO_MAX examples, else one fold in FOLDS
 NESTED_MAX = 40  # up to this many examples, the parts kept are chosen again without the example being graded
 _SPARE = 8  # neighbours kept per example beyond NEIGHBOURS, so leaving a few out needs no new search
 
@@ -160,8 +161,8 @@ class Exemplars:
 
     @property
     def kept(self) -> str:
-        """What the examples may change (`PARTS`), chosen by leave-one-out on the examples themselves: each
-        example is graded by the rubric alone, by the rubric taught by the others (wordings and point weights),
+        """What the examples may change (`PARTS`), chosen by leave-one-out on the examples themselves (one fold in
+        `FOLDS` above `LOO_MAX` examples): each example is graded by the rubric alone, by the rubric taught by the others (wordings and point weights),
         and by that plus the blend with its neighbours' scores; a part is kept only when its mean absolute error
         against the human scores beats the rubric alone's, so examples never make grading worse on them."""
         return self._choose(frozenset())
@@ -175,8 +176,12 @@ class Exemplars:
             return hit
         pool = [i for i in range(len(self.seen)) if i not in out]
         human = [self.seen[i].example.score for i in pool]
-        got = {part: [self._grade(self.seen[i].example.answer, out | {i}, part).score or 0.0 for i in pool]
-               for part in PARTS}  # fmt: skip
+        scores: dict[tuple[str, int], float] = {}
+        for fold in _folds(pool):  # each example graded by a fit that never saw it (nor the rest of its fold)
+            for i in fold:
+                for part in PARTS:
+                    scores[part, i] = self._grade(self.seen[i].example.answer, out | fold, part).score or 0.0
+        got = {part: [scores[part, i] for i in pool] for part in PARTS}
         errors = {part: round(sum(abs(g - h) for g, h in zip(got[part], human, strict=True)) / max(1, len(pool)), 4)
                   for part in PARTS}  # fmt: skip
         # A part must grade the examples closer to the person (MAE) and rank them no worse (Pearson); examples
@@ -252,6 +257,14 @@ class Exemplars:
             return rubric, full.matcher, [full.points[i] for i in pool]
         matcher = Matcher(rubric, self.question.question)
         return rubric, matcher, [[p.score for p in matcher.match(self.seen[i].example.answer).points] for i in pool]
+
+
+def _folds(pool: list[int]) -> list[frozenset[int]]:
+    """The self-check's folds: one example each (leave-one-out) up to `LOO_MAX` examples, else `FOLDS` folds
+    (every FOLDS-th example), so the check costs FOLDS fits, not one per example."""
+    if len(pool) <= LOO_MAX:
+        return [frozenset({i}) for i in pool]
+    return [frozenset(pool[k::FOLDS]) for k in range(FOLDS)]
 
 
 def _cap(points: Sequence[PointResult], flags: Sequence[str]) -> float:
