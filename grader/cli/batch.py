@@ -166,7 +166,8 @@ def batch(
         unscored = f", {result.unscored} unscored" if result.unscored else ""
         blank = f", {result.blank} blank" if result.blank else ""
         con.print(f"{counted(result.rows, 'row')}: {result.graded} graded{blank}{unscored}, "
-                  f"{counted(result.errors, 'error')}{resumed} ({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
+                  f"{counted(result.errors, 'error')}{resumed} "
+                  f"({graded_now} in {seconds:.1f} s, {rate:.0f} rows/s)")  # fmt: skip
         if usage is not None:
             failed = f"; the judge failed on some points of {partial} row(s), scored without them" if partial else ""
             con.print(usage_line(usage) + failed)
