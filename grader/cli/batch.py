@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.text import Text
 
 from grader.bank.store import Bank
-from grader.cli._common import EXIT_BAD_INPUT, BankOpt, JsonOpt, emit_json
+from grader.cli._common import EXIT_BAD_INPUT, BankOpt, JsonOpt, emit_json, said
 from grader.cli._llm import (
     BaseUrlOpt,
     ConcurrencyOpt,
@@ -87,7 +87,7 @@ def batch(
         "with a filled human_score column) that teach the grader how each question is graded (lexical mode).",
         show_default=False)] = None,
     score_max: Annotated[float | None, typer.Option(
-        "--score-max", help="Top of the human scale in --examples (e.g. 100, 5) [default: read from the file]",
+        "--score-max", help=said("Top of the human scale in --examples (e.g. 100, 5) [default: read from the file]"),
         show_default=False)] = None,
     calibration: Annotated[Path | None, typer.Option(
         "--calibration", help="Map scores to a grader's scale (`grader calibrate`); adds raw_score and label.",

@@ -42,16 +42,9 @@ from grader.engine.lexical import grade_lexical, lexical_points
 from grader.engine.linfit import predict, ridge
 from grader.engine.matching import Matcher
 from grader.engine.metrics import pearson
-from grader.engine.scoring import (
-    KEYWORD_LIST_CAP,
-    REQUIRED_MISSING_CAP,
-    REQUIRED_PARTIAL_CAP,
-    auto_curve,
-    combine,
-    status_of,
-)
+from grader.engine.scoring import auto_curve, cap_of, combine, status_of
 from grader.engine.text import content_stems
-from grader.models import Example, Grade, Model, PointResult, Question, Rubric
+from grader.models import Example, Grade, Model, Question, Rubric
 
 NEIGHBOURS = 10
 SIM_POWER = 4.0  # leave-one-out on SAF training: 0.826 Pearson at 4, 0.821 at 1
@@ -214,7 +207,7 @@ class Exemplars:
         # keyword list) keeps the rubric's score; one as close as the examples are to each other gets the blend.
         trust = min(1.0, close / self.typical) if self.typical > 0 else 0.0
         score = round(base.score + trust * (score - base.score), 4)
-        score = min(score, _cap(points, base.flags))  # the rubric's caps hold whatever the neighbours say
+        score = min(score, cap_of(points, base.flags))  # the rubric's caps hold whatever the neighbours say
         if any(p.verdict == "contradicted" for p in base.points):  # a wrong claim: examples never raise its grade
             points = [b if b.verdict == "contradicted" else p for b, p in zip(base.points, points, strict=True)]
             score = min(score, base.score)
@@ -266,17 +259,6 @@ def _folds(pool: list[int]) -> list[frozenset[int]]:
     if len(pool) <= LOO_MAX:
         return [frozenset({i}) for i in pool]
     return [frozenset(pool[k::FOLDS]) for k in range(FOLDS)]
-
-
-def _cap(points: Sequence[PointResult], flags: Sequence[str]) -> float:
-    """The highest score the rubric allows these points: required points missing or partial, a keyword list."""
-    cap = KEYWORD_LIST_CAP if "keyword_list" in flags else 1.0
-    for p in points:
-        if p.required and p.status == "missing":
-            cap = min(cap, REQUIRED_MISSING_CAP)
-        elif p.required and p.status == "partial":
-            cap = min(cap, REQUIRED_PARTIAL_CAP)
-    return cap
 
 
 def _row(n: int, vote: float, close: float, cover: float) -> list[float]:

@@ -118,3 +118,15 @@ def auto_curve(coverage: float) -> float:
     answer that shows a quarter of the words usually carries about half the idea.
     """
     return apply_curve(coverage, AUTO_CURVE)
+
+
+def cap_of(points: Sequence[PointResult], flags: Sequence[str]) -> float:
+    """The highest score the rubric allows these points: required points missing or partial, a keyword list (for
+    a score made another way, e.g. blended with graded examples, that must still respect the rubric's caps)."""
+    cap = KEYWORD_LIST_CAP if "keyword_list" in flags else 1.0
+    for p in points:
+        if p.required and p.status == "missing":
+            cap = min(cap, REQUIRED_MISSING_CAP)
+        elif p.required and p.status == "partial":
+            cap = min(cap, REQUIRED_PARTIAL_CAP)
+    return cap
