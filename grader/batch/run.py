@@ -103,12 +103,13 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         return _run_batch(source, out, bank, mode=mode, judge=judge, workers=min(workers, cores()),
                           concurrency=concurrency, repeat=repeat, resume=resume, restart=restart,
                           csv_delimiter=csv_delimiter, progress=progress, examples=examples,
-                          calibration=calibration)  # fmt: skip
+                          calibration=calibration, score_max=score_max)  # fmt: skip
 
 
 def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: Any, workers: int, concurrency: int,
                repeat: int, resume: bool, restart: bool, csv_delimiter: str, progress: ProgressFn | None,
-               examples: Path | None, calibration: Calibration | None) -> BatchResult:  # fmt: skip
+               examples: Path | None, calibration: Calibration | None,
+               score_max: float | None = None) -> BatchResult:  # fmt: skip
     style = Style(csv_delimiter, calibration)
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
