@@ -63,8 +63,10 @@ def grade(
     question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
 ) -> Grade:
     """Grade `answer` to `question` against `rubric` in the given mode; `repeat` > 1 re-asks borderline points."""
-    if mode == "lexical" or not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
+    if mode == "lexical":
         return _lexical_guarded(question, rubric, answer)
+    if not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
+        return _lexical_guarded(question, rubric, answer).model_copy(update={"mode": mode})
     from grader.llm import judging
 
     plan = _plan(question, rubric, answer, mode, judge)
@@ -82,8 +84,10 @@ async def agrade(
     question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
 ) -> Grade:
     """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it."""
-    if mode == "lexical" or not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
+    if mode == "lexical":
         return _lexical_guarded(question, rubric, answer)
+    if not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
+        return _lexical_guarded(question, rubric, answer).model_copy(update={"mode": mode})
     from grader.llm import judging
 
     plan = _plan(question, rubric, answer, mode, judge)

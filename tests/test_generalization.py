@@ -180,7 +180,7 @@ class TestEmptyAnswers:
         q, r = rubric_of("Gradients vanish in saturated sigmoid units.")
         judge = FakeJudge()
         g = grade(q, r, "  ", mode="llm", judge=judge)
-        assert g.score == 0.0 and "empty" in g.flags and judge.calls == []
+        assert g.score == 0.0 and "empty" in g.flags and g.mode == "llm" and judge.calls == []
 
 
 class TestReferenceShapes:

@@ -191,8 +191,6 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
     if isinstance(ready, dict):
         return ready
     question, rubric, answer = ready
-    if not answer.strip():
-        return _graded(task, question, answer, _blank(question, rubric, mode))
     try:
         g = grade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
     except Exception as exc:
@@ -206,8 +204,6 @@ async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, re
     if isinstance(ready, dict):
         return ready
     question, rubric, answer = ready
-    if not answer.strip():
-        return _graded(task, question, answer, _blank(question, rubric, mode))
     try:
         g = await agrade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
     except Exception as exc:
@@ -239,13 +235,6 @@ def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
         raise exc  # a judge that cannot work at all (no key, no server) stops the batch
     # one answer that breaks grading must not stop the others
     return error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
-
-
-def _blank(question: Question, rubric: Rubric, mode: Mode) -> Grade:
-    """A blank answer's grade in any mode: 0, every point missing, flag `empty` (no judge is asked about nothing)."""
-    g = grade(question, rubric, "", mode="lexical")
-    flags = g.flags if "empty" in g.flags else [*g.flags, "empty"]
-    return g.model_copy(update={"score": 0.0, "flags": flags, "mode": mode})
 
 
 def task_for(row: LeanRow, resolver: Resolver) -> Task:
