@@ -90,6 +90,19 @@ class TestPolarity:
         opposite = score(q, r, "They are independent: traffic arrives in bursts.")
         assert agrees > opposite
 
+    def test_a_negation_inside_the_matched_words_counts(self) -> None:
+        q = Question(id="q", question="Что происходит?", reference="x", lang="ru")
+        r = Rubric(question_id="q", lang="ru", built_by="curated",
+                   points=[{"id": "p", "text": "маленький градиент", "concepts": [["маленький градиент"]]}])  # type: ignore[list-item]
+        assert score(q, r, "Градиент там очень маленький.") == 1.0
+        assert score(q, r, "Градиент там не маленький.") == 0.0
+
+    def test_a_wording_that_holds_its_own_negation_still_matches(self) -> None:
+        q = Question(id="q", question="Как учится модель?", reference="x", lang="ru")
+        r = Rubric(question_id="q", lang="ru", built_by="curated",
+                   points=[{"id": "p", "text": "без учителя", "concepts": [["обучение без учителя"]]}])  # type: ignore[list-item]
+        assert score(q, r, "Это обучение без учителя.") == 1.0
+
     def test_german_kein(self) -> None:
         q, r = rubric_of("Es gibt keine Begrenzung der Uhrzeit.", "Wann darf man kommen?", "de")
         assert score(q, r, "Es gibt keine Begrenzung.") > score(q, r, "Es gibt eine Begrenzung.")

@@ -18,6 +18,7 @@ from grader.engine.text import NEGATIONS, Tokens, is_stopword, stem_word, tokeni
 from grader.models import Concept
 
 MEMO_LIMIT = 200_000
+NEGATION_STEMS = frozenset(stem_word(n, lang) for n in NEGATIONS for lang in ("ru", "en", "de")) | NEGATIONS
 
 
 class Evidence(NamedTuple):
@@ -59,8 +60,11 @@ class Wording:
     stems: tuple[str, ...]
     stem_set: frozenset[str] = field(init=False)
 
+    negative: bool = field(init=False)  # the wording itself holds a negation ("без учителя", "not independent")
+
     def __post_init__(self) -> None:
         self.stem_set = frozenset(self.stems)
+        self.negative = any(s in NEGATION_STEMS for s in self.stems)
 
 
 @dataclass

@@ -39,7 +39,7 @@ from grader.engine.compiled import (
     latin_stems,
     typo_of,
 )
-from grader.engine.polarity import ABS, CUES, NEG, absent_at, negated_at
+from grader.engine.polarity import ABS, CUES, NEG, absent_at, negated_at, negated_inside
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import (
     ALL_STOPWORDS,
@@ -287,7 +287,9 @@ def _match_concept(
             [
                 (a, b)
                 for a, b in windows
-                if not negated_at(a, toks, answer, positions) and not absent_at(b, toks, answer, positions)
+                if not negated_at(a, toks, answer, positions)
+                and not absent_at(b, toks, answer, positions)
+                and (w.negative or not negated_inside(a, b, toks, answer, positions))
             ]
             if cues
             else windows

@@ -72,3 +72,10 @@ def absent_at(last: int, toks: Words, answer: str, positions: dict[str, list[int
         if toks.norm(j) in _ABSENCE_AFTER:
             return True
     return False
+
+
+def negated_inside(first: int, last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
+    """A negation cue between the words of a match ("градиент там не маленький" for "маленький градиент")."""
+    if first == last or not _cue_within(positions, NEG, first + 1, last + 1):
+        return False
+    return any(toks.norm(j) in NEGATIONS and toks.norm(j + 1) not in NOT_NEGATING_NEXT for j in range(first + 1, last))
