@@ -235,9 +235,8 @@ def lint_rubric(doc: RubricDoc, question: Question, *, reference_floor: float = 
                 "List the wordings that show the point is made",
             )
             continue
-        live = {id(c.concept) for c in compiled.concepts}
         for j, concept in enumerate(point.concepts):
-            if id(concept) not in live:
+            if not compiled.kept(concept):
                 add(
                     "concept-in-question",
                     "warning",

@@ -18,9 +18,8 @@ def lint_misconceptions(rubric: Rubric, question: Question, add: Add) -> None:
     if matcher is None:
         return
     for i, (m, compiled) in enumerate(zip(rubric.misconceptions, matcher.points, strict=True)):
-        live = {id(c.concept) for c in compiled.concepts}
         for j, concept in enumerate(m.concepts):
-            if id(concept) not in live:
+            if not compiled.kept(concept):
                 add(
                     "concept-in-question",
                     "error",

@@ -18,7 +18,6 @@ from grader.engine.text import NEGATIONS, Tokens, is_stopword, stem_word, tokeni
 from grader.models import Concept
 
 MEMO_LIMIT = 200_000
-NEGATION_STEMS = frozenset(stem_word(n, lang) for n in NEGATIONS for lang in ("ru", "en", "de")) | NEGATIONS
 
 
 class Evidence(NamedTuple):
@@ -58,13 +57,11 @@ def fuzzy_cutoff(length: int) -> float | None:
 class Wording:
     text: str
     stems: tuple[str, ...]
+    negative: bool = False  # the wording itself holds a negation ("без учителя", "not independent")
     stem_set: frozenset[str] = field(init=False)
-
-    negative: bool = field(init=False)  # the wording itself holds a negation ("без учителя", "not independent")
 
     def __post_init__(self) -> None:
         self.stem_set = frozenset(self.stems)
-        self.negative = any(s in NEGATION_STEMS for s in self.stems)
 
 
 @dataclass
@@ -91,6 +88,10 @@ class CompiledPoint:
         self.stems = frozenset(s for c in self.concepts for s in c.stems)
         self.unmatched = PointMatch(self.id, 0.0, tuple(c.unmatched for c in self.concepts))
 
+    def kept(self, concept: Concept) -> bool:
+        """Whether the rubric's `concept` made it into this point (it does not when only question words remain)."""
+        return any(c.concept is concept for c in self.concepts)
+
 
 def content(toks: Tokens) -> set[str]:
     return {s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)}
@@ -104,9 +105,10 @@ def compile_wording(text: str, lang: str) -> Wording | None:
     stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
     # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
     # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
-    if any(n in NEGATIONS for n in toks.norms) or len(stems) < min(2, len(toks.norms)):
+    negative = any(n in NEGATIONS for n in toks.norms)
+    if negative or len(stems) < min(2, len(toks.norms)):
         stems = list(toks.stems)
-    return Wording(text, tuple(map(canonical, stems))) if stems else None
+    return Wording(text, tuple(map(canonical, stems)), negative) if stems else None
 
 
 def typo_of(stem: str, near: str) -> bool:

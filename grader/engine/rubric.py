@@ -302,8 +302,7 @@ def without_question_words(rubric: Rubric, question: str) -> Rubric:
     matcher = Matcher(rubric, question)
     points = []
     for point, compiled in zip(rubric.points, matcher.points, strict=True):
-        live = {id(c.concept) for c in compiled.concepts}
-        kept = [c for c in point.concepts if id(c) in live]
+        kept = [c for c in point.concepts if compiled.kept(c)]
         points.append(point if len(kept) == len(point.concepts) else point.model_copy(update={"concepts": kept}))
     return rubric.model_copy(update={"points": points})
 
