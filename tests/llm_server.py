@@ -212,7 +212,7 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             return _completion(content, body)
 
         def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(payload).encode()
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()  # bytes: sent as they are
             self.send_response(status)
             for k, v in {"Content-Type": "application/json", **(headers or {})}.items():
                 self.send_header(k, v)

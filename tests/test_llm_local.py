@@ -157,6 +157,7 @@ class TestDefensiveClient:
         pytest.param({"choices": [{"message": {"content": {"points": {}}}}], "usage": "lots"}, id="content-object"),
         pytest.param({"choices": [{"message": {"content": "{}"}}], "usage": [1, 2]}, id="usage-list"),
         pytest.param([1, 2, 3], id="body-list"),
+        pytest.param(b"[" * 100_000, id="nested-deeper-than-the-stack"),
     ])
     def test_reply_shapes(self, llm_server: LoopbackLLM, body: object) -> None:
         llm_server.body_next = [body, body]

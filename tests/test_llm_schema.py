@@ -70,6 +70,7 @@ class TestReadingReplies:
 
     @pytest.mark.parametrize(("content", "reason"), [
         pytest.param("not json", "reply not JSON", id="not-json"),
+        pytest.param("[" * 100_000, "reply not JSON", id="nested-deeper-than-the-stack"),
         pytest.param("[1, 2]", "does not match", id="top-level-list"),
         pytest.param(_content([{"id": "point1", "verdict": "covered"}] * 3),
                      r"no verdict for point\(s\): flat, slow, fix", id="ids"),

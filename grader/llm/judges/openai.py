@@ -173,7 +173,7 @@ class OpenAIJudge:
         except self._openai.APIStatusError as exc:
             said = server_message(getattr(exc, "body", None))
             return self._scrub(f"HTTP {exc.status_code}: {said}")
-        except (self._openai.APIError, TimeoutError, ValueError, AttributeError, TypeError) as exc:
+        except (self._openai.APIError, TimeoutError, ValueError, RecursionError, AttributeError, TypeError) as exc:
             return self._scrub(f"no model list ({type(exc).__name__})")
         finally:
             await client.close()
@@ -284,7 +284,7 @@ class OpenAIJudge:
                 self.pace.leave(ticket, ok)
             try:
                 data = response.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # a body nested deeper than the decoder's stack
                 raise Unusable("not a chat completion (not JSON)") from None
             content, _finish, usage = completion(data)
             return wire.parse(content, usage), usage

@@ -127,7 +127,7 @@ def _param(rung: Rung, name: str, schema: dict[str, Any]) -> dict[str, Any]:
 def _json(content: str, usage: Usage) -> dict[str, Any]:
     try:
         data = json.loads(strip_code_fence(content))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the decoder's stack, e.g. "[[[[…"
         raise Unusable("reply not JSON", usage) from None
     if not isinstance(data, dict):
         raise Unusable("reply does not match the schema", usage)
