@@ -71,3 +71,12 @@ def test_scale_is_read_from_the_file(tmp_path: Path) -> None:
     jsonl.write_text(json.dumps({"id": "1", "question_id": "q", "score": 0.8, "answer": "ответ", "human_score": 0.5})
                      + "\n", encoding="utf-8")  # fmt: skip
     assert [(r.id, s) for r, s in graded_rows(jsonl)] == [("1", 0.5)]
+
+
+def test_a_row_without_id_is_named_in_the_warning(tmp_path: Path) -> None:
+    grades = tmp_path / "grades.csv"
+    grades.write_text("id;candidate;question_id;score;status;answer;error;human_score\r\n"
+                      "1;A;q;80;graded;ответ один;;75\r\n;B;q;40;graded;ответ два 🙂;;50\r\n", encoding="utf-8-sig")
+    skipped: list[str] = []
+    assert [(r.id, s) for r, s in graded_rows(grades, skipped=skipped)] == [("1", 0.75)]
+    assert skipped == [f"{grades}:3: empty id"]

@@ -120,3 +120,25 @@ def test_evaluate_job_and_cli(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["calibrated"] and data["metrics"]["n"] == 3
+
+
+def test_unreadable_rows_are_named_not_dropped_silently(tmp_path: Path) -> None:
+    """A graded file with a broken line: the other rows are graded, and the warning names the line and why, both
+    for the answers evaluated and for graded examples (evaluate --examples, grade --examples)."""
+    good = [{"id": f"g{i}", "question": "What is overfitting?",
+             "reference": "The model fits noise in the training data and generalises poorly to new data.",
+             "answer": a, "score": s}
+            for i, (a, s) in enumerate([("It memorises noise and fails on new data", 1.0),
+                                        ("A kind of regularization", 0.0),
+                                        ("Fits the noise of the training set, so new data goes badly", 0.75)])]
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines.insert(2, '{"id": "broken", "answer": "ё 🙂')  # line 3: not a JSON object
+    path = tmp_path / "graded.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    skipped: list[str] = []
+    assert len(load(path, skipped=skipped)) == 3
+    assert len(skipped) == 1 and skipped[0].startswith(f"{path}:3: ")
+    proc = run_cli("evaluate", str(path), "--examples", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count(f"1 row(s) of {path} left out, unreadable: {path}:3: ") == 2
+    assert proc.stdout.startswith("3 answers")

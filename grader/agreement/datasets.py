@@ -58,9 +58,11 @@ def load(
     score_col: str = "score",
     score_max: float | None = None,
     bank: Bank | None = None,
+    skipped: list[str] | None = None,
 ) -> list[GradedAnswer]:
     """Graded answers from a SAF XML file, a folder of them (recursively), or a CSV/JSONL/XLSX row file (whose
-    rows may name a question of `bank` by question_id instead of bringing a reference)."""
+    rows may name a question of `bank` by question_id instead of bringing a reference). Rows that cannot be read
+    are left out; `skipped`, when given, receives "where: what is wrong" for each (see `skipped_warning`)."""
     p = Path(path)
     if p.is_dir():
         files = sorted(p.rglob("*.xml"))
@@ -70,7 +72,7 @@ def load(
     regular_file(p, "file of graded answers")
     if p.suffix.lower() == ".xml":
         return load_saf(p)
-    return load_rows(p, columns or Columns(), score_col, score_max, bank)
+    return load_rows(p, columns or Columns(), score_col, score_max, bank, skipped)
 
 
 def load_saf(path: Path, *, root: Path | None = None) -> list[GradedAnswer]:
@@ -120,11 +122,15 @@ def _text(el: ET.Element | None) -> str:
 
 
 def load_rows(
-    path: Path, columns: Columns, score_col: str = "score", score_max: float | None = None, bank: Bank | None = None
+    path: Path,
+    columns: Columns,
+    score_col: str = "score",
+    score_max: float | None = None,
+    bank: Bank | None = None,
+    skipped: list[str] | None = None,
 ) -> list[GradedAnswer]:
     """Rows of a CSV/JSONL/XLSX file (read by `grader.tables.rows`, as batch reads them) with a human score column."""
-    source = RowSource.open(path, columns)
-    rows = [r for r in source if r.error is None]
+    rows = _readable(RowSource.open(path, columns), skipped)
     if not rows:
         raise InvalidFile("no gradable rows", where=str(path), fix="Give a file with a header row and graded answers")
     key = score_col.strip().casefold()
@@ -183,6 +189,7 @@ def examples_for(
     columns: Columns | None = None,
     score_col: str = "score",
     score_max: float | None = None,
+    skipped: list[str] | None = None,
 ) -> list[GradedExample]:
     """Graded answers to `question` in a row file or SAF XML, to teach the grader (`grader grade --examples`).
 
@@ -193,7 +200,7 @@ def examples_for(
     if p.is_dir() or p.suffix.lower() == ".xml":
         mine = [a for a in load(p) if a.question_id == question.id or a.reference.strip() == question.reference.strip()]
         return [GradedExample(id=a.id, answer=a.answer, score=a.score) for a in mine]
-    rows = graded_rows(p, columns, score_col, score_max)
+    rows = graded_rows(p, columns, score_col, score_max, skipped)
     return [GradedExample(id=r.id, answer=r.answer, score=y) for r, y in rows if _is_for(r, question)]
 
 
@@ -201,7 +208,11 @@ HUMAN = "human_score"  # the column a person fills in a batch's grades.csv/grade
 
 
 def graded_rows(
-    path: str | Path, columns: Columns | None = None, score_col: str = "score", score_max: float | None = None
+    path: str | Path,
+    columns: Columns | None = None,
+    score_col: str = "score",
+    score_max: float | None = None,
+    skipped: list[str] | None = None,
 ) -> list[tuple[Row, float]]:
     """Every readable row of a CSV/JSONL/XLSX file with its score on 0..1 (the reference may be empty).
 
@@ -217,7 +228,7 @@ def graded_rows(
     names = None if source.header is None else {h.strip().casefold() for h in source.header}
     if names is not None and key not in names and HUMAN not in names:
         raise InvalidFile(f"no column '{score_col}'", where=f"{p}:1", fix=fix)  # said before any row is read
-    rows = [r for r in source if r.error is None]
+    rows = _readable(source, skipped)
     if HUMAN in (names if names is not None else {k.strip().casefold() for r in rows[:1] for k in r.extra}):
         top_own = max((_number(v) for r in rows if (v := _cell(r, key)) not in (None, "")), default=1.0)
         score_max = score_max or (100.0 if top_own > 1 else 1.0)
@@ -234,6 +245,25 @@ def graded_rows(
         if not 0 <= score <= top:
             raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix=scale)
     return [(row, score / top) for row, score in zip(rows, raw, strict=True)]
+
+
+def _readable(rows: Iterable[Row], skipped: list[str] | None) -> list[Row]:
+    """The rows that can be read; "where: what is wrong" of each other one goes to `skipped`."""
+    out = []
+    for r in rows:
+        if r.error is None:
+            out.append(r)
+        elif skipped is not None:
+            skipped.append(f"{r.where}: {r.error}")
+    return out
+
+
+def skipped_warning(path: str | Path, skipped: Sequence[str], show: int = 5) -> str | None:
+    """One line saying which rows of `path` were left out and why (the first `show` of them), or None."""
+    if not skipped:
+        return None
+    more = f"; and {len(skipped) - show} more" if len(skipped) > show else ""
+    return f"{len(skipped)} row(s) of {path} left out, unreadable: " + "; ".join(skipped[:show]) + more
 
 
 def _cell(row: Row, key: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.agreement.calibration import Calibration
-from grader.agreement.datasets import graded_rows
+from grader.agreement.datasets import graded_rows, skipped_warning
 from grader.batch.tasks import Resolver
 from grader.engine.exemplars import MIN_EXAMPLES, GradedExample, with_examples
 from grader.engine.rubric import reference_hash
@@ -26,12 +26,14 @@ def attach_examples(
 ) -> list[str]:
     """Add the file's graded answers to the rubrics of the questions they answer; warnings for thin questions."""
     found: dict[str, list[GradedExample]] = {}
-    for row, score in graded_rows(path, columns, score_max=score_max):
+    skipped: list[str] = []
+    for row, score in graded_rows(path, columns, score_max=score_max, skipped=skipped):
         qid = row.question_id.strip()
         key = qid if qid in resolver.bank_ids else resolver.by_hash.get(reference_hash(row.reference), "")
         if key and row.answer.strip():
             found.setdefault(key, []).append(GradedExample(id=row.id, answer=row.answer, score=score))
-    warnings = []
+    note = skipped_warning(path, skipped)
+    warnings = [note] if note else []
     for key, examples in found.items():
         question, rubric = resolver.pair(key)
         resolver.pairs[key] = (question, with_examples(rubric, examples))

@@ -38,11 +38,16 @@ def _load(
     score_max: float | None,
     bank: Bank | None = None,
 ) -> list[GradedAnswer]:
-    from grader.agreement.datasets import load
+    from grader.agreement.datasets import load, skipped_warning
+    from grader.cli.inert import inert
     from grader.tables import Columns
 
     cols = Columns(id=id_col, question_id=qid_col, question=q_col, reference=ref_col, answer=ans_col)
-    return load(path, columns=cols, score_col=score_col, score_max=score_max, bank=bank)
+    skipped: list[str] = []
+    found = load(path, columns=cols, score_col=score_col, score_max=score_max, bank=bank, skipped=skipped)
+    if note := skipped_warning(path, skipped):
+        typer.echo(f"warning: {inert(note)}", err=True)
+    return found
 
 
 def evaluate(

@@ -150,10 +150,13 @@ def threshold(value: float) -> float:
 
 def _with_examples(rubric: Rubric, question: Question, path: Path, score_max: float | None) -> Rubric:
     """The rubric with the file's graded answers to this question added as scored examples."""
-    from grader.agreement.datasets import examples_for
+    from grader.agreement.datasets import examples_for, skipped_warning
     from grader.engine.exemplars import MIN_EXAMPLES, with_examples
 
-    found = examples_for(path, question, score_max=score_max)
+    skipped: list[str] = []
+    found = examples_for(path, question, score_max=score_max, skipped=skipped)
+    if note := skipped_warning(path, skipped):
+        typer.echo(f"warning: {inert(note)}", err=True)
     have = len(found) + sum(e.score is not None for e in rubric.examples)
     if have < MIN_EXAMPLES:
         typer.echo(f"warning: {have} graded example(s) for {question.id} in {path} and the rubric; "
