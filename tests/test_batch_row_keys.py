@@ -38,6 +38,6 @@ def test_lean_rows_match_rows(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
     source = RowSource.open(path)
-    rows = [LeanRow(**r.model_dump(exclude={"extra"})) for r in source]
+    rows = [LeanRow(**r.model_dump(exclude={"extra"}), extra=tuple(r.extra.items())) for r in source]
     assert list(source.lean_rows()) == rows
     assert [r.error is None for r in rows] == [True, False, False, True, False, False]

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from grader.batch.html import render_html
-from grader.batch.records import CSV_COLUMNS, csv_line, csv_row
+from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
 from grader.batch.summary import Aggregator, Summary, summary_facts
 from grader.outputs import write_atomic
 
@@ -28,13 +28,16 @@ CSV_PART = ".grades.csv.part"
 class ReportWriter:
     """grades.csv, summary.json and report.html for the rows of a grades.jsonl file, fed in file order."""
 
-    def __init__(self, out: Path, jsonl: Path, *, csv_delimiter: str = ";", detail_limit: int = DETAIL_LIMIT) -> None:
+    def __init__(self, out: Path, jsonl: Path, *, csv_delimiter: str = ";", detail_limit: int = DETAIL_LIMIT,
+                 extra_columns: Sequence[str] = ()) -> None:  # fmt: skip
         self.out, self.jsonl, self.delimiter, self.detail_limit = out, jsonl, csv_delimiter, detail_limit
+        self.extra_columns = tuple(extra_columns)
         self.agg = Aggregator({})
         self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
         self.offset = 0  # of the next row in grades.jsonl
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
-        self.csv.write(codecs.BOM_UTF8 + csv_line(CSV_COLUMNS, csv_delimiter).encode("utf-8"))
+        header = [safe_cell(name) for name in csv_header(self.extra_columns)]  # names from the input: untrusted
+        self.csv.write(codecs.BOM_UTF8 + csv_line(header, csv_delimiter).encode("utf-8"))
 
     def add(self, size: int, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
         """Rows in grades.jsonl order, a chunk at a time (their grades.csv lines written to `self.csv` by the
@@ -54,7 +57,7 @@ class ReportWriter:
                 facts = summary_facts(rec)
                 self.agg.add_facts(facts)
                 self._index(facts[2], facts[1], len(raw))
-                self.csv.write(csv_row(rec, self.delimiter).encode("utf-8"))
+                self.csv.write(csv_row(rec, self.delimiter, self.extra_columns).encode("utf-8"))
 
     def _index(self, cand: str, qid: str, size: int) -> None:
         if len(self.index) < self.detail_limit:
@@ -87,9 +90,11 @@ class ReportWriter:
 
 
 def write_reports(out: Path, jsonl: Path, text_of: Callable[[str], str], *, csv_delimiter: str = ";",
-                  detail_limit: int = DETAIL_LIMIT) -> tuple[Summary, dict[str, str]]:  # fmt: skip
+                  detail_limit: int = DETAIL_LIMIT,
+                  extra_columns: Sequence[str] = ()) -> tuple[Summary, dict[str, str]]:  # fmt: skip
     """Write grades.csv, summary.json and report.html in `out` from the grades.jsonl objects in `jsonl`."""
-    with ReportWriter(out, jsonl, csv_delimiter=csv_delimiter, detail_limit=detail_limit) as writer:
+    with ReportWriter(out, jsonl, csv_delimiter=csv_delimiter, detail_limit=detail_limit,
+                      extra_columns=extra_columns) as writer:  # fmt: skip
         writer.add_written(jsonl)
         return writer.finish(text_of)
 

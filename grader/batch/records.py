@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grader.models import Grade
@@ -47,18 +47,28 @@ def without_surrogates(text: str) -> str:
 # --- grades.jsonl -------------------------------------------------------------------------------------------------
 
 
+Extra = tuple[tuple[str, str], ...]  # a row's extra input columns: (name, value) in column order
+
+
 def grade_record(row_id: str, candidate: str, line: int, answer: str, grade: Grade,
-                 question: str = "") -> dict[str, Any]:  # fmt: skip
+                 question: str = "", extra: Extra = ()) -> dict[str, Any]:  # fmt: skip
     """The grades.jsonl object of a graded row: the `grade --json` object plus row id, candidate, line, the
-    question's text and the answer."""
-    return {"id": row_id, "candidate": candidate, "line": line, **grade.public(), "question": question,
-            "answer": answer}  # fmt: skip
+    question's text and the answer, and the row's extra input columns (`extra`, when it has any)."""
+    record = {"id": row_id, "candidate": candidate, "line": line, **grade.public(), "question": question,
+              "answer": answer}  # fmt: skip
+    if extra:
+        record["extra"] = dict(extra)
+    return record
 
 
-def error_record(row_id: str, candidate: str, line: int, question_id: str, error: str) -> dict[str, Any]:
-    """The grades.jsonl object of a row that could not be graded, with the reason."""
-    return {"id": row_id, "candidate": candidate, "line": line, "question_id": question_id, "score": None,
-            "error": error}  # fmt: skip
+def error_record(row_id: str, candidate: str, line: int, question_id: str, error: str,
+                 extra: Extra = ()) -> dict[str, Any]:  # fmt: skip
+    """The grades.jsonl object of a row that could not be graded, with the reason (and its extra columns)."""
+    record = {"id": row_id, "candidate": candidate, "line": line, "question_id": question_id, "score": None,
+              "error": error}  # fmt: skip
+    if extra:
+        record["extra"] = dict(extra)
+    return record
 
 
 def status_of(record: dict[str, Any]) -> str:
@@ -81,8 +91,22 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_FIRST) else text
 
 
-def csv_fields(record: dict[str, Any]) -> list[str]:
-    """One grades.csv row; the score is a whole number 0-100 so no locale misreads a decimal point."""
+def csv_header(extra_columns: Sequence[str] = ()) -> list[str]:
+    """grades.csv's column names: its own, then the input's extra columns (one named like one of its own gets an
+    `input_` prefix, so every name stays unique and `score` stays the grader's)."""
+    names = list(CSV_COLUMNS)
+    taken = {n.casefold() for n in names}
+    for name in extra_columns:
+        while name.casefold() in taken:
+            name = "input_" + name
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def csv_fields(record: dict[str, Any], extra_columns: Sequence[str] = ()) -> list[str]:
+    """One grades.csv row; the score is a whole number 0-100 so no locale misreads a decimal point. The input's
+    extra columns (`extra_columns`, as `csv_header` was given them) follow, as untrusted as the answer."""
     points = record.get("points") or []
     by_status: dict[str, list[str]] = defaultdict(list)
     for p in points:
@@ -98,7 +122,11 @@ def csv_fields(record: dict[str, Any]) -> list[str]:
         "flags": ", ".join(record.get("flags") or []),
         **{s: " | ".join(by_status[s]) for s in ("covered", "partial", "missing")},
     }
-    return [values[c] if c in ("score", "line") else safe_cell(values[c]) for c in CSV_COLUMNS]
+    cells = [values[c] if c in ("score", "line") else safe_cell(values[c]) for c in CSV_COLUMNS]
+    if extra_columns:
+        extra = record.get("extra") or {}
+        cells += [safe_cell(extra.get(name, "")) for name in extra_columns]
+    return cells
 
 
 def csv_line(cells: Iterable[Any], delimiter: str = ";") -> str:
@@ -122,16 +150,17 @@ def _csv_specials(delimiter: str) -> re.Pattern[str]:
     return re.compile(f'[{re.escape(delimiter)}"\r\n]')
 
 
-def csv_row(record: dict[str, Any], delimiter: str = ";") -> str:
+def csv_row(record: dict[str, Any], delimiter: str = ";", extra_columns: Sequence[str] = ()) -> str:
     """The grades.csv line of a grades.jsonl object."""
-    return csv_line(csv_fields(record), delimiter)
+    return csv_line(csv_fields(record, extra_columns), delimiter)
 
 
-def csv_lines(records: Iterable[dict[str, Any]], delimiter: str = ";") -> Iterator[str]:
+def csv_lines(records: Iterable[dict[str, Any]], delimiter: str = ";",
+              extra_columns: Sequence[str] = ()) -> Iterator[str]:  # fmt: skip
     """grades.csv as text lines, header first (the caller writes them with a UTF-8 BOM for Excel)."""
-    yield csv_line(CSV_COLUMNS, delimiter)
+    yield csv_line([safe_cell(name) for name in csv_header(extra_columns)], delimiter)
     for record in records:  # streamed: never held as a list
-        yield csv_row(record, delimiter)
+        yield csv_row(record, delimiter, extra_columns)
 
 
 def calibrate_line(line: str, cal: Calibration) -> str:

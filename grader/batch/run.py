@@ -110,7 +110,7 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
                repeat: int, resume: bool, restart: bool, csv_delimiter: str, progress: ProgressFn | None,
                examples: Path | None, calibration: Calibration | None,
                score_max: float | None = None) -> BatchResult:  # fmt: skip
-    style = Style(csv_delimiter, calibration)
+    style = Style(csv_delimiter, calibration, tuple(source.extra_columns()))
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
         # The workers start on the first rows meanwhile, unless the pass may change how rows are graded (examples)
@@ -131,7 +131,8 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
         for qid in plan.questions:  # rubrics loaded once, here, and shared: not by each worker, nor in the end
             resolver.pair(qid)
         done = _prepare_part(out, state, resume=resume, restart=restart)
-        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter) as report, (out / PART).open("r+b") as part:
+        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter, extra_columns=style.extra_columns) as report, \
+                (out / PART).open("r+b") as part:  # fmt: skip
             part.seek(0, os.SEEK_END)  # not opened to append: the kernel copies workers' results into it
             report.add_written(out / PART)  # rows of the interrupted run, when resuming
             first = max([done, *(job.start + job.rows for job, _ in early)])  # the rows after the early ones

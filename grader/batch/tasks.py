@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, NamedTuple
 from grader.bank.importers.telegram import slugify
 from grader.bank.store import Bank, atomic_write, model_yaml, rubric_for, rubric_yaml
 from grader.batch import integrity
-from grader.batch.records import calibrate_line, csv_row, error_record, grade_record, without_surrogates
+from grader.batch.records import Extra, calibrate_line, csv_row, error_record, grade_record, without_surrogates
 from grader.batch.summary import Aggregator, summary_facts
 from grader.engine.rubric import build_rubric, is_stale, reference_hash
 from grader.engine.text import detect_lang
@@ -42,6 +42,7 @@ class Task(NamedTuple):
     answer: str = ""
     question_id: str = ""
     error: str = ""
+    extra: Extra = ()  # the row's extra input columns, carried into its records
 
 
 class Job(NamedTuple):
@@ -115,10 +116,12 @@ def _copy(src: int, dst: BinaryIO, count: int) -> None:
 
 
 class Style(NamedTuple):
-    """How rows are written: grades.csv's delimiter, and a calibration mapping every score (or None)."""
+    """How rows are written: grades.csv's delimiter, a calibration mapping every score (or None), and the input's
+    extra columns that grades.csv carries (`grader.batch.records.csv_header`)."""
 
     csv_delimiter: str = ";"
     calibration: Any = None  # grader.agreement.calibration.Calibration
+    extra_columns: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -214,7 +217,8 @@ async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, re
 def _ready(task: Task, resolver: Resolver) -> dict[str, Any] | tuple[Question, Rubric, str]:
     """What to grade the task with, or its error object when it cannot be graded."""
     if task.error or not task.key:
-        return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question")
+        return error_record(task.row_id, task.candidate, task.line_no, task.question_id, task.error or "no question",
+                            task.extra)  # fmt: skip
     question, rubric = resolver.pair(task.key)
     return question, rubric, without_surrogates(task.answer)
 
@@ -224,7 +228,7 @@ def _graded(task: Task, question: Question, answer: str, g: Grade) -> dict[str, 
     found = integrity.flags_for(answer, question.reference) if answer.strip() else []
     if found:
         g = g.model_copy(update={"flags": [*g.flags, *found]})
-    return grade_record(task.row_id, task.candidate, task.line_no, answer, g, question.question)
+    return grade_record(task.row_id, task.candidate, task.line_no, answer, g, question.question, task.extra)
 
 
 def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
@@ -234,7 +238,7 @@ def _failed(task: Task, mode: Mode, exc: Exception) -> dict[str, Any]:
     if isinstance(exc, GraderError):
         raise exc  # a judge that cannot work at all (no key, no server) stops the batch
     # one answer that breaks grading must not stop the others
-    return error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}")
+    return error_record(task.row_id, task.candidate, task.line_no, task.key, f"grading failed: {exc!r}", task.extra)
 
 
 def task_for(row: LeanRow, resolver: Resolver) -> Task:
@@ -245,8 +249,8 @@ def task_for(row: LeanRow, resolver: Resolver) -> Task:
     if problem is None:
         key, problem = resolver.key_for(qid, row.reference)
     if problem is not None or key is None:
-        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question")
-    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer)
+        return Task(row.id, row.candidate, row.line, question_id=qid, error=problem or "no question", extra=row.extra)
+    return Task(row.id, row.candidate, row.line, key=key, answer=row.answer, extra=row.extra)
 
 
 def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chunk:
@@ -261,7 +265,7 @@ def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chu
                 line, record = mapped, json.loads(mapped)
         data = line.encode("utf-8")
         lines.append(data)
-        csvs.append(csv_row(record, style.csv_delimiter))
+        csvs.append(csv_row(record, style.csv_delimiter, style.extra_columns))
         facts = summary_facts(record)
         tally.add_facts(facts)
         if len(index) < heads:

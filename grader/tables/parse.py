@@ -123,13 +123,19 @@ class Mapper:
         return make_row(where, line, rid, v, {name: get(i) for i, name in self.extra}, "empty id")
 
     def lean(self, rec: list[str] | str, where: str, line: int) -> LeanRow:
-        """`row` without the extra columns, as a tuple."""
+        """`row` as a tuple."""
         if isinstance(rec, str):
             return LeanRow(where, line, f"#{line}", error=rec)
-        v = {f: rec[i] if i is not None and i < len(rec) else "" for f, i in self.fields.items()}
+        width = len(rec)
+        v = {f: rec[i] if i is not None and i < width else "" for f, i in self.fields.items()}
         rid = v["id"].strip() if self.id_given else str(line)
+        extra = tuple({name: rec[i] if i < width else "" for i, name in self.extra}.items()) if self.extra else ()
         return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
-                       v["answer"], row_error(rid, v["answer"], "empty id"))  # fmt: skip
+                       v["answer"], row_error(rid, v["answer"], "empty id"), extra)  # fmt: skip
+
+    def extra_names(self) -> list[str]:
+        """The names of the extra columns, each once, in column order."""
+        return list(dict.fromkeys(name for _, name in self.extra))
 
 
 def json_object(text: str) -> dict[str, Any] | str:
@@ -166,14 +172,25 @@ def json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: i
 
 
 def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> LeanRow:
-    """`json_row` without the extra columns, as a tuple."""
+    """`json_row` as a tuple."""
     obj = json_object(text)
     if isinstance(obj, str):
         return LeanRow(where, line, f"#{line}", error=obj)
-    v = {f: "" if k is None else cell(obj[k]) for f, k in json_plan(tuple(obj), fields)[0]}
+    pick, rest = json_plan(tuple(obj), fields)
+    v = {f: "" if k is None else cell(obj[k]) for f, k in pick}
     rid = v["id"].strip()
     return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
-                   v["answer"], row_error(rid, v["answer"], "empty or missing id"))  # fmt: skip
+                   v["answer"], row_error(rid, v["answer"], "empty or missing id"),
+                   tuple((k, cell(obj[k])) for k in rest))  # fmt: skip
+
+
+def json_extra_names(sample: str, fields: tuple[tuple[str, str], ...]) -> list[str]:
+    """The extra fields of the objects on the complete lines of `sample` (a file's first bytes), in order."""
+    names: dict[str, None] = {}
+    for text in sample.splitlines(keepends=True):
+        if text.endswith("\n") and isinstance(obj := json_object(text), dict):
+            names.update(dict.fromkeys(json_plan(tuple(obj), fields)[1]))
+    return list(names)
 
 
 def json_key(text: str, fields: tuple[tuple[str, str], ...], line: int) -> RowKey:

@@ -45,7 +45,7 @@ class Row(BaseModel):
 
 
 class LeanRow(NamedTuple):
-    """A `Row` without its extra columns (`RowSource.lean_rows`)."""
+    """A `Row` as a tuple (`RowSource.lean_rows`), its extra columns as (name, value) pairs in column order."""
 
     where: str
     line: int
@@ -56,6 +56,7 @@ class LeanRow(NamedTuple):
     reference: str = ""
     answer: str = ""
     error: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 class RowKey(NamedTuple):

@@ -16,6 +16,7 @@ naming the file; a problem with one row (a JSONL line that is not an object, a m
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 from collections.abc import Callable, Generator, Iterator
@@ -34,6 +35,7 @@ from grader.tables.parse import (
     decode_sample,
     detect_format,
     header_cells,
+    json_extra_names,
     json_key,
     json_lean,
     json_row,
@@ -107,6 +109,17 @@ class RowSource:
         if src.header is not None:
             src.check_header()
         return src
+
+    def extra_columns(self) -> list[str]:
+        """The input's columns not mapped to a row field, which batch outputs carry along: a CSV or XLSX file's
+        from its header; a JSONL file's from the objects in its first 64 KB (later rows keep theirs in
+        `LeanRow.extra` too)."""
+        if self.header is not None:
+            return Mapper(self.columns, self.header).extra_names()
+        with self.path.open("rb") as fh:
+            head = fh.read(_SAMPLE)
+        sample = codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head, final=False)
+        return json_extra_names(sample, self._fields)
 
     def describe(self) -> str:
         """E.g. "CSV, cp1251, ';'" — what was sniffed, for messages."""
@@ -221,7 +234,8 @@ class RowSource:
             mapper: Mapper = raw[0]
             return mapper.lean(raw[1], f"{self.path}:{raw[2]}", raw[2])
         r = raw
-        return LeanRow(r.where, r.line, r.id, r.candidate, r.question_id, r.question, r.reference, r.answer, r.error)
+        return LeanRow(r.where, r.line, r.id, r.candidate, r.question_id, r.question, r.reference, r.answer, r.error,
+                       tuple(r.extra.items()))  # fmt: skip
 
     def _jsonl_rows(self) -> Iterator[Row]:
         return self._jsonl(lambda text, fields, n: json_row(text, fields, f"{self.path}:{n}", n))
