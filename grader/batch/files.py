@@ -32,7 +32,7 @@ class ReportWriter:
                  extra_columns: Sequence[str] = ()) -> None:  # fmt: skip
         self.out, self.jsonl, self.delimiter, self.detail_limit = out, jsonl, csv_delimiter, detail_limit
         self.extra_columns = tuple(extra_columns)
-        self.agg = Aggregator({})
+        self.agg = Aggregator({}, indexing=True)
         self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
         self.offset = 0  # of the next row in grades.jsonl
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh

@@ -4,8 +4,8 @@ Pure. Per answer (made where the row is graded):
 - `copied_reference`: most of the answer is the reference, verbatim or nearly (shared word 3-grams both ways);
 - `repetition`: the same sentence (or the same few words) repeated, padding that a reader counts once.
 Across answers (found by `grader.batch.summary.Aggregator` from each answer's `signature`):
-- `shared_answer`: near-identical answers (same words, case, punctuation and order aside) from different
-  candidates to one question, listed as a group;
+- `shared_answer`: near-identical answers (a typo, a sentence moved, punctuation or case changed) from different
+  candidates to one question, listed as a group (`sketch` here, the index in `grader.batch.shared`);
 - `duplicate_answer`: one candidate answered one question more than once (every answer is kept and shown).
 
 Flags never change a score: they point a reviewer at answers to read.
@@ -14,8 +14,10 @@ Flags never change a score: they point a reviewer at answers to read.
 from __future__ import annotations
 
 import functools
-import hashlib
+import itertools
 import re
+import zlib
+from array import array
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
@@ -78,9 +80,36 @@ def flags_for(answer: str, reference: str) -> list[str]:
     return found
 
 
-def signature(answer: str) -> str:
-    """A short key equal for answers with the same words in the same order ('' for answers too short to tell)."""
-    ws = words(answer)
-    if len(ws) < SHARED_MIN_WORDS:
-        return ""
-    return hashlib.blake2b(" ".join(ws).encode("utf-8"), digest_size=8).hexdigest()
+BUCKETS = 24  # one-permutation MinHash: a bigram's hash picks its bucket, and each bucket keeps its smallest hash
+BAND = 3  # buckets per band of the near-duplicate index (`grader.batch.shared`)
+PREFIX = 5  # letters of a word a sketch reads: endings and typos late in a word change nothing
+_EMPTY = 0xFFFFFFFF
+
+
+def sketch(answer_words: list[str]) -> bytes:
+    """A sketch of an answer's word bigrams (`BUCKETS` 32-bit minima), b'' for answers of fewer than
+    `SHARED_MIN_WORDS` words. Two sketches estimate the Jaccard similarity of the bigram sets (`similarity`)."""
+    if len(answer_words) < SHARED_MIN_WORDS:
+        return b""
+    mins = [_EMPTY] * BUCKETS
+    crc = zlib.crc32
+    ws = [w[:PREFIX] for w in answer_words]
+    for a, b in itertools.pairwise(ws):
+        h = (crc(f"{a} {b}".encode()) * 0x9E3779B1) & 0xFFFFFFFF  # mixed: CRC alone is linear in its input
+        k = h % BUCKETS
+        if h < mins[k]:
+            mins[k] = h
+    return array("I", mins).tobytes()
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The share of buckets, filled in either sketch, whose minima agree: an estimate of the bigram sets' Jaccard."""
+    x, y = array("I"), array("I")
+    x.frombytes(a)
+    y.frombytes(b)
+    filled = same = 0
+    for u, v in zip(x, y, strict=True):
+        if u != _EMPTY or v != _EMPTY:
+            filled += 1
+            same += u == v
+    return same / filled if filled else 0.0

@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.batch.integrity import signature
+from grader.batch.integrity import sketch, words
 from grader.batch.records import status_of
+from grader.batch.shared import SharedAnswers
 
 TOP_MISSED = 3
 GROUPS_SHOWN = 8  # answer groups kept per question, largest first
@@ -96,9 +97,9 @@ class Summary(_Model):
 
 
 # What the summary needs of one row: status, question id, candidate, score, error, lang, mode, each point's
-# (id, text, status), row id, flags, answer signature and the answer's first characters. A plain tuple: batch
+# (id, text, status), row id, flags, answer sketch and the answer's first characters. A plain tuple: batch
 # workers send one per row, and tuples pickle far cheaper than dicts.
-Facts = tuple[str, str, str, Any, Any, str, str, tuple[tuple[str, str, str], ...], str, tuple[str, ...], str, str]
+Facts = tuple[str, str, str, Any, Any, str, str, tuple[tuple[str, str, str], ...], str, tuple[str, ...], bytes, str]
 
 
 def summary_facts(record: dict[str, Any]) -> Facts:
@@ -107,7 +108,7 @@ def summary_facts(record: dict[str, Any]) -> Facts:
     answer = record.get("answer") or ""
     return (status_of(record), record.get("question_id") or "", record.get("candidate") or "", record.get("score"),
             record.get("error"), record.get("lang", "ru"), record.get("mode", "lexical"), points,
-            str(record.get("id") or ""), tuple(record.get("flags") or ()), signature(answer),
+            str(record.get("id") or ""), tuple(record.get("flags") or ()), sketch(words(answer)) if answer else b"",
             answer[:SNIPPET])  # fmt: skip
 
 
@@ -127,8 +128,9 @@ ROW_FLAGS = ("copied_reference", "repetition")  # flags a row carries itself, li
 class Aggregator:
     """Builds the summary from grades.jsonl objects fed one at a time (memory grows with candidates × questions)."""
 
-    def __init__(self, question_texts: dict[str, str]) -> None:
+    def __init__(self, question_texts: dict[str, str], *, indexing: bool = False) -> None:
         self.texts = question_texts
+        self.indexing = indexing  # index answers for `shared_answer` as they come (else only at `summary`)
         self.status: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.langs: Counter[str] = Counter()
@@ -143,7 +145,8 @@ class Aggregator:
         self.point_text: dict[tuple[str, str], str] = {}
         self.order: dict[str, None] = {}
         self.names: dict[str, str] = {}  # one copy of each candidate and question id, not one per row
-        self.same: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (qid, signature) -> [(candidate, id)]
+        self.same = SharedAnswers()
+        self.pending: list[tuple[str, str, str, bytes]] = []  # (qid, candidate, id, sketch) of rows not indexed yet
         self.flagged: list[Flagged] = []
         self.groups: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)  # qid -> key -> group
 
@@ -174,7 +177,9 @@ class Aggregator:
             if flag in ROW_FLAGS and len(self.flagged) < FLAGGED_MAX:
                 self.flagged.append(Flagged(flag=flag, question_id=qid, candidates=[cand], ids=[rid]))
         if sig:
-            self.same.setdefault((qid, sig), []).append((cand, rid))
+            self.pending.append((qid, cand, rid, sig))
+            if self.indexing and len(self.pending) >= 256:
+                self._index()
         for pid, text, pstatus in points:
             self.point_text.setdefault((qid, pid), text)
             if pstatus == "missing":
@@ -211,8 +216,9 @@ class Aggregator:
             self.missed[n(qid, qid)].update(missed)
         for key, text in other.point_text.items():
             self.point_text.setdefault(key, text)
-        for sig, rows in other.same.items():
-            self.same.setdefault(sig, []).extend(rows)
+        self.pending += [(n(qid, qid), n(cand, cand), rid, sig) for qid, cand, rid, sig in other.pending]
+        if self.indexing:
+            self._index()
         self.flagged.extend(other.flagged[: FLAGGED_MAX - len(self.flagged)])
         for qid, groups in other.groups.items():
             kept = self.groups[n(qid, qid)]
@@ -222,7 +228,15 @@ class Aggregator:
                 else:
                     kept[pattern] = list(group)
 
+    def _index(self) -> None:
+        """Rows waiting for the near-duplicate index enter it, in row order (a worker's tally leaves that to the
+        parent: the index must see every row, in order, whoever counted it)."""
+        for qid, cand, rid, sig in self.pending:
+            self.same.add(qid, cand, rid, sig)
+        self.pending.clear()
+
     def summary(self) -> Summary:
+        self._index()
         scores = [s for v in self.q_scores.values() for s in v]
         known = [q for q in self.order if q in self.q_scores or self.texts.get(q)]  # unknown ids are no questions
         return Summary(
@@ -280,12 +294,8 @@ class Aggregator:
 
     def _shared(self) -> list[Flagged]:
         """`shared_answer`: one group per answer that two or more candidates gave to one question."""
-        out = []
-        for (qid, _), rows in self.same.items():
-            cands = list(dict.fromkeys(c for c, _ in rows))
-            if len(cands) > 1:
-                out.append(Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=[i for _, i in rows]))
-        return out
+        return [Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=ids)
+                for qid, cands, ids in self.same.groups()]  # fmt: skip
 
     def _repeated(self) -> list[Flagged]:
         """`duplicate_answer`: a candidate with more than one answer to one question (all kept, the mean shown)."""
