@@ -2,6 +2,7 @@
 
     python benchmarks/batch.py                       # 20,000 generated rows, then the SAF answers; 1 worker
     python benchmarks/batch.py --rows 100000 --workers 1,2 --repeat 3
+    python benchmarks/batch.py --outputs full,lean                # grades.jsonl bytes a row of each format
 
 Row sets (`benchmarks/fresh.py`): **generated**: ~200-word Russian answers to the bundled bank (reference sentences in
 a new order, filler, 3 % fresh typos; new text every run), from `--candidates` candidates; **SAF real**: every
@@ -104,8 +105,9 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run(path: Path, out: Path, workers: int) -> tuple[float, float, float, dict[str, int]]:
-    cmd = [sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers", str(workers), "--json"]
+def run(path: Path, out: Path, workers: int, output: str = "full") -> tuple[float, float, float, dict[str, int], int]:
+    cmd = [sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers", str(workers), "--json",
+           "--output", output]  # fmt: skip
     os.sync()  # the previous run's ~700 MB of output is written back now, not by the kernel during this run
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -120,24 +122,26 @@ def run(path: Path, out: Path, workers: int) -> tuple[float, float, float, dict[
         raise SystemExit(stderr.decode())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, once they are reaped
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return seconds, peak / 1024, cpu, json.loads(stdout)
+    return seconds, peak / 1024, cpu, json.loads(stdout), (out / "grades.jsonl").stat().st_size
 
 
-def report(label: str, rows: int, path: Path, out: Path, workers: list[int], repeat: int) -> None:
+def report(label: str, rows: int, path: Path, out: Path, workers: list[int], repeat: int,
+           outputs: list[str]) -> None:  # fmt: skip
     floor_cpu = statistics.median(floor(path, out / "floor.jsonl") for _ in range(repeat))
     print(f"{label}: {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB JSONL); floor {rows / floor_cpu:,.0f} rows per "
           f"CPU-second ({floor_cpu * 1e6 / rows:.0f} µs a row)")  # fmt: skip
-    for w in workers:
+    for w, output in [(w, o) for w in workers for o in outputs]:
         runs = []
         for k in range(repeat):  # a new folder each time: a rubric saved by the run before would be reused
-            runs.append(run(path, out / f"out{w}-{k}", w))
+            runs.append(run(path, out / f"out{w}-{k}", w, output))
             shutil.rmtree(out / f"out{w}-{k}")
         cpu = statistics.median(r[2] for r in runs)
         wall = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)
-        print(f"  grader batch --workers {w}: {rows / cpu:7,.0f} rows per CPU-second ({cpu * 1e6 / rows:5.0f} µs a row,"
-              f" {rows / cpu / (rows / floor_cpu):.2f}x the floor), {rows / wall:7,.0f} rows/s wall, "
-              f"peak memory {peak:4.0f} MB, graded {runs[0][3]['graded']:,}")  # fmt: skip
+        print(f"  grader batch --workers {w} --output {output}: {rows / cpu:7,.0f} rows per CPU-second "
+              f"({cpu * 1e6 / rows:5.0f} µs a row, {rows / cpu / (rows / floor_cpu):.2f}x the floor), "
+              f"{rows / wall:7,.0f} rows/s wall, peak memory {peak:4.0f} MB, grades.jsonl {runs[0][4] / rows:,.0f} "
+              f"bytes a row, graded {runs[0][3]['graded']:,}")  # fmt: skip
 
 
 def main() -> None:
@@ -147,8 +151,10 @@ def main() -> None:
     ap.add_argument("--workers", default="1", help="comma-separated worker counts to run")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; medians count")
     ap.add_argument("--seed", type=int, default=None, help="for generated rows (default: new each run)")
+    ap.add_argument("--outputs", default="full", help="comma-separated --output formats to run (full, lean)")
     args = ap.parse_args()
     workers = [int(w) for w in args.workers.split(",")]
+    outputs = args.outputs.split(",")
     seed = int(time.time()) if args.seed is None else args.seed
     print(f"CPU time of the command and its workers; generated rows' seed {seed}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,12 +162,12 @@ def main() -> None:
         for rows in (args.rows // 2, args.rows):
             path = out / f"rows{rows}.jsonl"
             generated_rows(path, rows, args.candidates, seed + rows)
-            report(f"generated, {args.candidates} candidates", rows, path, out, workers, args.repeat)
+            report(f"generated, {args.candidates} candidates", rows, path, out, workers, args.repeat, outputs)
             path.unlink()
         path = out / "saf.jsonl"
         n = saf_rows(path)
         if n:
-            report("SAF real answers, own references", n, path, out, workers, args.repeat)
+            report("SAF real answers, own references", n, path, out, workers, args.repeat, outputs)
         print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 

@@ -22,6 +22,7 @@ from grader.batch.summary import Aggregator, Summary, summary_facts
 from grader.outputs import write_atomic
 
 DETAIL_LIMIT = 2000
+Expand = Callable[[dict[str, Any]], dict[str, Any]]
 CSV_PART = ".grades.csv.part"
 
 
@@ -29,9 +30,10 @@ class ReportWriter:
     """grades.csv, summary.json and report.html for the rows of a grades.jsonl file, fed in file order."""
 
     def __init__(self, out: Path, jsonl: Path, *, csv_delimiter: str = ";", detail_limit: int = DETAIL_LIMIT,
-                 extra_columns: Sequence[str] = ()) -> None:  # fmt: skip
+                 extra_columns: Sequence[str] = (), expand: Expand | None = None) -> None:  # fmt: skip
         self.out, self.jsonl, self.delimiter, self.detail_limit = out, jsonl, csv_delimiter, detail_limit
         self.extra_columns = tuple(extra_columns)
+        self.expand = expand  # lean rows (`grader.batch.lean`) made full again, for the reports
         self.agg = Aggregator({}, indexing=True)
         self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
         self.offset = 0  # of the next row in grades.jsonl
@@ -54,6 +56,8 @@ class ReportWriter:
         with path.open("rb") as fh:
             for raw in fh:
                 rec = json.loads(raw)
+                if self.expand is not None:
+                    rec = self.expand(rec)
                 facts = summary_facts(rec)
                 self.agg.add_facts(facts)
                 self._index(facts[2], facts[1], len(raw))
@@ -76,6 +80,8 @@ class ReportWriter:
         order = {q.id: i for i, q in enumerate(summary.questions)}
         index = sorted(self.index, key=lambda t: (rank.get(t[0], len(rank)), t[0], order.get(t[1], len(order)), t[2]))
         details = _at_offsets(self.jsonl, [off for _, _, off in index])
+        if self.expand is not None:
+            details = map(self.expand, details)
         files["report.html"] = _write(self.out / "report.html", render_html(summary, details, shown=len(index)))
         return summary, files
 

@@ -106,7 +106,7 @@ class _Runner:
         for task in job.tasks or ():  # jobs here carry their tasks (made by the caller from the rows)
             async with gate:
                 records.append(await agrade_task(task, self.resolver, self.mode, self.judge, self.repeat))
-        return pack(records, self.style, job.heads)
+        return pack(records, self.style, job.heads, self.resolver)
 
     async def _give(self, chunk: Chunk) -> None:
         try:

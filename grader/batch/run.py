@@ -19,10 +19,11 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from grader import __version__
 from grader.bank.store import Bank, atomic_write
+from grader.batch import lean
 from grader.batch.files import DETAIL_LIMIT, ReportWriter
 from grader.batch.records import csv_line
 from grader.batch.tasks import CHUNK, Job, Resolver, Style, task_for
@@ -31,7 +32,7 @@ from grader.engine.rubric import reference_hash
 from grader.errors import GraderError, InvalidFile
 from grader.limits import cores, json_loads
 from grader.models import Mode, Model
-from grader.outputs import FolderLock, writing
+from grader.outputs import FolderLock, write_atomic, writing
 from grader.tables import LeanRow, RowSource
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ PART = "grades.jsonl.part"
 STATE = ".grader-batch.json"
 SHARED = ".grader-batch-shared.pickle"  # what the first pass found, for the workers
 ProgressFn = Callable[[int, int], None]
+Output = Literal["full", "lean"]
 
 
 class BatchResult(Model):
@@ -91,8 +93,10 @@ def scan(source: RowSource, bank_ids: set[str]) -> Plan:
 def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical", judge: Any = None,
               workers: int = 1, concurrency: int = 4, repeat: int = 1, resume: bool = False, restart: bool = False,
               csv_delimiter: str = ";", progress: ProgressFn | None = None, examples: Path | None = None,
-              calibration: Calibration | None = None, score_max: float | None = None) -> BatchResult:  # fmt: skip
+              calibration: Calibration | None = None, score_max: float | None = None,
+              output: Output = "full") -> BatchResult:  # fmt: skip
     """Grade every row of `source` into the folder `out`; see the module docstring for the files and resuming.
+    `output="lean"` writes lean grades.jsonl rows and OUT/rubrics.json to expand them (`grader.batch.lean`).
     One run at a time writes into a folder: another one (resuming or restarting too) is refused while it runs.
     `workers` is capped at the cores this process may use.
 
@@ -103,14 +107,16 @@ def run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode = "lexical
         return _run_batch(source, out, bank, mode=mode, judge=judge, workers=min(workers, cores()),
                           concurrency=concurrency, repeat=repeat, resume=resume, restart=restart,
                           csv_delimiter=csv_delimiter, progress=progress, examples=examples,
-                          calibration=calibration, score_max=score_max)  # fmt: skip
+                          calibration=calibration, score_max=score_max, output=output)  # fmt: skip
 
 
 def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: Any, workers: int, concurrency: int,
                repeat: int, resume: bool, restart: bool, csv_delimiter: str, progress: ProgressFn | None,
                examples: Path | None, calibration: Calibration | None,
-               score_max: float | None = None) -> BatchResult:  # fmt: skip
-    style = Style(csv_delimiter, calibration, tuple(source.extra_columns()))
+               score_max: float | None = None, output: Output = "full") -> BatchResult:  # fmt: skip
+    if output not in ("full", "lean"):
+        raise GraderError(f"no output format {output!r}", fix="Use --output full or --output lean")
+    style = Style(csv_delimiter, calibration, tuple(source.extra_columns()), output)
     # Workers start now, so that they start up while the first pass reads the input.
     with start_workers(workers if mode == "lexical" else 0, bank.root, style, source, out / SHARED) as pool:
         # The workers start on the first rows meanwhile, unless the pass may change how rows are graded (examples)
@@ -122,6 +128,8 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
         resolver = Resolver(bank)
         built = resolver.add_adhoc(plan.adhoc, out)
         state = _state(source, mode, judge)
+        if output != "full":
+            state["output"] = output  # only then: a folder of an older run resumes as before
         if examples is not None or calibration is not None:
             from grader.batch import teach as batch_teach
 
@@ -131,8 +139,9 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
         for qid in plan.questions:  # rubrics loaded once, here, and shared: not by each worker, nor in the end
             resolver.pair(qid)
         done = _prepare_part(out, state, resume=resume, restart=restart)
-        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter, extra_columns=style.extra_columns) as report, \
-                (out / PART).open("r+b") as part:  # fmt: skip
+        expand = _expander(resolver) if output == "lean" else None
+        with ReportWriter(out, out / PART, csv_delimiter=csv_delimiter, extra_columns=style.extra_columns,
+                          expand=expand) as report, (out / PART).open("r+b") as part:  # fmt: skip
             part.seek(0, os.SEEK_END)  # not opened to append: the kernel copies workers' results into it
             report.add_written(out / PART)  # rows of the interrupted run, when resuming
             first = max([done, *(job.start + job.rows for job, _ in early)])  # the rows after the early ones
@@ -148,10 +157,25 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
                     progress(count, plan.total)
             os.fsync(part.fileno())
             summary, files = report.finish(resolver.text_of)
+            if output == "lean":
+                used = {q: e for q in report.agg.order if (e := resolver.entry(q)) is not None}
+                text = json.dumps(lean.rubrics_file(used), ensure_ascii=False, indent=2) + "\n"
+                files[lean.RUBRICS] = write_atomic(out / lean.RUBRICS, text)
     os.replace(out / PART, out / "grades.jsonl")
     return BatchResult(out=str(out), rows=summary.rows, graded=summary.graded, blank=summary.blank,
                        unscored=summary.unscored, errors=summary.errors, resumed=done, files=files, rubrics_built=built,
                        warnings=resolver.warnings)  # fmt: skip
+
+
+def _expander(resolver: Resolver) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Lean rows made full with the rubrics `resolver` knows (the same rubrics.json is written from)."""
+
+    class Entries:
+        def get(self, key: str) -> dict[str, Any] | None:
+            return resolver.entry(key)
+
+    rubrics = {"grader_version": __version__, "questions": Entries()}
+    return lambda row: lean.expand(row, rubrics)
 
 
 def _check_delimiter(delimiter: str) -> None:
@@ -197,7 +221,7 @@ def _prepare_part(out: Path, state: dict[str, Any], *, resume: bool, restart: bo
         raise GraderError("an interrupted batch is in this folder", where=str(out),
                           fix="Pass --resume to finish it, or --restart to discard it and start over")  # fmt: skip
     if resume and saved is not None and saved != state and (part.exists() or final.exists()):
-        changed = ", ".join(k for k in state if saved.get(k) != state[k])
+        changed = ", ".join(k for k in {**saved, **state} if saved.get(k) != state.get(k))
         raise GraderError(f"cannot resume: {changed} changed since the interrupted run", where=str(out),
                           fix="Run without --resume (and with --restart) to grade everything again")  # fmt: skip
     if resume and saved == state:

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from grader.bank.importers.telegram import slugify
 from grader.bank.store import Bank, atomic_write, model_yaml, rubric_for, rubric_yaml
-from grader.batch import integrity
+from grader.batch import integrity, lean
 from grader.batch.records import Extra, calibrate_line, csv_row, error_record, grade_record, without_surrogates
 from grader.batch.summary import Aggregator, summary_facts
 from grader.engine.rubric import build_rubric, is_stale, reference_hash
@@ -122,6 +122,7 @@ class Style(NamedTuple):
     csv_delimiter: str = ";"
     calibration: Any = None  # grader.agreement.calibration.Calibration
     extra_columns: tuple[str, ...] = ()
+    output: str = "full"  # grades.jsonl's rows: "full", or "lean" (`grader.batch.lean`)
 
 
 class Resolver:
@@ -133,6 +134,14 @@ class Resolver:
         self.pairs: dict[str, tuple[Question, Rubric]] = {}
         self.by_hash: dict[str, str] = {}
         self.warnings: list[str] = []
+        self._entries: dict[str, dict[str, Any] | None] = {}
+
+    def entry(self, key: str) -> dict[str, Any] | None:
+        """What rubrics.json holds of a question the resolver knows (None for another id); made once per key."""
+        if key not in self._entries:
+            pair = self.pairs.get(key)
+            self._entries[key] = None if pair is None else lean.rubric_entry(*pair)
+        return self._entries[key]
 
     def add_adhoc(self, adhoc: dict[str, tuple[str, str, str]], out: Path) -> list[str]:
         """Build (or reuse from OUT/rubrics) a rubric per distinct own reference; return the ids built anew."""
@@ -253,8 +262,9 @@ def task_for(row: LeanRow, resolver: Resolver) -> Task:
     return Task(row.id, row.candidate, row.line, key=key, answer=row.answer, extra=row.extra)
 
 
-def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chunk:
-    """grades.jsonl objects as the batch writes them (each score calibrated when `style` says so)."""
+def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0, resolver: Resolver | None = None) -> Chunk:
+    """grades.jsonl objects as the batch writes them (each score calibrated when `style` says so; lean rows, made
+    with the rubrics `resolver` knows, when it says so)."""
     lines, csvs, tally = [], [], Aggregator({})
     index: list[tuple[str, str, int]] = []
     for record in records:
@@ -263,6 +273,9 @@ def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0) -> Chu
             mapped = calibrate_line(line, style.calibration)
             if mapped is not line:
                 line, record = mapped, json.loads(mapped)
+        if style.output == "lean" and resolver is not None:
+            line = json.dumps(lean.lean(record, resolver.entry(record.get("question_id") or "")), ensure_ascii=False)
+            line += "\n"
         data = line.encode("utf-8")
         lines.append(data)
         csvs.append(csv_row(record, style.csv_delimiter, style.extra_columns))
@@ -280,4 +293,4 @@ def grade_job(job: Job, resolver: Resolver, style: Style, rows: RowCursor | None
     if tasks is None:
         assert rows is not None, "a job without tasks needs the input's rows"
         tasks = [task_for(row, resolver) for row in rows.take(job.start, job.rows)]
-    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style, job.heads)
+    return pack((grade_task(t, resolver, mode, judge, repeat) for t in tasks), style, job.heads, resolver)

@@ -82,6 +82,9 @@ def batch(
         str, typer.Option("--csv-delimiter", help="Delimiter of grades.csv (`;` suits Russian Excel; `,`).")
     ] = ";",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    output: Annotated[str, typer.Option(
+        "--output", help="grades.jsonl rows: full (readable), or lean (point ids, statuses and evidence offsets; "
+        "the points' texts and hints once, in rubrics.json) for large batches.")] = "full",
     examples: Annotated[Path | None, typer.Option(
         "--examples", help="Graded answers (the input's columns plus score, on 0..1; or a batch's grades.csv/jsonl "
         "with a filled human_score column) that teach the grader how each question is graded (lexical mode).",
@@ -114,6 +117,7 @@ def batch(
         grader batch examples/batch/answers.csv --out results
         grader batch anketa.xlsx --answer-col "Ответ" --candidate-col "ФИО" --question-id-col "Вопрос"
         grader batch answers.csv --examples graded-by-hand.csv --calibration calibration.json
+        grader batch big.jsonl --output lean
     """
     cols = Columns(id=id_col, candidate=candidate_col, question_id=question_id_col, question=question_col,
                    reference=reference_col, answer=answer_col)  # fmt: skip
@@ -142,7 +146,7 @@ def batch(
             source, out, b, mode=setup.mode, judge=setup.judge, workers=workers or os.cpu_count() or 1,
             concurrency=setup.concurrency or 8, repeat=setup.repeat, resume=resume, restart=restart,
             csv_delimiter=csv_delimiter, examples=examples, calibration=cal, progress=bar.update if show else None,
-            score_max=score_max,
+            score_max=score_max, output=output,  # type: ignore[arg-type]  # checked there
         )  # fmt: skip
     seconds = time.perf_counter() - started
     graded_now = result.rows - result.resumed

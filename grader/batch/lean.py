@@ -1,0 +1,116 @@
+"""`grader batch --output lean`: grades.jsonl rows without what the rubric restores, and rubrics.json to restore it.
+
+A lean row is the full row (`grader.batch.records.grade_record`) less the question's text, the grader version and,
+per point, its text, hint, weight and required (in rubrics.json, once per question), the evidence texts (the
+answer's characters at the offsets kept), the feedback and `study_next` (made again from the points):
+
+    {"id": "r1", ..., "score": 0.75, "points": [["p1", "covered", 1.0, [[26, 54]]], ["p2", "missing", 0.0]], ...}
+
+A point is `[id, status, score]`, then its evidence offsets when it has some, then a dict of the fields that
+differ from what the rubric gives (an LLM verdict, quote, feedback...). Lean rows are lossless: each is expanded
+again where it is made and compared with the full row; what does not come back the same is kept as it was (a whole
+field, or the full row). `expand(row, rubrics)` gives the full row back (key order aside); the batch's own
+grades.csv, summary.json and report.html are the same in both outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader import __version__
+from grader.engine.feedback import compose, study_next
+from grader.models import PointResult, Question, Rubric
+
+RUBRICS = "rubrics.json"
+_DROPPED = ("feedback", "grader_version", "study_next", "question")
+_EXPECTED_POINT = ("id", "text", "status", "score", "weight", "required", "evidence", "hint", "decided_by")
+
+
+def rubric_entry(question: Question, rubric: Rubric) -> dict[str, Any]:
+    """What rubrics.json holds of one question: its text and language, and each point's text, weight, required and
+    hint (a text, or one per language)."""
+    points = [{"id": p.id, "text": p.text, "weight": p.weight, "required": p.required, "hint": p.hint}
+              for p in rubric.points]  # fmt: skip
+    return {"question": question.question, "lang": question.lang, "points": points}
+
+
+def rubrics_file(entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The content of rubrics.json: the grader version and each question's `rubric_entry`, by question id."""
+    return {"grader_version": __version__, "questions": entries}
+
+
+def lean(record: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]:
+    """The lean form of a full grades.jsonl row graded against the question `entry` describes (the row itself when
+    it has no points, or no entry)."""
+    if entry is None or record.get("error") or not isinstance(record.get("points"), list):
+        return record
+    table = _points(entry)
+    answer = record.get("answer", "")
+    lang = record.get("lang", "ru")
+    points = [_lean_point(p, table.get(p.get("id")), answer, lang) for p in record["points"]]
+    out = {k: v for k, v in record.items() if k not in _DROPPED}
+    out["points"] = points
+    back = expand(out, {"grader_version": __version__, "questions": {record["question_id"]: entry}})
+    for k in _DROPPED:
+        if k in record and back.get(k) != record[k]:
+            out[k] = record[k]  # made otherwise than the rubric and points make it: kept
+    if expand(out, {"grader_version": __version__, "questions": {record["question_id"]: entry}}) != record:
+        return record
+    return {k: out[k] for k in record if k in out}  # the full row's order
+
+
+def expand(row: dict[str, Any], rubrics: dict[str, Any]) -> dict[str, Any]:
+    """The full grades.jsonl row of a lean one (`rubrics`: the content of rubrics.json); a full row unchanged."""
+    points = row.get("points")
+    entry = rubrics.get("questions", {}).get(row.get("question_id"))
+    if entry is None or not points or not isinstance(points[0], list):
+        return row
+    table = _points(entry)
+    answer = row.get("answer", "")
+    lang = row.get("lang", "ru")
+    full_points = [_full_point(p, table.get(p[0]), answer, lang) for p in points]
+    out = dict(row)
+    out["points"] = full_points
+    out.setdefault("grader_version", rubrics.get("grader_version", __version__))
+    out.setdefault("question", entry.get("question", ""))
+    if "feedback" not in out or "study_next" not in out:
+        results = [PointResult.model_validate(p) for p in full_points]
+        hints = study_next(results)
+        out.setdefault("study_next", hints)
+        out.setdefault("feedback", compose(results, lang, empty="empty" in row.get("flags", ()),
+                                           flags=row.get("flags", ()), hints=hints))  # fmt: skip
+    return out
+
+
+def _points(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["id"]: p for p in entry.get("points", [])}
+
+
+def _hint(point: dict[str, Any], lang: str) -> str:
+    hint = point.get("hint", "")
+    if isinstance(hint, str):
+        return hint
+    return str(hint.get(lang) or next(iter(hint.values()), ""))
+
+
+def _full_point(lean_point: list[Any], known: dict[str, Any] | None, answer: str, lang: str) -> dict[str, Any]:
+    pid, status, score, *rest = lean_point
+    spans = rest[0] if rest else []
+    known = known or {}
+    out: dict[str, Any] = {"id": pid, "text": known.get("text", ""), "status": status, "score": score,
+                           "weight": known.get("weight", 1.0), "required": known.get("required", False),
+                           "evidence": [{"start": s, "end": e, "text": answer[s:e]} for s, e in spans],
+                           "hint": _hint(known, lang), "decided_by": "lexical"}  # fmt: skip
+    if len(rest) > 1:
+        out.update(rest[1])
+    return out
+
+
+def _lean_point(point: dict[str, Any], known: dict[str, Any] | None, answer: str, lang: str) -> list[Any]:
+    spans = [[e["start"], e["end"]] for e in point.get("evidence", [])]
+    lean_point: list[Any] = [point.get("id"), point.get("status"), point.get("score")]
+    base = _full_point([*lean_point, spans], known, answer, lang)
+    differ = {k: v for k, v in point.items() if base.get(k) != v or k not in _EXPECTED_POINT}
+    if differ:
+        return [*lean_point, spans, differ]
+    return [*lean_point, spans] if spans else lean_point
