@@ -18,6 +18,7 @@ import itertools
 import re
 import zlib
 from array import array
+from collections.abc import Sequence
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
@@ -33,7 +34,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("ё", "е"))
 
 
-def _shingles(ws: list[str]) -> set[tuple[str, ...]]:
+@functools.lru_cache(maxsize=4)
+def answer_words(answer: str) -> tuple[str, ...]:
+    """`words` of an answer, kept for the few answers last asked about: a batch reads them for the row's flags and
+    again for its summary facts (`sketch`), one after the other."""
+    return tuple(words(answer))
+
+
+def _shingles(ws: Sequence[str]) -> set[tuple[str, ...]]:
     if len(ws) < SHINGLE:
         return {tuple(ws)} if ws else set()
     return {tuple(ws[i : i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)}
@@ -44,7 +52,7 @@ def _reference_shingles(reference: str) -> frozenset[tuple[str, ...]]:
     return frozenset(_shingles(words(reference)))  # once per question, not once per answer
 
 
-def copied_reference(answer: str, reference: str, answer_words: list[str] | None = None) -> bool:
+def copied_reference(answer: str, reference: str, answer_words: Sequence[str] | None = None) -> bool:
     """Whether most of the answer is the reference and most of the reference is in the answer."""
     a, r = _shingles(words(answer) if answer_words is None else answer_words), _reference_shingles(reference)
     if not a or not r:
@@ -53,7 +61,7 @@ def copied_reference(answer: str, reference: str, answer_words: list[str] | None
     return shared / len(a) >= COPIED_SHARE and shared / len(r) >= COPIED_SHARE
 
 
-def repetition(answer: str, answer_words: list[str] | None = None) -> bool:
+def repetition(answer: str, answer_words: Sequence[str] | None = None) -> bool:
     """Whether a sentence of several words appears twice or more, or a long answer is mostly the same words."""
     every = words(answer) if answer_words is None else answer_words
     if len(every) >= PADDING_MIN_WORDS and len(set(every)) / len(every) < PADDING_UNIQUE:
@@ -72,7 +80,7 @@ def repetition(answer: str, answer_words: list[str] | None = None) -> bool:
 
 def flags_for(answer: str, reference: str) -> list[str]:
     """The per-answer integrity flags of an answer to a question with this reference."""
-    found, ws = [], words(answer)
+    found, ws = [], answer_words(answer)
     if reference and copied_reference(answer, reference, ws):
         found.append("copied_reference")
     if repetition(answer, ws):
@@ -86,7 +94,7 @@ PREFIX = 5  # letters of a word a sketch reads: endings and typos late in a word
 _EMPTY = 0xFFFFFFFF
 
 
-def sketch(answer_words: list[str]) -> bytes:
+def sketch(answer_words: Sequence[str]) -> bytes:
     """A sketch of an answer's word bigrams (`BUCKETS` 32-bit minima), b'' for answers of fewer than
     `SHARED_MIN_WORDS` words. Two sketches estimate the Jaccard similarity of the bigram sets (`similarity`)."""
     if len(answer_words) < SHARED_MIN_WORDS:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.batch.integrity import sketch, words
+from grader.batch.integrity import answer_words, sketch
 from grader.batch.records import status_of
 from grader.batch.shared import SharedAnswers
 
@@ -108,8 +108,8 @@ def summary_facts(record: dict[str, Any]) -> Facts:
     answer = record.get("answer") or ""
     return (status_of(record), record.get("question_id") or "", record.get("candidate") or "", record.get("score"),
             record.get("error"), record.get("lang", "ru"), record.get("mode", "lexical"), points,
-            str(record.get("id") or ""), tuple(record.get("flags") or ()), sketch(words(answer)) if answer else b"",
-            answer[:SNIPPET])  # fmt: skip
+            str(record.get("id") or ""), tuple(record.get("flags") or ()),
+            sketch(answer_words(answer)) if answer else b"", answer[:SNIPPET])  # fmt: skip
 
 
 _ONE: dict[str, str] = {}
