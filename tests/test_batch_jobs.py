@@ -188,7 +188,8 @@ class TestRowCursor:
 
     def test_csv_lean_rows_match_rows(self, inputs: dict[str, Path]) -> None:
         source = RowSource.open(inputs["csv"])
-        assert list(source.lean_rows()) == [LeanRow(**r.model_dump(exclude={"extra"}), extra=tuple(r.extra.items())) for r in source]
+        rows = [LeanRow(**r.model_dump(exclude={"extra"}), extra=tuple(r.extra.items())) for r in source]
+        assert list(source.lean_rows()) == rows
 
     def test_csv_without_id_column(self, tmp_path: Path) -> None:
         path = tmp_path / "in.csv"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from grader.batch.integrity import answer_words, sketch
 from grader.batch.records import status_of
 from grader.batch.shared import SharedAnswers
+from grader.batch.tallies import Scores, quotient, units
 
 TOP_MISSED = 3
 GROUPS_SHOWN = 8  # answer groups kept per question, largest first
@@ -135,11 +136,12 @@ class Aggregator:
         self.reasons: Counter[str] = Counter()
         self.langs: Counter[str] = Counter()
         self.modes: Counter[str] = Counter()
-        self.cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.cells: dict[tuple[str, str], list[Any]] = {}  # (candidate, question id) -> [answers, exact sum]
         self.blank: dict[tuple[str, str], None] = {}
         self.failed: dict[tuple[str, str], None] = {}
         self.cand_errors: Counter[str] = Counter()
-        self.q_scores: dict[str, list[float]] = defaultdict(list)
+        self.q_scores: dict[str, Scores] = defaultdict(Scores)
+        self.q_blank: Counter[str] = Counter()  # candidates who answered a question blank
         self.q_errors: Counter[str] = Counter()
         self.missed: dict[str, Counter[str]] = defaultdict(Counter)
         self.point_text: dict[tuple[str, str], str] = {}
@@ -169,10 +171,16 @@ class Aggregator:
         self.modes[mode] += 1
         if status == "unscored":
             return
-        if status == "blank":
-            self.blank.setdefault((cand, qid))
-        self.cells[cand, qid].append(score)
-        self.q_scores[qid].append(score)
+        if status == "blank" and (cand, qid) not in self.blank:
+            self.blank[cand, qid] = None
+            self.q_blank[qid] += 1
+        cell = self.cells.get((cand, qid))
+        if cell is None:
+            self.cells[cand, qid] = [1, units(score)]
+        else:
+            cell[0] += 1
+            cell[1] += units(score)
+        self.q_scores[qid].add(score)
         for flag in flags:
             if flag in ROW_FLAGS and len(self.flagged) < FLAGGED_MAX:
                 self.flagged.append(Flagged(flag=flag, question_id=qid, candidates=[cand], ids=[rid]))
@@ -205,13 +213,18 @@ class Aggregator:
             self.q_errors[n(qid, qid)] += k
         for qid in other.order:
             self.order.setdefault(n(qid, qid))
-        for (cand, qid), scores in other.cells.items():
-            self.cells[n(cand, cand), n(qid, qid)].extend(scores)  # in row order: sums stay the same floats
-        for mine_set, theirs_set in ((self.blank, other.blank), (self.failed, other.failed)):
-            for cand, qid in theirs_set:
-                mine_set.setdefault((n(cand, cand), n(qid, qid)))
+        for (cand, qid), (count, total) in other.cells.items():
+            cell = self.cells.setdefault((n(cand, cand), n(qid, qid)), [0, 0])
+            cell[0] += count
+            cell[1] += total  # exact: the order of the rows does not matter
+        for cand, qid in other.failed:
+            self.failed.setdefault((n(cand, cand), n(qid, qid)))
+        for cand, qid in other.blank:
+            if (cand, qid) not in self.blank:
+                self.blank[n(cand, cand), n(qid, qid)] = None
+                self.q_blank[n(qid, qid)] += 1
         for qid, scores in other.q_scores.items():
-            self.q_scores[n(qid, qid)].extend(scores)
+            self.q_scores[n(qid, qid)].merge(scores)
         for qid, missed in other.missed.items():
             self.missed[n(qid, qid)].update(missed)
         for key, text in other.point_text.items():
@@ -237,7 +250,7 @@ class Aggregator:
 
     def summary(self) -> Summary:
         self._index()
-        scores = [s for v in self.q_scores.values() for s in v]
+        count = sum(s.count for s in self.q_scores.values())
         known = [q for q in self.order if q in self.q_scores or self.texts.get(q)]  # unknown ids are no questions
         return Summary(
             rows=sum(self.status.values()),
@@ -245,7 +258,7 @@ class Aggregator:
             blank=self.status["blank"],
             unscored=self.status["unscored"],
             errors=self.status["error"],
-            mean=_mean(scores),
+            mean=round(quotient(sum(s.total for s in self.q_scores.values()), count), 4) if count else None,
             mode=self.modes.most_common(1)[0][0] if self.modes else "lexical",
             lang=self.langs.most_common(1)[0][0] if self.langs else "ru",
             candidates=self._candidates(set(known)),
@@ -256,8 +269,8 @@ class Aggregator:
 
     def _candidates(self, known: set[str]) -> list[CandidateStats]:
         per: dict[str, dict[str, float]] = defaultdict(dict)
-        for (cand, qid), vals in self.cells.items():
-            per[cand][qid] = round(sum(vals) / len(vals), 4)
+        for (cand, qid), (count, total) in self.cells.items():
+            per[cand][qid] = round(quotient(total, count), 4)
         failed: dict[str, list[str]] = defaultdict(list)
         for cand, qid in self.failed:
             if qid not in per[cand]:
@@ -271,24 +284,24 @@ class Aggregator:
         return [
             CandidateStats(
                 rank=i, candidate=c, total=total, mean=mean, asked=asked,
-                graded=sum(len(self.cells[c, q]) for q in per[c]), errors=self.cand_errors[c], scores=dict(per[c]),
+                graded=sum(self.cells[c, q][0] for q in per[c]), errors=self.cand_errors[c], scores=dict(per[c]),
                 blank=[q for q in per[c] if (c, q) in self.blank], failed=[q for q in failed[c] if q in known],
-                repeated=[q for q in per[c] if len(self.cells[c, q]) > 1],
+                repeated=[q for q in per[c] if self.cells[c, q][0] > 1],
             )
             for i, (mean, total, asked, c) in enumerate(rows, start=1)
         ]  # fmt: skip
 
     def _question(self, qid: str) -> QuestionStats:
-        vals = self.q_scores.get(qid, [])
+        vals = self.q_scores.get(qid) or Scores()
         missed = [
-            MissedPoint(id=pid, text=self.point_text[qid, pid], missed=round(n / len(vals), 4))
+            MissedPoint(id=pid, text=self.point_text[qid, pid], missed=round(n / vals.count, 4))
             for pid, n in self.missed[qid].most_common(TOP_MISSED)
         ]
         groups = sorted(self.groups.get(qid, {}).values(), key=lambda g: -g[0])[:GROUPS_SHOWN]
         return QuestionStats(
-            id=qid, question=self.texts.get(qid, ""), answers=len(vals), errors=self.q_errors[qid], mean=_mean(vals),
-            blank=sum(1 for _, q in self.blank if q == qid),
-            min=min(vals) if vals else None, max=max(vals) if vals else None, most_missed=missed,
+            id=qid, question=self.texts.get(qid, ""), answers=vals.count, errors=self.q_errors[qid],
+            mean=round(quotient(vals.total, vals.count), 4) if vals.count else None, blank=self.q_blank[qid],
+            min=vals.low if vals.count else None, max=vals.high if vals.count else None, most_missed=missed,
             groups=[AnswerGroup(size=g[0], score=g[1], covered=g[2], candidate=g[3], answer=g[4]) for g in groups],
         )  # fmt: skip
 
@@ -300,11 +313,7 @@ class Aggregator:
     def _repeated(self) -> list[Flagged]:
         """`duplicate_answer`: a candidate with more than one answer to one question (all kept, the mean shown)."""
         return [Flagged(flag="duplicate_answer", question_id=qid, candidates=[cand], ids=[])
-                for (cand, qid), vals in self.cells.items() if len(vals) > 1]  # fmt: skip
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 4) if values else None
+                for (cand, qid), (count, _) in self.cells.items() if count > 1]  # fmt: skip
 
 
 def _mean_of(total: float, count: int) -> float | None:
