@@ -15,7 +15,8 @@ grades.csv, summary.json and report.html are the same in both outputs.
 
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from grader import __version__
 from grader.engine.feedback import compose, study_next
@@ -23,6 +24,7 @@ from grader.models import PointResult, Question, Rubric
 
 RUBRICS = "rubrics.json"
 _DROPPED = ("feedback", "grader_version", "study_next", "question")
+_UNSET = {f: None for f in ("verdict", "quote", "quote_verified", "feedback", "stability", "lexical_status")}
 _EXPECTED_POINT = ("id", "text", "status", "score", "weight", "required", "evidence", "hint", "decided_by")
 
 
@@ -50,12 +52,14 @@ def lean(record: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]
     points = [_lean_point(p, table.get(p.get("id")), answer, lang) for p in record["points"]]
     out = {k: v for k, v in record.items() if k not in _DROPPED}
     out["points"] = points
-    back = expand(out, {"grader_version": __version__, "questions": {record["question_id"]: entry}})
-    for k in _DROPPED:
-        if k in record and back.get(k) != record[k]:
-            out[k] = record[k]  # made otherwise than the rubric and points make it: kept
-    if expand(out, {"grader_version": __version__, "questions": {record["question_id"]: entry}}) != record:
-        return record
+    rubrics = {"grader_version": __version__, "questions": {record["question_id"]: entry}}
+    back = expand(out, rubrics)
+    if back != record:
+        for k in _DROPPED:
+            if k in record and back.get(k) != record[k]:
+                out[k] = record[k]  # made otherwise than the rubric and points make it: kept
+        if expand(out, rubrics) != record:
+            return record
     return {k: out[k] for k in record if k in out}  # the full row's order
 
 
@@ -74,7 +78,8 @@ def expand(row: dict[str, Any], rubrics: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("grader_version", rubrics.get("grader_version", __version__))
     out.setdefault("question", entry.get("question", ""))
     if "feedback" not in out or "study_next" not in out:
-        results = [PointResult.model_validate(p) for p in full_points]
+        # Read only, by attribute: the points as they are (a model per point would cost more than the rest of it).
+        results = cast(list[PointResult], [SimpleNamespace(**{**_UNSET, **p}) for p in full_points])
         hints = study_next(results)
         out.setdefault("study_next", hints)
         out.setdefault("feedback", compose(results, lang, empty="empty" in row.get("flags", ()),

@@ -267,13 +267,15 @@ def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0, resolv
     with the rubrics `resolver` knows, when it says so)."""
     lines, csvs, tally = [], [], Aggregator({})
     index: list[tuple[str, str, int]] = []
+    shrink = style.output == "lean" and resolver is not None
     for record in records:
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = "" if shrink and style.calibration is None else json.dumps(record, ensure_ascii=False) + "\n"
         if style.calibration is not None:
             mapped = calibrate_line(line, style.calibration)
             if mapped is not line:
                 line, record = mapped, json.loads(mapped)
-        if style.output == "lean" and resolver is not None:
+        if shrink:
+            assert resolver is not None
             line = json.dumps(lean.lean(record, resolver.entry(record.get("question_id") or "")), ensure_ascii=False)
             line += "\n"
         data = line.encode("utf-8")
