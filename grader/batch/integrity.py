@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
-SHINGLE = 3
+SHINGLE = 3  # `_shingles` zips this many
 COPIED_SHARE = 0.6  # share of the answer's word 3-grams found in the reference, and of the reference's in the answer
 SHARED_MIN_WORDS = 8  # shorter answers ("не знаю") are alike by chance, not by copying
 SENTENCE_MIN_WORDS = 4  # a repeated sentence this long is padding, not a refrain
@@ -44,7 +44,7 @@ def answer_words(answer: str) -> tuple[str, ...]:
 def _shingles(ws: Sequence[str]) -> set[tuple[str, ...]]:
     if len(ws) < SHINGLE:
         return {tuple(ws)} if ws else set()
-    return {tuple(ws[i : i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)}
+    return set(zip(ws, ws[1:], ws[2:], strict=False))  # SHINGLE words each
 
 
 @functools.lru_cache(maxsize=256)
@@ -69,8 +69,9 @@ def repetition(answer: str, answer_words: Sequence[str] | None = None) -> bool:
     if len(every) < 2 * SENTENCE_MIN_WORDS:
         return False  # too short to hold one sentence twice
     seen: set[tuple[str, ...]] = set()
-    for sentence in _SENTENCE.split(answer):
-        ws = tuple(words(sentence))
+    find = _WORD.findall  # on the answer folded once: folding a sentence alone folds it the same
+    for sentence in _SENTENCE.split(answer.casefold().replace("ё", "е")):
+        ws = tuple(find(sentence))
         if len(ws) >= SENTENCE_MIN_WORDS:
             if ws in seen:
                 return True
