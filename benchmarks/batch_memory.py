@@ -1,0 +1,65 @@
+"""`grader batch` peak memory against rows and against candidates (one worker; the sampler of `batch.py`).
+
+    python benchmarks/batch_memory.py                    # 4,000 generated answers: x1, x4, x8; then as many candidates
+    python benchmarks/batch_memory.py --rows 1000 --times 1,2
+
+**Rows**: the same `--rows` generated answers (200 candidates) written `--times` over with new row ids: the matcher's
+memo of answer pieces stops growing after the first copy, so what grows after it is the batch's own state per row
+(nothing should: the summary keeps a count and a sum per candidate and question, and the shared-answer index two
+answers a cell). **Candidates**: `--rows` x the largest of `--times` fresh answers, one candidate each, beside the
+same number of fresh answers from 200 candidates: the difference per candidate is what a candidate costs.
+Keep `--rows` above 2,000: the report shows the first 2,000 rows in detail, a cost that grows with rows until then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from batch import generated_rows, run
+
+
+def repeated(src: Path, dst: Path, times: int) -> int:
+    rows = [json.loads(line) for line in src.open(encoding="utf-8")]
+    with dst.open("w", encoding="utf-8") as fh:
+        for k in range(times):
+            for i, row in enumerate(rows):
+                fh.write(json.dumps(dict(row, id=f"{k}-{i}"), ensure_ascii=False) + "\n")
+    return len(rows) * times
+
+
+def peak(path: Path, out: Path) -> float:
+    return run(path, out, 1)[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=4000)
+    ap.add_argument("--times", default="1,4,8", help="comma-separated copies of the answers")
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args()
+    times = [int(t) for t in args.times.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base.jsonl"
+        generated_rows(base, args.rows, 200, args.seed)
+        for t in times:
+            n = repeated(base, Path(tmp) / "in.jsonl", t)
+            print(f"the same {args.rows:,} answers x{t} ({n:,} rows, 200 candidates): peak "
+                  f"{peak(Path(tmp) / 'in.jsonl', Path(tmp) / f'out{t}'):.0f} MB")  # fmt: skip
+        n = args.rows * max(times)
+        low = high = 0.0
+        for cands in (200, n):
+            generated_rows(Path(tmp) / "fresh.jsonl", n, cands, args.seed + 1)
+            mb = peak(Path(tmp) / "fresh.jsonl", Path(tmp) / f"fresh{cands}")
+            low, high = (mb, high) if cands == 200 else (low, mb)
+            print(f"{n:,} fresh answers from {cands:,} candidates: peak {mb:.0f} MB")
+        print(f"{(high - low) * 1024 / max(1, n - 200):.1f} KB a candidate")
+
+
+if __name__ == "__main__":
+    main()
