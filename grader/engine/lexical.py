@@ -39,7 +39,7 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
     if m is None or m.rubric is not rubric or m.question != question.question:
         if len(_matchers) > 256:
             _matchers.clear()
-        m = _matchers[key] = Matcher(rubric, question.question, piece_may_hold_injection)
+        m = _matchers[key] = Matcher(rubric, question.question, piece_may_hold_injection, misconceptions=True)
     return m
 
 
@@ -112,7 +112,7 @@ def contradictions(
 ) -> tuple[AnswerMatch, list[Contradiction]]:
     """The misconceptions and reversed statements in `answer`, and the match without the credit the words of a
     misconception earned (`grader.engine.contradictions`)."""
-    found = find_misconceptions(rubric, question.question, answer, lang)
+    found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
     return match, found + find_reversals(rubric, match.points, answer, lang)

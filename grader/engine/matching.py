@@ -49,7 +49,7 @@ from grader.engine.text import (
     tokenize,
 )
 from grader.engine.words import Words
-from grader.models import Rubric
+from grader.models import KeyPoint, Rubric
 
 _CYRILLIC = re.compile(r"[а-яё]")
 _CHUNKMEMO_LIMIT = 50_000
@@ -65,6 +65,10 @@ class AnswerMatch:
     n_evidence_tokens: int  # tokens inside any evidence span
     answer: str = field(default="", repr=False)
     _chunks: list[_ChunkInfo] = field(default_factory=list, repr=False)
+    # The rubric's misconceptions, matched in the same walk (a `Matcher` made with `misconceptions=True`), in the
+    # order of `claims_matcher(...).points`; None when the matcher does not match them.
+    claims: list[PointMatch] | None = field(default=None, repr=False)
+    latin: str = ""  # the stemmer Latin words were read with (`grader.engine.text.latin_lang`)
 
     @property
     def n_stop(self) -> int:
@@ -102,6 +106,9 @@ class Matcher:
     # A test of a piece of answer between spaces (0 or 1), kept with the piece; `AnswerMatch.flagged` says whether
     # any piece of an answer passed it (grading asks whether an answer may hold text aimed at the grader).
     piece_flag: Callable[[str], int] | None = None
+    # Also match the rubric's misconceptions (`AnswerMatch.claims`), in the same walk over the answer: each answer
+    # word is looked up in their vocabulary too, by `claims_matcher`'s own memo, so they match as they would alone.
+    misconceptions: bool = False
     points: list[CompiledPoint] = field(init=False)
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
@@ -115,6 +122,7 @@ class Matcher:
     _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
     _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
     _parts: dict[str, str] = field(init=False)  # a rubric word or stem that may be part of a compound -> its entry
+    _claims: Matcher | None = field(init=False, default=None)  # the misconceptions' matcher, when folded in
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
@@ -139,6 +147,8 @@ class Matcher:
         self._fuzzy_to.update((s, s) for s in self.vocab if not s.startswith(KEY_MARK))
         self._fuzzy = sorted(self._fuzzy_to)
         self._parts = compound_parts(self.points)
+        if self.misconceptions:
+            self._claims = claims_matcher(self.rubric, self.question)
 
     def _echoes_question(self, stem: str) -> bool:
         """A stem of the question's, exactly or within typo tolerance."""
@@ -186,6 +196,8 @@ class Matcher:
         words = chunk_words(chunk, latin)
         n_stop = 0
         hits: list[tuple[int, tuple[str, ...]]] = []
+        claimed: list[tuple[int, tuple[str, ...]]] = []  # the same for the misconceptions' stems (no cues)
+        claims = self._claims
         get = self._memo.get
         for j, (_start, _end, norm, stem) in enumerate(words):
             cues = CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
@@ -195,15 +207,24 @@ class Matcher:
                     cues = (stem, *cues)
                 if cues:
                     hits.append((j, cues))
+                if claims is not None and stem in claims._vocab_set:
+                    claimed.append((j, (stem,)))
                 continue
             hit = get(stem)
             if hit is None:
                 hit = self._lookup(norm, stem)
             if hit or cues:  # most words stand for no rubric word
                 hits.append((j, hit + cues))
+            if claims is not None:
+                claim = claims._memo.get(stem)
+                if claim is None:
+                    claim = claims._lookup(norm, stem)
+                if claim:
+                    claimed.append((j, claim))
         cyr, lat = letter_counts(chunk)
         flag = 1 if self.piece_flag is None else self.piece_flag(chunk)
-        info = (bool(hits) or len(words) != 1, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag)
+        look = bool(hits) or bool(claimed) or len(words) != 1
+        info = (look, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag, tuple(claimed))
         memo = self._chunk_memo[latin]
         if len(memo) < _CHUNKMEMO_LIMIT:
             memo[chunk] = info
@@ -225,42 +246,87 @@ class Matcher:
         # Only pieces that stand for rubric words, or do not hold one word, are looked at: a word's index is its
         # piece's index plus the words beyond one per piece before it.
         positions: dict[str, list[int]] = {}  # rubric stem (or cue) -> indexes of the words that stand for it
+        claimed: dict[str, list[int]] = {}  # the same for the misconceptions' stems
         irregular: list[tuple[int, int, int, int]] = []
         extra = 0
         for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
-            _look, hits, _words, n, _stop, _letters, _flag = infos[k]
+            _look, hits, _words, n, _stop, _letters, _flag, claims = infos[k]
             base = k + extra
             for j, stems in hits:
                 for s in stems:
                     positions.setdefault(s, []).append(base + j)
+            for j, stems in claims:
+                for s in stems:
+                    claimed.setdefault(s, []).append(base + j)
             if n != 1:
                 extra += n - 1
                 irregular.append((base, k, n, extra))
         toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, len(infos) + extra)
         covered_tokens: set[int] = set()
         cues = NEG in positions or ABS in positions  # without any, no match can be negated: skip the checks
-        points = []
-        for cp in self.points:
-            if cp.stems.isdisjoint(positions):
-                points.append(cp.unmatched)
-                continue
-            concepts = tuple(
-                cc.unmatched
-                if cc.stems.isdisjoint(positions)
-                else _match_concept(cc, positions, toks, answer, covered_tokens, cues)
-                for cc in cp.concepts
-            )
-            got = sum(c.weight for c in concepts if c.matched)
-            points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
-        return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos)
+        points = _match_points(self.points, positions, toks, answer, covered_tokens, cues)
+        found = None
+        if self._claims is not None:
+            if claimed:  # the cues are where they are for every rubric
+                claimed.update((cue, positions[cue]) for cue in (NEG, ABS) if cue in positions)
+            found = _match_points(self._claims.points, claimed, toks, answer, set(), cues)
+        return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos, found, latin)
+
+
+_claims_matchers: dict[tuple[int, str], tuple[Rubric, Matcher]] = {}
+
+
+def claims_matcher(rubric: Rubric, question: str) -> Matcher | None:
+    """A matcher whose points are the rubric's misconceptions (None without any), built once per rubric."""
+    if not rubric.misconceptions:
+        return None
+    key = (id(rubric), question)
+    hit = _claims_matchers.get(key)
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    claims = [KeyPoint(id=m.id, text=m.text, concepts=m.concepts) for m in rubric.misconceptions]
+    as_rubric = Rubric(question_id=rubric.question_id, lang=rubric.lang, built_by=rubric.built_by, points=claims)
+    if len(_claims_matchers) > 256:
+        _claims_matchers.clear()
+    matcher = Matcher(as_rubric, question)
+    _claims_matchers[key] = (rubric, matcher)
+    return matcher
+
+
+def _match_points(
+    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int],
+    cues: bool,
+) -> list[PointMatch]:
+    points = []
+    for cp in compiled:
+        if cp.stems.isdisjoint(positions):
+            points.append(cp.unmatched)
+            continue
+        concepts = tuple(
+            cc.unmatched
+            if cc.stems.isdisjoint(positions)
+            else _match_concept(cc, positions, toks, answer, covered, cues)
+            for cc in cp.concepts
+        )
+        got = sum(c.weight for c in concepts if c.matched)
+        points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
+    return points
 
 
 # A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one
 # word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
 # their number, how many are stopwords, its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat), and
-# the matcher's `piece_flag` of it (1 without one).
+# the matcher's `piece_flag` of it (1 without one), and what the hits are for the rubric's misconceptions (empty
+# unless the matcher matches them).
 _ChunkInfo = tuple[
-    bool, tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, int, str, str], ...], int, int, int, int
+    bool,
+    tuple[tuple[int, tuple[str, ...]], ...],
+    tuple[tuple[int, int, str, str], ...],
+    int,
+    int,
+    int,
+    int,
+    tuple[tuple[int, tuple[str, ...]], ...],
 ]
 _CHUNK_WORDS_AT = 2
 _CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS, _CHUNK_FLAG = itemgetter(0), itemgetter(4), itemgetter(5), itemgetter(6)

@@ -21,10 +21,10 @@ from collections.abc import Iterator
 
 from grader.engine.compiled import CompiledConcept, CompiledPoint, Evidence, PointMatch
 from grader.engine.contradictions import Contradiction
-from grader.engine.matching import Matcher
+from grader.engine.matching import AnswerMatch, Matcher, claims_matcher
 from grader.engine.synonyms import canonical
-from grader.engine.text import NEGATIONS, normalise_word, tokenize
-from grader.models import KeyPoint, Rubric
+from grader.engine.text import NEGATIONS, latin_lang, normalise_word, tokenize
+from grader.models import Rubric
 
 # Statements end at sentence punctuation, brackets, ", и" / ", and", and before a contrast. What follows "а не",
 # "rather than", "unlike", "в отличие от" ... is said of something else: such a statement states no misconception.
@@ -41,33 +41,25 @@ _CONTRASTED = re.compile(rf"\s*(?:{_CONTRASTS})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
-_matchers: dict[tuple[int, str], tuple[Rubric, Matcher]] = {}
-
 
 def matcher_of(rubric: Rubric, question: str) -> Matcher | None:
     """A matcher whose points are the rubric's misconceptions (None without any), built once per rubric."""
-    if not rubric.misconceptions:
-        return None
-    key = (id(rubric), question)
-    hit = _matchers.get(key)
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    claims = [KeyPoint(id=m.id, text=m.text, concepts=m.concepts) for m in rubric.misconceptions]
-    as_rubric = Rubric(question_id=rubric.question_id, lang=rubric.lang, built_by=rubric.built_by, points=claims)
-    if len(_matchers) > 256:
-        _matchers.clear()
-    matcher = Matcher(as_rubric, question)
-    _matchers[key] = (rubric, matcher)
-    return matcher
+    return claims_matcher(rubric, question)
 
 
-def find_misconceptions(rubric: Rubric, question: str, answer: str, lang: str) -> list[Contradiction]:
-    """The rubric's misconceptions that `answer` states, each with its evidence and feedback in `lang`."""
+def find_misconceptions(
+    rubric: Rubric, question: str, answer: str, lang: str, match: AnswerMatch | None = None
+) -> list[Contradiction]:
+    """The rubric's misconceptions that `answer` states, each with its evidence and feedback in `lang` (`match`: the
+    answer's match, whose matcher may have matched the misconceptions in the same walk)."""
     matcher = matcher_of(rubric, question)
     if matcher is None or not answer.strip():
         return []
     found = []
-    matched = matcher.match(answer, lang).points
+    if match is not None and match.claims is not None and match.latin == latin_lang(lang):
+        matched = match.claims
+    else:
+        matched = matcher.match(answer, lang).points
     for claim, pm, cp in zip(rubric.misconceptions, matched, matcher.points, strict=True):
         evidence = _in_one_statement(pm, cp, answer, lang) if pm.concepts and pm.score >= 1.0 else None
         if evidence:
