@@ -47,7 +47,9 @@ def feedback_lang(answer: str, question: Question, match: AnswerMatch | None = N
     """The answer's language when there is enough of it to tell, else the question's (`match`: the answer's, to
     take the letter counts from)."""
     if len(answer.split(maxsplit=_MIN_WORDS_FOR_LANG)) >= _MIN_WORDS_FOR_LANG:  # without splitting a long answer
-        return detect_lang(answer, default=question.lang, counts=match.letters if match is not None else None)
+        if match is None:
+            return detect_lang(answer, default=question.lang)
+        return detect_lang(answer, default=question.lang, counts=match.letters, stops=match.stops)
     return question.lang
 
 

@@ -46,6 +46,7 @@ from grader.engine.text import (
     chunk_words,
     latin_lang,
     letter_counts,
+    stopword_counts,
     tokenize,
 )
 from grader.engine.words import Words
@@ -84,6 +85,12 @@ class AnswerMatch:
     def letters(self) -> tuple[int, int]:
         """Cyrillic and ASCII letters of the answer (`grader.engine.text.letter_counts`), summed over its pieces."""
         packed = sum(map(_CHUNK_LETTERS, self._chunks))
+        return packed >> 32, packed & _LOW32
+
+    @property
+    def stops(self) -> tuple[int, int]:
+        """Words of the answer that are German and English stopwords (`grader.engine.text.stopword_counts`)."""
+        packed = sum(map(_CHUNK_STOPS, self._chunks))
         return packed >> 32, packed & _LOW32
 
     @property
@@ -222,9 +229,10 @@ class Matcher:
                 if claim:
                     claimed.append((j, claim))
         cyr, lat = letter_counts(chunk)
+        de, en = stopword_counts(map(_NORM, words)) if n_stop else (0, 0)
         flag = 1 if self.piece_flag is None else self.piece_flag(chunk)
         look = bool(hits) or bool(claimed) or len(words) != 1
-        info = (look, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag, tuple(claimed))
+        info = (look, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag, tuple(claimed), de << 32 | en)
         memo = self._chunk_memo[latin]
         if len(memo) < _CHUNKMEMO_LIMIT:
             memo[chunk] = info
@@ -250,7 +258,7 @@ class Matcher:
         irregular: list[tuple[int, int, int, int]] = []
         extra = 0
         for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
-            _look, hits, _words, n, _stop, _letters, _flag, claims = infos[k]
+            _look, hits, _words, n, _stop, _letters, _flag, claims, _stops = infos[k]
             base = k + extra
             for j, stems in hits:
                 for s in stems:
@@ -317,7 +325,7 @@ def _match_points(
 # word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
 # their number, how many are stopwords, its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat), and
 # the matcher's `piece_flag` of it (1 without one), and what the hits are for the rubric's misconceptions (empty
-# unless the matcher matches them).
+# unless the matcher matches them), and its German and English stopwords packed like its letters.
 _ChunkInfo = tuple[
     bool,
     tuple[tuple[int, tuple[str, ...]], ...],
@@ -327,9 +335,11 @@ _ChunkInfo = tuple[
     int,
     int,
     tuple[tuple[int, tuple[str, ...]], ...],
+    int,
 ]
 _CHUNK_WORDS_AT = 2
 _CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS, _CHUNK_FLAG = itemgetter(0), itemgetter(4), itemgetter(5), itemgetter(6)
+_CHUNK_STOPS, _NORM = itemgetter(8), itemgetter(2)
 _LOW32 = (1 << 32) - 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from operator import itemgetter
@@ -124,11 +125,18 @@ def letter_counts(text: str) -> tuple[int, int]:
     return data.count(b"\xd0") + data.count(b"\xd1"), len(data.translate(None, _NOT_ASCII_LETTER))
 
 
-def detect_lang(text: str, default: Lang = "ru", *, counts: tuple[int, int] | None = None) -> Lang:
+def detect_lang(
+    text: str,
+    default: Lang = "ru",
+    *,
+    counts: tuple[int, int] | None = None,
+    stops: tuple[int, int] | None = None,
+) -> Lang:
     """Russian when a fair share of letters are Cyrillic (answers mix in English terms), else German or English.
 
     `counts`: the text's `letter_counts`, when the caller has them (they are taken over at most `_LANG_SAMPLE`
-    characters, so they are used only for a text no longer than that).
+    characters, so they are used only for a text no longer than that); `stops`: its words that are German and
+    English stopwords (`stopword_counts`), likewise, for a text of at most `_STOP_SAMPLE` characters.
     """
     cyr, lat = counts if counts is not None and len(text) <= _LANG_SAMPLE else letter_counts(text[:_LANG_SAMPLE])
     if cyr + lat == 0:
@@ -137,10 +145,25 @@ def detect_lang(text: str, default: Lang = "ru", *, counts: tuple[int, int] | No
         return "ru"
     if _GERMAN_CHARS.search(text):
         return "de"
-    words = [normalise_word(m.group()) for m in _WORD.finditer(text[:5000])]
-    de_hits = sum(w in STOPWORDS["de"] for w in words)
-    en_hits = sum(w in STOPWORDS["en"] for w in words)
+    if stops is not None and len(text) <= _STOP_SAMPLE:
+        de_hits, en_hits = stops
+    else:
+        words = [normalise_word(m.group()) for m in _WORD.finditer(text[:_STOP_SAMPLE])]
+        de_hits, en_hits = stopword_counts(words)
     return "de" if de_hits > en_hits else "en"
+
+
+_STOP_SAMPLE = 5000
+
+
+def stopword_counts(norms: Iterable[str]) -> tuple[int, int]:
+    """How many of these normalised words are German stopwords, and how many English ones (sums over pieces of a
+    text are its counts)."""
+    de_hits = en_hits = 0
+    for w in norms:
+        de_hits += w in _DE_STOPWORDS
+        en_hits += w in _EN_STOPWORDS
+    return de_hits, en_hits
 
 
 def latin_lang(lang: str) -> str:
@@ -217,6 +240,7 @@ def tokenize(text: str, lang: str = "ru") -> Tokens:
 
 
 ALL_STOPWORDS = STOPWORDS["ru"] | STOPWORDS["en"] | STOPWORDS["de"]
+_DE_STOPWORDS, _EN_STOPWORDS = STOPWORDS["de"], STOPWORDS["en"]
 
 
 def is_stopword(norm: str) -> bool:
