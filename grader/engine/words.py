@@ -28,9 +28,6 @@ class _Offsets:
         return self._words.offset(i, self._end)
 
 
-_FAR = 2000  # pieces: further than this, `Words` makes a table of all offsets rather than summing lengths
-
-
 class Words:
     """The words of a text split at spaces: normalised forms and stems, with character offsets worked out on access.
 
@@ -43,7 +40,7 @@ class Words:
     per piece so far, this piece included).
     """
 
-    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_known", "_n", "_offset", "_pieces")
+    __slots__ = ("_at", "_chunks", "_firsts", "_irregular", "_n", "_pieces", "_sums")
 
     def __init__(
         self, chunks: list[str], pieces: list[Any], at: int, irregular: list[tuple[int, int, int, int]], n: int
@@ -54,8 +51,7 @@ class Words:
         self._irregular = irregular
         self._firsts = [w for w, _k, _n, _x in irregular]
         self._n = n
-        self._known = [0]  # pieces whose character offset is known, in order
-        self._offset = {0: 0}
+        self._sums: list[int] | None = None  # lengths of the pieces before each piece, made when first asked for
 
     @classmethod
     def of(cls, text: str, lang: str = "ru") -> Words:
@@ -120,20 +116,12 @@ class Words:
         return self.word(i)[2]
 
     def _piece_start(self, k: int) -> int:
-        """Character offset of piece `k`: from the nearest piece before it whose offset is known (in a long text,
-        where that may be far, from a table of every piece's offset, made once)."""
-        found = self._offset.get(k)
-        if found is None:
-            t = bisect.bisect_right(self._known, k) - 1
-            k0 = self._known[t]
-            if k - k0 > _FAR:
-                self._offset = dict(enumerate(itertools.accumulate((len(c) + 1 for c in self._chunks), initial=0)))
-                self._known = [len(self._chunks)]  # every piece is known: no lookup reaches here again
-                return self._offset[k]
-            found = self._offset[k0] + sum(map(len, self._chunks[k0:k])) + (k - k0)
-            self._offset[k] = found
-            self._known.insert(t + 1, k)
-        return found
+        """Character offset of piece `k`: the lengths of the pieces before it and the spaces between them (a table
+        of running lengths made, in C, the first time an offset is asked for: evidence asks for dozens)."""
+        sums = self._sums
+        if sums is None:
+            sums = self._sums = list(itertools.accumulate(map(len, self._chunks), initial=0))
+        return sums[k] + k
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Character offsets [start, end) of words a..b (inclusive) in the text."""
