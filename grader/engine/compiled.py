@@ -163,9 +163,9 @@ def _fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
-def compound_parts(points: Sequence[CompiledPoint]) -> dict[str, str]:
+def compound_parts(points: Sequence[CompiledPoint]) -> dict[int, dict[str, str]]:
     """Rubric words (as written, and as stems) that may open or close a compound of the answer's, each with the
-    vocabulary entry it stands for ("Öffnungszeiten" for "geöffnet", "Warenpräsentation" for "Waren")."""
+    vocabulary entry it stands for ("Öffnungszeiten" for "geöffnet", "Warenpräsentation" for "Waren"), by length."""
     parts: dict[str, str] = {}
     for p in points:
         for c in p.concepts:
@@ -174,16 +174,27 @@ def compound_parts(points: Sequence[CompiledPoint]) -> dict[str, str]:
                     for part in (_fold(w.text), w.stems[0]):
                         if len(part) >= _PART_MIN and part.isalpha():
                             parts.setdefault(part, w.stems[0])
-    return parts
+    by_length: dict[int, dict[str, str]] = {}
+    for part, entry in parts.items():
+        by_length.setdefault(len(part), {})[part] = entry
+    return dict(sorted(by_length.items()))
 
 
-def compounded(parts: dict[str, str], norm: str) -> list[str]:
-    """Vocabulary entries that open or close `norm`, when it is long enough to be a compound of one and a word."""
+def compounded(parts: dict[int, dict[str, str]], norm: str) -> list[str]:
+    """Vocabulary entries that open or close `norm`, when it is long enough to be a compound of one and a word
+    (`parts`: `compound_parts`; a lookup of the word's head and tail per length, not a scan of every part)."""
     if len(norm) < _PART_MIN + _REST_MIN:
         return []
     folded = _fold(norm)
-    return [
-        entry
-        for part, entry in parts.items()
-        if len(folded) - len(part) >= _REST_MIN and (folded.startswith(part) or folded.endswith(part))
-    ]
+    longest = len(folded) - _REST_MIN
+    found = []
+    for length, of_length in parts.items():
+        if length > longest:
+            break
+        entry = of_length.get(folded[:length])
+        if entry is not None:
+            found.append(entry)
+        entry = of_length.get(folded[-length:])
+        if entry is not None:
+            found.append(entry)
+    return found

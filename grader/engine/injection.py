@@ -53,6 +53,7 @@ _LONG_WINDOWS = 3  # a sentence longer than this many signal windows is read as 
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
+_HIDING = INVISIBLE | frozenset(PLAIN)  # characters that hide or stand in for a letter
 
 
 class Injection(Model):
@@ -71,7 +72,7 @@ def _disguised(piece: str) -> bool:
     if _MIXED.search(piece.lower()) is not None:
         return True
     if unicodedata.is_normalized("NFKC", piece):
-        return any(c in INVISIBLE or c in PLAIN for c in piece)
+        return not _HIDING.isdisjoint(piece)  # a C loop over the characters
     # only letters count: "…", "²" or a no-break space change under NFKC too, and they hide nothing
     return any(c in INVISIBLE or c in PLAIN or (c.isalpha() and not unicodedata.is_normalized("NFKC", c))
                for c in piece)

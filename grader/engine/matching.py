@@ -128,7 +128,10 @@ class Matcher:
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
     _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
     _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
-    _parts: dict[str, str] = field(init=False)  # a rubric word or stem that may be part of a compound -> its entry
+    # The same by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
+    _fuzzy_by_letter: dict[str, list[str]] = field(init=False)
+    _parts: dict[int, dict[str, str]] = field(init=False)  # by length: a rubric word or stem that may be part of a
+    # compound -> its entry
     _claims: Matcher | None = field(init=False, default=None)  # the misconceptions' matcher, when folded in
 
     def __post_init__(self) -> None:
@@ -153,6 +156,9 @@ class Matcher:
         self._fuzzy_to = {m: s for s in self.vocab if s.startswith(KEY_MARK) for m in members(s)}
         self._fuzzy_to.update((s, s) for s in self.vocab if not s.startswith(KEY_MARK))
         self._fuzzy = sorted(self._fuzzy_to)
+        self._fuzzy_by_letter = {}
+        for s in self._fuzzy:
+            self._fuzzy_by_letter.setdefault(s[:1], []).append(s)
         self._parts = compound_parts(self.points)
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
@@ -185,10 +191,9 @@ class Matcher:
         found: list[str] = [exact] if exact is not None else []
         cutoff = fuzzy_cutoff(len(stem))
         # A question word in the answer may match a rubric word exactly, never by typo tolerance.
-        if cutoff is not None and not found and stem not in self._asked:
-            for cand, _score, _i in process.extract(
-                stem, self._fuzzy, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-            ):
+        near = self._fuzzy_by_letter.get(stem[:1]) if cutoff is not None and not found else None
+        if near and stem not in self._asked:
+            for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
                 if typo_of(stem, cand):
                     found.append(self._fuzzy_to[cand])
         if not found:
