@@ -27,19 +27,17 @@ from grader.engine.compiled import (
     MEMO_LIMIT,
     CompiledConcept,
     CompiledPoint,
-    ConceptMatch,
-    Evidence,
     PointMatch,
     compile_wording,
     compound_parts,
     compounded,
     content,
-    find_windows,
     fuzzy_cutoff,
     latin_stems,
     typo_of,
 )
-from grader.engine.polarity import ABS, CUES, NEG, absent_at, negated_at, negated_inside
+from grader.engine.concepts import match_points
+from grader.engine.polarity import ABS, CUES, NEG
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import (
     ALL_STOPWORDS,
@@ -54,8 +52,6 @@ from grader.models import KeyPoint, Rubric
 
 _CYRILLIC = re.compile(r"[а-яё]")
 _CHUNKMEMO_LIMIT = 50_000
-_MAX_SPANS = 3
-
 
 
 
@@ -277,12 +273,12 @@ class Matcher:
         toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, len(infos) + extra)
         covered_tokens: set[int] = set()
         cues = NEG in positions or ABS in positions  # without any, no match can be negated: skip the checks
-        points = _match_points(self.points, positions, toks, answer, covered_tokens, cues)
+        points = match_points(self.points, positions, toks, answer, covered_tokens, cues)
         found = None
         if self._claims is not None:
             if claimed:  # the cues are where they are for every rubric
                 claimed.update((cue, positions[cue]) for cue in (NEG, ABS) if cue in positions)
-            found = _match_points(self._claims.points, claimed, toks, answer, set(), cues)
+            found = match_points(self._claims.points, claimed, toks, answer, set(), cues)
         return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos, found, latin)
 
 
@@ -306,86 +302,17 @@ def claims_matcher(rubric: Rubric, question: str) -> Matcher | None:
     return matcher
 
 
-def _match_points(
-    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int],
-    cues: bool,
-) -> list[PointMatch]:
-    points = []
-    for cp in compiled:
-        if cp.stems.isdisjoint(positions):
-            points.append(cp.unmatched)
-            continue
-        concepts = tuple(
-            cc.unmatched
-            if cc.stems.isdisjoint(positions)
-            else _match_concept(cc, positions, toks, answer, covered, cues)
-            for cc in cp.concepts
-        )
-        got = sum(c.weight for c in concepts if c.matched)
-        points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
-    return points
-
-
 # A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one
 # word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
 # their number, how many are stopwords, its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat), and
 # the matcher's `piece_flag` of it (1 without one), and what the hits are for the rubric's misconceptions (empty
 # unless the matcher matches them), and its German and English stopwords packed like its letters.
-_ChunkInfo = tuple[
-    bool,
-    tuple[tuple[int, tuple[str, ...]], ...],
-    tuple[tuple[int, int, str, str], ...],
-    int,
-    int,
-    int,
-    int,
-    tuple[tuple[int, tuple[str, ...]], ...],
-    int,
-]
+_Hits = tuple[tuple[int, tuple[str, ...]], ...]
+_ChunkInfo = tuple[bool, _Hits, tuple[tuple[int, int, str, str], ...], int, int, int, int, _Hits, int]
 _CHUNK_WORDS_AT = 2
 _CHUNK_LOOK, _CHUNK_STOP, _CHUNK_LETTERS, _CHUNK_FLAG = itemgetter(0), itemgetter(4), itemgetter(5), itemgetter(6)
 _CHUNK_STOPS, _NORM = itemgetter(8), itemgetter(2)
 _LOW32 = (1 << 32) - 1
-
-
-def _match_concept(
-    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: bool
-) -> ConceptMatch:
-    negated = False
-    for w in cc.wordings:
-        if len(w.stems) == 1:
-            plist = positions.get(w.stems[0])
-            if not plist:
-                continue
-            windows = [(i, i) for i in plist]
-        else:
-            if not positions.keys() >= w.stem_set:
-                continue
-            windows = find_windows(w.stems, positions)
-            if not windows:
-                continue
-        kept = (
-            [
-                (a, b)
-                for a, b in windows
-                if not negated_at(a, toks, answer, positions)
-                and not absent_at(b, toks, answer, positions)
-                and (w.negative or not negated_inside(a, b, toks, answer, positions))
-            ]
-            if cues
-            else windows
-        )
-        if not kept:
-            negated = True
-            continue
-        spans = []
-        for a, b in kept[:_MAX_SPANS]:
-            start, end = toks.span(a, b)
-            spans.append(Evidence(start, end, answer[start:end]))
-        for a, b in kept:
-            covered.update(range(a, b + 1))
-        return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
-    return ConceptMatch(cc.concept.weight, False, negated) if negated else cc.unmatched
 
 
 _SEGMENT = re.compile(r"[.!?;\n,]+")

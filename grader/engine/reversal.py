@@ -21,7 +21,15 @@ from functools import lru_cache
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, clauses
 from grader.engine.feedback import phrase, short
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, stem_word, tokenize
+from grader.engine.text import (
+    NEGATIONS,
+    NOT_NEGATING_NEXT,
+    chunk_words,
+    latin_lang,
+    normalise_word,
+    stem_word,
+    tokenize,
+)
 from grader.models import KeyPoint, Rubric
 
 # (one direction, the other); an empty second side means the opposite is the first side negated ("не нужен").
@@ -121,6 +129,31 @@ def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> di
     return found
 
 
+# A piece of text between spaces -> whether it holds a direction word, per stemmer of Latin words: most answers'
+# clauses hold none, and `directions` need not read them.
+_holds_direction: dict[str, dict[str, bool]] = {"en": {}, "de": {}}
+_HOLDS_LIMIT = 200_000
+
+
+def _piece_holds_direction(piece: str, latin: str) -> bool:
+    found = any(s in _LEXICON or _EXACT + n in _LEXICON for _a, _b, n, s in chunk_words(piece, latin))
+    memo = _holds_direction[latin]
+    if len(memo) >= _HOLDS_LIMIT:
+        memo.clear()
+    memo[piece] = found
+    return found
+
+
+def may_state_direction(text: str, latin: str) -> bool:
+    """False when no word of `text` is a direction word, so `directions` finds nothing in it (`latin`: the stemmer
+    of its Latin words, `grader.engine.text.latin_lang`); a dict lookup per piece between spaces."""
+    pieces = text.split(" ")
+    known = list(map(_holds_direction[latin].get, pieces))
+    if any(known):
+        return True
+    return any(_piece_holds_direction(p, latin) for p, k in zip(pieces, known, strict=True) if k is None)
+
+
 def _close_to(starts: list[int], ends: list[int], near: Sequence[tuple[int, int]]) -> set[int]:
     """Indexes of the words within `_REACH` words of a word overlapping one of the `near` ranges."""
     inside = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if any(a < e and s < b for s, e in near)]
@@ -163,17 +196,21 @@ def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, la
     """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
     clause and says what is right (the point's hint in `lang`)."""
     stating = rubric_directions(rubric)
-    if not stating:
+    latin = latin_lang(lang)
+    if not stating or not may_state_direction(answer, latin):
         return []
     found = []
     by_id = {p.id: p for p in rubric.points}
+    parts: list[tuple[int, int]] | None = None  # the answer's clauses, when a point asks
     for pm in points:
         stated = stating.get(pm.id) if pm.score else None
         if not stated:
             continue
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]
-        for start, end in clauses(answer):
-            if not any(start <= e.start < end for e in spans):
+        if parts is None:
+            parts = list(clauses(answer))
+        for start, end in parts:
+            if not any(start <= e.start < end for e in spans) or not may_state_direction(answer[start:end], latin):
                 continue
             near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
             said = directions(answer[start:end], lang, near)

@@ -1,0 +1,75 @@
+"""Where a compiled concept is found in an answer's words: windows of its wordings' stems, polarity, evidence.
+Pure: the matcher (`grader.engine.matching`) reads the answer once and hands over where each rubric stem stands.
+"""
+
+from __future__ import annotations
+
+from grader.engine.compiled import CompiledConcept, CompiledPoint, ConceptMatch, Evidence, PointMatch, find_windows
+from grader.engine.polarity import absent_at, negated_at, negated_inside
+from grader.engine.words import Words
+
+_MAX_SPANS = 3
+
+
+def match_points(
+    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int],
+    cues: bool,
+) -> list[PointMatch]:
+    """Each compiled point's finding in an answer, from where its words stand (`positions`: rubric stem or cue ->
+    indexes of the answer's words that stand for it); `covered` gathers the indexes of every word of evidence, and
+    `cues`: whether the answer holds any negation or absence cue at all."""
+    points = []
+    for cp in compiled:
+        if cp.stems.isdisjoint(positions):
+            points.append(cp.unmatched)
+            continue
+        concepts = tuple(
+            cc.unmatched
+            if cc.stems.isdisjoint(positions)
+            else match_concept(cc, positions, toks, answer, covered, cues)
+            for cc in cp.concepts
+        )
+        got = sum(c.weight for c in concepts if c.matched)
+        points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
+    return points
+
+
+
+def match_concept(
+    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: bool
+) -> ConceptMatch:
+    negated = False
+    for w in cc.wordings:
+        if len(w.stems) == 1:
+            plist = positions.get(w.stems[0])
+            if not plist:
+                continue
+            windows = [(i, i) for i in plist]
+        else:
+            if not positions.keys() >= w.stem_set:
+                continue
+            windows = find_windows(w.stems, positions)
+            if not windows:
+                continue
+        kept = (
+            [
+                (a, b)
+                for a, b in windows
+                if not negated_at(a, toks, answer, positions)
+                and not absent_at(b, toks, answer, positions)
+                and (w.negative or not negated_inside(a, b, toks, answer, positions))
+            ]
+            if cues
+            else windows
+        )
+        if not kept:
+            negated = True
+            continue
+        spans = []
+        for a, b in kept[:_MAX_SPANS]:
+            start, end = toks.span(a, b)
+            spans.append(Evidence(start, end, answer[start:end]))
+        for a, b in kept:
+            covered.update(range(a, b + 1))
+        return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
+    return ConceptMatch(cc.concept.weight, False, negated) if negated else cc.unmatched
