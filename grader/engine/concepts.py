@@ -35,6 +35,28 @@ def match_points(
 
 
 
+def match_whole_points(
+    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, cues: bool
+) -> list[PointMatch]:
+    """`match_points` for points that count only when every concept is found (a misconception is stated in full or
+    not at all): a point with a concept not found is given as not found at all, and its other concepts are not
+    searched for."""
+    points, covered = [], set[int]()  # no evidence of a misconception counts as covering the answer
+    for cp in compiled:
+        found = []
+        if not any(cc.stems.isdisjoint(positions) for cc in cp.concepts):
+            for cc in cp.concepts:
+                c = match_concept(cc, positions, toks, answer, covered, cues)
+                if not c.matched:
+                    break
+                found.append(c)
+        if len(found) < len(cp.concepts) or not cp.concepts:
+            points.append(cp.unmatched)
+            continue
+        points.append(PointMatch(cp.id, 1.0 if cp.total else 0.0, tuple(found)))
+    return points
+
+
 def match_concept(
     cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: bool
 ) -> ConceptMatch:

@@ -36,7 +36,7 @@ from grader.engine.compiled import (
     latin_stems,
     typo_of,
 )
-from grader.engine.concepts import match_points
+from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.polarity import ABS, CUES, NEG
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import (
@@ -62,8 +62,9 @@ class AnswerMatch:
     n_evidence_tokens: int  # tokens inside any evidence span
     answer: str = field(default="", repr=False)
     _chunks: list[_ChunkInfo] = field(default_factory=list, repr=False)
-    # The rubric's misconceptions, matched in the same walk (a `Matcher` made with `misconceptions=True`), in the
-    # order of `claims_matcher(...).points`; None when the matcher does not match them.
+    # The rubric's misconceptions found in full (every concept; the others as not found), matched in the same walk
+    # (a `Matcher` made with `misconceptions=True`), in the order of `claims_matcher(...).points`; None when the
+    # matcher does not match them.
     claims: list[PointMatch] | None = field(default=None, repr=False)
     latin: str = ""  # the stemmer Latin words were read with (`grader.engine.text.latin_lang`)
 
@@ -278,7 +279,7 @@ class Matcher:
         if self._claims is not None:
             if claimed:  # the cues are where they are for every rubric
                 claimed.update((cue, positions[cue]) for cue in (NEG, ABS) if cue in positions)
-            found = match_points(self._claims.points, claimed, toks, answer, set(), cues)
+            found = match_whole_points(self._claims.points, claimed, toks, answer, cues)
         return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos, found, latin)
 
 
