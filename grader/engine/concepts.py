@@ -11,13 +11,16 @@ from grader.engine.words import Words
 _MAX_SPANS = 3
 
 
+Cues = tuple[set[int], set[int]] | None  # `grader.engine.polarity.cue_reach` of the answer
+
+
 def match_points(
     compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int],
-    cues: bool,
+    cues: Cues,
 ) -> list[PointMatch]:
     """Each compiled point's finding in an answer, from where its words stand (`positions`: rubric stem or cue ->
     indexes of the answer's words that stand for it); `covered` gathers the indexes of every word of evidence, and
-    `cues`: whether the answer holds any negation or absence cue at all."""
+    `cues`: which words a negation or absence cue may reach (None: the answer holds no cue)."""
     points = []
     for cp in compiled:
         if cp.stems.isdisjoint(positions):
@@ -36,7 +39,7 @@ def match_points(
 
 
 def match_whole_points(
-    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, cues: bool
+    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues
 ) -> list[PointMatch]:
     """`match_points` for points that count only when every concept is found (a misconception is stated in full or
     not at all): a point with a concept not found is given as not found at all, and its other concepts are not
@@ -58,7 +61,7 @@ def match_whole_points(
 
 
 def match_concept(
-    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: bool
+    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: Cues
 ) -> ConceptMatch:
     negated = False
     for w in cc.wordings:
@@ -77,11 +80,11 @@ def match_concept(
             [
                 (a, b)
                 for a, b in windows
-                if not negated_at(a, toks, answer, positions)
-                and not absent_at(b, toks, answer, positions)
-                and (w.negative or not negated_inside(a, b, toks, answer, positions))
+                if (a not in cues[0] or not negated_at(a, toks, answer, positions))
+                and (b not in cues[1] or not absent_at(b, toks, answer, positions))
+                and (a == b or w.negative or not negated_inside(a, b, toks, answer, positions))
             ]
-            if cues
+            if cues is not None
             else windows
         )
         if not kept:

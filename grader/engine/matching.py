@@ -37,7 +37,7 @@ from grader.engine.compiled import (
     typo_of,
 )
 from grader.engine.concepts import match_points, match_whole_points
-from grader.engine.polarity import ABS, CUES, NEG
+from grader.engine.polarity import ABS, CUES, NEG, cue_reach
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import (
     ALL_STOPWORDS,
@@ -273,7 +273,7 @@ class Matcher:
                 irregular.append((base, k, n, extra))
         toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, len(infos) + extra)
         covered_tokens: set[int] = set()
-        cues = NEG in positions or ABS in positions  # without any, no match can be negated: skip the checks
+        cues = cue_reach(positions)  # without any cue, no match can be negated: the checks are skipped
         points = match_points(self.points, positions, toks, answer, covered_tokens, cues)
         found = None
         if self._claims is not None:

@@ -36,6 +36,16 @@ CUES: dict[str, tuple[str, ...]] = {
 
 
 
+def cue_reach(positions: dict[str, list[int]]) -> tuple[set[int], set[int]] | None:
+    """Indexes of the words a negation cue stands close enough before to negate (only for those does `negated_at`
+    look further), and of the words an absence cue stands close enough after (`absent_at`); None without any cue,
+    when no match can be negated."""
+    neg, absent = positions.get(NEG, ()), positions.get(ABS, ())
+    if not neg and not absent:
+        return None
+    return {c + d for c in neg for d in range(1, _NEGATION_LOOKBACK + 1)}, {c - d for c in absent for d in (1, 2)}
+
+
 def _cue_within(positions: dict[str, list[int]], cue: str, lo: int, hi: int) -> bool:
     """Whether a word of the answer at index lo <= i < hi is a `cue` (the matcher records where cues are)."""
     at = positions.get(cue)
