@@ -18,7 +18,7 @@ from grader.engine.feedback import compose, study_next
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
-from grader.engine.reversal import find_reversals
+from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, status_of
 from grader.engine.text import detect_lang, latin_lang
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
@@ -39,8 +39,13 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
     if m is None or m.rubric is not rubric or m.question != question.question:
         if len(_matchers) > 256:
             _matchers.clear()
-        m = _matchers[key] = Matcher(rubric, question.question, piece_may_hold_injection, misconceptions=True)
+        m = _matchers[key] = Matcher(rubric, question.question, _piece_marks, misconceptions=True)
     return m
+
+
+def _piece_marks(piece: str, latin: str) -> int:
+    """What the matcher keeps of a piece of answer for the injection screen (bit 1) and for reversals."""
+    return piece_may_hold_injection(piece) | (DIRECTION_MARK if piece_holds_direction(piece, latin) else 0)
 
 
 def feedback_lang(answer: str, question: Question, match: AnswerMatch | None = None) -> Lang:
@@ -117,7 +122,7 @@ def contradictions(
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
-    return match, found + find_reversals(rubric, match.points, answer, lang)
+    return match, found + find_reversals(rubric, match.points, answer, lang, match)
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:

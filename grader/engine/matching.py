@@ -14,7 +14,9 @@ maps to rubric words, which is what makes batch grading fast.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +56,6 @@ _CYRILLIC = re.compile(r"[а-яё]")
 _CHUNKMEMO_LIMIT = 50_000
 
 
-
 @dataclass(slots=True)
 class AnswerMatch:
     points: list[PointMatch]
@@ -75,8 +76,13 @@ class AnswerMatch:
 
     @property
     def flagged(self) -> bool:
-        """Whether any piece of the answer passed the matcher's `piece_flag` (always, without one)."""
-        return any(map(_CHUNK_FLAG, self._chunks)) or not self._chunks
+        """Whether any piece of the answer passed the matcher's `piece_flag` test (bit 1; always, without one)."""
+        return bool(self.marks & 1) or not self._chunks
+
+    @property
+    def marks(self) -> int:
+        """The bits of the matcher's `piece_flag` of every piece of the answer, or-ed (all bits, without one)."""
+        return functools.reduce(operator.or_, map(_CHUNK_FLAG, self._chunks), 0)
 
     @property
     def letters(self) -> tuple[int, int]:
@@ -107,9 +113,10 @@ class Matcher:
 
     rubric: Rubric
     question: str = ""
-    # A test of a piece of answer between spaces (0 or 1), kept with the piece; `AnswerMatch.flagged` says whether
-    # any piece of an answer passed it (grading asks whether an answer may hold text aimed at the grader).
-    piece_flag: Callable[[str], int] | None = None
+    # Tests of a piece of answer between spaces (read with the given stemmer of Latin words) as bits, kept with the
+    # piece: `AnswerMatch.flagged` says whether any piece of an answer passed the test of bit 1 (grading asks whether
+    # an answer may hold text aimed at the grader), `AnswerMatch.marks` which bits any piece set.
+    piece_flag: Callable[[str, str], int] | None = None
     # Also match the rubric's misconceptions (`AnswerMatch.claims`), in the same walk over the answer: each answer
     # word is looked up in their vocabulary too, by `claims_matcher`'s own memo, so they match as they would alone.
     misconceptions: bool = False
@@ -232,7 +239,7 @@ class Matcher:
                     claimed.append((j, claim))
         cyr, lat = letter_counts(chunk)
         de, en = stopword_counts(map(_NORM, words)) if n_stop else (0, 0)
-        flag = 1 if self.piece_flag is None else self.piece_flag(chunk)
+        flag = -1 if self.piece_flag is None else self.piece_flag(chunk, latin)
         look = bool(hits) or bool(claimed) or len(words) != 1
         info = (look, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag, tuple(claimed), de << 32 | en)
         memo = self._chunk_memo[latin]
@@ -306,8 +313,8 @@ def claims_matcher(rubric: Rubric, question: str) -> Matcher | None:
 # A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one
 # word), (word in chunk, rubric stems and cues) for the words that stand for rubric words or are cues, the words,
 # their number, how many are stopwords, its Cyrillic and ASCII letters packed in one int (cyr << 32 | lat), and
-# the matcher's `piece_flag` of it (1 without one), and what the hits are for the rubric's misconceptions (empty
-# unless the matcher matches them), and its German and English stopwords packed like its letters.
+# the matcher's `piece_flag` of it (every bit, -1, without one), and what the hits are for the rubric's
+# misconceptions (empty unless the matcher matches them), and its German and English stopwords packed like its letters.
 _Hits = tuple[tuple[int, tuple[str, ...]], ...]
 _ChunkInfo = tuple[bool, _Hits, tuple[tuple[int, int, str, str], ...], int, int, int, int, _Hits, int]
 _CHUNK_WORDS_AT = 2

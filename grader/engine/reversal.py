@@ -21,6 +21,7 @@ from functools import lru_cache
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, clauses
 from grader.engine.feedback import phrase, short
+from grader.engine.matching import AnswerMatch
 from grader.engine.text import (
     NEGATIONS,
     NOT_NEGATING_NEXT,
@@ -135,6 +136,15 @@ _holds_direction: dict[str, dict[str, bool]] = {"en": {}, "de": {}}
 _HOLDS_LIMIT = 200_000
 
 
+DIRECTION_MARK = 2  # the bit of a matcher's `piece_flag` (grader.engine.lexical) for `piece_holds_direction`
+
+
+def piece_holds_direction(piece: str, latin: str) -> bool:
+    """Whether a piece of text between spaces holds a direction word, its Latin words stemmed as in `latin`."""
+    found = _holds_direction[latin].get(piece)
+    return _piece_holds_direction(piece, latin) if found is None else found
+
+
 def _piece_holds_direction(piece: str, latin: str) -> bool:
     found = any(s in _LEXICON or _EXACT + n in _LEXICON for _a, _b, n, s in chunk_words(piece, latin))
     memo = _holds_direction[latin]
@@ -192,12 +202,20 @@ def rubric_directions(rubric: Rubric) -> dict[str, tuple[tuple[int, int], ...]]:
     return found
 
 
-def find_reversals(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
+def find_reversals(
+    rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str, match: AnswerMatch | None = None
+) -> list[Contradiction]:
     """Points whose evidence sits in a clause of `answer` stating the opposite direction; the feedback quotes the
-    clause and says what is right (the point's hint in `lang`)."""
+    clause and says what is right (the point's hint in `lang`). `match`: the answer's, whose pieces' marks tell at
+    once whether any holds a direction word (`DIRECTION_MARK`)."""
     stating = rubric_directions(rubric)
     latin = latin_lang(lang)
-    if not stating or not may_state_direction(answer, latin):
+    if not stating:
+        return []
+    if match is not None and match.latin == latin and match.answer == answer:
+        if not match.marks & DIRECTION_MARK:
+            return []
+    elif not may_state_direction(answer, latin):
         return []
     found = []
     by_id = {p.id: p for p in rubric.points}
