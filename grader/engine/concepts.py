@@ -65,11 +65,26 @@ def match_concept(
 ) -> ConceptMatch:
     negated = False
     for w in cc.wordings:
-        if len(w.stems) == 1:
+        if len(w.stems) == 1:  # the usual wording: one word, so each window is one word
             plist = positions.get(w.stems[0])
             if not plist:
                 continue
-            windows = [(i, i) for i in plist]
+            at = (
+                [
+                    i
+                    for i in plist
+                    if (i not in cues[0] or not negated_at(i, toks, answer, positions))
+                    and (i not in cues[1] or not absent_at(i, toks, answer, positions))
+                ]
+                if cues is not None
+                else plist
+            )
+            if not at:
+                negated = True
+                continue
+            covered.update(at)
+            spans = [Evidence(a, b, answer[a:b]) for a, b in map(toks.word_span, at[:_MAX_SPANS])]
+            return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
         else:
             if not positions.keys() >= w.stem_set:
                 continue

@@ -123,6 +123,15 @@ class Words:
             sums = self._sums = list(itertools.accumulate(map(len, self._chunks), initial=0))
         return sums[k] + k
 
+    def word_span(self, i: int) -> tuple[int, int]:
+        """Character offsets [start, end) of word `i` in the text (`span(i, i)`, the usual evidence)."""
+        k, j = self._locate(i)
+        sums = self._sums
+        if sums is None:
+            sums = self._sums = list(itertools.accumulate(map(len, self._chunks), initial=0))
+        start, end = self._pieces[k][self._at][j][:2]
+        return sums[k] + k + start, sums[k] + k + end
+
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Character offsets [start, end) of words a..b (inclusive) in the text."""
         k, j = self._locate(a)
