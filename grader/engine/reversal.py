@@ -14,6 +14,7 @@ negation just before a word flips its direction.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -220,15 +221,18 @@ def find_reversals(
     found = []
     by_id = {p.id: p for p in rubric.points}
     parts: list[tuple[int, int]] | None = None  # the answer's clauses, when a point asks
+    starts: list[int] = []
     for pm in points:
         stated = stating.get(pm.id) if pm.score else None
         if not stated:
             continue
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]
         if parts is None:
-            parts = list(clauses(answer))
-        for start, end in parts:
-            if not any(start <= e.start < end for e in spans) or not may_state_direction(answer[start:end], latin):
+            parts = list(clauses(answer))  # in order, none overlapping
+            starts = [a for a, _b in parts]
+        held = {t for e in spans if (t := bisect.bisect_right(starts, e.start) - 1) >= 0 and e.start < parts[t][1]}
+        for start, end in (parts[t] for t in sorted(held)):  # the clauses holding the point's evidence
+            if not may_state_direction(answer[start:end], latin):
                 continue
             near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
             said = directions(answer[start:end], lang, near)
