@@ -15,7 +15,11 @@ Cues = tuple[set[int], set[int]] | None  # `grader.engine.polarity.cue_reach` of
 
 
 def match_points(
-    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int],
+    compiled: list[CompiledPoint],
+    positions: dict[str, list[int]],
+    toks: Words,
+    answer: str,
+    covered: set[int],
     cues: Cues,
 ) -> list[PointMatch]:
     """Each compiled point's finding in an answer, from where its words stand (`positions`: rubric stem or cue ->
@@ -35,7 +39,6 @@ def match_points(
         got = sum(c.weight for c in concepts if c.matched)
         points.append(PointMatch(cp.id, got / cp.total if cp.total else 0.0, concepts))
     return points
-
 
 
 def match_whole_points(
