@@ -134,8 +134,8 @@ class Matcher:
     _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
     # The same by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
     _fuzzy_by_letter: dict[str, list[str]] = field(init=False)
-    _parts: dict[int, dict[str, str]] = field(init=False)  # by length: a rubric word or stem that may be part of a
-    # compound -> its entry
+    # A rubric word or stem that may be part of a compound -> its entry, by the part's length (`compound_parts`).
+    _parts: dict[int, dict[str, str]] = field(init=False)
     _claims: Matcher | None = field(init=False, default=None)  # the misconceptions' matcher, when folded in
 
     def __post_init__(self) -> None:
