@@ -9,7 +9,7 @@ all occur in the question, exactly or by typo tolerance, give no evidence, and a
 only exactly: repeating the question back proves nothing.
 
 A `Matcher` is compiled once per rubric and reused for every answer; it memoises how each distinct answer word
-maps to rubric words, which is what makes batch grading fast.
+maps to rubric words (`grader.engine.vocabulary`), which is what makes batch grading fast.
 """
 
 from __future__ import annotations
@@ -23,24 +23,21 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import cast
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from grader.engine.compiled import (
-    MEMO_LIMIT,
     CompiledConcept,
     CompiledPoint,
     PointMatch,
     compile_wording,
     compound_parts,
-    compounded,
     content,
     fuzzy_cutoff,
-    latin_stems,
     typo_of,
 )
 from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
-from grader.engine.synonyms import KEY_MARK, canonical, members
+from grader.engine.synonyms import canonical
 from grader.engine.text import (
     ALL_STOPWORDS,
     chunk_words,
@@ -49,10 +46,10 @@ from grader.engine.text import (
     stopword_counts,
     tokenize,
 )
+from grader.engine.vocabulary import Vocabulary
 from grader.engine.words import Words
 from grader.models import KeyPoint, Rubric
 
-_CYRILLIC = re.compile(r"[а-яё]")
 _CHUNKMEMO_LIMIT = 50_000
 
 
@@ -123,19 +120,14 @@ class Matcher:
     points: list[CompiledPoint] = field(init=False)
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
-    _memo: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
+    # How each answer word maps to rubric words (`grader.engine.vocabulary`), memoised per word.
+    _words: Vocabulary = field(init=False)
     # A piece of answer between spaces -> all the matcher needs of it (`_ChunkInfo`: its words, the rubric stems
     # they stand for, letter counts, ...); one per Latin stemmer. Answers repeat their pieces, so most answer words
     # cost one dict lookup, and an answer is read once.
     _chunk_memo: dict[str, dict[str, _ChunkInfo]] = field(init=False, default_factory=dict)
     _asked: frozenset[str] = field(init=False)  # the question's content stems, as written and as synonym keys
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
-    _fuzzy: list[str] = field(init=False)  # stems a typo may stand for: rubric stems and the words of their keys
-    _fuzzy_to: dict[str, str] = field(init=False)  # such a stem -> the vocabulary entry it stands for
-    # The same by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
-    _fuzzy_by_letter: dict[str, list[str]] = field(init=False)
-    # A rubric word or stem that may be part of a compound -> its entry, by the part's length (`compound_parts`).
-    _parts: dict[int, dict[str, str]] = field(init=False)
     _claims: Matcher | None = field(init=False, default=None)  # the misconceptions' matcher, when folded in
 
     def __post_init__(self) -> None:
@@ -157,13 +149,7 @@ class Matcher:
             self.points.append(CompiledPoint(point.id, concepts, sum(c.concept.weight for c in concepts)))
         self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems})
         self._vocab_set = frozenset(self.vocab)
-        self._fuzzy_to = {m: s for s in self.vocab if s.startswith(KEY_MARK) for m in members(s)}
-        self._fuzzy_to.update((s, s) for s in self.vocab if not s.startswith(KEY_MARK))
-        self._fuzzy = sorted(self._fuzzy_to)
-        self._fuzzy_by_letter = {}
-        for s in self._fuzzy:
-            self._fuzzy_by_letter.setdefault(s[:1], []).append(s)
-        self._parts = compound_parts(self.points)
+        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points))
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
 
@@ -177,36 +163,6 @@ class Matcher:
             for q in self._asked_by_letter.get(stem[0], ())
         )
 
-    def _exact(self, norm: str, stem: str) -> str | None:
-        """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
-        for s in (stem,) if not norm.isascii() and _CYRILLIC.search(norm) else (stem, *latin_stems(norm)):
-            key = canonical(s)
-            if key in self._vocab_set:
-                return key
-        return None
-
-    def _lookup(self, norm: str, stem: str) -> tuple[str, ...]:
-        """Rubric stems that this answer word stands for: its own stem, or close ones for a typo."""
-        key = stem
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        exact = self._exact(norm, stem)
-        found: list[str] = [exact] if exact is not None else []
-        cutoff = fuzzy_cutoff(len(stem))
-        # A question word in the answer may match a rubric word exactly, never by typo tolerance.
-        near = self._fuzzy_by_letter.get(stem[:1]) if cutoff is not None and not found else None
-        if near and stem not in self._asked:
-            for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
-                if typo_of(stem, cand):
-                    found.append(self._fuzzy_to[cand])
-        if not found:
-            found = compounded(self._parts, norm)
-        hit = tuple(dict.fromkeys(found))
-        if len(self._memo) < MEMO_LIMIT:
-            self._memo[key] = hit
-        return hit
-
     def _chunk_info(self, chunk: str, latin: str) -> _ChunkInfo:
         """What a piece of answer between spaces holds for this rubric (see `_chunk_memo`)."""
         words = chunk_words(chunk, latin)
@@ -214,7 +170,7 @@ class Matcher:
         hits: list[tuple[int, tuple[str, ...]]] = []
         claimed: list[tuple[int, tuple[str, ...]]] = []  # the same for the misconceptions' stems (no cues)
         claims = self._claims
-        get = self._memo.get
+        get, lookup = self._words.memo.get, self._words.lookup
         for j, (_start, _end, norm, stem) in enumerate(words):
             cues = CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
             if norm in ALL_STOPWORDS:
@@ -226,15 +182,15 @@ class Matcher:
                 if claims is not None and stem in claims._vocab_set:
                     claimed.append((j, (stem,)))
                 continue
-            hit = get(stem)
+            hit = get((norm, stem))
             if hit is None:
-                hit = self._lookup(norm, stem)
+                hit = lookup(norm, stem)
             if hit or cues:  # most words stand for no rubric word
                 hits.append((j, hit + cues))
             if claims is not None:
-                claim = claims._memo.get(stem)
+                claim = claims._words.memo.get((norm, stem))
                 if claim is None:
-                    claim = claims._lookup(norm, stem)
+                    claim = claims._words.lookup(norm, stem)
                 if claim:
                     claimed.append((j, claim))
         cyr, lat = letter_counts(chunk)

@@ -1,0 +1,90 @@
+"""Which rubric words an answer word stands for. Pure.
+
+A `Vocabulary` holds a rubric's stems (`grader.engine.matching.Matcher` builds one per rubric) and answers, for
+a word of an answer (its normalised form and its stem), the rubric stems it stands for:
+
+- **exactly**: its stem, or a synonym group's key (`grader.engine.synonyms`); a Latin word also by the other Latin
+  stemmer (a German answer to a rubric stemmed in English);
+- else **by a typo**: a rubric stem within typo tolerance of its stem (never for a word of the question, which may
+  match only exactly: repeating the question back proves nothing);
+- else **as a compound** of a rubric word ("Öffnungszeiten" for "geöffnet").
+
+The answer is memoised per word *and* stem (`memo`), never per stem alone: the other Latin stem and the compound
+parts come from the word itself, so two forms of one stem may stand for different rubric words, and which form an
+answer used first must never decide another answer's grade. The typo search, the costly part, depends on the stem
+alone and is memoised per stem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+from grader.engine.compiled import MEMO_LIMIT, compounded, fuzzy_cutoff, latin_stems, typo_of
+from grader.engine.synonyms import KEY_MARK, canonical, members
+
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+class Vocabulary:
+    """A rubric's stems, and what each answer word stands for among them (memoised)."""
+
+    __slots__ = ("_asked", "_by_letter", "_parts", "_to", "_typo_memo", "memo", "stems")
+
+    def __init__(self, stems: Iterable[str], asked: frozenset[str], parts: dict[int, dict[str, str]]) -> None:
+        """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
+        `parts`: `grader.engine.compiled.compound_parts` of the rubric."""
+        self.stems = frozenset(stems)
+        self._asked, self._parts = asked, parts
+        # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry, and the same
+        # by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
+        self._to = {m: s for s in self.stems if s.startswith(KEY_MARK) for m in members(s)}
+        self._to.update((s, s) for s in self.stems if not s.startswith(KEY_MARK))
+        self._by_letter: dict[str, list[str]] = {}
+        for s in sorted(self._to):
+            self._by_letter.setdefault(s[:1], []).append(s)
+        self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `lookup`
+        self._typo_memo: dict[str, tuple[str, ...]] = {}
+
+    def exact(self, norm: str, stem: str) -> str | None:
+        """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
+        for s in (stem,) if not norm.isascii() and _CYRILLIC.search(norm) else (stem, *latin_stems(norm)):
+            key = canonical(s)
+            if key in self.stems:
+                return key
+        return None
+
+    def lookup(self, norm: str, stem: str) -> tuple[str, ...]:
+        """Rubric stems that this answer word (`norm`, with its stem) stands for: exactly, by a typo, or as a
+        compound; memoised per word and stem."""
+        key = (norm, stem)
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
+        exact = self.exact(norm, stem)
+        found = [exact] if exact is not None else list(self.typos(stem))
+        if not found:
+            found = compounded(self._parts, norm)
+        hit = tuple(dict.fromkeys(found))
+        if len(self.memo) < MEMO_LIMIT:
+            self.memo[key] = hit
+        return hit
+
+    def typos(self, stem: str) -> tuple[str, ...]:
+        """Vocabulary entries `stem` is a typo of (none for a question word); memoised per stem."""
+        hit = self._typo_memo.get(stem)
+        if hit is not None:
+            return hit
+        found = []
+        cutoff = fuzzy_cutoff(len(stem))
+        near = self._by_letter.get(stem[:1]) if cutoff is not None else None
+        if near and stem not in self._asked:
+            for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+                if typo_of(stem, cand):
+                    found.append(self._to[cand])
+        hit = tuple(found)
+        if len(self._typo_memo) < MEMO_LIMIT:
+            self._typo_memo[stem] = hit
+        return hit
