@@ -40,8 +40,10 @@ def read_list(lines: list[str], asks_for: int | None) -> Reading:
         bullet = is_bullet(raw)
         text = strip_bullet(raw) if bullet else raw
         kind = bullet_kind(raw) if bullet else ""
-        if run is not None and run.items and run.kind and bullet and kind != run.kind:
-            run.items[-1].append(text)  # a sub-item, marked otherwise than the items: it explains the item above
+        if run is not None and run.items and run.kind and kind != run.kind and (bullet or len(run.items[-1]) > 1):
+            # A sub-item, marked otherwise than the items (or a plain line going on from one): it explains the item
+            # above it.
+            run.items[-1].append(text)
             continue
         if text.endswith(":") and not (bullet and run is not None and run.kind):
             lead, label = _split_label(text)

@@ -29,7 +29,8 @@ _NUMBER_WORDS = {
 }
 # "name two challenges", "state at least 4 differences", "nenne drei", "назовите три": a count, then no "sentences".
 _ASKS_FOR = re.compile(
-    r"(?:at least|name|state|give|list|mindestens|nenne\w*|назов\w*|перечисл\w*|хотя бы)\s+(?:the\s+|die\s+)?"
+    r"(?:at least|name|state|give|list|mindestens|nenne\w*|назов\w*|перечисл\w*|хотя бы)"
+    r"(?:\s+(?:and|und|и)\s+\w+)?\s+(?:the\s+|die\s+)?"  # "name and describe two", "назовите и опишите две"
     r"(\d+|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b(?!\s*[-–]\s*\d)"
     r"(?!\s+(?:sentences?|sätze?n?|предложени))",
     re.IGNORECASE,
