@@ -116,10 +116,12 @@ def stated_count(label: str) -> int | None:
     m = MENU.search(label)
     if m is None or STATED_MENU.search(label) is None:
         return None
-    word = (m.group("n") or m.group("n_de") or m.group("n_ru") or "").lower()
-    if word.isdigit():
-        return int(word)
-    return NUMBER_WORDS.get(word, 1)
+    for word in re.findall(r"[^\W_]+", label.lower()):  # the first count said ("any two of" is two, not any)
+        if word.isdigit() and len(word) < 3:
+            return int(word)
+        if word in NUMBER_WORDS:
+            return NUMBER_WORDS[word]
+    return 1
 
 
 def strip_criterion(text: str, document: bool = False) -> str:
