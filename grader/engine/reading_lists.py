@@ -85,7 +85,8 @@ def _list_reading(runs: list[_Run], asks_for: int | None) -> Reading:
         for k, (line, *subs) in enumerate(r.items):
             head = f"{r.prefix} {line}".strip() if k == 0 and r.prefix else line
             body = " ".join([head, *subs])
-            text = body if subs and n_content(head) < 3 else head
+            # An item that opens its sub-items ("A calculation:") is said by them; another is said by its own line.
+            text = body if subs and (n_content(head) < 3 or head.endswith(":")) else head
             members.append(ReadPoint(text=text, context=body if body != text else ""))
         needs = stated_count(r.label) if r.menu else None
         if needs is None and r is counted:
