@@ -261,3 +261,5 @@ class TestShowingTheReading:
         assert [p["group"] for p in reading["points"]] == [None, "g1", "g1", "g1"]
         saved = yaml.safe_load((tmp_path / "rubrics" / "reg.yaml").read_text(encoding="utf-8"))
         assert saved["groups"] == [{"id": "g1", "needs": 2, "text": "Possible methods:"}]
+        shown = run_cli("rubric", "show", "reg", "--bank", str(tmp_path)).stdout
+        assert "group g1: any 2 of its 3 points" in shown and shown.count("group g1") == 4

@@ -121,8 +121,8 @@ def show(
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print how a rubric reads: its points with weight and required flag, each concept's alternative wordings,
-    hints, how many points a full answer needs, and its golden examples.
+    """Print how a rubric reads: its points with weight, required flag and group, each concept's alternative
+    wordings, hints, how many points a full answer needs (of all, and of each group), and its golden examples.
 
         grader rubric show nasyshchenie-neyrona
         grader rubric show nasyshchenie-neyrona --json
@@ -152,6 +152,8 @@ def show(
         line.append(f"  weight {p.weight:g} ({round(100 * p.weight / total)}%)", style="dim")
         if p.required:
             line.append("  required", style="bold yellow")
+        if p.group:
+            line.append(f"  group {p.group}")
         con.print(line)
         con.print(Text(f"  {p.text}"))
         for c in p.concepts:
@@ -163,6 +165,10 @@ def show(
             hints: list[tuple[str, str]] = list(p.hint.items()) if isinstance(p.hint, dict) else [("", p.hint)]
             for hint_lang, hint in hints:
                 con.print(Text(f"  hint{f' ({hint_lang})' if hint_lang else ''}: {hint}", style="dim"))
+    for g in rubric.groups:
+        size = sum(p.group == g.id for p in rubric.points)
+        con.print()
+        con.print(Text(f"group {g.id}: any {g.needs} of its {size} points", style="bold").append(f"  {g.text}"))
     if rubric.examples:
         con.print()
         con.print(Text(f"golden examples: {len(rubric.examples)}", style="bold"))
