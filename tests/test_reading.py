@@ -184,6 +184,19 @@ class TestRubricDocuments:
         words = words_of(build_rubric(question(reference, lang=lang)))
         assert not meta & words and content in words
 
+    @pytest.mark.parametrize(
+        "reference",
+        ["Responses contain a status code.", "Ответы содержат код состояния.", "Die Antwort enthält einen Statuscode."],
+    )
+    def test_a_subject_that_is_content_stays(self, reference: str) -> None:
+        assert read_reference(reference).points[0].text == reference
+
+    @pytest.mark.parametrize("reference", ["Note: anything sensible.", "Expected answer:", "Hinweis: frei."])
+    def test_a_reference_of_labels_or_notes_alone_is_one_point_and_unsure(self, reference: str) -> None:
+        reading = read_reference(reference)
+        assert [p.text for p in reading.points] == [reference] and reading.unsure
+        assert len(build_rubric(question(reference)).points) == 1
+
     def test_optional_content_is_set_aside(self) -> None:
         reading = read_reference("Dropout zeroes random units.\nOptional: it can be read as an ensemble.")
         assert [p.text for p in reading.points] == ["Dropout zeroes random units."]

@@ -60,6 +60,9 @@ def read_reference(reference: str, asks_for: int | None = None) -> Reading:
         reading.unsure.append(f"{n_notes} grading note(s) or optional part(s) set aside, not read as points")
     for p in reading.points:
         p.text = strip_criterion(p.text, document=levels is not None)
+    if not reading.points:  # all of it labels or notes: the whole text is the one point, and that is a guess
+        reading.points = [ReadPoint(text=" ".join(reference.split()))]
+        reading.unsure.append("nothing but labels or notes found: the whole reference is read as one point")
     return reading
 
 

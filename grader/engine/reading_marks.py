@@ -81,11 +81,12 @@ LEVEL = re.compile(
 )
 # A criterion instead of a model answer: "The student explains …", "Der Student erklärt …", "Студент объясняет …".
 # The subject and the verb of assessing say what to look for, not what the answer holds, and are dropped.
+_MODAL = r"(?:should|must|can|has to|is able to|will|soll(?:te)?|muss|kann|должен|должна|должно|может)"
 CRITERION = re.compile(
-    r"^\s*(?:the |a |der |die |das |ein |eine )?(?:students?|candidates?|learners?|examinees?|respondents?|answers?|"
-    r"responses?|studierende\w*|student(?:in)?|kandidat(?:in)?|prüfling|schüler(?:in)?|antwort|студент\w*|"
-    r"кандидат\w*|ученик\w*|обучающ\w+|отвечающ\w+|ответ)\s+"
-    r"(?:(?:should|must|can|has to|is able to|will|soll(?:te)?|muss|kann|должен|должна|должно|может)\s+)?"
+    r"^\s*(?:the |a |der |die |das |ein |eine )?(?:(?:students?|candidates?|learners?|examinees?|respondents?|"
+    r"studierende\w*|student(?:in)?|kandidat(?:in)?|prüfling|schüler(?:in)?|студент\w*|кандидат\w*|ученик\w*|"
+    rf"обучающ\w+|отвечающ\w+)\s+(?:{_MODAL}\s+)?"
+    rf"|(?:answers?|responses?|antwort|ответ)\s+{_MODAL}\s+)"  # "Responses contain a status code" is content
     r"(?:(?:correctly|clearly|briefly|richtig|korrekt|kurz|правильно|верно|кратко)\s+)?"
     r"(?:explain|describ|name|mention|state|identif|give|list|defin|show|discuss|compar|recogni|justif|outlin|argu|"
     r"demonstrat|point|refer|includ|contain|erklär|beschreib|nenn|erläuter|begründ|gib|geb|zeig|vergleich|defini|"
@@ -117,7 +118,7 @@ def stated_count(label: str) -> int | None:
     if m is None or STATED_MENU.search(label) is None:
         return None
     for word in re.findall(r"[^\W_]+", label.lower()):  # the first count said ("any two of" is two, not any)
-        if word.isdigit() and len(word) < 3:
+        if word.isdigit() and 0 < int(word) < 100:
             return int(word)
         if word in NUMBER_WORDS:
             return NUMBER_WORDS[word]
