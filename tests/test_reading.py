@@ -197,6 +197,19 @@ class TestRubricDocuments:
         assert [p.text for p in reading.points] == [reference] and reading.unsure
         assert len(build_rubric(question(reference)).points) == 1
 
+    @pytest.mark.parametrize(
+        ("reference", "talk"),
+        [
+            ("Dropout zeroes random units. It is also sufficient to name the keep rate.", "It is also sufficient"),
+            ("Dropout schaltet Einheiten ab. Die Antwort darf die Rate weglassen.", "Die Antwort darf"),
+            ("Дропаут отключает нейроны. Также засчитывается ответ про ансамбли.", "Также засчитывается"),
+        ],
+        ids=["en", "de", "ru"],
+    )
+    def test_a_sentence_about_grading_is_a_note(self, reference: str, talk: str) -> None:
+        reading = read_reference(reference)
+        assert len(reading.points) == 1 and reading.notes[0].startswith(talk) and reading.unsure
+
     def test_optional_content_is_set_aside(self) -> None:
         reading = read_reference("Dropout zeroes random units.\nOptional: it can be read as an ensemble.")
         assert [p.text for p in reading.points] == ["Dropout zeroes random units."]

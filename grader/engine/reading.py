@@ -15,6 +15,7 @@ import re
 from grader.engine.reading_lists import read_list
 from grader.engine.reading_marks import (
     CONTENT_LABEL,
+    GRADING_TALK,
     ITEM_SEP,
     LEVEL,
     MENU,
@@ -39,8 +40,12 @@ def read_reference(reference: str, asks_for: int | None = None) -> Reading:
     for ln in _unwrapped(reference.splitlines()):
         if NOTE.match(ln) or OPTIONAL.match(ln):
             notes.append(ln)
-        else:
-            lines.append(CONTENT_LABEL.sub("", ln, count=1))
+            continue
+        talk = [x for x in SENTENCE_END.split(ln) if GRADING_TALK.search(x) and not POINT_WEIGHT.search(x)]
+        notes += talk
+        kept = " ".join(x for x in SENTENCE_END.split(ln) if x not in talk) if talk else ln
+        if kept or not talk:
+            lines.append(CONTENT_LABEL.sub("", kept, count=1))
     text = "\n".join(lines).strip()
     levels = _levels(text)
     if levels is not None:

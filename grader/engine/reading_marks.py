@@ -34,6 +34,16 @@ POINT_WEIGHT = re.compile(
 )
 # A grading note inside a reference ("Note: … can be omitted", "Hinweis: …", "Примечание: …") is not a point.
 NOTE = re.compile(r"^\s*(?:\(?\s*)(?:notes?|nb|n\.b\.|hinweis|anmerkung|bemerkung|примечание|замечание)\s*[:.)]", re.I)
+# A sentence about grading rather than the subject, without a "Note:" label: "The answer may be rounded", "It is
+# also sufficient to give a formula", "… is also accepted", "Es genügt, …", "… wird auch akzeptiert", "Допускается …".
+GRADING_TALK = re.compile(
+    r"\b(?:(?:the )?(?:answer|response)s? (?:may|can|need not|does not have to)\b|it is (?:also )?(?:sufficient|enough|"
+    r"acceptable|valid|fine) to\b|(?:is|are) (?:also )?(?:accepted|acceptable)\b|can still (?:get|receive|earn)\b|"
+    r"(?:die )?antwort (?:darf|kann|muss nicht)\b|es (?:genügt|reicht)\b|(?:wird|werden) (?:auch )?(?:akzeptiert|"
+    r"als richtig gewertet)\b|ist (?:auch|ebenfalls) (?:ausreichend|zulässig)\b|ответ (?:может|можно)\b|"
+    r"достаточно (?:указать|назвать|привести|дать)\b|(?:также )?засчитыва\w+|допуска\w+)",
+    re.IGNORECASE,
+)
 # Content a full answer may leave out ("Optional: …", "Zusätzlich: …", "Дополнительно: …"): set aside like a note.
 OPTIONAL = re.compile(
     r"^\s*(?:optional\w*|additional(?:ly)?|bonus|not required|zusätzlich\w*|nicht erforderlich|"
