@@ -257,6 +257,8 @@ class ReadGroup(Model):
 
 
 class Reading(Model):
+    """How a reference was read (`grader.engine.reading`): what `grader rubric build` shows and `lint` checks."""
+
     shape: Literal["marks", "levels", "list", "sentences"]
     points: list[ReadPoint]
     groups: list[ReadGroup] = []
