@@ -77,6 +77,7 @@ class KeyPoint(Model):
     concepts: list[Concept] = []
     hint: str | dict[Lang, str] = ""
     translations: dict[Lang, str] = {}  # the point's text in other languages, shown to a learner who reads those
+    group: str | None = None  # the id of the `PointGroup` (menu of alternatives) this point is one item of
 
     def text_in(self, lang: str) -> str:
         """The point's text in `lang` when the rubric has it, else in the rubric's own language."""
@@ -129,6 +130,15 @@ class Example(Model):
         return v
 
 
+class PointGroup(Model):
+    """A menu of alternatives ("two of the following", "z. B.", "любые два из"): of the points naming this group,
+    only the best `needs` count towards the score."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    needs: int = Field(ge=1)
+    text: str = ""  # the words that introduce the menu in the reference
+
+
 class Rubric(Model):
     question_id: str
     lang: Lang = "ru"
@@ -138,9 +148,14 @@ class Rubric(Model):
     # How many points a full answer needs when the question asks for a number of them ("name two challenges"):
     # the score is then taken over the best `needs` points.
     needs: int | None = Field(default=None, ge=1)
+    groups: list[PointGroup] = []  # menus of alternatives among the points (`KeyPoint.group`)
     examples: list[Example] = []
     # Wrong claims that cost the point they contradict (`Misconception`); rubric builders leave the list empty.
     misconceptions: list[Misconception] = []
+
+    def group_needs(self) -> list[tuple[frozenset[str], int]]:
+        """Each group as (the ids of its points, how many of them count), for `scoring.combine`."""
+        return [(frozenset(p.id for p in self.points if p.group == g.id), g.needs) for g in self.groups]
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
@@ -148,10 +163,19 @@ class Rubric(Model):
             ("point", [p.id for p in self.points]),
             ("example", [e.id for e in self.examples]),
             ("misconception", [m.id for m in self.misconceptions]),
+            ("group", [g.id for g in self.groups]),
         ):
             dup = sorted({i for i in ids if ids.count(i) > 1})
             if dup:
                 raise ValueError(f"duplicate {kind} id(s): {', '.join(dup)}")
+        for g in self.groups:
+            size = sum(p.group == g.id for p in self.points)
+            if g.needs > size:
+                raise ValueError(f"group '{g.id}' needs {g.needs} points but {size} point(s) name it")
+        groups = {g.id for g in self.groups}
+        for p in self.points:
+            if p.group is not None and p.group not in groups:
+                raise ValueError(f"point '{p.id}' names unknown group '{p.group}' (add it under groups:)")
         known = {p.id for p in self.points}
         for m in self.misconceptions:
             if m.point not in known:
@@ -211,3 +235,33 @@ class Grade(Model):
         null when the grade could not be made)."""
         data = self.model_dump(exclude_none=True)
         return {"question_id": data.pop("question_id"), "score": self.score, **data}
+
+
+class ReadPoint(Model):
+    """One key point as read: `text` is what its concepts come from, `context` the words around it (its sentence,
+    the sub-items under it) shown as its hint."""
+
+    text: str
+    context: str = ""
+    weight: float = 1.0
+    group: str | None = None
+
+
+class ReadGroup(Model):
+    """A menu of alternatives: the answer needs `needs` of its `size` points."""
+
+    id: str
+    needs: int
+    size: int
+    label: str = ""
+
+
+class Reading(Model):
+    """How a reference was read (`grader.engine.reading`): what `grader rubric build` shows and `lint` checks."""
+
+    shape: Literal["marks", "levels", "list", "sentences"]
+    points: list[ReadPoint]
+    groups: list[ReadGroup] = []
+    needs: int | None = None  # points a full answer needs over the whole rubric ("name two …" of a plain list)
+    notes: list[str] = []  # set aside: grading notes, optional content, lower score levels
+    unsure: list[str] = []  # what the reader guessed, for a person to check

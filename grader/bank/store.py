@@ -149,7 +149,10 @@ def rubric_yaml(rubric: Rubric) -> str:
         raw["concepts"] = [_flow(c.to_yaml()) for c in claim.concepts]
     ordered = {
         k: data[k]
-        for k in ("question_id", "lang", "reference_hash", "built_by", "points", "needs", "misconceptions", "examples")
+        for k in (
+            *("question_id", "lang", "reference_hash", "built_by", "points", "needs", "groups"),
+            *("misconceptions", "examples"),
+        )
         if k in data
     }
     return dump_yaml(ordered)

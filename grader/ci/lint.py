@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from grader.bank.yaml_errors import explain, yaml_problem
 from grader.ci.lint_misconceptions import lint_misconceptions
+from grader.ci.lint_reading import lint_reading, no_rubric_message
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
 from grader.limits import compose_yaml, load_yaml
@@ -171,7 +172,7 @@ def lint(
                 Finding(
                     code="no-rubric",
                     severity="warning",
-                    message=f"question '{d.question.id}' has no rubric (one is built on the fly when grading)",
+                    message=no_rubric_message(d.question),
                     file=d.path,
                     line=1,
                     question_id=d.question.id,
@@ -265,6 +266,7 @@ def lint_rubric(doc: RubricDoc, question: Question, *, reference_floor: float = 
                         f"Known points: {', '.join(sorted(point_ids))}",
                     )
     lint_misconceptions(r, question, add)
+    lint_reading(r, question, add)
     out += _reference_grade(doc, question, reference_floor)
     return out
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from grader.cli._common import BankOpt, JsonOpt, emit_json
 from grader.cli._llm import BaseUrlOpt, JudgeOpt, ModelOpt, TimeoutOpt, llm_setup
 from grader.errors import GraderError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from grader.models import Reading, Rubric
 
 app = typer.Typer(help="Build and inspect rubrics.", no_args_is_help=True)
 
@@ -28,7 +33,9 @@ def build(
     base_url: BaseUrlOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
-    """Derive a rubric from the reference answer and save it to rubrics/<id>.yaml for review.
+    """Derive a rubric from the reference answer and save it to rubrics/<id>.yaml for review, showing how the
+    reference was read: points with weight, required and group, groups of alternatives (any N of M), notes set
+    aside, and what the reader was unsure of (check those first).
 
     grader rubric build nasyshchenie-neyrona
     grader rubric build --all
@@ -38,7 +45,7 @@ def build(
         raise GraderError("give one question id or --all", fix="e.g. `grader rubric build --all`")
     from grader.bank.store import Bank
     from grader.cli.render import console
-    from grader.engine.rubric import build_rubric
+    from grader.engine.rubric import build_rubric, read_question
 
     drafter = None
     if llm:
@@ -46,6 +53,7 @@ def build(
     b = Bank.open(bank)
     targets = b.questions() if all_ else [b.question(question_id or "")]
     done: dict[str, str] = {}
+    readings: dict[str, tuple[Rubric, Reading]] = {}  # how each rubric built from its reference read it
     for q in targets:
         if b.rubric_path(q.id).exists() and not force:
             done[q.id] = "kept"
@@ -55,17 +63,56 @@ def build(
 
             rubric = draft_rubric(q, drafter)
         else:
-            rubric = build_rubric(q)
+            reading = read_question(q)
+            rubric = build_rubric(q, reading)
+            readings[q.id] = (rubric, reading)
         b.save_rubric(rubric)
         done[q.id] = "built"
     if as_json:
-        emit_json({"rubrics": done})
+        emit_json({"rubrics": done, "readings": {qid: reading_json(*rr) for qid, rr in readings.items()}})
         return
     con = console(err=True)
     for qid, what in done.items():
         con.print(
             f"{what:6} {b.rubric_path(qid)}" + ("  [dim](exists; --force overwrites)[/]" if what == "kept" else "")
         )
+        if qid in readings:
+            print_reading(con, *readings[qid])
+
+
+def reading_json(rubric: Rubric, reading: Reading) -> dict[str, Any]:
+    """How a reference was read, for `rubric build --json`: the rubric's points, groups and count, the notes set
+    aside and what the reader was unsure of."""
+    points = [p.model_dump(mode="json", include={"id", "text", "weight", "required", "group"}) for p in rubric.points]
+    groups = [g.model_dump(mode="json") | {"size": sum(p.group == g.id for p in rubric.points)} for g in rubric.groups]
+    return {
+        "shape": reading.shape,
+        "points": points,
+        "needs": rubric.needs,
+        "groups": groups,
+        "notes": reading.notes,
+        "unsure": reading.unsure,
+    }
+
+
+def print_reading(con: Console, rubric: Rubric, reading: Reading) -> None:
+    """The reading of one reference, for a person to check: points (weight, required, group), groups as N of M,
+    notes set aside, what was unsure."""
+    from rich.text import Text
+
+    needs = f"; a full answer needs {rubric.needs} of them" if rubric.needs else ""
+    con.print(Text(f"  read as {reading.shape}: {len(rubric.points)} points{needs}", style="dim"))
+    for p in rubric.points:
+        line = Text(f"  {p.id:<4}", style="cyan").append(f" weight {p.weight:g}", style="dim")
+        line.append(" required" if p.required else "", style="yellow").append(f" [{p.group}]" if p.group else "")
+        con.print(line.append(f"  {p.text}"))
+    for g in rubric.groups:
+        size = sum(p.group == g.id for p in rubric.points)
+        con.print(Text(f"  group {g.id}: any {g.needs} of its {size} points", style="bold").append(f"  {g.text}"))
+    for note in reading.notes:
+        con.print(Text("  set aside: ", style="dim").append(note))
+    for unsure in reading.unsure:
+        con.print(Text("  unsure: ", style="yellow").append(unsure))
 
 
 @app.command("show")
@@ -74,8 +121,8 @@ def show(
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print how a rubric reads: its points with weight and required flag, each concept's alternative wordings,
-    hints, how many points a full answer needs, and its golden examples.
+    """Print how a rubric reads: its points with weight, required flag and group, each concept's alternative
+    wordings, hints, how many points a full answer needs (of all, and of each group), and its golden examples.
 
         grader rubric show nasyshchenie-neyrona
         grader rubric show nasyshchenie-neyrona --json
@@ -105,6 +152,8 @@ def show(
         line.append(f"  weight {p.weight:g} ({round(100 * p.weight / total)}%)", style="dim")
         if p.required:
             line.append("  required", style="bold yellow")
+        if p.group:
+            line.append(f"  group {p.group}")
         con.print(line)
         con.print(Text(f"  {p.text}"))
         for c in p.concepts:
@@ -116,6 +165,10 @@ def show(
             hints: list[tuple[str, str]] = list(p.hint.items()) if isinstance(p.hint, dict) else [("", p.hint)]
             for hint_lang, hint in hints:
                 con.print(Text(f"  hint{f' ({hint_lang})' if hint_lang else ''}: {hint}", style="dim"))
+    for g in rubric.groups:
+        size = sum(p.group == g.id for p in rubric.points)
+        con.print()
+        con.print(Text(f"group {g.id}: any {g.needs} of its {size} points", style="bold").append(f"  {g.text}"))
     if rubric.examples:
         con.print()
         con.print(Text(f"golden examples: {len(rubric.examples)}", style="bold"))

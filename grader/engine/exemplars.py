@@ -308,12 +308,15 @@ class _Point:
     weight: float
     required: bool
     status: str
+    id: str = ""
 
 
 def _coverage(rubric: Rubric, point_scores: list[float]) -> float:
     """The rubric's score for these point scores, as grading computes it (caps, `needs`, curve)."""
-    results = [_Point(s, p.weight, p.required, status_of(s)) for p, s in zip(rubric.points, point_scores, strict=True)]
-    score = combine(cast(Any, results), rubric.needs)
+    results = [
+        _Point(s, p.weight, p.required, status_of(s), p.id) for p, s in zip(rubric.points, point_scores, strict=True)
+    ]
+    score = combine(cast(Any, results), rubric.needs, rubric.group_needs())
     return auto_curve(score) if rubric.built_by == "auto" else score
 
 

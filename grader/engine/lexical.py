@@ -140,7 +140,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     m, found = contradictions(question, rubric, answer, m, lang)
     points = apply(lexical_points(rubric, m, lang), found)
     flags = flags_of(found)
-    score = combine(points, rubric.needs)
+    score = combine(points, rubric.needs, rubric.group_needs())
     if rubric.built_by == "auto":
         score = round(auto_curve(score), 4)
     cap = cap_of(found)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight as informativeness
 from grader.engine.matching import Matcher
+from grader.engine.reading import read_reference
+from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
-from grader.models import Concept, KeyPoint, Question, Rubric
+from grader.models import Concept, KeyPoint, PointGroup, Question, Reading, Rubric
 
-MAX_POINTS = 8
-MAX_LIST_POINTS = 14
 MAX_CONCEPTS = 12
 _NEGATION_REACH = 3  # words after a negation cue that it negates, within its clause
 _CLAUSE_END = re.compile(r"[.;:!?\n()]|,\s*(?:but|and|so|aber|sondern|und|но|а|и)\b", re.IGNORECASE)
@@ -30,132 +29,18 @@ _NUMBER_WORDS = {
 }
 # "name two challenges", "state at least 4 differences", "nenne drei", "назовите три": a count, then no "sentences".
 _ASKS_FOR = re.compile(
-    r"(?:at least|name|state|give|list|mindestens|nenne\w*|назов\w*|перечисл\w*|хотя бы)\s+(?:the\s+|die\s+)?"
+    r"(?:at least|name|state|give|list|mindestens|nenne\w*|назов\w*|перечисл\w*|хотя бы)"
+    r"(?:\s+(?:and|und|и)\s+\w+)?\s+(?:the\s+|die\s+)?"  # "name and describe two", "назовите и опишите две"
     r"(\d+|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b(?!\s*[-–]\s*\d)"
     r"(?!\s+(?:sentences?|sätze?n?|предложени))",
     re.IGNORECASE,
 )
-# A point's mark in the reference: "(0.25 P)", "(je 0.5 P)", "(0.25–0.5 P)", "[1 point]", "(2 marks)", "(1 балл)".
-_POINT_WEIGHT = re.compile(
-    r"[(\[]\s*(?:je|each|по)?\s*(\d+(?:[.,]\d+)?)(?:\s*[-–]\s*(\d+(?:[.,]\d+)?))?\s*"
-    r"(?:P|Pkt|Punkte?|points?|pts?|marks?|балл(?:а|ов)?|б)\.?\s*[)\]]",
-    re.IGNORECASE,
-)
-# A grading note inside a reference ("Note: … can be omitted", "Hinweis: …", "Примечание: …") is not a point.
-_NOTE = re.compile(r"^\s*(?:\(?\s*)(?:notes?|nb|n\.b\.|hinweis|anmerkung|bemerkung|примечание|замечание)\s*[:.)]", re.I)
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Zа-яА-Я][.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[A-ZА-ЯЁÄÖÜ0-9])")
 _GLOSS = re.compile(r"([^\s()]+(?:\s+[^\s()]+){0,3})\s*\(([^()]{2,60})\)")
-_BULLET_PUNCT = set("-*•·–—>")
-
-
-def is_bullet(line: str) -> bool:
-    """A list item: a line opening with an emoji or symbol bullet, a dash, or a number."""
-    s = line.lstrip()
-    if not s:
-        return False
-    first = s[0]
-    if first in _BULLET_PUNCT and len(s) > 1 and (s[1].isspace() or first in "•·"):
-        return True
-    if unicodedata.category(first) == "So":
-        return True
-    return bool(_NUMBERED.match(s))
-
-
-def strip_bullet(line: str) -> str:
-    s = _NUMBERED.sub("", line.strip(), count=1)
-    while s and (unicodedata.category(s[0]) in ("So", "Mn", "Cf") or s[0] in _BULLET_PUNCT or s[0] == "\ufe0f"):
-        s = s[1:]
-    return s.strip()
 
 
 def split_points(reference: str) -> list[tuple[str, str, float]]:
-    """Key points of a reference as (headline, full text, weight) triples.
-
-    Inline point weights ("... Begrüßung (0.25 P)") mark one point each: the clause before the marker. Otherwise
-    lines are points when the reference is laid out as a list (bullets, or several lines); a header line ending
-    in ":" joins the line after it. Running text is split into sentences.
-    """
-    reference = "\n".join(ln for ln in _unwrapped(reference.splitlines()) if not _NOTE.match(ln))
-    if len(_POINT_WEIGHT.findall(reference)) >= 2:
-        return _weighted_clauses(reference)
-    lines = [ln.strip() for ln in reference.splitlines() if ln.strip()]
-    bullets = [ln for ln in lines if is_bullet(ln)]
-    if len(bullets) >= 2 or len(lines) >= 3:
-        return _line_points(lines)
-    sentences = [s.strip() for para in lines for s in _SENTENCE_END.split(para) if s.strip() and not _NOTE.match(s)]
-    return [(s, s, 1.0) for s in _merge_short(sentences, MAX_POINTS)]
-
-
-def _unwrapped(lines: list[str]) -> list[str]:
-    """Hard-wrapped lines joined again: a line that does not end a sentence, followed by one that goes on in lower
-    case (and is no list item), is one line with it."""
-    out: list[str] = []
-    for ln in lines:
-        s = ln.strip()
-        prev = out[-1] if out else ""
-        if prev and s[:1].islower() and not is_bullet(s) and prev[-1:] not in ".!?:;":
-            out[-1] = f"{prev} {s}"
-        else:
-            out.append(s)
-    return out
-
-
-def _merge_short(pieces: list[str], limit: int, shortest: int = 4) -> list[str]:
-    """Short pieces join their neighbour; then the closest-to-empty neighbours merge until `limit` remain."""
-    merged: list[str] = []
-    lead = ""  # short pieces before the first long one ("No." before its reason) join the piece after them
-    for s in pieces:
-        if _n_content(s) >= shortest:
-            merged.append(f"{lead} {s}".strip())
-            lead = ""
-        elif merged:
-            merged[-1] = f"{merged[-1]} {s}"
-        else:
-            lead = f"{lead} {s}".strip()
-    if lead:
-        merged.append(lead)
-    while len(merged) > limit:
-        i = min(range(len(merged) - 1), key=lambda j: _n_content(merged[j]) + _n_content(merged[j + 1]))
-        merged[i : i + 2] = [f"{merged[i]} {merged[i + 1]}"]
-    return merged
-
-
-def _line_points(lines: list[str]) -> list[tuple[str, str, float]]:
-    """One point per line; a header line ("Possible challenges:") is folded into the line after it."""
-    points: list[str] = []
-    header = ""
-    for ln in lines:
-        text = strip_bullet(ln) if is_bullet(ln) else ln
-        if text.rstrip().endswith(":") and _n_content(text) <= 8:
-            header = f"{header} {text}".strip()
-            continue
-        points.append(f"{header} {text}".strip() if header else text)
-        header = ""
-    if header and points:
-        points[-1] = f"{points[-1]} {header}"
-    return [(p, p, 1.0) for p in _merge_short(points, MAX_LIST_POINTS, shortest=1)]
-
-
-def _weighted_clauses(reference: str) -> list[tuple[str, str, float]]:
-    """One point per inline weight marker: the words from the previous marker or sentence start up to it."""
-    text = " ".join(reference.split())
-    points = []
-    prev_end = 0
-    for m in _POINT_WEIGHT.finditer(text):
-        sentence_start = max((b.end() for b in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
-        start = max(prev_end, sentence_start)
-        clause = text[start : m.start()].strip(" ,;:-")
-        sentence_end = _SENTENCE_END.search(text, m.end())
-        sentence = _POINT_WEIGHT.sub("", text[sentence_start : sentence_end.start() if sentence_end else len(text)])
-        top = m.group(2) or m.group(1)  # a range of credit counts at its top
-        points.append((clause, " ".join(sentence.split()), float(top.replace(",", "."))))
-        prev_end = m.end()
-    return points
-
-
-def _n_content(text: str) -> int:
-    return sum(1 for n in tokenize(text).norms if not is_stopword(n))
+    """Key points of a reference as (headline, full text, weight) triples (`grader.engine.reading`)."""
+    return [(p.text, p.context or p.text, p.weight) for p in read_reference(reference).points]
 
 
 def _glossary_concepts(text_stems: set[str], lang: str) -> list[tuple[list[str], set[str]]]:
@@ -183,6 +68,18 @@ def _gloss_concepts(text: str, lang: str) -> list[tuple[list[str], set[str]]]:
             continue
         toks = tokenize(f"{head} {gloss}", lang)
         found.append(([head, gloss], set(toks.stems)))
+    return found
+
+
+def _example_concepts(text: str, lang: str) -> list[tuple[list[str], set[str]]]:
+    """The short items listed after "e.g." / "such as" / "z. B." / "например": one concept whose wordings are the
+    items, since any one of them shows the idea."""
+    found = []
+    for m in EXAMPLES_LEAD.finditer(text):
+        run = re.split(r"[.;:!?()\n]|\betc\b|\busw\b|\bи т\.", text[m.end() :], maxsplit=1)[0]
+        items = [x.strip() for x in ITEM_SEP.split(run) if x.strip()]
+        if len(items) >= 2 and all(len(x.split()) <= 4 for x in items):
+            found.append((items, set(tokenize(" ".join(items), lang).stems)))
     return found
 
 
@@ -234,7 +131,8 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
     content word, each weighted by how much it says (`grader.engine.informativeness`), the most telling first."""
     concepts: list[Concept] = []
     used: set[str] = set()
-    terms = _gloss_concepts(text, lang) + _glossary_concepts(set(tokenize(text, lang).stems), lang)
+    terms = _example_concepts(text, lang) + _gloss_concepts(text, lang)
+    terms += _glossary_concepts(set(tokenize(text, lang).stems), lang)
     for wordings, stems in terms + _number_concepts(text, lang, question_numbers):
         if stems <= question_stems or stems & used:
             continue
@@ -264,34 +162,40 @@ def needed_points(question: str) -> int | None:
     return None
 
 
-def build_rubric(question: Question) -> Rubric:
+def read_question(question: Question) -> Reading:
+    """How the question's reference reads (points, groups, notes, what was unsure), given what the question asks."""
+    return read_reference(question.reference, needed_points(question.question))
+
+
+def build_rubric(question: Question, reading: Reading | None = None) -> Rubric:
     """A rubric derived from the question's reference alone: the same question always gets the same rubric."""
     lang = question.lang or detect_lang(question.reference)
     question_stems = {s for n, s in zip(*tokenize(question.question, lang)[:2], strict=True) if not is_stopword(n)}
     question_numbers = {m.group(1) for m in _NUMBER.finditer(question.question)}
+    reading = reading or read_question(question)
     points = []
-    for i, (head, text, weight) in enumerate(split_points(question.reference), start=1):
-        clean = " ".join(_POINT_WEIGHT.sub("", text).split())
-        head = " ".join(_POINT_WEIGHT.sub("", head).split())
-        # A clause cut out by an inline weight is the point; the rest of its sentence is other points' context.
-        clause = head != clean and len(_POINT_WEIGHT.findall(question.reference)) >= 2
+    for i, read in enumerate(reading.points, start=1):
+        # A clause cut out by an inline mark is the point; the rest of its sentence is other points' context.
+        text = " ".join(POINT_WEIGHT.sub("", read.text).split())
+        hint = " ".join(POINT_WEIGHT.sub("", read.context or read.text).split())
         points.append(
             KeyPoint(
                 id=f"p{i}",
-                text=head[:200] or clean[:200],
-                weight=weight if weight > 0 else 1.0,
-                concepts=point_concepts(head if clause else clean, lang, question_stems, question_numbers),
-                hint=clean[:300],
+                text=text[:200] or hint[:200],
+                weight=read.weight if read.weight > 0 else 1.0,
+                concepts=point_concepts(text or hint, lang, question_stems, question_numbers),
+                hint=hint[:300],
+                group=read.group,
             )
         )
-    needs = needed_points(question.question)
     rubric = Rubric(
         question_id=question.id,
         lang=lang,
         reference_hash=reference_hash(question.reference),
         built_by="auto",
         points=points,
-        needs=needs if needs and needs < len(points) else None,
+        needs=reading.needs if reading.needs and reading.needs < len(points) else None,
+        groups=[PointGroup(id=g.id, needs=g.needs, text=g.label[:200]) for g in reading.groups],
     )
     return without_question_words(rubric, question.question)
 

@@ -39,9 +39,16 @@ def point_credit(score: float) -> float:
     return 1.0 if score >= COVERED_AT else score
 
 
-def combine(points: Sequence[PointResult], needs: int | None = None) -> float:
-    """Weighted share of credit over points (the best `needs` of them, when given), then the required-point caps."""
+def combine(
+    points: Sequence[PointResult], needs: int | None = None, groups: Sequence[tuple[frozenset[str], int]] = ()
+) -> float:
+    """Weighted share of credit over points (the best `needs` of them, when given; of a group's points, the best
+    that group needs), then the required-point caps."""
     counted = list(points)
+    for ids, n in groups:
+        members = sorted((p for p in counted if p.id in ids), key=lambda p: -point_credit(p.score))
+        dropped = {id(p) for p in members[n:] if not p.required}
+        counted = [p for p in counted if id(p) not in dropped]
     if needs is not None and needs < len(counted):
         best = sorted(counted, key=lambda p: -point_credit(p.score))[:needs]
         counted = best + [p for p in counted if p.required and all(p is not b for b in best)]

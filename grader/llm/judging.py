@@ -207,7 +207,7 @@ def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
 def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cached: bool,
             failed: list[str] | None = None, extra_flags: tuple[str, ...] = ()) -> Grade:
     flags = _flags(p, points) + list(extra_flags)
-    score = combine(points, p.rubric.needs)
+    score = combine(points, p.rubric.needs, p.rubric.group_needs())
     for pt in points:
         if pt.verdict == "contradicted" and pt.id in p.caps:
             score = min(score, p.caps[pt.id])
