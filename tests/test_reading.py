@@ -289,3 +289,31 @@ class TestShowingTheReading:
         assert saved["groups"] == [{"id": "g1", "needs": 2, "text": "Possible methods:"}]
         shown = run_cli("rubric", "show", "reg", "--bank", str(tmp_path)).stdout
         assert "group g1: any 2 of its 3 points" in shown and shown.count("group g1") == 4
+
+
+class TestTitledSections:
+    """A reference laid out as titled sections (a short title item over its paragraph, as channel posts write them)
+    is one point per section: its title and its paragraph, not a point for the title and another for the text."""
+
+    @pytest.mark.parametrize(
+        ("reference", "lang"),
+        [
+            ("🔹Forward pass\nInputs flow through every layer to a prediction.\n\n"
+             "🔹Backward pass\nGradients of the loss flow back and the weights are updated.", "en"),
+            ("▪️ Vorwärtsdurchlauf\nDie Eingaben laufen durch alle Schichten zur Vorhersage.\n"
+             "▪️ Rückwärtsdurchlauf\nDie Gradienten des Fehlers fließen zurück, die Gewichte werden angepasst.", "de"),
+            ("🔹Прямой проход\nВходы проходят через все слои, получается предсказание 🙂.\n\n"
+             "🔹Обратный проход\nГрадиенты ошибки идут назад, и веса обновляются.", "ru"),
+        ],
+        ids=["en", "de", "ru"],
+    )
+    def test_each_title_with_its_paragraph_is_one_point(self, reference: str, lang: str) -> None:
+        reading = read_reference(reference)
+        assert len(reading.points) == 2
+        first, second = (p.text for p in reading.points)
+        title, paragraph = (ln.lstrip("🔹▪️ ") for ln in reference.splitlines()[:2])
+        assert first.startswith(title) and paragraph in first and paragraph not in second
+
+    def test_a_closing_remark_after_a_list_stays_a_point_of_its_own(self) -> None:
+        reading = read_reference("- Dropout\n- Weight decay\n- Early stopping\nAll three reduce overfitting.")
+        assert [p.text for p in reading.points][-1] == "All three reduce overfitting."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from grader.engine.reading_marks import (
@@ -27,12 +28,17 @@ class _Run:
     kind: str | None = None  # the bullet of its first item ("" for plain lines)
     items: list[list[str]] = field(default_factory=list)  # each item: its line, then the sub-items under it
     prefix: str = ""  # a plain header ("Fields only TCP has:"): it opens the first item's text
+    titled: bool = False  # its items are titles of sections: each is said by its title and its paragraph
 
 
 def read_list(lines: list[str], asks_for: int | None) -> Reading:
     """One point per line or list item, in runs under labels; a run under a menu label is a group."""
     runs: list[_Run] = []
     run: _Run | None = None
+    # Titled sections: two or more titles, each over a plain paragraph (a single one may be a list's last item
+    # followed by a closing remark).
+    sections = sum(bool(a and b and is_bullet(a) and not is_bullet(b) and _is_title(strip_bullet(a)))
+                   for a, b in itertools.pairwise(lines)) >= 2  # fmt: skip
     for raw in lines:
         if not raw:
             run = None
@@ -40,9 +46,15 @@ def read_list(lines: list[str], asks_for: int | None) -> Reading:
         bullet = is_bullet(raw)
         text = strip_bullet(raw) if bullet else raw
         kind = bullet_kind(raw) if bullet else ""
-        if run is not None and run.items and run.kind and kind != run.kind and (bullet or len(run.items[-1]) > 1):
-            # A sub-item, marked otherwise than the items (or a plain line going on from one): it explains the item
-            # above it.
+        if (
+            run is not None
+            and run.items
+            and run.kind
+            and kind != run.kind
+            and (bullet or len(run.items[-1]) > 1 or (sections and _is_title(run.items[-1][0])))
+        ):
+            # A sub-item, marked otherwise than the items, or a plain line going on from one or under a title
+            # ("🔹Прямой проход" over its paragraph): it explains the item above it.
             run.items[-1].append(text)
             continue
         if text.endswith(":") and not (bullet and run is not None and run.kind):
@@ -59,8 +71,14 @@ def read_list(lines: list[str], asks_for: int | None) -> Reading:
             runs.append(run)
         if run.kind is None:
             run.kind = kind
+        run.titled = sections
         run.items.append([text])
     return _list_reading([r for r in runs if r.items or r.menu], asks_for)
+
+
+def _is_title(text: str) -> bool:
+    """A section title: a few words that end no sentence and open nothing ("Прямой проход (forward propagation)")."""
+    return text[-1:] not in ".!?;:," and 0 < n_content(text) <= 6
 
 
 def _split_label(text: str) -> tuple[str, str]:
@@ -85,8 +103,10 @@ def _list_reading(runs: list[_Run], asks_for: int | None) -> Reading:
         for k, (line, *subs) in enumerate(r.items):
             head = f"{r.prefix} {line}".strip() if k == 0 and r.prefix else line
             body = " ".join([head, *subs])
-            # An item that opens its sub-items ("A calculation:") is said by them; another is said by its own line.
-            text = body if subs and (n_content(head) < 3 or head.endswith(":")) else head
+            # An item that opens its sub-items ("A calculation:") or titles them is said by them with it; another
+            # is said by its own line.
+            opens = n_content(head) < 3 or head.endswith(":") or (r.titled and _is_title(head))
+            text = body if subs and opens else head
             members.append(ReadPoint(text=text, context=body if body != text else ""))
         needs = stated_count(r.label) if r.menu else None
         if needs is None and r is counted:
