@@ -317,3 +317,25 @@ class TestTitledSections:
     def test_a_closing_remark_after_a_list_stays_a_point_of_its_own(self) -> None:
         reading = read_reference("- Dropout\n- Weight decay\n- Early stopping\nAll three reduce overfitting.")
         assert [p.text for p in reading.points][-1] == "All three reduce overfitting."
+
+
+class TestFeedbackOnMenus:
+    """An answer that has answered a menu ("any two of") is not told the other alternatives are missing, nor sent
+    to study them; one that has not yet is still shown what it may add."""
+
+    REFERENCE = ("Dropout zeroes random units in training.\nAny two of:\n- weight decay\n- early stopping\n"
+                 "- data augmentation\n- ensembling")
+
+    def _grade(self, answer: str) -> tuple[str, list[str]]:
+        q = question(self.REFERENCE)
+        g = grade_lexical(q, build_rubric(q).model_copy(update={"built_by": "curated"}), answer)
+        return g.feedback, g.study_next
+
+    def test_a_menu_answered_names_no_alternative_as_missing(self) -> None:
+        feedback, study = self._grade("Dropout zeroes random units in training; weight decay and early stopping help.")
+        assert "augmentation" not in feedback and "ensembling" not in feedback
+        assert study == [] and "(3)" in feedback  # "all key points covered (3)": the two it needs and dropout
+
+    def test_a_menu_half_answered_still_shows_what_may_be_added(self) -> None:
+        feedback, study = self._grade("Dropout zeroes random units in training; weight decay helps.")
+        assert "augmentation" in feedback and any("ensembling" in h for h in study)

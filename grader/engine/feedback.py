@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from grader.models import PointResult
@@ -91,10 +91,12 @@ def _study_order(p: PointResult) -> tuple[bool, float, float]:
     return not p.required, -p.weight, p.score
 
 
-def study_next(points: Sequence[PointResult]) -> list[str]:
+def study_next(points: Sequence[PointResult], spare: Collection[str] = ()) -> list[str]:
     """Hints of the points not covered, heaviest (and required) first; a contradicted point's hint only when its
-    feedback does not already say it."""
-    todo = [p for p in points if p.status != "covered" and not (is_contradicted(p) and p.hint in (p.feedback or ""))]
+    feedback does not already say it; none for `spare` points (alternatives of a menu already answered:
+    `grader.engine.scoring.spare`)."""
+    todo = [p for p in points if p.status != "covered" and p.id not in spare
+            and not (is_contradicted(p) and p.hint in (p.feedback or ""))]  # fmt: skip
     if len(todo) > 1:
         todo.sort(key=_study_order)
     return [p.hint or p.text for p in todo]
@@ -120,14 +122,18 @@ def compose(
     empty: bool = False,
     flags: Sequence[str] = (),
     hints: Sequence[str] | None = None,
+    spare: Collection[str] = (),
 ) -> str:
-    """One paragraph of feedback, then the hints to study, one per line (`hints`: `study_next(points)`, when the
-    caller has it already)."""
-    n = len(points)
+    """One paragraph of feedback, then the hints to study, one per line (`hints`: `study_next(points, spare)`,
+    when the caller has it already). `spare` points (alternatives of a menu the answer has already answered) are
+    neither counted nor called missing."""
     if hints is None:
-        hints = study_next(points)
+        hints = study_next(points, spare)
     if empty:
         return phrase(lang, "empty", first=hints[0] if points else "")
+    if spare:
+        points = [p for p in points if p.id not in spare or p.status == "covered" or is_contradicted(p)]
+    n = len(points)
     by_status: dict[str, list[PointResult]] = {"covered": [], "partial": [], "missing": [], "wrong": []}
     for p in points:
         by_status["wrong" if is_contradicted(p) else p.status].append(p)

@@ -19,7 +19,7 @@ from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
-from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, status_of
+from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, spare, status_of
 from grader.engine.text import detect_lang, latin_lang
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
@@ -152,12 +152,13 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     empty = not answer.strip()
     if empty:
         flags.append("empty")  # a blank answer is a grade of 0, flagged, never an error
-    hints = study_next(points)
+    left = spare(points, rubric.needs, rubric.group_needs())
+    hints = study_next(points, left)
     graded = Grade(
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
-        feedback=compose(points, lang, empty=empty, flags=flags, hints=hints),
+        feedback=compose(points, lang, empty=empty, flags=flags, hints=hints, spare=left),
         mode="lexical",
         lang=lang,
         grader_version=__version__,

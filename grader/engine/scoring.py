@@ -64,6 +64,21 @@ def combine(
     return round(score, 4)
 
 
+def spare(
+    points: Sequence[PointResult], needs: int | None = None, groups: Sequence[tuple[frozenset[str], int]] = ()
+) -> frozenset[str]:
+    """Ids of the points an answer may leave out: the uncovered alternatives of a menu it has already answered
+    (a group with as many points covered as it needs; the rubric's own `needs` likewise). Feedback does not call
+    them missing, nor sends the candidate to study them."""
+    out: set[str] = set()
+    menus = [*groups, (frozenset(p.id for p in points), needs)] if needs else list(groups)
+    for ids, n in menus:
+        members = [p for p in points if p.id in ids]
+        if sum(p.status == "covered" for p in members) >= n:
+            out.update(p.id for p in members if p.status != "covered" and not p.required)
+    return frozenset(out)
+
+
 def is_keyword_list(m: AnswerMatch) -> bool:
     """An answer that is rubric terms and little else: no function words, no real sentences."""
     if m.n_tokens < 3:

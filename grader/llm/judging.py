@@ -30,7 +30,7 @@ from grader.engine.contradictions import apply, flags_for
 from grader.engine.feedback import compose, study_next
 from grader.engine.injection import Injection, find_injection
 from grader.engine.matching import AnswerMatch, Matcher
-from grader.engine.scoring import KEYWORD_LIST_CAP, combine, keyword_list
+from grader.engine.scoring import KEYWORD_LIST_CAP, combine, keyword_list, spare
 from grader.llm.grounding import locate_quote, quote_problem
 from grader.llm.judges.base import JudgeReply, JudgeRequest, PointVerdict, Usage, Verdict
 from grader.models import Grade, Lang, Mode, Model, PointResult, Question, Rubric, Span
@@ -213,13 +213,14 @@ def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cach
             score = min(score, p.caps[pt.id])
     if p.keyword_list:
         score = min(score, KEYWORD_LIST_CAP)
-    feedback = compose(points, p.lang, flags=flags)
+    left = spare(points, p.rubric.needs, p.rubric.group_needs())
+    feedback = compose(points, p.lang, flags=flags, spare=left)
     if said:
         head, _, rest = feedback.partition("\n")
         feedback = f"{head} {said}" + (f"\n{rest}" if rest else "")
     return Grade(question_id=p.question.id, score=score if p.injection.clean.strip() else 0.0, points=points,
                  feedback=feedback, mode=p.mode, lang=p.lang, grader_version=__version__, flags=flags,
-                 study_next=study_next(points), usage=usage.as_dict(), cached=cached, failed_points=failed)
+                 study_next=study_next(points, left), usage=usage.as_dict(), cached=cached, failed_points=failed)
 
 
 def _disagreement(judged: PointResult, lexical: PointResult) -> PointResult:
