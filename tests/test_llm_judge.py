@@ -195,6 +195,21 @@ class TestConcurrency:
         assert server.peak == 3 and len(server.requests) == 12
         assert [g.points[0].status for g in grades] == ["missing", "covered"] * 6
 
+    def test_synchronous_calls_share_one_client(self, llm_server: LoopbackLLM) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        judge, _ = make_judge(llm_server, concurrency=2)
+        for i in range(3):  # one after another: the same kept-alive connection
+            grade(QUESTION, RUBRIC, f"{i} flat", mode="llm", judge=judge)
+        assert len(llm_server.connections) == 1
+        with ThreadPoolExecutor(4) as pool:  # from threads: bounded by the concurrency, on the same client's pool
+            grades = list(pool.map(lambda i: grade(QUESTION, RUBRIC, f"{i} slow", mode="llm", judge=judge), range(8)))
+        assert len(llm_server.requests) == 11 and llm_server.peak <= 2 and len(llm_server.connections) <= 2
+        assert all(g.points[1].status == "covered" for g in grades)
+        judge.close()  # closed; a later call makes a new client
+        grade(QUESTION, RUBRIC, "flat", mode="llm", judge=judge)
+        assert len(llm_server.requests) == 12 and len(llm_server.connections) <= 3
+
 
 class TestErrors:
     """What stops every call is a JudgeError with one clear line; the key is never in it."""

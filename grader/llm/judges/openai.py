@@ -11,26 +11,28 @@ Pace: `max_tokens` from the number of points asked (or `max_tokens` in the setti
 that no drip-fed reply can stretch, requests in flight bounded by a limit that halves when the server says it is
 overloaded, and a progress line on stderr when calls wait longer than a few seconds.
 
-Retries (429, 5xx, timeouts, dropped connections) are ours, not the SDK's, so the backoff is configurable:
-`backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after` asks for. When they run
-out the answer is unscored and a batch goes on; only what fails every answer stops a run (a refused key, an
-unknown model or URL, a server that refuses connections for the whole retry window).
+Retries (429, 5xx, timeouts, dropped connections) are ours (`grader.llm.judges.retries`), not the SDK's, so the
+backoff is configurable: `backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after`
+asks for. When they run out the answer is unscored and a batch goes on; only what fails every answer stops a run
+(a refused key, an unknown model or URL, a server that refuses connections for the whole retry window).
 Temperature 0 and a fixed seed; re-asks for `--repeat` use temperature 0.7 and another seed.
 
 Concurrency: `async with judge.session():` shares one client and bounds requests in flight to `concurrency`
-across every task in it; outside a session `judge()` is thread-safe and bounded the same way across threads.
+across every task in it (a slot is held for the HTTP exchange only: a reply is checked after its slot is free, so
+the next request goes out first). Outside a session `judge()` is thread-safe and bounded the same way across
+threads, on one client kept for the judge's life on a background event loop (`grader.llm.judges.background`);
+`close()` closes it (so does collecting the judge, or the process's exit).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import importlib
-import logging
-import random
 import re
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -38,8 +40,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from grader.errors import JudgeError
+from grader.llm.judges import background
 from grader.llm.judges.base import JudgeReply, JudgeRequest, Usage
 from grader.llm.judges.config import LLMSettings
+from grader.llm.judges.retries import Transient, with_retries
 from grader.llm.judges.servers import FORMATS, Pace, SlowNotice
 from grader.llm.judges.wire import (
     LADDER,
@@ -54,23 +58,15 @@ from grader.llm.judges.wire import (
 )
 from grader.llm.prompts import grade_messages
 
-log = logging.getLogger("grader.llm.judges")
 T = TypeVar("T", bound=BaseModel)
+A = TypeVar("A")
+R = TypeVar("R")
+State = tuple[Any, asyncio.Semaphore]  # a session's client and its bound on requests in flight
 MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
 RungMessages = Callable[[Rung, bool], list[dict[str, str]]]  # (rung, brief) -> messages
 Wire = GradeWire | ModelWire
 REPEAT_TEMPERATURE = 0.7
-MAX_RETRY_AFTER = 120.0
-CONNECT_RETRIES = 2
-FREE_RETRIES = 8  # retries after an overload our own concurrency caused, on top of max_retries
 FORMAT_WORDS = ("json_schema", "response_format", "schema", "grammar", "maxlength")
-
-
-class _Transient(Exception):
-    def __init__(self, kind: str, message: str, retry_after: float | None = None, *, ours: bool = False) -> None:
-        super().__init__(message)
-        self.kind, self.retry_after = kind, retry_after
-        self.ours = ours  # turned away for our own concurrency, since lowered: a retry that does not count
 
 
 class OpenAIJudge:
@@ -96,10 +92,12 @@ class OpenAIJudge:
         self._tokens_key = "max_tokens"  # OpenAI's newer models want max_completion_tokens, and say so
         self.pace = Pace(settings.concurrency)
         self._notice = SlowNotice(self.pace)
-        self._session: contextvars.ContextVar[tuple[Any, asyncio.Semaphore] | None] = contextvars.ContextVar(
+        self._session: contextvars.ContextVar[State | None] = contextvars.ContextVar(
             f"judge-session-{id(self)}", default=None
         )
         self._sleep = sleep or asyncio.sleep
+        # The client of synchronous calls (`judge`, `structured`), made on first use and kept.
+        self._resident = background.Resident(self, self._state, _close_state)
 
     @property
     def identity(self) -> str:
@@ -121,20 +119,36 @@ class OpenAIJudge:
             api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0, http_client=http
         )
 
+    def _state(self) -> State:
+        return self._client(), asyncio.Semaphore(self.settings.concurrency)
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[None]:
         """One client and one concurrency bound shared by every `ajudge` awaited inside."""
-        client = self._client()
-        token = self._session.set((client, asyncio.Semaphore(self.settings.concurrency)))
+        state = self._state()
+        token = self._session.set(state)
         try:
             yield
         finally:
             self._session.reset(token)
-            await client.close()
+            await _close_state(state)
+
+    def close(self) -> None:
+        """Close the client that synchronous calls keep (a later call makes a new one)."""
+        self._resident.close()
+        self._resident = background.Resident(self, self._state, _close_state)
 
     def judge(self, request: JudgeRequest) -> JudgeReply:
         with self._gate:
-            return asyncio.run(self._standalone(request))
+            return background.run(self._resident_call(self.ajudge, request))
+
+    async def _resident_call(self, call: Callable[[A], Awaitable[R]], arg: A) -> R:
+        """`await call(arg)` on the background loop, in the session of the judge's resident client."""
+        token = self._session.set(self._resident.get())
+        try:
+            return await call(arg)
+        finally:
+            self._session.reset(token)
 
     async def _standalone(self, request: JudgeRequest) -> JudgeReply:
         async with self.session():
@@ -144,8 +158,8 @@ class OpenAIJudge:
         state = self._session.get()
         if state is None:
             return await self._standalone(request)
-        client, sem = state
-        points = [p for p in request.rubric.points if p.id in set(request.point_ids)]
+        wanted = set(request.point_ids)
+        points = [p for p in request.rubric.points if p.id in wanted]
 
         def messages(rung: Rung, brief: bool) -> list[dict[str, str]]:
             # A re-ask spells the shape out whatever the format: a server may accept a schema and ignore it.
@@ -154,9 +168,8 @@ class OpenAIJudge:
                                   json_shape=rung.shape_in_prompt or brief, keyed=rung.keyed, brief=brief,
                                   misconceptions=claims)
 
-        async with sem:
-            parsed, usage, error, kind = await self._structured(client, messages, GradeWire([p.id for p in points]),
-                                                                request.round)
+        parsed, usage, error, kind = await self._structured(state, messages, GradeWire([p.id for p in points]),
+                                                            request.round)
         if parsed is None:
             return JudgeReply(usage=usage, error=error, error_kind=kind)
         verdicts, feedback = parsed
@@ -181,7 +194,7 @@ class OpenAIJudge:
     def structured(self, messages: MessagesFor, schema: type[T]) -> tuple[T | None, Usage, str | None]:
         """`astructured` from synchronous code."""
         with self._gate:
-            return asyncio.run(self.astructured(messages, schema))
+            return background.run(self._resident_call(lambda m: self.astructured(m, schema), messages))
 
     async def astructured(self, messages: MessagesFor, schema: type[T]) -> tuple[T | None, Usage, str | None]:
         """Any structured reply (used to draft rubrics): the parsed object, tokens spent, and an error if none."""
@@ -189,57 +202,26 @@ class OpenAIJudge:
         if state is None:
             async with self.session():
                 return await self.astructured(messages, schema)
-        async with state[1]:
-            parsed, usage, error, _ = await self._structured(
-                state[0], lambda rung, _brief: messages(rung.shape_in_prompt), ModelWire(schema), 0)
+        parsed, usage, error, _ = await self._structured(
+            state, lambda rung, _brief: messages(rung.shape_in_prompt), ModelWire(schema), 0)
         return parsed, usage, error
 
     async def _structured(
-        self, client: Any, messages: RungMessages, wire: Wire, round_: int
+        self, state: State, messages: RungMessages, wire: Wire, round_: int
     ) -> tuple[Any, Usage, str | None, str | None]:
         usage = Usage()
         error = kind = None
         for attempt in range(1 + self.settings.parse_retries):
             try:
-                parsed, spent = await self._with_retries(client, messages, wire, round_, brief=attempt > 0)
+                call = functools.partial(self._call, state, messages, wire, round_, attempt > 0)
+                parsed, spent = await with_retries(call, self.settings, self._sleep)
                 return parsed, usage + spent, None, None
             except Unusable as exc:
                 usage += exc.usage
                 error, kind = f"the judge's reply could not be used: {self._scrub(str(exc))}", "unparseable"
-            except _Transient as exc:
+            except Transient as exc:
                 return None, usage, self._scrub(str(exc)), exc.kind
         return None, usage, error, kind
-
-    async def _with_retries(
-        self, client: Any, messages: RungMessages, wire: Wire, round_: int, *, brief: bool
-    ) -> tuple[Any, Usage]:
-        attempt = free = 0
-        while True:
-            try:
-                return await self._call(client, messages, wire, round_, brief)
-            except _Transient as exc:
-                # A refused connection rarely heals within seconds: give up sooner than on a busy server.
-                limit = min(self.settings.max_retries, CONNECT_RETRIES if exc.kind == "refused" else 10**6)
-                if exc.ours and free < FREE_RETRIES:
-                    free += 1
-                    await self._sleep(self._delay(attempt, exc.retry_after))
-                    continue
-                if attempt >= limit:
-                    if exc.kind == "refused":
-                        raise JudgeError(f"cannot reach the LLM server at {self.settings.public_url}",
-                                         fix="Start the server or check --base-url / OPENAI_BASE_URL") from None
-                    raise
-                delay = self._delay(attempt, exc.retry_after)
-                log.info("retrying in %.2fs after %s (attempt %d of %d)", delay, exc, attempt + 1,
-                         self.settings.max_retries)
-                await self._sleep(delay)
-                attempt += 1
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None and 0 <= retry_after <= MAX_RETRY_AFTER:
-            return retry_after
-        base: float = min(self.settings.max_backoff, self.settings.backoff * 2**attempt)
-        return base * random.uniform(0.5, 1.0)
 
     def _payload(self, messages: RungMessages, wire: Wire, rung: Rung, round_: int, brief: bool) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -256,38 +238,50 @@ class OpenAIJudge:
         return payload
 
     async def _call(
-        self, client: Any, messages: RungMessages, wire: Wire, round_: int, brief: bool
+        self, state: State, messages: RungMessages, wire: Wire, round_: int, brief: bool
     ) -> tuple[Any, Usage]:
+        client, slots = state
         while True:
             index = FORMATS.current(self._server, self._allowed)
             payload = self._payload(messages, wire, LADDER[index], round_, brief)
-            ticket = await self.pace.enter()
-            notice, ok = self._notice.watch(), False
-            try:
-                # A total deadline: the client's own timeout bounds each read, so a reply drip-fed a byte at a
-                # time would never trip it. The documented low-level `client.post`: the SDK's typed `create()`
-                # re-walks the request against its TypedDicts, a few ms of CPU per call that cap throughput.
-                async with asyncio.timeout(self.settings.deadline):
-                    response = await client.post("/chat/completions", cast_to=self._httpx.Response, body=payload)
-                ok = True
-            except self._openai.APIStatusError as exc:
-                self._status_error(exc, index, ticket)
-                continue  # the server rejected the format: ask again in the next one
-            except (self._openai.APITimeoutError, TimeoutError):
-                raise _Transient("timeout", f"no reply within {self.settings.deadline:g}s") from None
-            except self._openai.APIConnectionError as exc:
-                if isinstance(exc.__cause__, self._httpx.ConnectError):
-                    raise _Transient("refused", f"cannot connect to {self.settings.public_url}") from None
-                raise _Transient("connection", "the connection to the LLM server dropped") from None
-            finally:
-                notice.cancel()
-                self.pace.leave(ticket, ok)
+            async with slots:
+                response = await self._exchange(client, payload, index)
+            if response is None:
+                continue  # the server rejected the format (or named its token limit): ask again as it wants
+            # The slot is free: whoever waited for it sends before this reply is read.
+            await asyncio.sleep(0)
             try:
                 data = response.json()
             except (ValueError, RecursionError):  # a body nested deeper than the decoder's stack
                 raise Unusable("not a chat completion (not JSON)") from None
             content, _finish, usage = completion(data)
             return wire.parse(content, usage), usage
+
+    async def _exchange(self, client: Any, payload: dict[str, Any], index: int) -> Any:
+        """POST one request and read its reply; None when the request must be made again (the server rejected
+        the output format, and the judge has moved to the next one)."""
+        ticket = await self.pace.enter()
+        notice, ok = self._notice.watch(), False
+        try:
+            # A total deadline: the client's own timeout bounds each read, so a reply drip-fed a byte at a
+            # time would never trip it. The documented low-level `client.post`: the SDK's typed `create()`
+            # re-walks the request against its TypedDicts, a few ms of CPU per call that cap throughput.
+            async with asyncio.timeout(self.settings.deadline):
+                response = await client.post("/chat/completions", cast_to=self._httpx.Response, body=payload)
+            ok = True
+            return response
+        except self._openai.APIStatusError as exc:
+            self._status_error(exc, index, ticket)
+            return None
+        except (self._openai.APITimeoutError, TimeoutError):
+            raise Transient("timeout", f"no reply within {self.settings.deadline:g}s") from None
+        except self._openai.APIConnectionError as exc:
+            if isinstance(exc.__cause__, self._httpx.ConnectError):
+                raise Transient("refused", f"cannot connect to {self.settings.public_url}") from None
+            raise Transient("connection", "the connection to the LLM server dropped") from None
+        finally:
+            notice.cancel()
+            self.pace.leave(ticket, ok)
 
     def _status_error(self, exc: Any, index: int, ticket: tuple[int, int, int]) -> None:
         """Raise what a 4xx/5xx means for us; return only when the judge moved to another format."""
@@ -313,7 +307,7 @@ class OpenAIJudge:
         if status == 429 or status >= 500:
             ours = self.pace.overloaded(ticket, why)
             kind = "rate_limited" if status == 429 else "unavailable"
-            raise _Transient(kind, f"{why} from the LLM server", retry_after(exc.response.headers), ours=ours)
+            raise Transient(kind, f"{why} from the LLM server", retry_after(exc.response.headers), ours=ours)
         raise Unusable(why)
 
     def _not_found(self, said: str) -> JudgeError:
@@ -328,3 +322,7 @@ class OpenAIJudge:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
+
+
+async def _close_state(state: State) -> None:
+    await state[0].close()
