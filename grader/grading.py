@@ -81,23 +81,30 @@ def grade(
 
 
 async def agrade(
-    question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1
+    question: Question, rubric: Rubric, answer: str, *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1,
+    slots: Any = None,
 ) -> Grade:
-    """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it."""
+    """`grade` for an event loop: the judge is awaited (`judge.ajudge`), so many grades can share it. `slots` (an
+    `asyncio.Semaphore`) bounds answers being judged at once: held for the judge's calls only, so the lexical
+    pass of the next answers runs while their slots are busy, and the grounding of this reply after it is free."""
     if mode == "lexical":
         return _lexical_guarded(question, rubric, answer)
     if not answer.strip():  # a blank answer needs no judge: 0, flagged `empty`
         return _lexical_guarded(question, rubric, answer).model_copy(update={"mode": mode})
+    import asyncio  # here, not at the top: asyncio costs ~15 ms of every `grader` start
+    import contextlib
+
     from grader.llm import judging
 
     plan = _plan(question, rubric, answer, mode, judge)
     if plan.request is None:
         return judging.finish(plan, [])
-    replies = [await judge.ajudge(plan.request)]
-    again = [judging.reask(plan, replies[0], r) for r in range(1, repeat)]
-    import asyncio  # here, not at the top: asyncio costs ~15 ms of every `grader` start
-
-    replies += await asyncio.gather(*(judge.ajudge(a) for a in again if a is not None))
+    async with slots if slots is not None else contextlib.nullcontext():
+        replies = [await judge.ajudge(plan.request)]
+        again = [judging.reask(plan, replies[0], r) for r in range(1, repeat)]
+        replies += await asyncio.gather(*(judge.ajudge(a) for a in again if a is not None))
+    if slots is not None:
+        await asyncio.sleep(0)  # whoever waited for the slot sends its request before this reply is graded
     return judging.finish(plan, replies)
 
 
@@ -112,16 +119,17 @@ class GradeTask(Model):
 async def agrade_many(
     tasks: Sequence[GradeTask], *, mode: Mode = "lexical", judge: Any = None, repeat: int = 1, concurrency: int = 8
 ) -> list[Grade]:
-    """Grades for `tasks` in input order, with at most `concurrency` answers being judged at once."""
+    """Grades for `tasks` in input order, with at most `concurrency` answers being judged at once (and as many
+    again prepared ahead of a free slot)."""
     import asyncio
 
     from grader.llm.judges.cache import judge_session
 
-    gate = asyncio.Semaphore(concurrency)
+    slots, ahead = asyncio.Semaphore(concurrency), asyncio.Semaphore(2 * concurrency)
 
     async def one(t: GradeTask) -> Grade:
-        async with gate:
-            return await agrade(t.question, t.rubric, t.answer, mode=mode, judge=judge, repeat=repeat)
+        async with ahead:
+            return await agrade(t.question, t.rubric, t.answer, mode=mode, judge=judge, repeat=repeat, slots=slots)
 
     try:
         async with judge_session(judge), asyncio.TaskGroup() as group:

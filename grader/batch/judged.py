@@ -104,8 +104,8 @@ class _Runner:
     async def _grade(self, job: Job, gate: asyncio.Semaphore) -> Chunk:
         records = []
         for task in job.tasks or ():  # jobs here carry their tasks (made by the caller from the rows)
-            async with gate:
-                records.append(await agrade_task(task, self.resolver, self.mode, self.judge, self.repeat))
+            # The gate is held for the judge's calls only: rows are read ahead of a free slot.
+            records.append(await agrade_task(task, self.resolver, self.mode, self.judge, self.repeat, slots=gate))
         return pack(records, self.style, job.heads, self.resolver)
 
     async def _give(self, chunk: Chunk) -> None:

@@ -210,14 +210,16 @@ def grade_task(task: Task, resolver: Resolver, mode: Mode = "lexical", judge: An
     return _graded(task, question, answer, g)
 
 
-async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, repeat: int = 1) -> dict[str, Any]:
-    """`grade_task` inside an event loop: the judge is awaited, so one client serves every row in flight."""
+async def agrade_task(task: Task, resolver: Resolver, mode: Mode, judge: Any, repeat: int = 1,
+                      slots: Any = None) -> dict[str, Any]:  # fmt: skip
+    """`grade_task` inside an event loop: the judge is awaited, so one client serves every row in flight; `slots`
+    bounds the rows being judged at once (see `grader.grading.agrade`)."""
     ready = _ready(task, resolver)
     if isinstance(ready, dict):
         return ready
     question, rubric, answer = ready
     try:
-        g = await agrade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat)
+        g = await agrade(question, rubric, answer, mode=mode, judge=judge, repeat=repeat, slots=slots)
     except Exception as exc:
         return _failed(task, mode, exc)
     return _graded(task, question, answer, g)

@@ -8,6 +8,7 @@ instructions.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -135,17 +136,33 @@ def grade_messages(
     """System and user messages for one grading call; `json_shape` spells the reply's shape out (for servers that
     cannot constrain output), `brief` asks again more strictly after an unusable reply; `misconceptions` (those of
     the points asked about) are listed after the points; the answer's fence `code` is random unless given (tests)."""
-    system = GRADE_SYSTEM.format(lang_name=LANG_NAMES.get(lang, "English"))
-    if json_shape:
-        system += "\n\n" + JSON_SHAPE.format(shape=shape_example([p.id for p in points], keyed=keyed))
-    if brief:
-        system += "\n\n" + BRIEF.format(quote=BRIEF_QUOTE_MAX, feedback=BRIEF_FEEDBACK_MAX)
-    points_text = point_lines(points)
-    if misconceptions:
-        points_text += MISCONCEPTIONS.format(claims=misconception_lines(misconceptions))
+    ids = tuple(p.id for p in points)
+    system = _system(lang, ids if json_shape else None, keyed, brief)
+    points_text = _points_text(tuple((p.id, p.text) for p in points),
+                               tuple((m.point, m.text) for m in misconceptions))  # fmt: skip
     user = GRADE_USER.format(question=question.question, points=points_text, answer=fence_safe(answer),
                              code=code or fence_code(answer))
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+# The prompt's pieces that depend on the rubric only, made once per rubric (and points asked), not per answer.
+@functools.lru_cache(maxsize=256)
+def _system(lang: str, shape_ids: tuple[str, ...] | None, keyed: bool, brief: bool) -> str:
+    system = GRADE_SYSTEM.format(lang_name=LANG_NAMES.get(lang, "English"))
+    if shape_ids is not None:
+        system += "\n\n" + JSON_SHAPE.format(shape=shape_example(list(shape_ids), keyed=keyed))
+    if brief:
+        system += "\n\n" + BRIEF.format(quote=BRIEF_QUOTE_MAX, feedback=BRIEF_FEEDBACK_MAX)
+    return system
+
+
+@functools.lru_cache(maxsize=1024)
+def _points_text(points: tuple[tuple[str, str], ...], claims: tuple[tuple[str, str], ...]) -> str:
+    text = "\n".join(f"- {pid}: {' '.join(t.split())}" for pid, t in points)
+    if claims:  # not "- id: text" like the points, so a claim is never read as one more point to judge
+        lines = "\n".join(f"- wrong about {pid}: {' '.join(t.split())}" for pid, t in claims)
+        text += MISCONCEPTIONS.format(claims=lines)
+    return text
 
 
 def shape_example(ids: list[str], *, keyed: bool = True) -> str:
