@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from grader.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, BankOpt, JsonOpt, emit_json, read_answer
 from grader.cli._llm import (
@@ -126,6 +125,8 @@ evaluate`. With --calibration the score is on the calibrated scale; --json adds 
             data.update(raw_score=raw, label=cal.label(result.score))
         emit_json(data)
     else:
+        from rich.markup import escape
+
         from grader.cli.render import console, print_grade
 
         con = console()

@@ -8,12 +8,13 @@ prints are styles rich renders, not characters in the text, so they stay.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.segment import Segment
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # C0 but tab and newline, DEL, C1, and the bidi controls: marks, embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -32,14 +33,22 @@ def inert_json(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-class InertConsole(Console):
-    """A rich Console that removes control and bidi characters from all text it prints; its own styles stay."""
-
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        clean = (seg if seg.control else Segment(inert(seg.text), seg.style, seg.control) for seg in buffer)
-        return super()._render_buffer(clean)
-
-
 def console(err: bool = False, **kwargs: Any) -> Console:
     """The console every command prints through."""
-    return InertConsole(stderr=err, highlight=False, soft_wrap=True, **kwargs)
+    return _inert_console()(stderr=err, highlight=False, soft_wrap=True, **kwargs)
+
+
+@functools.cache
+def _inert_console() -> type[Console]:
+    """The console class, made on first use: rich is imported only by what prints through it (not by --json)."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class InertConsole(Console):
+        """A rich Console that removes control and bidi characters from all text it prints; its own styles stay."""
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            clean = (seg if seg.control else Segment(inert(seg.text), seg.style, seg.control) for seg in buffer)
+            return super()._render_buffer(clean)
+
+    return InertConsole
