@@ -27,7 +27,7 @@ def _lexical_guarded(question: Question, rubric: Rubric, answer: str) -> Grade:
     """Lexical grade of the answer with any text addressing the grader blanked out (and flagged); a rubric with
     enough scored golden examples grades the way they were graded (`grader.engine.exemplars`)."""
     teacher = None
-    if rubric.examples:
+    if any(e.score is not None for e in rubric.examples):  # only scored examples teach (golden ones may not be)
         from grader.engine.exemplars import teacher_for
 
         teacher = teacher_for(question, rubric)

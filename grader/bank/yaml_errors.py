@@ -4,7 +4,6 @@ unknown key, the known key it is closest to ("did you mean 'hint'?"). Used where
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import Any, get_args
 
@@ -65,6 +64,8 @@ def explain(err: ErrorDetails, model: type[BaseModel]) -> str:
     loc = tuple(err["loc"])
     name = ".".join(str(p) for p in loc) or "(top level)"
     if err["type"] == "extra_forbidden" and loc:
+        import difflib  # here: only a bad file needs it, not every start-up
+
         known = known_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})" if known else ""

@@ -1,4 +1,5 @@
-"""The `grader` command line: parse arguments, call one core function, render. The only place typer lives.
+"""The `grader` command line: parse arguments, call one core function, render. The only place typer lives
+(`grader.cli.typer_app` builds the app; a plain lexical `grader grade` runs without it, see `grader.cli.grade_run`).
 
 Exit codes, for every command: 0 success; 1 a check failed (a score under --min-score, a golden example out of
 its band); 2 bad input or usage (unknown id, unreadable file, invalid YAML, empty answer).
@@ -10,76 +11,21 @@ import importlib
 import os
 import sys
 import types
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+from grader.cli.commands import COMMANDS
 
-from grader.cli._common import run_safely
-
-# Every command, one line each: name -> "module:attribute" (a typer.Typer attribute is a group of subcommands).
-# To add a command, add its line here; keep the command module's heavy imports inside the command function.
-# A command's module is imported only when that command runs, or for the command list in --help, so that
-# `grader grade` starts without loading what `batch` or `quiz` need.
-COMMANDS: dict[str, str] = {
-    "grade": "grader.cli.grade:grade",
-    "evaluate": "grader.cli.evaluate:evaluate",
-    "calibrate": "grader.cli.evaluate:calibrate",
-    "batch": "grader.cli.batch:batch",
-    "check": "grader.cli.check:check",
-    "questions": "grader.cli.questions:app",
-    "rubric": "grader.cli.rubric:app",
-    "import": "grader.cli.imports:app",
-    "quiz": "grader.cli.quiz:quiz",
-    "stats": "grader.cli.progress:stats",
-    "history": "grader.cli.progress:history",
-    "llm": "grader.cli.llm:app",
-    "cache": "grader.cli.cache:app",
-    "export": "grader.cli.export:app",
-}
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        from grader import __version__
-
-        typer.echo(f"grader {__version__}")
-        raise typer.Exit(0)
-
-
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", "-V", help="Print the grader's version and exit.", is_eager=True,
-                     callback=_show_version),
-    ] = False,
-) -> None:
-    """Grade free-text answers to data-science interview questions against a reference rubric."""
-
-
-def make_app(only: str | None = None) -> typer.Typer:
-    """The typer app with every command, or with just `only` (what `main` does when it knows the command)."""
-    app = typer.Typer(
-        name="grader",
-        help=_root.__doc__,
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    app.callback()(_root)  # a group even with one command registered: `grader grade ...` keeps its name
-    for name, target in COMMANDS.items():
-        if only is None or name == only:
-            module, _, attr = target.partition(":")
-            command = getattr(importlib.import_module(module), attr)
-            if isinstance(command, typer.Typer):
-                app.add_typer(command, name=name)
-            else:
-                app.command(name)(command)
-    return app
+__all__ = ["COMMANDS", "main"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "make_app":
+        from grader.cli.typer_app import make_app
+
+        return make_app
     if name == "app":  # `grader.cli.app`: the full app, built on first use
+        from grader.cli.typer_app import make_app
+
         return make_app()
     raise AttributeError(name)
 
@@ -88,6 +34,17 @@ def main() -> None:
     """Console entry point: run the app, turning `GraderError`s into one line on stderr and exit code 2."""
     command = sys.argv[1] if len(sys.argv) > 1 else None
     _no_pydantic_plugins()
+    if command == "grade":  # the everyday lexical grade starts without typer (see grader.cli.grade_run)
+        from grader.cli.grade_run import fast_args, run_grade
+
+        args = fast_args(sys.argv[2:])
+        if args is not None:
+            from grader.cli.plain import run_plainly
+
+            sys.exit(run_plainly(run_grade, args))
+    from grader.cli._common import run_safely
+    from grader.cli.typer_app import make_app
+
     sys.exit(run_safely(make_app(command if command in COMMANDS else None)))
 
 
