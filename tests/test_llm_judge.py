@@ -195,6 +195,33 @@ class TestConcurrency:
         assert server.peak == 3 and len(server.requests) == 12
         assert [g.points[0].status for g in grades] == ["missing", "covered"] * 6
 
+    def test_requests_go_to_the_least_busy_of_a_few_pools(self) -> None:
+        import asyncio
+        from contextlib import AsyncExitStack
+
+        from grader.llm.judges.pool import Clients
+
+        made: list[int] = []
+        clients = Clients(lambda size: made.append(size) or f"client{len(made)}", 40)
+        assert made == [14, 14, 14]  # one client per 16 in flight, their pools together the concurrency
+
+        async def hold(n: int) -> list[str]:
+            async with AsyncExitStack() as stack:
+                return [await stack.enter_async_context(clients.client()) for _ in range(n)]
+
+        held = asyncio.run(hold(40))
+        assert sorted(held.count(c) for c in set(held)) == [13, 13, 14]
+
+    def test_a_session_over_several_pools_keeps_the_limit(self) -> None:
+        from tests.llm_server import serve
+
+        with serve(latency=0.05) as server:
+            judge, _ = make_judge(server, concurrency=20)
+            tasks = [GradeTask(question=QUESTION, rubric=RUBRIC, answer=f"{i} flat") for i in range(60)]
+            grades = grade_many(tasks, mode="llm", judge=judge, concurrency=20)
+        assert server.peak <= 20 and len(server.requests) == 60 and len(server.connections) <= 20
+        assert all(g.points[0].status == "covered" for g in grades)
+
     def test_synchronous_calls_share_one_client(self, llm_server: LoopbackLLM) -> None:
         from concurrent.futures import ThreadPoolExecutor
 

@@ -17,9 +17,9 @@ asks for. When they run out the answer is unscored and a batch goes on; only wha
 (a refused key, an unknown model or URL, a server that refuses connections for the whole retry window).
 Temperature 0 and a fixed seed; re-asks for `--repeat` use temperature 0.7 and another seed.
 
-Concurrency: `async with judge.session():` shares one client and bounds requests in flight to `concurrency`
-across every task in it (a slot is held for the HTTP exchange only: a reply is checked after its slot is free, so
-the next request goes out first). Outside a session `judge()` is thread-safe and bounded the same way across
+Concurrency: `async with judge.session():` shares its clients (one per 16 requests in flight,
+`grader.llm.judges.pool`) and bounds requests in flight to `concurrency` across every task in it (a slot is held
+for the HTTP exchange only: a reply is checked after its slot is free, so the next request goes out first). Outside a session `judge()` is thread-safe and bounded the same way across
 threads, on one client kept for the judge's life on a background event loop (`grader.llm.judges.background`);
 `close()` closes it (so does collecting the judge, or the process's exit).
 """
@@ -43,6 +43,7 @@ from grader.errors import JudgeError
 from grader.llm.judges import background
 from grader.llm.judges.base import JudgeReply, JudgeRequest, Usage
 from grader.llm.judges.config import LLMSettings
+from grader.llm.judges.pool import Clients
 from grader.llm.judges.retries import Transient, with_retries
 from grader.llm.judges.servers import FORMATS, Pace, SlowNotice
 from grader.llm.judges.wire import (
@@ -61,7 +62,7 @@ from grader.llm.prompts import grade_messages
 T = TypeVar("T", bound=BaseModel)
 A = TypeVar("A")
 R = TypeVar("R")
-State = tuple[Any, asyncio.Semaphore]  # a session's client and its bound on requests in flight
+State = Clients  # a session's clients and its bound on requests in flight
 MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
 RungMessages = Callable[[Rung, bool], list[dict[str, str]]]  # (rung, brief) -> messages
 Wire = GradeWire | ModelWire
@@ -108,11 +109,11 @@ class OpenAIJudge:
         """The output format this server is asked for now (what the first rejection, if any, left)."""
         return LADDER[FORMATS.current(self._server, self._allowed)].name
 
-    def _client(self) -> Any:
-        """A client whose connection pool holds `concurrency` connections: a session's requests in flight each keep
-        one open for the next (the SDK's default keeps 100 at most and opens up to 1,000)."""
+    def _client(self, size: int | None = None) -> Any:
+        """A client whose connection pool holds `size` connections (default `concurrency`): a session's requests in
+        flight each keep one open for the next (the SDK's default keeps 100 at most and opens up to 1,000)."""
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else "sk-no-key-needed"
-        size = self.settings.concurrency
+        size = size or self.settings.concurrency
         limits = self._httpx.Limits(max_connections=size, max_keepalive_connections=size)
         http = self._openai.DefaultAsyncHttpxClient(limits=limits, timeout=self.settings.deadline)
         return self._openai.AsyncOpenAI(
@@ -120,7 +121,7 @@ class OpenAIJudge:
         )
 
     def _state(self) -> State:
-        return self._client(), asyncio.Semaphore(self.settings.concurrency)
+        return Clients(self._client, self.settings.concurrency)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[None]:
@@ -240,11 +241,10 @@ class OpenAIJudge:
     async def _call(
         self, state: State, messages: RungMessages, wire: Wire, round_: int, brief: bool
     ) -> tuple[Any, Usage]:
-        client, slots = state
         while True:
             index = FORMATS.current(self._server, self._allowed)
             payload = self._payload(messages, wire, LADDER[index], round_, brief)
-            async with slots:
+            async with state.client() as client:
                 response = await self._exchange(client, payload, index)
             if response is None:
                 continue  # the server rejected the format (or named its token limit): ask again as it wants
@@ -325,4 +325,4 @@ class OpenAIJudge:
 
 
 async def _close_state(state: State) -> None:
-    await state[0].close()
+    await state.close()
