@@ -11,17 +11,16 @@ Pace: `max_tokens` from the number of points asked (or `max_tokens` in the setti
 that no drip-fed reply can stretch, requests in flight bounded by a limit that halves when the server says it is
 overloaded, and a progress line on stderr when calls wait longer than a few seconds.
 
-Retries (429, 5xx, timeouts, dropped connections) are ours (`grader.llm.judges.retries`), not the SDK's, so the
-backoff is configurable: `backoff * 2**n` with jitter, capped at `max_backoff`, or what the server's `retry-after`
-asks for. When they run out the answer is unscored and a batch goes on; only what fails every answer stops a run
-(a refused key, an unknown model or URL, a server that refuses connections for the whole retry window).
+Retries (429, 5xx, timeouts, dropped connections) are ours, with a configurable backoff
+(`grader.llm.judges.retries`). When they run out the answer is unscored and a batch goes on; only what fails every
+answer stops a run (a refused key, an unknown model or URL, a server that refuses connections throughout).
 Temperature 0 and a fixed seed; re-asks for `--repeat` use temperature 0.7 and another seed.
 
-Concurrency: `async with judge.session():` shares its clients (one per 16 requests in flight,
-`grader.llm.judges.pool`) and bounds requests in flight to `concurrency` across every task in it (a slot is held
-for the HTTP exchange only: a reply is checked after its slot is free, so the next request goes out first). Outside a session `judge()` is thread-safe and bounded the same way across
-threads, on one client kept for the judge's life on a background event loop (`grader.llm.judges.background`);
-`close()` closes it (so does collecting the judge, or the process's exit).
+Concurrency: `async with judge.session():` shares its clients (`grader.llm.judges.pool`) and bounds requests in
+flight to `concurrency` across every task in it, a slot held for the HTTP exchange only (a reply is read once the
+next request has gone out). Outside a session `judge()` is thread-safe and bounded the same way, on one client
+kept for the judge's life on a background loop (`grader.llm.judges.background`; `close()` closes it). The SDK is
+imported with the first client: a run the cache answers in full never loads it.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import asyncio
 import contextvars
 import functools
 import importlib
+import importlib.util
 import re
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -77,16 +77,11 @@ class OpenAIJudge:
         if settings.api_key is None and settings.base_url is None:
             raise JudgeError("OPENAI_API_KEY is not set",
                              fix="Export OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server")
-        try:
-            import openai
-        except ImportError:
-            raise JudgeError("the openai package is not installed", fix="pip install 'grader[llm]'") from None
-        try:  # the HTTP library under the SDK: httpx2 for openai 3.x, httpx before
-            http: Any = importlib.import_module("httpx2")
-        except ImportError:
-            http = importlib.import_module("httpx")
+        if importlib.util.find_spec("openai") is None:
+            raise JudgeError("the openai package is not installed", fix="pip install 'grader[llm]'")
         self.settings = settings
-        self._openai, self._httpx = openai, http
+        self._openai: Any = None  # the SDK, imported with the first client (~0.4 s of CPU): a run that the cache
+        self._httpx: Any = None  # answers in full never imports it
         self._server = f"{settings.public_url} {settings.model}"
         self._allowed = PINNED[settings.response_format]
         self._gate = threading.BoundedSemaphore(settings.concurrency)
@@ -112,6 +107,12 @@ class OpenAIJudge:
     def _client(self, size: int | None = None) -> Any:
         """A client whose connection pool holds `size` connections (default `concurrency`): a session's requests in
         flight each keep one open for the next (the SDK's default keeps 100 at most and opens up to 1,000)."""
+        if self._openai is None:
+            import openai
+
+            # The HTTP library under the SDK: httpx2 for openai 3.x, httpx before.
+            self._httpx = importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")
+            self._openai = openai
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else "sk-no-key-needed"
         size = size or self.settings.concurrency
         limits = self._httpx.Limits(max_connections=size, max_keepalive_connections=size)

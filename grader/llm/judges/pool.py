@@ -4,6 +4,7 @@ One client holds one connection pool, and httpcore's pool walks every connection
 time a request starts or ends: with 64 in flight that walk was a fifth of the judge's CPU per call. So a session
 keeps one client per `POOL` requests in flight (their pools together sized to the concurrency), and each request
 goes to the client with the fewest in flight, so no pool queues a request while another has a free connection.
+The clients are made for the first request: a session the cache answers in full makes none.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ class Clients:
     """`concurrency` slots over `ceil(concurrency / POOL)` clients made by `make(pool size)`."""
 
     def __init__(self, make: Callable[[int], Any], concurrency: int) -> None:
-        count = max(1, math.ceil(concurrency / POOL))
-        self.clients = [make(math.ceil(concurrency / count)) for _ in range(count)]
+        self._make, self._count = make, max(1, math.ceil(concurrency / POOL))
+        self._size = math.ceil(concurrency / self._count)
+        self.clients: list[Any] = []
         self.slots = asyncio.Semaphore(concurrency)
-        self._busy = [0] * count
+        self._busy = [0] * self._count
 
     @asynccontextmanager
     async def client(self) -> AsyncIterator[Any]:
         """A slot, and the client with the fewest requests in flight, for one request."""
         async with self.slots:
+            if not self.clients:
+                self.clients = [self._make(self._size) for _ in range(self._count)]
             i = min(range(len(self._busy)), key=self._busy.__getitem__)
             self._busy[i] += 1
             try:
@@ -38,5 +42,6 @@ class Clients:
                 self._busy[i] -= 1
 
     async def close(self) -> None:
-        for client in self.clients:
+        clients, self.clients = self.clients, []
+        for client in clients:
             await client.close()
