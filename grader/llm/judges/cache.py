@@ -111,10 +111,11 @@ class CachedJudge:
     def __init__(self, inner: Judge, cache: ReplyCache) -> None:
         self.inner = inner
         self.cache = cache
+        self._identity = inner.identity  # asked twice per answer, and a judge's identity does not change
 
     @property
     def identity(self) -> str:
-        return self.inner.identity
+        return self._identity
 
     def _hit(self, key: str) -> JudgeReply | None:
         hit = self.cache.get(key)
