@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import zipfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -165,6 +164,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def check_xlsx(path: Path) -> None:
     """Refuse an XLSX whose parts would unpack to more than the limit (a zip bomb), before anything unpacks it."""
+    import zipfile  # here: only XLSX input needs it, not every start-up
+
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(info.file_size for info in zf.infolist())
