@@ -20,6 +20,7 @@ from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, spare, status_of
+from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
@@ -138,6 +139,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     if latin_lang(lang) != latin_lang(question.lang):
         m = matcher.match(answer, lang)
     m, found = contradictions(question, rubric, answer, m, lang)
+    m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
     flags = flags_of(found)
     score = combine(points, rubric.needs, rubric.group_needs())

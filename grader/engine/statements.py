@@ -58,6 +58,12 @@ def _states(piece: str) -> bool:
     return bool(_DASH.search(piece)) or any(is_direction_word(normalise_word(w)) for w in _WORD.findall(piece))
 
 
+def states(piece: str) -> bool:
+    """Whether one piece of text (no sentence punctuation or commas in it) states anything: a predicate or a linking
+    word, not a bare noun phrase."""
+    return _states(piece)
+
+
 def makes_no_statement(answer: str) -> bool:
     """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
     the usual answer, whose first piece states something, is decided at once)."""
