@@ -2,10 +2,12 @@
 
     python benchmarks/loqo.py [--saf ../shared/datasets/saf] [--per-question]
 
-Zero-shot: each question's rubric is built from its own reference alone. The one thing fitted on human grades, the
-curve from rubric coverage to a score (`grader.engine.scoring.fit_curve`), is fitted on the other questions' answers
-only, then applied to the question left out. Prints pooled and per-language Pearson, Spearman, MAE, QWK and mean
-bias (grader minus human), with the baselines computed on the same answers.
+Zero-shot: each question's rubric is built from its own reference alone. What is fitted on human grades, the curve
+from rubric coverage to a score (`grader.engine.scoring.fit_curve`) and, for soft matching (`grader.engine.soft`),
+its weight and floor, is fitted on the other questions' answers only, then applied to the question left out. The
+soft rows also fit on one language's questions and score the other's (a split of whole question sets). Prints
+pooled and per-language Pearson, Spearman, MAE, QWK and mean bias (grader minus human), with the baselines computed
+on the same answers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import loqo_soft  # benchmarks/loqo_soft.py, beside this script
 from rapidfuzz import fuzz
 
 from grader.agreement.datasets import GradedAnswer, by_question, load
@@ -25,6 +28,7 @@ from grader.engine.lexical import grade_lexical
 from grader.engine.metrics import agreement, label3
 from grader.engine.rubric import build_rubric
 from grader.engine.scoring import AUTO_CURVE, apply_curve, fit_curve
+from grader.engine.soft import FLOOR, WEIGHT
 from grader.engine.text import tokenize
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "saf"
@@ -120,10 +124,23 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
         ("grader raw coverage (no curve)", lambda: raw),
         ("grader zero-shot (curve fitted leaving the question out)", lambda: ours),
     ]
+    parts = loqo_soft.parts(groups)
+    soft_raws = loqo_soft.raws(parts)
+    scorers += [
+        ("grader zero-shot, curve fitted on the other language's questions only",
+         lambda: loqo_soft.loqo(groups, parts, {k: v for k, v in soft_raws.items() if not k[0]}, other_language=True)),
+        ("grader zero-shot + soft matching (weight, floor, curve fitted leaving the question out)",
+         lambda: loqo_soft.loqo(groups, parts, soft_raws)),
+        ("  the same, fitted on the other language's questions only",
+         lambda: loqo_soft.loqo(groups, parts, soft_raws, other_language=True)),
+    ]
     for name, scorer in scorers:
         report(name, groups, scorer())
     every = fit_curve([x for v in raw.values() for x in v], [a.score for g in groups.values() for a in g])
     print(f"\ncurve fitted on every question (scale, power): {every}; the grader ships {AUTO_CURVE}")
+    weight, floor, curve = loqo_soft.fit(soft_raws, parts, list(groups))
+    print(f"soft matching fitted on every question (weight, floor, curve): {weight}, {floor}, {curve}; "
+          f"the grader ships {WEIGHT}, {FLOOR}, {AUTO_CURVE}")
     if per_question:
         print("\n| question | lang | n | human mean | grader mean | bias | Pearson |")
         print("|---|---|---|---|---|---|---|")
