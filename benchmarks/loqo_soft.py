@@ -4,13 +4,18 @@ Used by benchmarks/loqo.py. Each answer is graded once with exact matching alone
 rubric: no soft matching, no curve) and its points' soft coverage is computed once per floor of the grid; a
 (weight, floor) pair then gives the raw score the grader would give (`soft.blend` per point, `scoring.combine`,
 the keyword-list cap), with no regrading. The pair and the curve are chosen by the least squared error on the
-training questions' answers: the question scored is never among them.
+training questions' answers, and on answers to other questions graded against each training question's rubric,
+which a person would give 0 (`OFF_TOPIC` per question, same language): agreement alone rewards any generosity,
+and these keep the floor from buying it with credit for answers about something else. The curve is fitted on the
+real answers only. The question scored is never among the training questions, nor the source of an off-topic
+answer.
 
     python benchmarks/loqo.py          # prints the soft rows beside the others
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +28,9 @@ from grader.engine.soft import SoftRubric, blend
 from grader.models import PointResult
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-FLOORS = (0.6, 0.75)  # a related word shares at least 60 % of its trigrams (Dice); see grader.engine.soft
+FLOORS = (0.3, 0.45, 0.6, 0.75)
+OFF_TOPIC = 40
+_OFF = "\0off"  # data key of a question's off-topic answers
 
 
 @dataclass
@@ -35,21 +42,28 @@ class Part:
     soft: dict[float, list[float]]
     needs: int | None
     human: float
+    source: str = ""  # the question an off-topic answer was written for
 
 
 def parts(groups: dict[str, list[GradedAnswer]]) -> dict[str, list[Part]]:
+    """Each question's answers, and (under `qid + _OFF`) answers to other questions of its language, as `Part`s."""
     out = {}
+    rng = random.Random(0)
     for qid, group in groups.items():
         question = question_of(group[0])
         rubric = build_rubric(question)
         exact = rubric.model_copy(update={"built_by": "curated"})
         softs = {f: SoftRubric(rubric, question.question, floor=f) for f in FLOORS}
-        rows = []
-        for a in group:
-            g = grade_lexical(question, exact, a.answer)
-            soft = {f: s.coverage(a.answer, g.lang) for f, s in softs.items()}
-            rows.append(Part(g.points, g.flags, soft, rubric.needs, a.score))
-        out[qid] = rows
+
+        def part(a: GradedAnswer, human: float, source: str = "") -> Part:
+            g = grade_lexical(question, exact, a.answer)  # noqa: B023 -- called within this iteration only
+            soft = {f: s.coverage(a.answer, g.lang) for f, s in softs.items()}  # noqa: B023
+            return Part(g.points, g.flags, soft, rubric.needs, human, source)  # noqa: B023
+
+        out[qid] = [part(a, a.score) for a in group]
+        others = [a for k, g in groups.items() if k != qid and g[0].lang == group[0].lang for a in g]
+        off = rng.sample(others, min(OFF_TOPIC, len(others)))
+        out[qid + _OFF] = [part(a, 0.0, a.question_id) for a in off]
     return out
 
 
@@ -75,13 +89,17 @@ def raws(data: dict[str, list[Part]]) -> Raws:
 
 
 def fit(table: Raws, data: dict[str, list[Part]], train: Sequence[str]) -> tuple[float, float, tuple[float, float]]:
-    """(weight, floor, curve) with the least squared error on the answers of the `train` questions."""
+    """(weight, floor, curve) with the least squared error on the `train` questions' answers and their off-topic
+    answers (target 0) written for `train` questions; the curve fitted on the real answers."""
     ys = [p.human for q in train for p in data[q]]
+    keep = set(train)
+    off = [(q + _OFF, i) for q in train for i, p in enumerate(data[q + _OFF]) if p.source in keep]
     best: tuple[float, float, float, tuple[float, float]] | None = None
     for (w, f), by_q in table.items():
         xs = [x for q in train for x in by_q[q]]
         curve = fit_curve(xs, ys)
         err = sum((apply_curve(x, curve) - y) ** 2 for x, y in zip(xs, ys, strict=True))
+        err += sum(apply_curve(by_q[k][i], curve) ** 2 for k, i in off)
         if best is None or err < best[0]:
             best = (err, w, f, curve)
     assert best is not None

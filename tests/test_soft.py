@@ -21,6 +21,16 @@ CASES: dict[str, dict[str, Any]] = yaml.safe_load(
 )
 
 
+# The shipped weight is what the leave-one-question-out fit chose (0: off, see grader.engine.soft.WEIGHT); these
+# tests switch the mechanism on at a weight the fit weighs, to hold its behaviour for when the data turns it on.
+ON = 0.25
+
+
+@pytest.fixture(autouse=True)
+def _soft_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(soft, "WEIGHT", ON)
+
+
 def _setup(case: dict[str, Any]) -> tuple[Question, Rubric]:
     q = Question(id="q", question=case["question"], reference=case["reference"], lang=case["lang"])
     return q, build_rubric(q)
@@ -70,6 +80,16 @@ class TestSoftMatching:
         q, r = _setup(case)
         curated = r.model_copy(update={"built_by": "curated"})
         assert grade_lexical(q, curated, case["rewording"]).score == 0.0
+
+
+def test_the_shipped_weight_is_the_fitted_one_and_off_means_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the weight at 0 soft matching leaves every grade as exact matching made it."""
+    monkeypatch.undo()
+    case = CASES["de-vorverarbeitung"]
+    q, r = _setup(case)
+    if soft.WEIGHT:
+        pytest.fail("soft.WEIGHT changed: update the README figures and this test together")
+    assert grade_lexical(q, r, case["rewording"]).score == 0.0
 
 
 def test_each_distinct_sentence_is_scored_once() -> None:

@@ -1,20 +1,19 @@
 """Soft matching of an automatic rubric's points against the answer's best sentence. Pure.
 
 An automatic rubric's concepts are the reference's own words, so an answer that says the same thing in related
-words ("collinear" for "multicollinearity", "Vorverarbeitung" for "Datenvorverarbeitung", "сходятся" for
-"сходимость") finds none of them, and a one-sentence reference becomes a point that any rewording misses. Here
+words ("collinear" for "multicollinearity", "Vorverarbeitung" for "Datenvorverarbeitung", "коллинеарные" for
+"мультиколлинеарность") finds none of them, and a one-sentence reference becomes a point that any rewording misses. Here
 each concept is compared with the words of each sentence of the answer by the character trigrams of their stems
 (Dice: shared trigrams over their mean count). A concept earns credit rising from nothing at `FLOOR` similarity to
 full at the same stem; a point's soft coverage is the weighted share of credit its concepts earn in the answer's
 best sentence for it; and the point's score becomes `max(concept coverage, WEIGHT * soft coverage)`, so soft
 matching only ever adds what exact matching missed. `WEIGHT` and `FLOOR` are fitted on SAF leaving each question
-out (`python benchmarks/loqo.py`).
+out (`python benchmarks/loqo.py`); the fit keeps it off for now (see `WEIGHT`).
 
 Guards, so that soft credit is no cheaper to game than a match: words of the question earn nothing; a sentence
-whose polarity differs from the point's (one holds a negation cue, the other not) earns nothing for it; a piece
-none of whose comma-separated pieces states anything (a list of terms, `grader.engine.statements`) is not a
-sentence. Applied to automatic rubrics only: curated
-rubrics list their wordings on purpose.
+whose polarity differs from the point's (one holds a negation cue, the other not) earns nothing for it; a sentence
+none of whose comma-separated pieces states anything (a list of terms, `grader.engine.statements`) earns nothing.
+Applied to automatic rubrics only: curated rubrics list their wordings on purpose.
 
 Cost: each distinct answer word is compared with the rubric's concept stems once per rubric (through an index of
 trigrams), and each distinct sentence is scored once per rubric; both memoised and bounded.
@@ -27,14 +26,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
+from typing import cast
 
 from grader.engine.matching import AnswerMatch
 from grader.engine.statements import states
-from grader.engine.text import ALL_STOPWORDS, NEGATIONS, tokenize
+from grader.engine.text import ALL_STOPWORDS, NEGATIONS, chunk_words, latin_lang, tokenize
 from grader.models import Question, Rubric
 
-WEIGHT = 0.25
-FLOOR = 0.3
+# Fitted by `python benchmarks/loqo.py` on every SAF question, with answers to other questions as zeros: the fit
+# chooses 0, i.e. soft matching off. Left out one question at a time it moves Pearson by at most +0.004 in English
+# and 0.000 in German, and at floors that help more it credits answers written for other questions (README). The
+# mechanism stays, measured, for the day the same protocol on more data says otherwise.
+WEIGHT = 0.0
+FLOOR = 0.6
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _PIECE = re.compile(r"[,:•·]+")  # a sentence's pieces: one of them must state something
 _MEMO_LIMIT = 50_000
@@ -62,6 +68,10 @@ def _content(text: str, lang: str) -> tuple[list[str], bool]:
     return stems, any(n in NEGATIONS for n in toks.norms)
 
 
+_Chunk = tuple[bool, tuple[tuple[int, int, float], ...]]
+_CUE, _HITS = itemgetter(0), itemgetter(1)
+
+
 @dataclass
 class SoftRubric:
     """One automatic rubric's concepts as stems, an index of their trigrams, and the memos of answer words and
@@ -70,28 +80,33 @@ class SoftRubric:
     rubric: Rubric
     question: str
     floor: float = FLOOR
-    # Per point: its concepts as (weight, index of each of its stems in `stems`), and whether it holds a negation.
-    points: list[tuple[tuple[float, tuple[int, ...]], ...]] = field(init=False)
-    negative: list[bool] = field(init=False)
-    stems: list[str] = field(init=False)
+    stems: list[str] = field(init=False)  # the concepts' stems, each once
+    negative: list[bool] = field(init=False)  # per point: whether it holds a negation
+    sentences: dict[tuple[str, str], tuple[float, ...]] = field(init=False, default_factory=dict)  # the memo
+    _totals: list[float] = field(init=False)  # per point: its concepts' summed weight
+    _owners: list[list[tuple[int, int, float]]] = field(init=False)  # per stem: (point, concept, concept weight)
     _asked: frozenset[str] = field(init=False)
     _index: dict[str, list[int]] = field(init=False)  # trigram -> the stems holding it
     _words: dict[str, dict[int, float]] = field(init=False, default_factory=dict)
-    sentences: dict[tuple[str, str], tuple[float, ...]] = field(init=False, default_factory=dict)  # the memo
+    _chunks: dict[str, dict[str, _Chunk]] = field(init=False, default_factory=dict)  # Latin stemmer -> memo
+    _zeros: tuple[float, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
         self._asked = frozenset(_content(self.question, lang)[0]) if self.question else frozenset()
         at: dict[str, int] = {}
-        self.points, self.negative = [], []
-        for point in self.rubric.points:
-            concepts = []
-            for concept in point.concepts:
+        self._owners, self._totals, self.negative = [], [], []
+        for p, point in enumerate(self.rubric.points):
+            total = 0.0
+            for c, concept in enumerate(point.concepts):
                 stems = {s for w in concept.any for s in _content(w, lang)[0] if s not in self._asked}
-                ids = tuple(at.setdefault(s, len(at)) for s in sorted(stems))
-                if ids:
-                    concepts.append((concept.weight, ids))
-            self.points.append(tuple(concepts))
+                total += concept.weight if stems else 0.0
+                for s in sorted(stems):
+                    if s not in at:
+                        at[s] = len(at)
+                        self._owners.append([])
+                    self._owners[at[s]].append((p, c, concept.weight))
+            self._totals.append(total)
             wordings = " ".join(w for c in point.concepts for w in c.any)
             self.negative.append(_content(f"{point.text} {wordings}", lang)[1])
         self.stems = list(at)
@@ -99,13 +114,15 @@ class SoftRubric:
         for i, s in enumerate(self.stems):
             for g in grams(s):
                 self._index.setdefault(g, []).append(i)
+        self._zeros = (0.0,) * len(self._totals)
 
     def word(self, stem: str) -> dict[int, float]:
         """The rubric stems this answer stem earns credit for, with that credit (memoised)."""
         hit = self._words.get(stem)
         if hit is None:
             mine = grams(stem)
-            shared = Counter(i for g in mine for i in self._index.get(g, ()))
+            index = self._index
+            shared = Counter(chain.from_iterable([index[g] for g in mine if g in index]))
             hit = {}
             for i, k in shared.items():
                 dice = 2 * k / (len(mine) + len(grams(self.stems[i])))
@@ -119,33 +136,60 @@ class SoftRubric:
     def sentence(self, text: str, lang: str) -> tuple[float, ...]:
         """Each point's soft coverage by one sentence of an answer (memoised)."""
         hit = self.sentences.get((lang, text))
-        if hit is not None:
-            return hit
-        stems, negated = _content(text, lang)
-        best: dict[int, float] = {}
-        if any(map(states, _PIECE.split(text))):
-            for s in set(stems) - self._asked:
-                for i, c in self.word(s).items():
-                    if c > best.get(i, 0.0):
-                        best[i] = c
-        out = []
-        for concepts, negative in zip(self.points, self.negative, strict=True):
-            total = sum(w for w, _ in concepts)
-            if not best or not total or negative != negated:
-                out.append(0.0)
-                continue
-            out.append(sum(w * max(best.get(i, 0.0) for i in ids) for w, ids in concepts) / total)
-        hit = tuple(out)
-        if len(self.sentences) < _MEMO_LIMIT:
-            self.sentences[(lang, text)] = hit
+        if hit is None:
+            hit = self._score(text, lang)
+            if len(self.sentences) < _MEMO_LIMIT:
+                self.sentences[(lang, text)] = hit
         return hit
+
+    def _chunk(self, chunk: str, latin: str) -> _Chunk:
+        """What a piece of answer between spaces holds: whether it is a negation cue, and the (point, concept,
+        credit) its words earn (memoised: answers repeat their words)."""
+        negated, hits = False, []
+        for _start, _end, norm, stem in chunk_words(chunk, latin):
+            negated = negated or norm in NEGATIONS
+            if norm in ALL_STOPWORDS or len(norm) < 2 or stem in self._asked:
+                continue
+            for i, c in self.word(stem).items():
+                hits += [(p, k, c) for p, k, _w in self._owners[i]]
+        info = (negated, tuple(hits))
+        memo = self._chunks.setdefault(latin, {})
+        if len(memo) < _MEMO_LIMIT:
+            memo[chunk] = info
+        return info
+
+    def _score(self, text: str, lang: str) -> tuple[float, ...]:
+        latin = latin_lang(lang)
+        memo = self._chunks.setdefault(latin, {})
+        chunks = text.split(" ")
+        known = list(map(memo.get, chunks))  # in C: most pieces of an answer were seen before
+        infos: list[_Chunk] = (
+            [i or self._chunk(c, latin) for i, c in zip(known, chunks, strict=True)]
+            if None in known
+            else cast(list[_Chunk], known)
+        )
+        best: dict[tuple[int, int], float] = {}  # (point, concept) -> its best credit in this sentence
+        for hits in filter(None, map(_HITS, infos)):
+            for p, k, c in hits:
+                if c > best.get((p, k), 0.0):
+                    best[(p, k)] = c
+        if not best or not any(map(states, _PIECE.split(text))):
+            return self._zeros
+        negated = any(map(_CUE, infos))
+        out = [0.0] * len(self._totals)
+        for (p, k), c in best.items():
+            if self.negative[p] == negated:
+                out[p] += c * self.rubric.points[p].concepts[k].weight / self._totals[p]
+        return tuple(out)
 
     def coverage(self, answer: str, lang: str) -> list[float]:
         """Each point's soft coverage by its best sentence of `answer`."""
-        best = [0.0] * len(self.points)
+        best = list(self._zeros)
         for piece in _SENTENCE.split(answer):
             if piece.strip():
-                best = [max(a, b) for a, b in zip(best, self.sentence(piece.strip(), lang), strict=True)]
+                s = self.sentence(piece.strip(), lang)
+                if s is not self._zeros:
+                    best = [max(a, b) for a, b in zip(best, s, strict=True)]
         return best
 
 
@@ -170,6 +214,8 @@ def blend(score: float, soft: float, weight: float) -> float:
 def soft_match(question: Question, rubric: Rubric, match: AnswerMatch, lang: str) -> AnswerMatch:
     """`match` with each point of an automatic rubric raised to its soft coverage (see the module's docstring)."""
     if rubric.built_by != "auto" or not WEIGHT or not match.answer.strip():
+        return match
+    if all(p.score >= WEIGHT for p in match.points):  # soft coverage is at most 1: nothing to gain
         return match
     soft = soft_rubric(question, rubric).coverage(match.answer, lang)
     if not any(soft):
