@@ -141,6 +141,7 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
     weight, floor, curve = loqo_soft.fit(soft_raws, parts, list(groups))
     print(f"soft matching fitted on every question (weight, floor, curve): {weight}, {floor}, {curve}; "
           f"the grader ships {WEIGHT}, {FLOOR}, {AUTO_CURVE}")
+    print(loqo_soft.off_topic(soft_raws, parts))
     if per_question:
         print("\n| question | lang | n | human mean | grader mean | bias | Pearson |")
         print("|---|---|---|---|---|---|---|")

@@ -23,7 +23,7 @@ from grader.agreement.datasets import GradedAnswer
 from grader.agreement.evaluate import question_of
 from grader.engine.lexical import grade_lexical
 from grader.engine.rubric import build_rubric
-from grader.engine.scoring import KEYWORD_LIST_CAP, apply_curve, combine, fit_curve, status_of
+from grader.engine.scoring import AUTO_CURVE, KEYWORD_LIST_CAP, apply_curve, combine, fit_curve, status_of
 from grader.engine.soft import SoftRubric, blend
 from grader.models import PointResult
 
@@ -117,3 +117,15 @@ def loqo(
         w, f, curve = fit(table, data, train)
         out[qid] = [apply_curve(x, curve) for x in table[(w, f)][qid]]
     return out
+
+
+def off_topic(table: Raws, data: dict[str, list[Part]]) -> str:
+    """Mean score (shipped curve) of answers written for other questions, graded against each question's rubric,
+    without soft matching and with it at weight 0.25 for each floor: what soft credit gives an answer about something
+    else."""
+    cells = []
+    for (w, f), by_q in table.items():
+        if w in (0.0, 0.25):
+            xs = [apply_curve(x, AUTO_CURVE) for k, v in by_q.items() if k.endswith(_OFF) for x in v]
+            cells.append(f"{'off' if not w else f'floor {f}'} {sum(xs) / len(xs):.3f}")
+    return "answers to other questions, scored against each rubric (a person gives 0), mean: " + ", ".join(cells)
