@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from grader.engine.matching import AnswerMatch
 from grader.engine.statements import asks_for_list, makes_no_statement
+from grader.engine.termlist import lists_terms
 from grader.models import PointResult, Status
 
 COVERED_AT = 0.6
@@ -79,15 +80,6 @@ def spare(
     return frozenset(out)
 
 
-def is_keyword_list(m: AnswerMatch) -> bool:
-    """An answer that is rubric terms and little else: no function words, no real sentences."""
-    if m.n_tokens < 3:
-        return False
-    if m.n_evidence_tokens / m.n_tokens < 0.6 or m.n_stop / m.n_tokens >= 0.1:
-        return False
-    return m.n_tokens / max(1, m.n_segments) < 4  # counting segments is the costly part: only when it matters
-
-
 # The curve from an automatic rubric's coverage to a score: `min(1, scale * coverage ** power)`. Fitted on SAF
 # (English and German, every question) by least squares; `benchmarks/loqo.py` refits it leaving each question out
 # to show what it is worth on questions it was not fitted on.
@@ -95,9 +87,12 @@ AUTO_CURVE = (1.11, 0.24)
 
 
 def keyword_list(m: AnswerMatch, question: str) -> bool:
-    """`is_keyword_list`, or an answer of several pieces none of which states anything, unless the question asks for
-    a list."""
-    return is_keyword_list(m) or (makes_no_statement(m.answer) and not asks_for_list(question))
+    """Whether the answer lists rubric terms without relating them (`grader.engine.termlist`), or is several pieces
+    none of which states anything, unless the question asks for a list."""
+    if asks_for_list(question):
+        return False
+    spans = [(e.start, e.end) for p in m.points if p.score for c in p.concepts for e in c.evidence]
+    return lists_terms(m.answer, spans) or makes_no_statement(m.answer)
 
 
 def apply_curve(coverage: float, curve: tuple[float, float]) -> float:

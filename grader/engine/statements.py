@@ -28,18 +28,27 @@ _NOUN_PHRASE_WORDS = frozenset(
     very few other each all any both such same own alle viele andere jede jeder jedes sehr mehr""".split()
 )
 _LINKING = ALL_STOPWORDS - _NOUN_PHRASE_WORDS
-# Russian verb forms by ending: infinitives, present and future, reflexives, past reflexives, and modal predicatives.
+# Russian verb forms by ending: infinitives, present and future (both conjugations: "уменьшает", "хватит",
+# "говорят"), reflexives, past reflexives.
 _RU_VERB = re.compile(
-    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь)$"
+    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь|(?<=\w{3})[ия]т)$"
 )
 _PIECE = re.compile(r"[.!?;:,\n•·]+")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
-_DASH = re.compile(r"\w\s+[—–]\s+\w")
+# A Russian copular dash between words ("momentum — инерция"), or a relation sign between operands ("P(A) = 0.8").
+_DASH = re.compile(r"\w\s+[—–]\s+\w|[\w)\]]\s*(?:=|<|>|≤|≥|≈|→|⇒|->|=>)\s*[\w(\[-]")
 _ASKS_FOR_LIST = re.compile(
-    r"\b(?:назов\w*|перечисл\w*|какие|name|list|enumerate|(?<!\bin\s)which|what\s+are|nenne\w*|(?<!\bin\s)welche\w*|zähle\w*)\b",
+    r"\b(?:назов\w*|перечисл\w*|какие|name|list|enumerate|(?<!\bin\s)which|what\s+are|nenne\w*|(?<!\bin\s)welche\w*|zähle\w*)\b"
+    # "worauf / woran / wonach … achten": what to look at or for, a question answered by naming things
+    r"|\bwor?(?:auf|an|nach|über|mit|bei)\b|\bна\s+что\b"
+    # a number of things asked for: "state at least 4 of the differences", "give two examples", "приведите три"
+    r"|\b(?:state|give|name|list|mention|provide|describe|gib|geben|beschreib\w*|привед\w*|опиш\w*)\W+(?:\w+\W+){0,3}?"
+    r"(?:[2-9]|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b",
     re.IGNORECASE,
 )
 MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list
+# What makes a statement and what a bare noun phrase holds, shared with `grader.engine.termlist`.
+LINKING, RU_VERB, NOUN_PHRASE_WORDS = _LINKING, _RU_VERB, _NOUN_PHRASE_WORDS
 
 
 def asks_for_list(question: str) -> bool:

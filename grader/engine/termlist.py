@@ -1,0 +1,144 @@
+"""Whether an answer relates the rubric terms it names, or only lists them. Pure.
+
+The matcher's evidence spans are the answer's *items* (rubric terms it names; overlapping spans are one item). A
+sentence relates its terms through the words between them: a predicate or the words that build one
+(`grader.engine.statements`: "застревает", "because", "weil", "is") or a relation sign between words ("=", "→", a
+Russian copular dash). Such a *link* binds the content words within `REACH` content words of it in the same piece
+of the answer (pieces end at punctuation, line breaks, slashes, hashtags, bullets); articles and coordinators are
+passed over ("the", "и", "and" bind nothing and count for no distance). An item is *bound* when one of its words is,
+or when it is a clause itself (its own words hold a verb: "веса не обновляются").
+
+Only links *outside* the items count: a rubric wording that happens to be a clause relates nothing around it, so a
+run of terms cannot pass by naming one. An answer of at least `MIN_ITEMS` items, at most `BOUND_SHARE` of them
+bound, is a list of terms whatever its punctuation: commas, line breaks, slashes, hashtags, or none at all
+("сигмоида tanh маленький градиент ReLU"). A real answer, however terse, is made of clauses whose predicate sits
+within a few words of each term.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+
+from grader.engine.reversal import is_direction_word
+from grader.engine.statements import LINKING, NOUN_PHRASE_WORDS, RU_VERB
+from grader.engine.text import detect_lang, normalise_word
+
+MIN_ITEMS = 3  # one or two terms are a short answer, not a list
+BOUND_SHARE = 0.25  # a list: at most this share of its items bound to a predicate
+REACH = 3  # a link binds this many content words on either side (a noun phrase rarely runs longer)
+# Words, relation signs between operands (a colon after a label maps it to what follows: "1 к 1: классификация",
+# "Abhilfe: ReLU"), and the punctuation that ends a piece (a hyphen or slash inside a word,
+# "TCP/IP", "batch-norm", is part of it).
+_TOKEN = re.compile(
+    r"(?P<word>[^\W\d_][^\W_]*(?:['’/-][^\W_]+)*)"
+    r"|(?P<rel>(?<=[\w)\]\s])(?:=|<|>|≤|≥|≈|≠|→|⇒|->|=>|[—–](?=\s))(?=[\s\w(\[-])|(?<=\w):(?=[ \t]))"
+    r"|(?P<end>[.!?;:,\n•·|#/\\]|(?<!\w)-(?!\w))"
+)
+_LETTER = re.compile(r"[^\W\d_]{2}")
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)\b")
+_DETERMINERS = frozenset("a an the its their this these those both".split())
+# Verbs and the auxiliaries, copulas and modals that carry a predicate: what makes a term a clause.
+_AUXILIARIES = frozenset(
+    """is are was were be been being am has have had do does did can could will would shall should must may might
+    ist sind war waren bin bist sein hat haben hatte hatten kann können konnte muss müssen soll sollen wird werden
+    wurde wurden darf dürfen является являются являлся есть был была было были будет будут может могут можно
+    нужно надо должен должна должны""".split()
+)
+
+
+def _verb(word: str) -> bool:
+    return word in _AUXILIARIES or is_direction_word(word) or (not word.isascii() and bool(RU_VERB.search(word)))
+
+
+def _links(word: str) -> bool:
+    return word in LINKING or _verb(word)
+
+
+def _before_determiner(answer: str, end: int, word: str) -> bool:
+    """An English word right before an article or possessive ("contains the", "sends a", "assigns its") is a verb
+    or a preposition: a noun is followed by one only across punctuation or a conjunction."""
+    if not word.isascii() or word in NOUN_PHRASE_WORDS:
+        return False
+    m = _NEXT_WORD.match(answer, end)
+    return m is not None and m.group(1).lower() in _DETERMINERS
+
+
+def _german_verb(answer: str, m: re.Match[str]) -> bool:
+    """A German word written in lower case is no noun; ending in -t or -en, and not before a noun it would qualify
+    ("die kleinen Gradienten"), it is a verb or participle ("liegt", "verschwindet", "aufgefüllt", "helfen")."""
+    word = m.group()
+    if not word[0].islower() or not word.endswith(("t", "en")):
+        return False
+    nxt = _NEXT_WORD.match(answer, m.end())
+    return nxt is None or not nxt.group(1)[0].isupper()
+
+
+def is_clause(text: str) -> bool:
+    """Whether a term's own words hold a verb ("веса не обновляются"; "training stalls" only by a direction verb)."""
+    return any(_verb(normalise_word(m.group("word"))) for m in _TOKEN.finditer(text) if m.group("word"))
+
+
+def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Evidence spans merged where they overlap, in order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def bound_words(answer: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges of the content words that a link outside `items` binds."""
+    inside = _Inside(items)
+    german = detect_lang(answer, default="en") == "de"
+    bound: list[tuple[int, int]] = []
+    words: list[tuple[int, int]] = []  # the current piece's content words
+    links: list[int] = []  # where its links stand: before content word number k
+    for m in itertools.chain(_TOKEN.finditer(answer), [None]):
+        if m is None or m.group("end"):
+            bound += [w for k, w in enumerate(words) if any(at - REACH <= k < at + REACH for at in links)]
+            words, links = [], []
+        elif m.group("rel"):
+            links.append(len(words))
+        else:
+            word = normalise_word(m.group())
+            if not inside(m.start()) and (
+                _links(word) or _before_determiner(answer, m.end(), word) or (german and _german_verb(answer, m))
+            ):
+                links.append(len(words))
+            elif inside(m.start()) or word not in NOUN_PHRASE_WORDS:
+                words.append(m.span())
+    return bound
+
+
+class _Inside:
+    """Whether a character offset falls inside one of the items (sorted, disjoint)."""
+
+    def __init__(self, items: list[tuple[int, int]]) -> None:
+        self.items = items
+
+    def __call__(self, at: int) -> bool:
+        return any(s <= at < e for s, e in self.items)
+
+
+def bound_share(answer: str, spans: Iterable[tuple[int, int]]) -> tuple[int, float]:
+    """(number of items, share of them bound to a predicate) for an answer and its evidence spans."""
+    # A number or formula is no term: an answer that calculates is not listing.
+    items = [(s, e) for s, e in items_of(spans) if _LETTER.search(answer, s, e)]
+    if not items:
+        return 0, 0.0
+    bound = bound_words(answer, items)
+    n = sum(
+        is_clause(answer[s:e]) or any(s < be and bs < e for bs, be in bound) for s, e in items
+    )
+    return len(items), n / len(items)
+
+
+def lists_terms(answer: str, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether the answer names at least `MIN_ITEMS` rubric terms and binds at most `BOUND_SHARE` of them."""
+    n, share = bound_share(answer, spans)
+    return n >= MIN_ITEMS and share <= BOUND_SHARE
