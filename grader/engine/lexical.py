@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
+from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
 from grader.engine.feedback import compose, study_next
@@ -120,6 +121,8 @@ def contradictions(
 ) -> tuple[AnswerMatch, list[Contradiction]]:
     """The misconceptions and reversed statements in `answer`, and the match without the credit the words of a
     misconception earned (`grader.engine.contradictions`)."""
+    if rubric.built_by == "auto":  # the reference's words said under a negation it lacks earn nothing
+        match = dataclasses.replace(match, points=discount_negated(rubric, match.points, answer))
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))

@@ -5,11 +5,12 @@ keep it honest:
 
 - **Required points gate the score.** A missing required point caps the score at 0.4, a partly covered one at
   0.7: an answer that skips the heart of the question is not a good answer, whatever else it says.
-- **A bare list of keywords cannot score high.** When nearly every word of an answer is a rubric term, with
-  almost no function words and no piece longer than a few words, or when no piece of it states anything at all
-  (no predicate, whatever share of its words are rubric terms; `grader.engine.statements`), the score is capped
-  at 0.5 and the grade is flagged `keyword_list`. A list of terms answering a question that asks for a list is
-  judged by the first rule only.
+- **A bare list of keywords cannot score high.** When most rubric terms an answer names stand with no predicate
+  within a few words of them, in whatever punctuation or none (`grader.engine.termlist`), or when no piece of it
+  states anything at all (`grader.engine.statements`), the score is capped at 0.5 and the grade is flagged
+  `keyword_list`. A list of terms answering a question that asks for a list is judged by the first rule only. A
+  word salad (the right words in no grammatical order, `grader.engine.salad`) is capped and flagged the same way,
+  whatever the question.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 from grader.engine.matching import AnswerMatch
 from grader.engine.statements import asks_for_list, makes_no_statement
+from grader.engine.salad import is_word_salad
 from grader.engine.termlist import lists_terms
 from grader.models import PointResult, Status
 
@@ -88,7 +90,10 @@ AUTO_CURVE = (1.11, 0.24)
 
 def keyword_list(m: AnswerMatch, question: str) -> bool:
     """Whether the answer lists rubric terms without relating them (`grader.engine.termlist`), or is several pieces
-    none of which states anything, unless the question asks for a list."""
+    none of which states anything, unless the question asks for a list; or is words in no grammatical order
+    (`grader.engine.salad`), whatever the question."""
+    if is_word_salad(m.answer):
+        return True
     if asks_for_list(question):
         return False
     spans = [(e.start, e.end) for p in m.points if p.score for c in p.concepts for e in c.evidence]

@@ -1,0 +1,73 @@
+"""An automatic rubric's point said in the negative: the reference's words under a negation the reference lacks.
+
+An automatic rubric's concepts are single words of a reference sentence, so "Overfitting is not when a model has a
+low training error" holds every concept of "Overfitting is when a model has a low training error", and the
+matcher's negation check (a cue within a few words before a match, `grader.engine.polarity`) only reaches the
+first of them. A negation negates its clause (`negated_parts`). So the answer's polarity is
+compared with the reference sentence's own: when a point's text holds no negation, the concepts whose evidence
+all lies in the negated part of a clause earn nothing. A point whose text is itself negative ("a node that has no
+children") is left to the matcher, which matches a negated concept against a negated wording.
+
+Curated rubrics are left alone: their wordings carry their own polarity ("веса не обновляются").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import clauses, discount
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word
+from grader.models import Rubric
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
+_BOUNDARY = re.compile(
+    r"[,;:()\[\]]|\b(?:and|but|because|which|that|while|when|if|so|und|aber|weil|wenn|dass|denn|"
+    r"и|а|но|потому|что|который|которая|которые|когда|если)\b",
+    re.IGNORECASE,
+)
+
+
+def _negation_at(text: str, start: int, end: int) -> int | None:
+    """Offset of the first negation cue in text[start:end] that negates what follows ("not only" does not)."""
+    words = list(_WORD.finditer(text, start, end))
+    for k, m in enumerate(words):
+        if normalise_word(m.group()) in NEGATIONS:
+            nxt = normalise_word(words[k + 1].group()) if k + 1 < len(words) else ""
+            if nxt not in NOT_NEGATING_NEXT:
+                return m.start()
+    return None
+
+
+def negated_parts(answer: str) -> list[Evidence]:
+    """The negated part of each clause of `answer`: from the start of the smallest clause holding its first
+    negation cue (German puts "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the
+    clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it)."""
+    out = []
+    for start, end in clauses(answer):
+        at = _negation_at(answer, start, end)
+        if at is not None:
+            begin = max([start, *(m.end() for m in _BOUNDARY.finditer(answer, start, at))])
+            out.append(Evidence(begin, end, answer[begin:end]))
+    return out
+
+
+def _negative(text: str) -> bool:
+    return _negation_at(text, 0, len(text)) is not None
+
+
+def discount_negated(rubric: Rubric, points: Sequence[PointMatch], answer: str) -> list[PointMatch]:
+    """The matcher's findings on an automatic rubric without the concepts of an affirmative point that the answer
+    only says under a negation."""
+    if rubric.built_by != "auto" or not any(p.score for p in points):
+        return list(points)
+    parts = negated_parts(answer)
+    if not parts:
+        return list(points)
+    affirmative = {p.id for p in rubric.points if not _negative(p.text)}
+    kept = [p for p in points if p.id not in affirmative]
+    judged = discount([p for p in points if p.id in affirmative], parts)
+    by_id = {p.id: p for p in [*kept, *judged]}
+    return [by_id[p.id] for p in points]
