@@ -29,7 +29,9 @@ _PREPOSITIONS = frozenset(
     в во на с со к ко по о об обо у из от до для без при про под над за через между""".split()
 )
 _CONJUNCTIONS = frozenset("and or but nor und oder aber sondern и или но а либо".split())
-_SUBORDINATORS = frozenset("because although whereas than weil obwohl dass als потому поскольку хотя чтобы если".split())
+_SUBORDINATORS = frozenset(
+    "because although whereas than weil obwohl dass als потому поскольку хотя чтобы если".split()
+)
 _FINITE = frozenset(
     """is are was were been has had does did am can could will would should must may might shall ist sind war
     waren hat hatte wird wurde wurden kann muss soll sollte könnte является являются был была было были будет

@@ -19,8 +19,8 @@ import math
 from collections.abc import Sequence
 
 from grader.engine.matching import AnswerMatch
-from grader.engine.statements import asks_for_list, makes_no_statement
 from grader.engine.salad import is_word_salad
+from grader.engine.statements import asks_for_list, makes_no_statement
 from grader.engine.termlist import lists_terms
 from grader.models import PointResult, Status
 
