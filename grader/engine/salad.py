@@ -23,7 +23,7 @@ MIN_BROKEN = 2
 BROKEN_SHARE = 0.15  # a salad: at least this share of them followed by what cannot open a noun phrase
 
 _ARTICLES = frozenset("a an the ein eine einem einen einer eines des".split())
-_PREPOSITIONS = frozenset(
+PREPOSITIONS = frozenset(
     """of in on at to for with by from into about over under between through during without within across
     mit von aus bei nach zu zum zur für über unter durch gegen ohne zwischen auf
     в во на с со к ко по о об обо у из от до для без при про под над за через между""".split()
@@ -39,7 +39,7 @@ _FINITE = frozenset(
 )
 _PRONOUNS = frozenset("it he she they we i you er sie es wir ich он она оно они мы я".split())
 # What cannot stand right after an article, and right after a preposition.
-_NOT_AFTER_ARTICLE = _ARTICLES | _PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS
+_NOT_AFTER_ARTICLE = _ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS
 _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
 # German prepositions that also end a clause as a verb's particle ("stimme zu", "fängt an").
 _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".split())
@@ -64,7 +64,7 @@ def broken_slots(answer: str) -> tuple[int, int]:
             continue  # a name ("event A", "nodes A, B and C"), not the article
         if word in _ARTICLES:
             slots, opener = slots + 1, _NOT_AFTER_ARTICLE
-        elif word in _PREPOSITIONS:
+        elif word in PREPOSITIONS:
             slots, opener = slots + 1, _NOT_AFTER_PREPOSITION
     if opener is not None and last not in _PARTICLES:
         broken += 1  # the answer ends on an article or a preposition

@@ -19,7 +19,7 @@ import itertools
 import re
 
 from grader.engine.reversal import is_direction_word
-from grader.engine.text import ALL_STOPWORDS, normalise_word
+from grader.engine.text import ALL_STOPWORDS, detect_lang, normalise_word
 
 # Words a bare noun phrase or a list of them may hold: coordinators, articles, quantifiers, intensifiers.
 _NOUN_PHRASE_WORDS = frozenset(
@@ -56,7 +56,15 @@ def asks_for_list(question: str) -> bool:
     return bool(_ASKS_FOR_LIST.search(question))
 
 
-def _states(piece: str) -> bool:
+def german_verb(word: str, next_word: str | None) -> bool:
+    """In German text: a word written in lower case is no noun; ending in -t or -en, and not before a noun it would
+    qualify ("die kleinen Gradienten"), it is a verb or participle ("liegt", "verschwindet", "aufgefüllt")."""
+    if not word[:1].islower() or not word.endswith(("t", "en")):
+        return False
+    return next_word is None or not next_word[:1].isupper()
+
+
+def _states(piece: str, german: bool = False) -> bool:
     for m in _WORD.finditer(piece):  # the usual piece has a linking word among its first few: stop there
         word = m.group().lower()
         if word in _LINKING:
@@ -64,7 +72,10 @@ def _states(piece: str) -> bool:
         if not word.isascii() and ((norm := normalise_word(word)) in _LINKING or _RU_VERB.search(norm)):
             return True
     # Rarer: a piece whose only predicate is a verb without an auxiliary ("slows training", "ReLU hilft").
-    return bool(_DASH.search(piece)) or any(is_direction_word(normalise_word(w)) for w in _WORD.findall(piece))
+    words = _WORD.findall(piece)
+    if german and any(german_verb(w, n) for w, n in zip(words, [*words[1:], None], strict=True)):
+        return True
+    return bool(_DASH.search(piece)) or any(is_direction_word(normalise_word(w)) for w in words)
 
 
 def states(piece: str) -> bool:
@@ -77,10 +88,11 @@ def makes_no_statement(answer: str) -> bool:
     """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
     the usual answer, whose first piece states something, is decided at once)."""
     n, at = 0, 0
+    german = detect_lang(answer, default="en") == "de"
     for start, end in itertools.chain(((m.start(), m.end()) for m in _PIECE.finditer(answer)), [(len(answer), 0)]):
         piece, at = answer[at:start], end
         if _WORD.search(piece):
-            if _states(piece):
+            if _states(piece, german):
                 return False
             n += 1
     return n >= MIN_PIECES

@@ -4,7 +4,8 @@ The matcher's evidence spans are the answer's *items* (rubric terms it names; ov
 sentence relates its terms through the words between them: a predicate or the words that build one
 (`grader.engine.statements`: "застревает", "because", "weil", "is") or a relation sign between words ("=", "→", a
 Russian copular dash). Such a *link* binds the content words within `REACH` content words of it in the same piece
-of the answer (pieces end at punctuation, line breaks, slashes, hashtags, bullets); articles and coordinators are
+of the answer (pieces end at punctuation, line breaks, slashes, hashtags, bullets); a preposition only joins the
+word either side of it ("производные к нулю" relates two words, states nothing); articles and coordinators are
 passed over ("the", "и", "and" bind nothing and count for no distance). An item is *bound* when one of its words is,
 or when it is a clause itself (its own words hold a verb: "веса не обновляются").
 
@@ -22,7 +23,8 @@ import re
 from collections.abc import Iterable
 
 from grader.engine.reversal import is_direction_word
-from grader.engine.statements import LINKING, NOUN_PHRASE_WORDS, RU_VERB
+from grader.engine.salad import PREPOSITIONS
+from grader.engine.statements import LINKING, NOUN_PHRASE_WORDS, RU_VERB, german_verb
 from grader.engine.text import detect_lang, normalise_word
 
 MIN_ITEMS = 3  # one or two terms are a short answer, not a list
@@ -56,6 +58,11 @@ def _links(word: str) -> bool:
     return word in LINKING or _verb(word)
 
 
+def _next_word(answer: str, end: int) -> str | None:
+    m = _NEXT_WORD.match(answer, end)
+    return m.group(1) if m else None
+
+
 def _before_determiner(answer: str, end: int, word: str) -> bool:
     """An English word right before an article or possessive ("contains the", "sends a", "assigns its") is a verb
     or a preposition: a noun is followed by one only across punctuation or a conjunction."""
@@ -63,16 +70,6 @@ def _before_determiner(answer: str, end: int, word: str) -> bool:
         return False
     m = _NEXT_WORD.match(answer, end)
     return m is not None and m.group(1).lower() in _DETERMINERS
-
-
-def _german_verb(answer: str, m: re.Match[str]) -> bool:
-    """A German word written in lower case is no noun; ending in -t or -en, and not before a noun it would qualify
-    ("die kleinen Gradienten"), it is a verb or participle ("liegt", "verschwindet", "aufgefüllt", "helfen")."""
-    word = m.group()
-    if not word[0].islower() or not word.endswith(("t", "en")):
-        return False
-    nxt = _NEXT_WORD.match(answer, m.end())
-    return nxt is None or not nxt.group(1)[0].isupper()
 
 
 def is_clause(text: str) -> bool:
@@ -97,22 +94,33 @@ def bound_words(answer: str, items: list[tuple[int, int]]) -> list[tuple[int, in
     german = detect_lang(answer, default="en") == "de"
     bound: list[tuple[int, int]] = []
     words: list[tuple[int, int]] = []  # the current piece's content words
-    links: list[int] = []  # where its links stand: before content word number k
+    links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
     for m in itertools.chain(_TOKEN.finditer(answer), [None]):
         if m is None or m.group("end"):
-            bound += [w for k, w in enumerate(words) if any(at - REACH <= k < at + REACH for at in links)]
+            bound += [w for k, w in enumerate(words) if any(at - r <= k < at + r for at, r in links)]
             words, links = [], []
         elif m.group("rel"):
-            links.append(len(words))
-        else:
-            word = normalise_word(m.group())
-            if not inside(m.start()) and (
-                _links(word) or _before_determiner(answer, m.end(), word) or (german and _german_verb(answer, m))
-            ):
-                links.append(len(words))
-            elif inside(m.start()) or word not in NOUN_PHRASE_WORDS:
-                words.append(m.span())
+            links.append((len(words), REACH))
+        elif inside(m.start()):
+            words.append(m.span())
+        elif (reach := _reach(answer, m, german)) is not None:
+            links.append((len(words), reach))
+        elif normalise_word(m.group()) not in NOUN_PHRASE_WORDS:
+            words.append(m.span())
     return bound
+
+
+def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
+    """How far the word at `m` binds when it is a link: a predicate across a phrase either side, a preposition
+    only the words it joins ("производные к нулю"); None for no link."""
+    word = normalise_word(m.group())
+    if word in PREPOSITIONS:
+        return 1
+    if _links(word) or _before_determiner(answer, m.end(), word):
+        return REACH
+    if german and german_verb(m.group(), _next_word(answer, m.end())):
+        return REACH
+    return None
 
 
 class _Inside:
