@@ -3,9 +3,12 @@
 A word salad (the reference's words in random order) holds every rubric term and plenty of function words, so
 neither coverage nor a search for predicates tells it from an answer. Word order does: an article opens a noun
 phrase and a preposition governs one, so the word right after either is a noun phrase's first word, never a
-conjunction, a finite auxiliary, a subordinator or the end of a clause ("the it", "a but", "of is", "в и", "mit
-weil"). Real answers, typos and telegraphic style included, almost never break that; a shuffle breaks it about as
-often as the next word happens to be such a word.
+conjunction, a finite auxiliary, a subordinator, a Russian verb or the end of a clause ("the it", "a but", "of
+is", "в и", "к стремится", "mit weil"). Real answers, typos and telegraphic style included, almost never break
+that; a shuffle breaks it about as often as the next word happens to be such a word.
+
+Where the reference is at hand, a salad of its words is told more surely (`rearranges_reference`): nearly all of
+the answer's words are the reference's, and few of its word pairs are.
 
 The classes are closed and small in each language (articles, prepositions, conjunctions, finite auxiliaries);
 nothing is learned from answers. German definite articles are left out: they are also relative and demonstrative
@@ -14,10 +17,16 @@ pronouns ("die sie", "das ist").
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 
+from grader.engine.statements import RU_VERB
 from grader.engine.text import normalise_word
 
+MIN_WORDS = 6  # words an answer needs before it can be told to rearrange the reference
+FROM_REFERENCE = 0.9  # a rearrangement: at least this share of its words drawn from the reference,
+PAIRS_KEPT = 0.3  # and fewer than this share of its adjacent word pairs found there
 MIN_SLOTS = 3  # articles and prepositions needed before the order can be judged
 MIN_BROKEN = 2
 BROKEN_SHARE = 0.15  # a salad: at least this share of them followed by what cannot open a noun phrase
@@ -44,6 +53,7 @@ _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
 # German prepositions that also end a clause as a verb's particle ("stimme zu", "fängt an").
 _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".split())
 _LETTER_NAME = re.compile(r"(?<![\w'’])[B-HJ-Z](?![\w'’])")
+_PLAIN_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _TOKEN = re.compile(r"(?P<word>[^\W\d_][^\W_]*(?:['’-][^\W_]+)*)|(?P<end>[.!?;,:\n()]|\d)")
 
@@ -58,7 +68,7 @@ def broken_slots(answer: str) -> tuple[int, int]:
         word = normalise_word(m.group("word")) if m.group("word") else None
         if opener is not None:
             ends = m.group("end") not in ("(", None) and not m.group().isdigit() and last not in _PARTICLES
-            broken += (word is None and ends) or (word is not None and word in opener)
+            broken += (word is None and ends) or (word is not None and (word in opener or _verb_after(opener, word)))
         opener, last = None, word
         if word == "a" and m.group() == "A" and (names or not _LOWER_NEXT.match(answer, m.end())):
             continue  # a name ("event A", "nodes A, B and C"), not the article
@@ -71,8 +81,31 @@ def broken_slots(answer: str) -> tuple[int, int]:
     return slots, broken
 
 
+def _verb_after(opener: frozenset[str], word: str) -> bool:
+    """A Russian verb form right after a preposition ("к стремится"): a preposition governs a noun phrase."""
+    return opener is _NOT_AFTER_PREPOSITION and not word.isascii() and bool(RU_VERB.search(word))
+
+
 def is_word_salad(answer: str) -> bool:
     """Whether at least `MIN_SLOTS` articles and prepositions stand in the answer and `BROKEN_SHARE` of them (at
     least `MIN_BROKEN`) are followed by what cannot open a noun phrase."""
     slots, broken = broken_slots(answer)
     return slots >= MIN_SLOTS and broken >= MIN_BROKEN and broken >= BROKEN_SHARE * slots
+
+
+def rearranges_reference(answer: str, reference: str) -> bool:
+    """Whether the answer is the reference's words rearranged: at least `FROM_REFERENCE` of its words (counted with
+    their multiplicity) drawn from the reference, but fewer than `PAIRS_KEPT` of its adjacent word pairs standing
+    in the reference. An answer that quotes the reference keeps its pairs; one that explains in its own words
+    draws far fewer of its words from it."""
+    said = [normalise_word(w) for w in _PLAIN_WORD.findall(answer)]
+    if len(said) < MIN_WORDS or not reference:
+        return False
+    source = [normalise_word(w) for w in _PLAIN_WORD.findall(reference)]
+    available = Counter(source)
+    drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
+    if drawn < FROM_REFERENCE * len(said):
+        return False
+    pairs = set(itertools.pairwise(source))
+    kept = sum(p in pairs for p in itertools.pairwise(said))
+    return kept < PAIRS_KEPT * (len(said) - 1)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 
 from grader.engine.matching import AnswerMatch
-from grader.engine.salad import is_word_salad
+from grader.engine.salad import is_word_salad, rearranges_reference
 from grader.engine.statements import asks_for_list, makes_no_statement
 from grader.engine.termlist import lists_terms
 from grader.models import PointResult, Status
@@ -88,11 +88,12 @@ def spare(
 AUTO_CURVE = (1.11, 0.24)
 
 
-def keyword_list(m: AnswerMatch, question: str) -> bool:
+def keyword_list(m: AnswerMatch, question: str, reference: str = "") -> bool:
     """Whether the answer lists rubric terms without relating them (`grader.engine.termlist`), or is several pieces
     none of which states anything, unless the question asks for a list; or is words in no grammatical order
-    (`grader.engine.salad`), whatever the question."""
-    if is_word_salad(m.answer):
+    (`grader.engine.salad`: the reference's own words rearranged, or in no grammatical order), whatever the
+    question."""
+    if is_word_salad(m.answer) or rearranges_reference(m.answer, reference):
         return True
     if asks_for_list(question):
         return False

@@ -104,8 +104,8 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=keyword_list(match, question.question), request=request,
-                fallback=fallback, touched=touched, caps=caps)
+                lexical=lexical, keyword_list=keyword_list(match, question.question, question.reference),
+                request=request, fallback=fallback, touched=touched, caps=caps)
 
 
 def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
