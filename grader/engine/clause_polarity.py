@@ -4,9 +4,10 @@ An automatic rubric's concepts are single words of a reference sentence, so "Ove
 low training error" holds every concept of "Overfitting is when a model has a low training error", and the
 matcher's negation check (a cue within a few words before a match, `grader.engine.polarity`) only reaches the
 first of them. A negation negates its clause (`negated_parts`). So the answer's polarity is
-compared with the reference sentence's own: when a point's text holds no negation, the concepts whose evidence
-all lies in the negated part of a clause earn nothing. A point whose text is itself negative ("a node that has no
-children") is left to the matcher, which matches a negated concept against a negated wording.
+compared with the reference's own, concept by concept: a concept the reference affirms ("low training error")
+earns nothing when all its evidence lies in the negated part of a clause of the answer. A concept the reference
+itself says under a negation ("the first layers do *not* learn", "a node that has *no* children") is left to the
+matcher, which matches a negated concept against a negated wording.
 
 Curated rubrics are left alone: their wordings carry their own polarity ("веса не обновляются").
 """
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import clauses, discount
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word
+from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
+from grader.engine.contradictions import clauses
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -58,16 +60,49 @@ def _negative(text: str) -> bool:
     return _negation_at(text, 0, len(text)) is not None
 
 
+@lru_cache(maxsize=4096)
+def affirmed(text: str, wording: str, lang: str) -> bool:
+    """Whether the reference text `text` says `wording` outside a negation (a wording with its own negation, "не
+    обучаются", is said negatively; one not found in the text counts as affirmed when the text negates nothing)."""
+    if _negative(wording):
+        return False
+    parts = negated_parts(text)
+    stems = tokenize(wording, lang).stems
+    if not stems:
+        return False
+    said = tokenize(text, lang)
+    at = [a for s, a in zip(said.stems, said.starts, strict=True) if s == stems[0]]
+    if not at:
+        return not parts
+    return any(not any(e.start <= a < e.end for e in parts) for a in at)
+
+
 def discount_negated(rubric: Rubric, points: Sequence[PointMatch], answer: str) -> list[PointMatch]:
-    """The matcher's findings on an automatic rubric without the concepts of an affirmative point that the answer
+    """The matcher's findings on an automatic rubric without the concepts that the reference affirms and the answer
     only says under a negation."""
     if rubric.built_by != "auto" or not any(p.score for p in points):
         return list(points)
     parts = negated_parts(answer)
     if not parts:
         return list(points)
-    affirmative = {p.id for p in rubric.points if not _negative(p.text)}
-    kept = [p for p in points if p.id not in affirmative]
-    judged = discount([p for p in points if p.id in affirmative], parts)
-    by_id = {p.id: p for p in [*kept, *judged]}
-    return [by_id[p.id] for p in points]
+    by_id = {p.id: p for p in rubric.points}
+    out = []
+    for pm in points:
+        point = by_id[pm.id]
+        concepts = tuple(
+            ConceptMatch(c.weight, False)
+            if c.matched and c.evidence and affirmed(point.text, k.any[0], rubric.lang)
+            and all(_within(e, parts) for e in c.evidence)
+            else c
+            for c, k in zip(pm.concepts, point.concepts, strict=True)
+        )
+        if concepts == pm.concepts:
+            out.append(pm)
+            continue
+        total = sum(c.weight for c in concepts)
+        out.append(PointMatch(pm.id, sum(c.weight for c in concepts if c.matched) / total if total else 0.0, concepts))
+    return out
+
+
+def _within(e: Evidence, parts: Sequence[Evidence]) -> bool:
+    return any(p.start <= e.start and e.end <= p.end for p in parts)

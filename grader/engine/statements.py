@@ -57,11 +57,14 @@ def asks_for_list(question: str) -> bool:
 
 
 def german_verb(word: str, next_word: str | None) -> bool:
-    """In German text: a word written in lower case is no noun; ending in -t or -en, and not before a noun it would
-    qualify ("die kleinen Gradienten"), it is a verb or participle ("liegt", "verschwindet", "aufgefüllt")."""
-    if not word[:1].islower() or not word.endswith(("t", "en")):
+    """In German text: a word written in lower case is no noun; ending in -t it is a verb or participle ("liegt",
+    "lernt", "aufgefüllt": an adjective before a noun always takes an ending), ending in -en when not before a noun
+    it would qualify ("helfen", but not "die kleinen Gradienten")."""
+    if not word[:1].islower():
         return False
-    return next_word is None or not next_word[:1].isupper()
+    if word.endswith("t"):
+        return True
+    return word.endswith("en") and (next_word is None or not next_word[:1].isupper())
 
 
 def _states(piece: str, german: bool = False) -> bool:
