@@ -24,6 +24,7 @@ from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tok
 from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_NEW_STATEMENT = re.compile(r":|\s[—–]\s")
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
     r"[,;:()\[\]]|\b(?:and|but|because|which|that|while|when|if|so|und|aber|weil|wenn|dass|denn|"
@@ -46,13 +47,16 @@ def _negation_at(text: str, start: int, end: int) -> int | None:
 def negated_parts(answer: str) -> list[Evidence]:
     """The negated part of each clause of `answer`: from the start of the smallest clause holding its first
     negation cue (German puts "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the
-    clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it)."""
+    clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it), or to a
+    colon or dash that opens another statement."""
     out = []
     for start, end in clauses(answer):
         at = _negation_at(answer, start, end)
         if at is not None:
             begin = max([start, *(m.end() for m in _BOUNDARY.finditer(answer, start, at))])
-            out.append(Evidence(begin, end, answer[begin:end]))
+            stop = _NEW_STATEMENT.search(answer, at, end)  # what a colon or dash opens is a statement of its own
+            stop_at = stop.start() if stop else end
+            out.append(Evidence(begin, stop_at, answer[begin:stop_at]))
     return out
 
 

@@ -141,6 +141,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     lang = feedback_lang(answer, question, m)
     if latin_lang(lang) != latin_lang(question.lang):
         m = matcher.match(answer, lang)
+    named = m  # every term the answer names, wrong claims included: whether it only lists them is read from these
     m, found = contradictions(question, rubric, answer, m, lang)
     m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
@@ -151,7 +152,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     cap = cap_of(found)
     if cap is not None:
         score = min(score, cap)
-    if keyword_list(m, question.question, question.reference):
+    if keyword_list(named, question.question, question.reference):
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()

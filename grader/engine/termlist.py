@@ -29,7 +29,7 @@ from grader.engine.text import detect_lang, normalise_word
 
 MIN_ITEMS = 3  # one or two terms are a short answer, not a list
 BOUND_SHARE = 0.25  # a list: at most this share of its items bound to a predicate
-REACH = 3  # a link binds this many content words on either side (a noun phrase rarely runs longer)
+REACH = 4  # a link binds this many content words on either side (a noun phrase rarely runs longer)
 # Words, relation signs between operands (a colon after a label maps it to what follows: "1 к 1: классификация",
 # "Abhilfe: ReLU"), and the punctuation that ends a piece (a hyphen or slash inside a word,
 # "TCP/IP", "batch-norm", is part of it).

@@ -94,7 +94,8 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     from grader.engine.lexical import contradictions, lexical_points
 
     injection = find_injection(answer)
-    match, found = contradictions(question, rubric, injection.clean, matcher.match(injection.clean, lang), lang)
+    named = matcher.match(injection.clean, lang)  # every term named: whether the answer only lists them
+    match, found = contradictions(question, rubric, injection.clean, named, lang)
     lexical = apply(lexical_points(rubric, match, lang), found)
     touched: dict[str, str] = {c.point: c.cause for c in sorted(found, key=lambda c: c.cause == "misconception")}
     caps = {m.point: m.cap for m in rubric.misconceptions if m.cap is not None}
@@ -104,7 +105,7 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=keyword_list(match, question.question, question.reference),
+                lexical=lexical, keyword_list=keyword_list(named, question.question, question.reference),
                 request=request, fallback=fallback, touched=touched, caps=caps)
 
 
