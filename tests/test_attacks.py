@@ -63,7 +63,9 @@ class TestKeywordDumps:
         "#сигмоида #tanh #насыщение #vanishing_gradient #ReLU #инициализация",
         "logistic tanh asymptote near-zero gradient training slows ReLU Xavier batch norm",
         "Ответ: сигмоида, tanh, пределы, затухающие градиенты, ReLU, Xavier, нормализация",
-    ], ids=["spaces", "lines", "slashes", "hashtags", "english", "lead-in"])
+        "sigmoid tanh near 0 or 1 small derivative vanishing gradients ReLU He init BatchNorm",
+        "1) сигмоида 2) tanh 3) предельные значения 4) маленький градиент 5) веса не обновляются 6) ReLU",
+    ], ids=["spaces", "lines", "slashes", "hashtags", "english", "lead-in", "capitalised-pronoun", "numbered"])
     def test_dump_on_a_bank_question_is_capped(self, answer: str) -> None:
         g = _grade(_bank("nasyshchenie-neyrona"), answer)
         assert "keyword_list" in g.flags and g.score is not None and g.score <= KEYWORD_LIST_CAP

@@ -38,6 +38,7 @@ _TOKEN = re.compile(
     r"|(?P<rel>(?<=[\w)\]\s])(?:=|<|>|≤|≥|≈|≠|→|⇒|->|=>|[—–](?=\s))(?=[\s\w(\[-])|(?<=\w):(?=[ \t]))"
     r"|(?P<end>[.!?;:,\n•·|#/\\]|(?<!\w)-(?!\w))"
 )
+_STARTS = re.compile(r"(?:^|[.!?:;\n•(\[\"«]\s*|^\s*)$")
 _LETTER = re.compile(r"[^\W\d_]{2}")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)\b")
 _DETERMINERS = frozenset("a an the its their this these those both".split())
@@ -113,6 +114,8 @@ def bound_words(answer: str, items: list[tuple[int, int]]) -> list[tuple[int, in
 def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
     """How far the word at `m` binds when it is a link: a predicate across a phrase either side, a preposition
     only the words it joins ("производные к нулю"); None for no link."""
+    if m.group()[:1].isupper() and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
+        return None  # capitalised inside a sentence: a name or an acronym ("He init", "Die Hard"), not a link
     word = normalise_word(m.group())
     if word in PREPOSITIONS:
         return 1
