@@ -24,6 +24,9 @@ from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tok
 from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_ANY_NEGATION = re.compile(
+    r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, NEGATIONS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
 _NEW_STATEMENT = re.compile(r":|\s[—–]\s")
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
@@ -49,7 +52,9 @@ def negated_parts(answer: str) -> list[Evidence]:
     negation cue (German puts "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the
     clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it), or to a
     colon or dash that opens another statement."""
-    out = []
+    out: list[Evidence] = []
+    if not _ANY_NEGATION.search(answer):
+        return out  # the usual answer: no negation at all
     for start, end in clauses(answer):
         at = _negation_at(answer, start, end)
         if at is not None:

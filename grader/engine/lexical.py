@@ -152,7 +152,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     cap = cap_of(found)
     if cap is not None:
         score = min(score, cap)
-    if keyword_list(named, question.question, question.reference):
+    if keyword_list(named, question.question, question.reference, lang):
         flags.append("keyword_list")
         score = min(score, KEYWORD_LIST_CAP)
     empty = not answer.strip()

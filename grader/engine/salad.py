@@ -20,9 +20,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from functools import lru_cache
 
 from grader.engine.statements import RU_VERB
-from grader.engine.text import normalise_word
 
 MIN_WORDS = 6  # words an answer needs before it can be told to rearrange the reference
 FROM_REFERENCE = 0.9  # a rearrangement: at least this share of its words drawn from the reference,
@@ -47,6 +47,7 @@ _FINITE = frozenset(
     будут""".split()
 )
 _PRONOUNS = frozenset("it he she they we i you er sie es wir ich он она оно они мы я".split())
+_SLOTS = _ARTICLES | PREPOSITIONS
 # What cannot stand right after an article, and right after a preposition.
 _NOT_AFTER_ARTICLE = _ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS
 _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
@@ -65,9 +66,12 @@ def broken_slots(answer: str) -> tuple[int, int]:
     names = bool(_LETTER_NAME.search(answer))  # "B", "C" standing alone: letters name things here
     opener: frozenset[str] | None = None  # what may not follow the word just read, when it opens a phrase
     for m in _TOKEN.finditer(answer):
-        word = normalise_word(m.group("word")) if m.group("word") else None
+        word = m.group().lower() if m.lastgroup == "word" else None
+        if opener is None and word not in _SLOTS:
+            last = word
+            continue  # the usual word: neither opens a phrase nor follows a word that does
         if opener is not None:
-            ends = m.group("end") not in ("(", None) and not m.group().isdigit() and last not in _PARTICLES
+            ends = word is None and m.group() != "(" and not m.group().isdigit() and last not in _PARTICLES
             broken += (word is None and ends) or (word is not None and (word in opener or _verb_after(opener, word)))
         opener, last = None, word
         if word == "a" and m.group() == "A" and (names or not _LOWER_NEXT.match(answer, m.end())):
@@ -98,14 +102,23 @@ def rearranges_reference(answer: str, reference: str) -> bool:
     their multiplicity) drawn from the reference, but fewer than `PAIRS_KEPT` of its adjacent word pairs standing
     in the reference. An answer that quotes the reference keeps its pairs; one that explains in its own words
     draws far fewer of its words from it."""
-    said = [normalise_word(w) for w in _PLAIN_WORD.findall(answer)]
+    said = _words(answer)
     if len(said) < MIN_WORDS or not reference:
         return False
-    source = [normalise_word(w) for w in _PLAIN_WORD.findall(reference)]
-    available = Counter(source)
+    available, pairs = _source(reference)
     drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
     if drawn < FROM_REFERENCE * len(said):
         return False
-    pairs = set(itertools.pairwise(source))
     kept = sum(p in pairs for p in itertools.pairwise(said))
     return kept < PAIRS_KEPT * (len(said) - 1)
+
+
+def _words(text: str) -> list[str]:
+    return _PLAIN_WORD.findall(text.lower().replace("ё", "е"))
+
+
+@lru_cache(maxsize=1024)
+def _source(reference: str) -> tuple[Counter[str], frozenset[tuple[str, str]]]:
+    """The reference's words with their counts, and its adjacent word pairs (worked out once per reference)."""
+    words = _words(reference)
+    return Counter(words), frozenset(itertools.pairwise(words))

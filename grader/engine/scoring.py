@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from grader.engine.matching import AnswerMatch
 from grader.engine.salad import is_word_salad, rearranges_reference
 from grader.engine.statements import asks_for_list, makes_no_statement
-from grader.engine.termlist import lists_terms
+from grader.engine.termlist import MIN_ITEMS, lists_terms
 from grader.models import PointResult, Status
 
 COVERED_AT = 0.6
@@ -88,17 +88,17 @@ def spare(
 AUTO_CURVE = (1.11, 0.24)
 
 
-def keyword_list(m: AnswerMatch, question: str, reference: str = "") -> bool:
+def keyword_list(m: AnswerMatch, question: str, reference: str = "", lang: str | None = None) -> bool:
     """Whether the answer lists rubric terms without relating them (`grader.engine.termlist`), or is several pieces
     none of which states anything, unless the question asks for a list; or is words in no grammatical order
     (`grader.engine.salad`: the reference's own words rearranged, or in no grammatical order), whatever the
-    question."""
+    question. `lang`: the answer's language, when known."""
     if is_word_salad(m.answer) or rearranges_reference(m.answer, reference):
         return True
     if asks_for_list(question):
         return False
     spans = [(e.start, e.end) for p in m.points if p.score for c in p.concepts for e in c.evidence]
-    return lists_terms(m.answer, spans) or makes_no_statement(m.answer)
+    return (len(spans) >= MIN_ITEMS and lists_terms(m.answer, spans, lang)) or makes_no_statement(m.answer, lang)
 
 
 def apply_curve(coverage: float, curve: tuple[float, float]) -> float:

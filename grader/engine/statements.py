@@ -87,11 +87,12 @@ def states(piece: str) -> bool:
     return _states(piece)
 
 
-def makes_no_statement(answer: str) -> bool:
+def makes_no_statement(answer: str, lang: str | None = None) -> bool:
     """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
-    the usual answer, whose first piece states something, is decided at once)."""
+    the usual answer, whose first piece states something, is decided at once); `lang`: the answer's, when known
+    (German verbs are told by case and ending)."""
     n, at = 0, 0
-    german = detect_lang(answer, default="en") == "de"
+    german = (lang or detect_lang(answer, default="en")) == "de"
     for start, end in itertools.chain(((m.start(), m.end()) for m in _PIECE.finditer(answer)), [(len(answer), 0)]):
         piece, at = answer[at:start], end
         if _WORD.search(piece):

@@ -18,9 +18,11 @@ within a few words of each term.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from grader.engine.reversal import is_direction_word
 from grader.engine.salad import PREPOSITIONS
@@ -59,6 +61,10 @@ def _links(word: str) -> bool:
     return word in LINKING or _verb(word)
 
 
+def _norm(word: str) -> str:
+    return word.lower() if word.isascii() else normalise_word(word)
+
+
 def _next_word(answer: str, end: int) -> str | None:
     m = _NEXT_WORD.match(answer, end)
     return m.group(1) if m else None
@@ -89,24 +95,26 @@ def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def bound_words(answer: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Character ranges of the content words that a link outside `items` binds."""
+def bound_words(answer: str, items: list[tuple[int, int]], lang: str | None = None) -> list[tuple[int, int]]:
+    """Character ranges of the content words that a link outside `items` binds (`lang`: the answer's, when known)."""
     inside = _Inside(items)
-    german = detect_lang(answer, default="en") == "de"
+    german = (lang or detect_lang(answer, default="en")) == "de"
     bound: list[tuple[int, int]] = []
     words: list[tuple[int, int]] = []  # the current piece's content words
     links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
     for m in itertools.chain(_TOKEN.finditer(answer), [None]):
-        if m is None or m.group("end"):
-            bound += [w for k, w in enumerate(words) if any(at - r <= k < at + r for at, r in links)]
+        kind = m.lastgroup if m is not None else "end"
+        if m is None or kind == "end":
+            if links:
+                bound += [w for k, w in enumerate(words) if any(at - r <= k < at + r for at, r in links)]
             words, links = [], []
-        elif m.group("rel"):
+        elif kind == "rel":
             links.append((len(words), REACH))
         elif inside(m.start()):
             words.append(m.span())
         elif (reach := _reach(answer, m, german)) is not None:
             links.append((len(words), reach))
-        elif normalise_word(m.group()) not in NOUN_PHRASE_WORDS:
+        elif _norm(m.group()) not in NOUN_PHRASE_WORDS:
             words.append(m.span())
     return bound
 
@@ -114,16 +122,26 @@ def bound_words(answer: str, items: list[tuple[int, int]]) -> list[tuple[int, in
 def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
     """How far the word at `m` binds when it is a link: a predicate across a phrase either side, a preposition
     only the words it joins ("производные к нулю"); None for no link."""
-    if m.group()[:1].isupper() and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
+    text = m.group()
+    if text[0].isupper() and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
         return None  # capitalised inside a sentence: a name or an acronym ("He init", "Die Hard"), not a link
-    word = normalise_word(m.group())
-    if word in PREPOSITIONS:
-        return 1
-    if _links(word) or _before_determiner(answer, m.end(), word):
+    word = _norm(text)
+    reach = _word_reach(word)
+    if reach is not None:
+        return reach
+    if _before_determiner(answer, m.end(), word):
         return REACH
     if german and german_verb(m.group(), _next_word(answer, m.end())):
         return REACH
     return None
+
+
+@lru_cache(maxsize=65536)
+def _word_reach(word: str) -> int | None:
+    """A word's own reach as a link, whatever stands around it (memoised: answers repeat their words)."""
+    if word in PREPOSITIONS:
+        return 1
+    return REACH if _links(word) else None
 
 
 class _Inside:
@@ -131,25 +149,27 @@ class _Inside:
 
     def __init__(self, items: list[tuple[int, int]]) -> None:
         self.items = items
+        self.starts = [s for s, _ in items]
 
     def __call__(self, at: int) -> bool:
-        return any(s <= at < e for s, e in self.items)
+        k = bisect.bisect_right(self.starts, at) - 1
+        return k >= 0 and at < self.items[k][1]
 
 
-def bound_share(answer: str, spans: Iterable[tuple[int, int]]) -> tuple[int, float]:
+def bound_share(answer: str, spans: Iterable[tuple[int, int]], lang: str | None = None) -> tuple[int, float]:
     """(number of items, share of them bound to a predicate) for an answer and its evidence spans."""
     # A number or formula is no term: an answer that calculates is not listing.
     items = [(s, e) for s, e in items_of(spans) if _LETTER.search(answer, s, e)]
     if not items:
         return 0, 0.0
-    bound = bound_words(answer, items)
+    bound = bound_words(answer, items, lang)
     n = sum(
         is_clause(answer[s:e]) or any(s < be and bs < e for bs, be in bound) for s, e in items
     )
     return len(items), n / len(items)
 
 
-def lists_terms(answer: str, spans: Iterable[tuple[int, int]]) -> bool:
+def lists_terms(answer: str, spans: Iterable[tuple[int, int]], lang: str | None = None) -> bool:
     """Whether the answer names at least `MIN_ITEMS` rubric terms and binds at most `BOUND_SHARE` of them."""
-    n, share = bound_share(answer, spans)
+    n, share = bound_share(answer, spans, lang)
     return n >= MIN_ITEMS and share <= BOUND_SHARE

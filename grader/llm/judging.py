@@ -105,7 +105,7 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
     if ask and injection.clean.strip():
         request = JudgeRequest(question=question, rubric=rubric, answer=for_model(injection), point_ids=ask, lang=lang)
     return Plan(question=question, rubric=rubric, answer=answer, mode=mode, lang=lang, injection=injection,
-                lexical=lexical, keyword_list=keyword_list(named, question.question, question.reference),
+                lexical=lexical, keyword_list=keyword_list(named, question.question, question.reference, lang),
                 request=request, fallback=fallback, touched=touched, caps=caps)
 
 
