@@ -69,13 +69,18 @@ def _negative(text: str) -> bool:
     return _negation_at(text, 0, len(text)) is not None
 
 
+@lru_cache(maxsize=1024)
+def _parts_of(text: str) -> list[Evidence]:
+    return negated_parts(text)
+
+
 @lru_cache(maxsize=4096)
 def affirmed(text: str, wording: str, lang: str) -> bool:
     """Whether the reference text `text` says `wording` outside a negation (a wording with its own negation, "не
     обучаются", is said negatively; one not found in the text counts as affirmed when the text negates nothing)."""
     if _negative(wording):
         return False
-    parts = negated_parts(text)
+    parts = _parts_of(text)
     stems = tokenize(wording, lang).stems
     if not stems:
         return False

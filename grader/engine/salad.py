@@ -47,7 +47,6 @@ _FINITE = frozenset(
     будут""".split()
 )
 _PRONOUNS = frozenset("it he she they we i you er sie es wir ich он она оно они мы я".split())
-_SLOTS = _ARTICLES | PREPOSITIONS
 # What cannot stand right after an article, and right after a preposition.
 _NOT_AFTER_ARTICLE = _ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS
 _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
@@ -56,32 +55,34 @@ _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".
 _LETTER_NAME = re.compile(r"(?<![\w'’])[B-HJ-Z](?![\w'’])")
 _PLAIN_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
-_TOKEN = re.compile(r"(?P<word>[^\W\d_][^\W_]*(?:['’-][^\W_]+)*)|(?P<end>[.!?;,:\n()]|\d)")
+# An article or preposition and what follows it: a word ("next"), or punctuation, a line break or the end of the
+# answer ("end"); neither for a digit or a bracket, which open a phrase ("in 2010", "of (a)").
+_SLOT = re.compile(
+    r"(?<![\w'’-])(?P<slot>" + "|".join(sorted(_ARTICLES | PREPOSITIONS, key=len, reverse=True)) + r")(?![\w'’-])"
+    r"(?:(?=[ \t]*(?P<next>[^\W\d_][^\W_]*(?:['’-][^\W_]+)*))|(?=[ \t]*(?P<end>[.!?;,:\n)]|$)))?",
+    re.IGNORECASE,
+)
 
 
 def broken_slots(answer: str) -> tuple[int, int]:
     """(articles and prepositions, how many of them are followed by what cannot open a noun phrase)."""
     slots = broken = 0
-    last: str | None = None
-    names = bool(_LETTER_NAME.search(answer))  # "B", "C" standing alone: letters name things here
-    opener: frozenset[str] | None = None  # what may not follow the word just read, when it opens a phrase
-    for m in _TOKEN.finditer(answer):
-        word = m.group().lower() if m.lastgroup == "word" else None
-        if opener is None and word not in _SLOTS:
-            last = word
-            continue  # the usual word: neither opens a phrase nor follows a word that does
-        if opener is not None:
-            ends = word is None and m.group() != "(" and not m.group().isdigit() and last not in _PARTICLES
-            broken += (word is None and ends) or (word is not None and (word in opener or _verb_after(opener, word)))
-        opener, last = None, word
-        if word == "a" and m.group() == "A" and (names or not _LOWER_NEXT.match(answer, m.end())):
-            continue  # a name ("event A", "nodes A, B and C"), not the article
-        if word in _ARTICLES:
-            slots, opener = slots + 1, _NOT_AFTER_ARTICLE
-        elif word in PREPOSITIONS:
-            slots, opener = slots + 1, _NOT_AFTER_PREPOSITION
-    if opener is not None and last not in _PARTICLES:
-        broken += 1  # the answer ends on an article or a preposition
+    names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
+    for m in _SLOT.finditer(answer):
+        word = m.group("slot").lower()
+        if m.group("slot") == "A":
+            if names is None:
+                names = bool(_LETTER_NAME.search(answer))
+            if names or not _LOWER_NEXT.match(answer, m.end("slot")):
+                continue  # a name, not the article
+        slots += 1
+        after = m.group("next")
+        if after is None:  # punctuation, a line break or the end of the answer; or a digit or bracket
+            broken += m.group("end") is not None and word not in _PARTICLES
+        else:
+            after = after.lower()
+            opener = _NOT_AFTER_ARTICLE if word in _ARTICLES else _NOT_AFTER_PREPOSITION
+            broken += after in opener or _verb_after(opener, after)
     return slots, broken
 
 

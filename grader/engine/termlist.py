@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from grader.engine.reversal import is_direction_word
@@ -61,6 +61,7 @@ def _links(word: str) -> bool:
     return word in LINKING or _verb(word)
 
 
+@lru_cache(maxsize=65536)
 def _norm(word: str) -> str:
     return word.lower() if word.isascii() else normalise_word(word)
 
@@ -95,28 +96,27 @@ def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def bound_words(answer: str, items: list[tuple[int, int]], lang: str | None = None) -> list[tuple[int, int]]:
-    """Character ranges of the content words that a link outside `items` binds (`lang`: the answer's, when known)."""
+def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) -> Iterator[int]:
+    """Indexes of the items that a link outside them binds, piece by piece (an index may come more than once);
+    `lang`: the answer's, when known."""
     inside = _Inside(items)
     german = (lang or detect_lang(answer, default="en")) == "de"
-    bound: list[tuple[int, int]] = []
-    words: list[tuple[int, int]] = []  # the current piece's content words
+    words: list[int] = []  # the current piece's content words: the item each is part of, -1 for none
     links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
     for m in itertools.chain(_TOKEN.finditer(answer), [None]):
         kind = m.lastgroup if m is not None else "end"
         if m is None or kind == "end":
-            if links:
-                bound += [w for k, w in enumerate(words) if any(at - r <= k < at + r for at, r in links)]
+            for at, r in links:
+                yield from (k for k in words[max(0, at - r) : at + r] if k >= 0)
             words, links = [], []
         elif kind == "rel":
             links.append((len(words), REACH))
-        elif inside(m.start()):
-            words.append(m.span())
+        elif (item := inside(m.start())) >= 0:
+            words.append(item)
         elif (reach := _reach(answer, m, german)) is not None:
             links.append((len(words), reach))
         elif _norm(m.group()) not in NOUN_PHRASE_WORDS:
-            words.append(m.span())
-    return bound
+            words.append(-1)
 
 
 def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
@@ -151,25 +151,40 @@ class _Inside:
         self.items = items
         self.starts = [s for s, _ in items]
 
-    def __call__(self, at: int) -> bool:
+    def __call__(self, at: int) -> int:
+        """The index of the item holding offset `at`, -1 for none."""
         k = bisect.bisect_right(self.starts, at) - 1
-        return k >= 0 and at < self.items[k][1]
+        return k if k >= 0 and at < self.items[k][1] else -1
+
+
+def _items(answer: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    # A number or formula is no term: an answer that calculates is not listing.
+    return [(s, e) for s, e in items_of(spans) if _LETTER.search(answer, s, e)]
 
 
 def bound_share(answer: str, spans: Iterable[tuple[int, int]], lang: str | None = None) -> tuple[int, float]:
-    """(number of items, share of them bound to a predicate) for an answer and its evidence spans."""
-    # A number or formula is no term: an answer that calculates is not listing.
-    items = [(s, e) for s, e in items_of(spans) if _LETTER.search(answer, s, e)]
+    """(number of items, share of them bound to a predicate or clauses themselves) for an answer and its evidence
+    spans."""
+    items = _items(answer, spans)
     if not items:
         return 0, 0.0
-    bound = bound_words(answer, items, lang)
-    n = sum(
-        is_clause(answer[s:e]) or any(s < be and bs < e for bs, be in bound) for s, e in items
-    )
-    return len(items), n / len(items)
+    bound = {k for k, (s, e) in enumerate(items) if is_clause(answer[s:e])}
+    bound.update(_bound_items(answer, items, lang))
+    return len(items), len(bound) / len(items)
 
 
 def lists_terms(answer: str, spans: Iterable[tuple[int, int]], lang: str | None = None) -> bool:
-    """Whether the answer names at least `MIN_ITEMS` rubric terms and binds at most `BOUND_SHARE` of them."""
-    n, share = bound_share(answer, spans, lang)
-    return n >= MIN_ITEMS and share <= BOUND_SHARE
+    """Whether the answer names at least `MIN_ITEMS` rubric terms and binds at most `BOUND_SHARE` of them (read
+    piece by piece, so the usual answer, whose first sentences relate enough of its terms, is decided early)."""
+    items = _items(answer, spans)
+    limit = BOUND_SHARE * len(items)
+    if len(items) < MIN_ITEMS:
+        return False
+    bound: set[int] = set()
+    for k in _bound_items(answer, items, lang):
+        bound.add(k)
+        if len(bound) > limit:
+            return False
+    # Rarer: terms that are clauses themselves, looked at only now.
+    bound.update(k for k, (s, e) in enumerate(items) if k not in bound and is_clause(answer[s:e]))
+    return len(bound) <= limit
