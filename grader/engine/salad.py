@@ -54,35 +54,40 @@ _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
 _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".split())
 _LETTER_NAME = re.compile(r"(?<![\w'’])[B-HJ-Z](?![\w'’])")
 _PLAIN_WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_LOWER_NEXT = re.compile(r"\s+[a-z]")
-# An article or preposition and what follows it: a word ("next"), or punctuation, a line break or the end of the
-# answer ("end"); neither for a digit or a bracket, which open a phrase ("in 2010", "of (a)").
-_SLOT = re.compile(
-    r"(?<![\w'’-])(?P<slot>" + "|".join(sorted(_ARTICLES | PREPOSITIONS, key=len, reverse=True)) + r")(?![\w'’-])"
-    r"(?:(?=[ \t]*(?P<next>[^\W\d_][^\W_]*(?:['’-][^\W_]+)*))|(?=[ \t]*(?P<end>[.!?;,:\n)]|$)))?",
-    re.IGNORECASE,
-)
+_LEADING = "(\"'«„“"  # marks that may open a token before its word; a bracket opens a phrase
+_TRAILING = ".,;:!?)\"'»“”"
+_FIRST_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
+_ENDS = frozenset(".,;:!?)")
+_SLOT_WORDS = _ARTICLES | PREPOSITIONS
 
 
 def broken_slots(answer: str) -> tuple[int, int]:
     """(articles and prepositions, how many of them are followed by what cannot open a noun phrase)."""
     slots = broken = 0
     names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
-    for m in _SLOT.finditer(answer):
-        word = m.group("slot").lower()
-        if m.group("slot") == "A":
+    tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
+    for k, token in enumerate(tokens):
+        word = token.lower().lstrip(_LEADING)
+        if word not in _SLOT_WORDS:
+            if word.rstrip(_TRAILING) not in _SLOT_WORDS:
+                continue  # the usual word
+            after = "."  # punctuation right after it ends the phrase
+        else:
+            after = tokens[k + 1].lstrip(_LEADING[1:]) if k + 1 < len(tokens) else "."  # the end of the answer too
+        word = word.rstrip(_TRAILING)
+        if token.lstrip(_LEADING).startswith("A") and word == "a":
             if names is None:
                 names = bool(_LETTER_NAME.search(answer))
-            if names or not _LOWER_NEXT.match(answer, m.end("slot")):
+            if names or not after[:1].islower():
                 continue  # a name, not the article
         slots += 1
-        after = m.group("next")
-        if after is None:  # punctuation, a line break or the end of the answer; or a digit or bracket
-            broken += m.group("end") is not None and word not in _PARTICLES
-        else:
-            after = after.lower()
-            opener = _NOT_AFTER_ARTICLE if word in _ARTICLES else _NOT_AFTER_PREPOSITION
-            broken += after in opener or _verb_after(opener, after)
+        if not after[:1].isalpha():  # punctuation ends it; a digit, a bracket or a symbol ("a * l") does not
+            broken += after[:1] in _ENDS and word not in _PARTICLES
+            continue
+        first = _FIRST_WORD.match(after)
+        after = (first.group() if first else after).lower()
+        opener = _NOT_AFTER_ARTICLE if word in _ARTICLES else _NOT_AFTER_PREPOSITION
+        broken += after in opener or _verb_after(opener, after)
     return slots, broken
 
 
@@ -103,8 +108,10 @@ def rearranges_reference(answer: str, reference: str) -> bool:
     their multiplicity) drawn from the reference, but fewer than `PAIRS_KEPT` of its adjacent word pairs standing
     in the reference. An answer that quotes the reference keeps its pairs; one that explains in its own words
     draws far fewer of its words from it."""
+    if not reference or len(answer) > 1.2 * len(reference) + 40:
+        return False  # too long to be drawn from the reference (counted in characters first: cheap)
     said = _words(answer)
-    if len(said) < MIN_WORDS or not reference:
+    if len(said) < MIN_WORDS:
         return False
     available, pairs = _source(reference)
     drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
