@@ -14,6 +14,7 @@ Curated rubrics are left alone: their wordings carry their own polarity ("вес
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -25,8 +26,12 @@ from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _ANY_NEGATION = re.compile(
-    r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, NEGATIONS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    r"(?<![\w'’])(?:"
+    + "|".join(re.escape(w).replace("'", "['’]") for w in sorted(NEGATIONS, key=len, reverse=True))
+    + r")(?![\w'’])",
+    re.IGNORECASE,
 )
+_NEXT_WORD = re.compile(r"\s*(\w+(?:['’]\w+)*)")
 _NEW_STATEMENT = re.compile(r":|\s[—–]\s")
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
@@ -36,15 +41,15 @@ _BOUNDARY = re.compile(
 )
 
 
+def _negates(text: str, end: int) -> bool:
+    """Whether the negation cue ending at `end` negates what follows ("not only" does not)."""
+    nxt = _NEXT_WORD.match(text, end)
+    return nxt is None or normalise_word(nxt.group(1)) not in NOT_NEGATING_NEXT
+
+
 def _negation_at(text: str, start: int, end: int) -> int | None:
-    """Offset of the first negation cue in text[start:end] that negates what follows ("not only" does not)."""
-    words = list(_WORD.finditer(text, start, end))
-    for k, m in enumerate(words):
-        if normalise_word(m.group()) in NEGATIONS:
-            nxt = normalise_word(words[k + 1].group()) if k + 1 < len(words) else ""
-            if nxt not in NOT_NEGATING_NEXT:
-                return m.start()
-    return None
+    """Offset of the first negation cue in text[start:end] that negates what follows."""
+    return next((m.start() for m in _ANY_NEGATION.finditer(text, start, end) if _negates(text, m.end())), None)
 
 
 def negated_parts(answer: str) -> list[Evidence]:
@@ -53,10 +58,12 @@ def negated_parts(answer: str) -> list[Evidence]:
     clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it), or to a
     colon or dash that opens another statement."""
     out: list[Evidence] = []
-    if not _ANY_NEGATION.search(answer):
+    cues = [m.start() for m in _ANY_NEGATION.finditer(answer) if _negates(answer, m.end())]
+    if not cues:
         return out  # the usual answer: no negation at all
     for start, end in clauses(answer):
-        at = _negation_at(answer, start, end)
+        k = bisect.bisect_left(cues, start)
+        at = cues[k] if k < len(cues) and cues[k] < end else None
         if at is not None:
             begin = max([start, *(m.end() for m in _BOUNDARY.finditer(answer, start, at))])
             stop = _NEW_STATEMENT.search(answer, at, end)  # what a colon or dash opens is a statement of its own
