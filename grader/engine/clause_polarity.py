@@ -25,12 +25,13 @@ from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tok
 from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_ANY_NEGATION = re.compile(
+_NEGATION_WORDS = (
     r"(?<![\w'’])(?:"
     + "|".join(re.escape(w).replace("'", "['’]") for w in sorted(NEGATIONS, key=len, reverse=True))
-    + r")(?![\w'’])",
-    re.IGNORECASE,
+    + r")(?![\w'’])"
 )
+_ANY_NEGATION = re.compile(_NEGATION_WORDS, re.IGNORECASE)
+_LOWER_NEGATION = re.compile(_NEGATION_WORDS)  # on lower-cased text: twice as fast as ignoring case
 _NEXT_WORD = re.compile(r"\s*(\w+(?:['’]\w+)*)")
 _NEW_STATEMENT = re.compile(r":|\s[—–]\s")
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
@@ -58,7 +59,9 @@ def negated_parts(answer: str) -> list[Evidence]:
     clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it), or to a
     colon or dash that opens another statement."""
     out: list[Evidence] = []
-    cues = [m.start() for m in _ANY_NEGATION.finditer(answer) if _negates(answer, m.end())]
+    lower = answer.lower()
+    found = _LOWER_NEGATION.finditer(lower) if len(lower) == len(answer) else _ANY_NEGATION.finditer(answer)
+    cues = [m.start() for m in found if _negates(answer, m.end())]
     if not cues:
         return out  # the usual answer: no negation at all
     for start, end in clauses(answer):

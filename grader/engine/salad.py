@@ -66,8 +66,13 @@ def broken_slots(answer: str) -> tuple[int, int]:
     slots = broken = 0
     names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
     tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
-    for k, token in enumerate(tokens):
-        word = token.lower().lstrip(_LEADING)
+    lowered = answer.lower().split()
+    if len(lowered) != len(tokens):
+        lowered = [t.lower() for t in tokens]
+    slot_like = {t for t in set(lowered) if t.strip(_LEADING + _TRAILING) in _SLOT_WORDS}
+    for k in [k for k, t in enumerate(lowered) if t in slot_like]:
+        token = tokens[k]
+        word = lowered[k].lstrip(_LEADING)
         if word not in _SLOT_WORDS:
             if word.rstrip(_TRAILING) not in _SLOT_WORDS:
                 continue  # the usual word
