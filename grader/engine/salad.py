@@ -98,7 +98,12 @@ def broken_slots(answer: str) -> tuple[int, int]:
 
 def _verb_after(opener: frozenset[str], word: str) -> bool:
     """A Russian verb form right after a preposition ("к стремится"): a preposition governs a noun phrase."""
-    return opener is _NOT_AFTER_PREPOSITION and not word.isascii() and bool(RU_VERB.search(word))
+    return opener is _NOT_AFTER_PREPOSITION and not word.isascii() and _ru_verb(word)
+
+
+@lru_cache(maxsize=65536)
+def _ru_verb(word: str) -> bool:
+    return bool(RU_VERB.search(word))
 
 
 def is_word_salad(answer: str) -> bool:
