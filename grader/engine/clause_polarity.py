@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
+from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
 from grader.engine.contradictions import clauses
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Rubric
@@ -101,24 +101,25 @@ def affirmed(text: str, wording: str, lang: str) -> bool:
     return any(not any(e.start <= a < e.end for e in parts) for a in at)
 
 
-def discount_negated(rubric: Rubric, points: Sequence[PointMatch], answer: str) -> list[PointMatch]:
+def discount_negated(
+    rubric: Rubric, compiled: Sequence[CompiledPoint], points: Sequence[PointMatch], answer: str
+) -> list[PointMatch]:
     """The matcher's findings on an automatic rubric without the concepts that the reference affirms and the answer
-    only says under a negation."""
+    only says under a negation (`compiled`: the matcher's points, whose concepts the findings follow)."""
     if rubric.built_by != "auto" or not any(p.score for p in points):
         return list(points)
     parts = negated_parts(answer)
     if not parts:
         return list(points)
-    by_id = {p.id: p for p in rubric.points}
+    texts = {p.id: p.text for p in rubric.points}
     out = []
-    for pm in points:
-        point = by_id[pm.id]
+    for pm, cp in zip(points, compiled, strict=True):
         concepts = tuple(
             ConceptMatch(c.weight, False)
-            if c.matched and c.evidence and affirmed(point.text, k.any[0], rubric.lang)
+            if c.matched and c.evidence and affirmed(texts[pm.id], k.concept.any[0], rubric.lang)
             and all(_within(e, parts) for e in c.evidence)
             else c
-            for c, k in zip(pm.concepts, point.concepts, strict=True)
+            for c, k in zip(pm.concepts, cp.concepts, strict=True)
         )
         if concepts == pm.concepts:
             out.append(pm)

@@ -117,12 +117,14 @@ def _point_results() -> TypeAdapter[list[PointResult]]:
 
 
 def contradictions(
-    question: Question, rubric: Rubric, answer: str, match: AnswerMatch, lang: str
+    question: Question, rubric: Rubric, answer: str, match: AnswerMatch, lang: str, matcher: Matcher | None = None
 ) -> tuple[AnswerMatch, list[Contradiction]]:
     """The misconceptions and reversed statements in `answer`, and the match without the credit the words of a
-    misconception earned (`grader.engine.contradictions`)."""
+    misconception earned (`grader.engine.contradictions`); `matcher`: the one that made `match` (by default the
+    rubric's own)."""
     if rubric.built_by == "auto":  # the reference's words said under a negation it lacks earn nothing
-        match = dataclasses.replace(match, points=discount_negated(rubric, match.points, answer))
+        compiled = (matcher or matcher_for(question, rubric)).points
+        match = dataclasses.replace(match, points=discount_negated(rubric, compiled, match.points, answer))
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
@@ -142,7 +144,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     if latin_lang(lang) != latin_lang(question.lang):
         m = matcher.match(answer, lang)
     named = m  # every term the answer names, wrong claims included: whether it only lists them is read from these
-    m, found = contradictions(question, rubric, answer, m, lang)
+    m, found = contradictions(question, rubric, answer, m, lang, matcher)
     m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
     flags = flags_of(found)

@@ -95,7 +95,7 @@ def plan(question: Question, rubric: Rubric, answer: str, mode: Mode, matcher: M
 
     injection = find_injection(answer)
     named = matcher.match(injection.clean, lang)  # every term named: whether the answer only lists them
-    match, found = contradictions(question, rubric, injection.clean, named, lang)
+    match, found = contradictions(question, rubric, injection.clean, named, lang, matcher)
     lexical = apply(lexical_points(rubric, match, lang), found)
     touched: dict[str, str] = {c.point: c.cause for c in sorted(found, key=lambda c: c.cause == "misconception")}
     caps = {m.point: m.cap for m in rubric.misconceptions if m.cap is not None}
