@@ -205,7 +205,14 @@ class TestNegatedReference:
         g = _grade(_auto(q), "A leaf is simply a node with no children.")
         assert g.score is not None and g.score >= 0.8
 
-    def test_negated_parts(self) -> None:
-        text = "Momentum helps, but it does not reduce the step. Es lernt das Rauschen nicht auswendig."
-        parts = [p.text for p in negated_parts(text)]
-        assert [p.strip() for p in parts] == ["it does not reduce the step", "Es lernt das Rauschen nicht auswendig"]
+    @pytest.mark.parametrize(("text", "negated"), [
+        ("Momentum helps, but it does not reduce the step. Es lernt das Rauschen nicht auswendig.",
+         ["it does not reduce the step", "Es lernt das Rauschen nicht auswendig"]),
+        ("Sind die Toiletten nicht offen, mache ich ein Foto der Tür.", ["Sind die Toiletten nicht offen"]),
+        ("The assumption does not hold because traffic is bursty.", ["The assumption does not hold"]),
+        ("Overfitting is not when the test error is high, and that is all.",
+         ["Overfitting is not when the test error is high"]),
+        ("Не только градиент, но и веса.", []),
+    ], ids=["clauses", "condition-first", "reason", "when-clause", "not-only"])
+    def test_negated_parts(self, text: str, negated: list[str]) -> None:
+        assert [p.text.strip() for p in negated_parts(text)] == negated

@@ -33,7 +33,17 @@ _NEGATION_WORDS = (
 _ANY_NEGATION = re.compile(_NEGATION_WORDS, re.IGNORECASE)
 _LOWER_NEGATION = re.compile(_NEGATION_WORDS)  # on lower-cased text: twice as fast as ignoring case
 _NEXT_WORD = re.compile(r"\s*(\w+(?:['’]\w+)*)")
-_NEW_STATEMENT = re.compile(r":|\s[—–]\s")
+# Where a negation's reach ends after it: a colon or dash opens a statement of its own, and a comma ends the clause
+# ("Sollten die Toiletten nicht begehbar sein, fertige ich Bilder": the photos are not negated; "does not hold, as
+# traffic comes in bursts"), unless it opens the clause the negated predicate is about ("liegt nicht vor, wenn …");
+# a reason or a contrast ("because", "aber", "но") asserts again.
+_NEW_STATEMENT = re.compile(
+    r":|\s[—–]\s|,(?!\s*(?:when|if|that|whether|wenn|falls|dass|ob|когда|если|что|чтобы)\b)"
+    r"|\b(?:because|since|but|however|whereas|although|weil|denn|aber|sondern|jedoch|obwohl|потому|поскольку|но|"
+    r"однако|хотя)\b",
+    re.IGNORECASE,
+)
+NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
     r"[,;:()\[\]]|\b(?:and|but|because|which|that|while|when|if|so|und|aber|weil|wenn|dass|denn|"
@@ -54,10 +64,9 @@ def _negation_at(text: str, start: int, end: int) -> int | None:
 
 
 def negated_parts(answer: str) -> list[Evidence]:
-    """The negated part of each clause of `answer`: from the start of the smallest clause holding its first
-    negation cue (German puts "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the
-    clause's end (a negation before "when …", "wenn …", "когда …" takes the subordinate clause with it), or to a
-    colon or dash that opens another statement."""
+    """The negated parts of `answer`: from the start of the smallest clause holding a negation cue (German puts
+    "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the end of that clause (`_NEW_STATEMENT`;
+    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it)."""
     out: list[Evidence] = []
     lower = answer.lower()
     found = _LOWER_NEGATION.finditer(lower) if len(lower) == len(answer) else _ANY_NEGATION.finditer(answer)
@@ -65,13 +74,14 @@ def negated_parts(answer: str) -> list[Evidence]:
     if not cues:
         return out  # the usual answer: no negation at all
     for start, end in clauses(answer):
-        k = bisect.bisect_left(cues, start)
-        at = cues[k] if k < len(cues) and cues[k] < end else None
-        if at is not None:
-            begin = max([start, *(m.end() for m in _BOUNDARY.finditer(answer, start, at))])
-            stop = _NEW_STATEMENT.search(answer, at, end)  # what a colon or dash opens is a statement of its own
-            stop_at = stop.start() if stop else end
-            out.append(Evidence(begin, stop_at, answer[begin:stop_at]))
+        reached = start
+        for at in cues[bisect.bisect_left(cues, start) : bisect.bisect_left(cues, end)]:
+            if at < reached:
+                continue  # inside the part an earlier negation of this clause reaches
+            begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
+            stop = _NEW_STATEMENT.search(answer, at, end)
+            reached = stop.start() if stop else end
+            out.append(Evidence(begin, reached, answer[begin:reached]))
     return out
 
 
@@ -105,7 +115,8 @@ def discount_negated(
     rubric: Rubric, compiled: Sequence[CompiledPoint], points: Sequence[PointMatch], answer: str
 ) -> list[PointMatch]:
     """The matcher's findings on an automatic rubric without the concepts that the reference affirms and the answer
-    only says under a negation (`compiled`: the matcher's points, whose concepts the findings follow)."""
+    only says under a negation, for each point that the answer says mostly in the negative (`NEGATED_SHARE` of the
+    weight it matched); `compiled`: the matcher's points, whose concepts the findings follow."""
     if rubric.built_by != "auto" or not any(p.score for p in points):
         return list(points)
     parts = negated_parts(answer)
@@ -121,8 +132,10 @@ def discount_negated(
             else c
             for c, k in zip(pm.concepts, cp.concepts, strict=True)
         )
-        if concepts == pm.concepts:
-            out.append(pm)
+        found = sum(c.weight for c in pm.concepts if c.matched)
+        lost = found - sum(c.weight for c in concepts if c.matched)
+        if not lost or lost < NEGATED_SHARE * found:
+            out.append(pm)  # a negation touching a few of the point's words is about something else
             continue
         total = sum(c.weight for c in concepts)
         out.append(PointMatch(pm.id, sum(c.weight for c in concepts if c.matched) / total if total else 0.0, concepts))
