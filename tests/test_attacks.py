@@ -85,9 +85,10 @@ class TestKeywordDumps:
                                  "обновляются; спасает ReLU."),
         ("nasyshchenie-neyrona", "Sigmoid saturates at its extremes, gradients vanish, training slows. Fix: ReLU."),
         (OVERFIT_EN, "It memorizes noise: training error low, test error high."),
+        (OVERFIT_EN, "The model memorizes noise: training error is low, test error is high."),
         (OVERFIT_DE, "Das Modell lernt Rauschen auswendig: Trainingsfehler niedrig, Testfehler hoch."),
         (DNS_EN, "DNS maps a domain name to an IP address; resolvers cache it until the TTL runs out."),
-    ], ids=["ru", "en-bank", "en-auto", "de-auto", "en-dns"])
+    ], ids=["ru", "en-bank", "en-auto", "en-reference-words", "de-auto", "en-dns"])
     def test_terse_sentences_keep_their_credit(self, target: str | Question, answer: str) -> None:
         g = _grade(_bank(target) if isinstance(target, str) else _auto(target), answer)
         assert "keyword_list" not in g.flags and g.score is not None and g.score >= 0.6

@@ -26,7 +26,8 @@ from grader.engine.statements import RU_VERB
 
 MIN_WORDS = 6  # words an answer needs before it can be told to rearrange the reference
 FROM_REFERENCE = 0.9  # a rearrangement: at least this share of its words drawn from the reference,
-PAIRS_KEPT = 0.3  # and fewer than this share of its adjacent word pairs found there
+PAIRS_KEPT = 0.3  # and fewer than this share of its adjacent word pairs found there,
+USES_REFERENCE = 0.5  # while using at least this share of the reference's words
 MIN_SLOTS = 3  # articles and prepositions needed before the order can be judged
 MIN_BROKEN = 2
 BROKEN_SHARE = 0.15  # a salad: at least this share of them followed by what cannot open a noun phrase
@@ -115,9 +116,9 @@ def is_word_salad(answer: str) -> bool:
 
 def rearranges_reference(answer: str, reference: str) -> bool:
     """Whether the answer is the reference's words rearranged: at least `FROM_REFERENCE` of its words (counted with
-    their multiplicity) drawn from the reference, but fewer than `PAIRS_KEPT` of its adjacent word pairs standing
-    in the reference. An answer that quotes the reference keeps its pairs; one that explains in its own words
-    draws far fewer of its words from it."""
+    their multiplicity) drawn from the reference, using at least `USES_REFERENCE` of the reference's, but fewer
+    than `PAIRS_KEPT` of its adjacent word pairs standing in the reference. An answer that quotes the reference
+    keeps its pairs; one that explains in its own words draws far fewer of its words from it."""
     if not reference or len(answer) > 1.2 * len(reference) + 40:
         return False  # too long to be drawn from the reference (counted in characters first: cheap)
     said = _words(answer)
@@ -125,8 +126,8 @@ def rearranges_reference(answer: str, reference: str) -> bool:
         return False
     available, pairs = _source(reference)
     drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
-    if drawn < FROM_REFERENCE * len(said):
-        return False
+    if drawn < FROM_REFERENCE * len(said) or drawn < USES_REFERENCE * available.total():
+        return False  # its own words, or a few of the reference's restated (a terse answer in the reference's terms)
     kept = sum(p in pairs for p in itertools.pairwise(said))
     return kept < PAIRS_KEPT * (len(said) - 1)
 
