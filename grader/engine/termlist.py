@@ -80,6 +80,14 @@ def _before_determiner(answer: str, end: int, word: str) -> bool:
     return m is not None and m.group(1).lower() in _DETERMINERS
 
 
+def _single_verb(answer: str, item: tuple[int, int], m: re.Match[str], german: bool) -> bool:
+    """Whether the item is this one word and a verb ("reduce", "berechnet"): it relates the words either side of
+    it; a rubric wording of several words that holds a verb ("веса не обновляются") relates nothing around it."""
+    if item != m.span():
+        return False
+    return _verb(_norm(m.group())) or (german and german_verb(m.group(), _next_word(answer, m.end())))
+
+
 def is_clause(text: str) -> bool:
     """Whether a term's own words hold a verb ("веса не обновляются"; "training stalls" only by a direction verb)."""
     return any(_verb(normalise_word(m.group("word"))) for m in _TOKEN.finditer(text) if m.group("word"))
@@ -112,6 +120,8 @@ def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) ->
         elif kind == "rel":
             links.append((len(words), REACH))
         elif (item := inside(m.start())) >= 0:
+            if _single_verb(answer, items[item], m, german):  # the answer's own verb, named as a rubric term
+                links.append((len(words), 1))
             words.append(item)
         elif (reach := _reach(answer, m, german)) is not None:
             links.append((len(words), reach))
