@@ -81,6 +81,9 @@ def _disguised(piece: str) -> bool:
 def piece_may_hold_injection(chunk: str) -> int:
     """1 when a space-free piece of text holds an anchor some signal needs, else 0 (memoised). A text none of
     whose pieces (split at " ") holds one, and with no spaced-out letters, holds no injection."""
+    known = _chunk_gate.get(chunk)
+    if known is not None:
+        return known
     low = chunk.lower()
     flag = int(
         any(_ANCHORS.search(part) for part in _parts(low))
@@ -109,26 +112,15 @@ def may_be_spaced(text: str) -> bool:
 
 def _may_hold_injection(text: str) -> bool:
     """False only when no sentence of `text` can reach the threshold (True may still find nothing)."""
-    get = _chunk_gate.get
-    for chunk in text.split(" "):
-        flag = get(chunk)
-        if flag is None:
-            flag = piece_may_hold_injection(chunk)
-        if flag:
-            return True
-    return may_be_spaced(text)
+    return any(map(piece_may_hold_injection, text.split(" "))) or may_be_spaced(text)
 
 
 def _anchor_pieces(text: str) -> tuple[list[int], list[str]]:
     """Where the pieces holding an anchor start, and those pieces, from the pre-check's memo (one dict lookup a
     piece: a regex scan of the whole answer costs ~0.3 ms)."""
     starts, pieces, at = [], [], 0
-    get = _chunk_gate.get
     for chunk in text.split(" "):
-        flag = get(chunk)
-        if flag is None:
-            flag = piece_may_hold_injection(chunk)
-        if flag:
+        if piece_may_hold_injection(chunk):
             starts.append(at)
             pieces.append(chunk)
         at += len(chunk) + 1
