@@ -28,7 +28,6 @@ class _Run:
     kind: str | None = None  # the bullet of its first item ("" for plain lines)
     items: list[list[str]] = field(default_factory=list)  # each item: its line, then the sub-items under it
     prefix: str = ""  # a plain header ("Fields only TCP has:"): it opens the first item's text
-    titled: bool = False  # its items are titles of sections: each is said by its title and its paragraph
 
 
 def read_list(lines: list[str], asks_for: int | None) -> Reading:
@@ -71,9 +70,8 @@ def read_list(lines: list[str], asks_for: int | None) -> Reading:
             runs.append(run)
         if run.kind is None:
             run.kind = kind
-        run.titled = sections
         run.items.append([text])
-    return _list_reading([r for r in runs if r.items or r.menu], asks_for)
+    return _list_reading([r for r in runs if r.items or r.menu], asks_for, sections)
 
 
 def _is_title(text: str) -> bool:
@@ -87,7 +85,8 @@ def _split_label(text: str) -> tuple[str, str]:
     return " ".join(parts[:-1]).strip(), parts[-1].strip()
 
 
-def _list_reading(runs: list[_Run], asks_for: int | None) -> Reading:
+def _list_reading(runs: list[_Run], asks_for: int | None, sections: bool = False) -> Reading:
+    """The points and groups of the runs; with `sections`, an item titling the lines under it is said by them."""
     points: list[ReadPoint] = []
     groups: list[ReadGroup] = []
     unsure: list[str] = []
@@ -105,7 +104,7 @@ def _list_reading(runs: list[_Run], asks_for: int | None) -> Reading:
             body = " ".join([head, *subs])
             # An item that opens its sub-items ("A calculation:") or titles them is said by them with it; another
             # is said by its own line.
-            opens = n_content(head) < 3 or head.endswith(":") or (r.titled and _is_title(head))
+            opens = n_content(head) < 3 or head.endswith(":") or (sections and _is_title(head))
             text = body if subs and opens else head
             members.append(ReadPoint(text=text, context=body if body != text else ""))
         needs = stated_count(r.label) if r.menu else None
