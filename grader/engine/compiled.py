@@ -59,9 +59,11 @@ class Wording:
     stems: tuple[str, ...]
     negative: bool = False  # the wording itself holds a negation ("без учителя", "not independent")
     stem_set: frozenset[str] = field(init=False)
+    single: str | None = field(init=False)  # the stem of a one-word wording (most are), else None
 
     def __post_init__(self) -> None:
         self.stem_set = frozenset(self.stems)
+        self.single = self.stems[0] if len(self.stems) == 1 else None
 
 
 @dataclass
@@ -70,10 +72,12 @@ class CompiledConcept:
     wordings: list[Wording]
     stems: frozenset[str] = field(init=False)  # every stem of every wording: no overlap with an answer, no match
     unmatched: ConceptMatch = field(init=False)  # the finding when none of those stems is in an answer
+    weight: float = field(init=False)  # the concept's weight
 
     def __post_init__(self) -> None:
         self.stems = frozenset(s for w in self.wordings for s in w.stems)
-        self.unmatched = ConceptMatch(self.concept.weight, False)
+        self.weight = self.concept.weight
+        self.unmatched = ConceptMatch(self.weight, False)
 
 
 @dataclass

@@ -4,7 +4,15 @@ Pure: the matcher (`grader.engine.matching`) reads the answer once and hands ove
 
 from __future__ import annotations
 
-from grader.engine.compiled import CompiledConcept, CompiledPoint, ConceptMatch, Evidence, PointMatch, find_windows
+from grader.engine.compiled import (
+    CompiledConcept,
+    CompiledPoint,
+    ConceptMatch,
+    Evidence,
+    PointMatch,
+    Wording,
+    find_windows,
+)
 from grader.engine.polarity import absent_at, negated_at, negated_inside
 from grader.engine.words import Words
 
@@ -15,25 +23,19 @@ Cues = tuple[set[int], set[int]] | None  # `grader.engine.polarity.cue_reach` of
 
 
 def match_points(
-    compiled: list[CompiledPoint],
-    positions: dict[str, list[int]],
-    toks: Words,
-    answer: str,
-    covered: set[int],
-    cues: Cues,
+    compiled: list[CompiledPoint], positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues
 ) -> list[PointMatch]:
     """Each compiled point's finding in an answer, from where its words stand (`positions`: rubric stem or cue ->
-    indexes of the answer's words that stand for it); `covered` gathers the indexes of every word of evidence, and
-    `cues`: which words a negation or absence cue may reach (None: the answer holds no cue)."""
+    indexes of the answer's words that stand for it); `cues`: which words a negation or absence cue may reach
+    (None: the answer holds no cue). Only concepts with a stem in the answer are looked at; the others, and points
+    none of whose stems is there, are the findings "not found" made once per rubric."""
     points = []
     for cp in compiled:
         if cp.stems.isdisjoint(positions):
             points.append(cp.unmatched)
             continue
         concepts = tuple(
-            cc.unmatched
-            if cc.stems.isdisjoint(positions)
-            else match_concept(cc, positions, toks, answer, covered, cues)
+            cc.unmatched if cc.stems.isdisjoint(positions) else match_concept(cc, positions, toks, answer, cues)
             for cc in cp.concepts
         )
         got = sum(c.weight for c in concepts if c.matched)
@@ -47,12 +49,12 @@ def match_whole_points(
     """`match_points` for points that count only when every concept is found (a misconception is stated in full or
     not at all): a point with a concept not found is given as not found at all, and its other concepts are not
     searched for."""
-    points, covered = [], set[int]()  # no evidence of a misconception counts as covering the answer
+    points = []
     for cp in compiled:
         found = []
         if not any(cc.stems.isdisjoint(positions) for cc in cp.concepts):
             for cc in cp.concepts:
-                c = match_concept(cc, positions, toks, answer, covered, cues)
+                c = match_concept(cc, positions, toks, answer, cues)
                 if not c.matched:
                     break
                 found.append(c)
@@ -63,56 +65,70 @@ def match_whole_points(
     return points
 
 
+def _kept_words(plist: list[int], toks: Words, answer: str, positions: dict[str, list[int]], cues: Cues) -> list[int]:
+    """The first `_MAX_SPANS` of these word indexes that no cue negates (all there are, without a cue)."""
+    if cues is None:
+        return plist[:_MAX_SPANS]
+    neg, absent = cues
+    at = []
+    for i in plist:
+        if (i in neg and negated_at(i, toks, answer, positions)) or (i in absent and absent_at(i, toks, answer, positions)):
+            continue
+        at.append(i)
+        if len(at) == _MAX_SPANS:
+            break
+    return at
+
+
+def _kept_windows(
+    windows: list[tuple[int, int]], w: Wording, toks: Words, answer: str, positions: dict[str, list[int]], cues: Cues
+) -> list[tuple[int, int]]:
+    """The first `_MAX_SPANS` of these windows that no cue negates (before, after or inside them)."""
+    if cues is None:
+        return windows[:_MAX_SPANS]
+    neg, absent = cues
+    kept = []
+    for a, b in windows:
+        if (
+            (a not in neg or not negated_at(a, toks, answer, positions))
+            and (b not in absent or not absent_at(b, toks, answer, positions))
+            and (a == b or w.negative or not negated_inside(a, b, toks, answer, positions))
+        ):
+            kept.append((a, b))
+            if len(kept) == _MAX_SPANS:
+                break
+    return kept
+
+
 def match_concept(
-    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, covered: set[int], cues: Cues
+    cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues
 ) -> ConceptMatch:
+    """The concept's first wording found in the answer without a cue negating it, with evidence of its first few
+    places; else not found, negated when some wording was there but only under a negation."""
     negated = False
     for w in cc.wordings:
-        if len(w.stems) == 1:  # the usual wording: one word, so each window is one word
-            plist = positions.get(w.stems[0])
+        single = w.single
+        if single is not None:  # the usual wording: one word, so each window is one word
+            plist = positions.get(single)
             if not plist:
                 continue
-            at = (
-                [
-                    i
-                    for i in plist
-                    if (i not in cues[0] or not negated_at(i, toks, answer, positions))
-                    and (i not in cues[1] or not absent_at(i, toks, answer, positions))
-                ]
-                if cues is not None
-                else plist
-            )
+            at = _kept_words(plist, toks, answer, positions, cues)
             if not at:
                 negated = True
                 continue
-            covered.update(at)
-            spans = [Evidence(a, b, answer[a:b]) for a, b in map(toks.word_span, at[:_MAX_SPANS])]
-            return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
-        else:
-            if not positions.keys() >= w.stem_set:
-                continue
-            windows = find_windows(w.stems, positions)
-            if not windows:
-                continue
-        kept = (
-            [
-                (a, b)
-                for a, b in windows
-                if (a not in cues[0] or not negated_at(a, toks, answer, positions))
-                and (b not in cues[1] or not absent_at(b, toks, answer, positions))
-                and (a == b or w.negative or not negated_inside(a, b, toks, answer, positions))
-            ]
-            if cues is not None
-            else windows
-        )
+            return ConceptMatch(cc.weight, True, False, w.text, toks.evidence(answer, at))
+        if not positions.keys() >= w.stem_set:
+            continue
+        windows = find_windows(w.stems, positions)
+        if not windows:
+            continue
+        kept = _kept_windows(windows, w, toks, answer, positions, cues)
         if not kept:
             negated = True
             continue
         spans = []
-        for a, b in kept[:_MAX_SPANS]:
+        for a, b in kept:
             start, end = toks.span(a, b)
             spans.append(Evidence(start, end, answer[start:end]))
-        for a, b in kept:
-            covered.update(range(a, b + 1))
-        return ConceptMatch(cc.concept.weight, True, False, w.text, spans)
-    return ConceptMatch(cc.concept.weight, False, negated) if negated else cc.unmatched
+        return ConceptMatch(cc.weight, True, False, w.text, spans)
+    return ConceptMatch(cc.weight, False, negated) if negated else cc.unmatched

@@ -14,6 +14,7 @@ maps to rubric words (`grader.engine.vocabulary`), which is what makes batch gra
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import operator
@@ -57,7 +58,6 @@ _CHUNKMEMO_LIMIT = 50_000
 class AnswerMatch:
     points: list[PointMatch]
     n_tokens: int
-    n_evidence_tokens: int  # tokens inside any evidence span
     answer: str = field(default="", repr=False)
     _chunks: list[_ChunkInfo] = field(default_factory=list, repr=False)
     # The rubric's misconceptions found in full (every concept; the others as not found), matched in the same walk
@@ -210,40 +210,55 @@ class Matcher:
         memo = self._chunk_memo.get(latin)
         if memo is None:
             memo = self._chunk_memo[latin] = {}
-        known = list(map(memo.get, chunks))  # in C, per word of every answer
-        infos = (
-            [c or memo.get(k) or self._chunk_info(k, latin) for c, k in zip(known, chunks, strict=True)]
-            if not all(known)  # a chunk's info is a non-empty tuple: all() is a C loop, `None in` compares each
-            else cast(list[_ChunkInfo], known)
-        )
-        # Only pieces that stand for rubric words, or do not hold one word, are looked at: a word's index is its
-        # piece's index plus the words beyond one per piece before it.
-        positions: dict[str, list[int]] = {}  # rubric stem (or cue) -> indexes of the words that stand for it
-        claimed: dict[str, list[int]] = {}  # the same for the misconceptions' stems
-        irregular: list[tuple[int, int, int, int]] = []
-        extra = 0
-        for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
-            _look, hits, _words, n, _stop, _letters, _flag, claims, _stops = infos[k]
-            base = k + extra
-            for j, stems in hits:
-                for s in stems:
-                    positions.setdefault(s, []).append(base + j)
-            for j, stems in claims:
-                for s in stems:
-                    claimed.setdefault(s, []).append(base + j)
-            if n != 1:
-                extra += n - 1
-                irregular.append((base, k, n, extra))
-        toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, len(infos) + extra)
-        covered_tokens: set[int] = set()
+        infos = list(map(memo.get, chunks))  # in C, per word of every answer
+        if not all(infos):  # only the pieces not seen before are read (a piece's info is a non-empty tuple)
+            k = -1
+            with contextlib.suppress(ValueError):  # no piece left unread
+                while True:
+                    k = infos.index(None, k + 1)  # found in C
+                    chunk = chunks[k]
+                    infos[k] = memo.get(chunk) or self._chunk_info(chunk, latin)  # a piece said twice: read once
+        positions, claimed, irregular, n = _positions(cast(list[_ChunkInfo], infos))
+        toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, n)
         cues = cue_reach(positions)  # without any cue, no match can be negated: the checks are skipped
-        points = match_points(self.points, positions, toks, answer, covered_tokens, cues)
+        points = match_points(self.points, positions, toks, answer, cues)
         found = None
         if self._claims is not None:
             if claimed:  # the cues are where they are for every rubric
                 claimed.update((cue, positions[cue]) for cue in (NEG, ABS) if cue in positions)
             found = match_whole_points(self._claims.points, claimed, toks, answer, cues)
-        return AnswerMatch(points, len(toks), len(covered_tokens), answer, infos, found, latin)
+        return AnswerMatch(points, n, answer, cast(list[_ChunkInfo], infos), found, latin)
+
+
+def _positions(
+    infos: list[_ChunkInfo],
+) -> tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[int, int, int, int]], int]:
+    """Where each rubric stem (or cue) stands in an answer, given its pieces' infos, as indexes of its words; the
+    same for the misconceptions' stems; the pieces that do not hold one word (`Words`' `irregular`); the number
+    of words. Only pieces that stand for rubric words, or do not hold one word, are looked at: a word's index is
+    its piece's index plus the words beyond one per piece before it."""
+    positions: dict[str, list[int]] = {}  # rubric stem (or cue) -> indexes of the words that stand for it
+    claimed: dict[str, list[int]] = {}  # the same for the misconceptions' stems
+    irregular: list[tuple[int, int, int, int]] = []
+    extra = 0
+    get = positions.get
+    for k in itertools.compress(range(len(infos)), map(_CHUNK_LOOK, infos)):
+        _look, hits, _words, n, _stop, _letters, _flag, claims, _stops = infos[k]
+        base = k + extra
+        for j, stems in hits:
+            for s in stems:
+                at = get(s)
+                if at is None:
+                    positions[s] = [base + j]
+                else:
+                    at.append(base + j)
+        for j, stems in claims:
+            for s in stems:
+                claimed.setdefault(s, []).append(base + j)
+        if n != 1:
+            extra += n - 1
+            irregular.append((base, k, n, extra))
+    return positions, claimed, irregular, len(infos) + extra
 
 
 _claims_matchers: dict[tuple[int, str], tuple[Rubric, Matcher]] = {}
