@@ -27,7 +27,8 @@ _MARKS = "\u0300-\u036f"
 _WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*(?:['’][^\W_](?:[^\W_]|[{_MARKS}])*)*")
 _WORD_FAST = re.compile(rf"\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_GERMAN_CHARS = re.compile(r"[äöüß]", re.IGNORECASE)
+# Letters only German writes (ä ö ü ß, in either case): a substring search each, several times faster than a regex.
+_GERMAN_CHARS = "äöüßÄÖÜẞ"
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "ru": frozenset(
@@ -149,7 +150,7 @@ def detect_lang(
         return default
     if cyr >= 0.3 * (cyr + lat):
         return "ru"
-    if _GERMAN_CHARS.search(text):
+    if any(c in text for c in _GERMAN_CHARS):
         return "de"
     if stops is not None and len(text) <= _STOP_SAMPLE:
         de_hits, en_hits = stops

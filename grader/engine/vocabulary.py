@@ -26,6 +26,7 @@ from grader.engine.compiled import MEMO_LIMIT, compounded, fuzzy_cutoff, latin_s
 from grader.engine.synonyms import KEY_MARK, canonical, members
 
 _CYRILLIC = re.compile(r"[а-яё]")
+_LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typo_of`)
 
 
 class Vocabulary:
@@ -79,8 +80,11 @@ class Vocabulary:
             return hit
         found = []
         cutoff = fuzzy_cutoff(len(stem))
-        near = self._by_letter.get(stem[:1]) if cutoff is not None else None
-        if near and stem not in self._asked:
+        near = self._by_letter.get(stem[:1]) if cutoff is not None and stem not in self._asked else None
+        if near:  # only the stems `typo_of` allows by length are compared: most words have none
+            n = len(stem)
+            near = [s for s in near if -_LENGTHS <= len(s) - n <= _LENGTHS]
+        if near:
             for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
                 if typo_of(stem, cand):
                     found.append(self._to[cand])

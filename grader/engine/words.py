@@ -139,12 +139,15 @@ class Words:
         sums = self._sums
         if sums is None:
             sums = self._sums = list(itertools.accumulate(map(len, self._chunks), initial=0))
-        pieces, firsts, out = self._pieces, self._firsts, []
+        pieces, w, out = self._pieces, self._at, []
         for i in at:
-            k, j = self._locate(i) if firsts else (i, 0)
-            start, end = pieces[k][self._at][j][:2]
-            offset = sums[k] + k
-            out.append(Evidence(offset + start, offset + end, text[offset + start : offset + end]))
+            if self._firsts:  # pieces with no word or several before: where is word i
+                k, j = self._locate(i)
+            else:  # every piece one word: word i is piece i's
+                k, j = i, 0
+            word = pieces[k][w][j]
+            start, end = sums[k] + k + word[0], sums[k] + k + word[1]
+            out.append(Evidence(start, end, text[start:end]))
         return out
 
     def span(self, a: int, b: int) -> tuple[int, int]:
