@@ -51,10 +51,16 @@ class Vocabulary:
 
     def exact(self, norm: str, stem: str) -> str | None:
         """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
-        for s in (stem,) if not norm.isascii() and _CYRILLIC.search(norm) else (stem, *latin_stems(norm)):
-            key = canonical(s)
-            if key in self.stems:
-                return key
+        key = canonical(stem)
+        if key in self.stems:
+            return key
+        if not norm.isascii() and _CYRILLIC.search(norm):
+            return None
+        for s in latin_stems(norm):  # stemmed only when the stem as read is not in the vocabulary
+            if s != stem:
+                key = canonical(s)
+                if key in self.stems:
+                    return key
         return None
 
     def lookup(self, norm: str, stem: str) -> tuple[str, ...]:
