@@ -72,7 +72,9 @@ def _kept_words(plist: list[int], toks: Words, answer: str, positions: dict[str,
     neg, absent = cues
     at = []
     for i in plist:
-        if (i in neg and negated_at(i, toks, answer, positions)) or (i in absent and absent_at(i, toks, answer, positions)):
+        if i in neg and negated_at(i, toks, answer, positions):
+            continue
+        if i in absent and absent_at(i, toks, answer, positions):
             continue
         at.append(i)
         if len(at) == _MAX_SPANS:
