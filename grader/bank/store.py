@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from grader.bank.yaml_errors import explain, yaml_problem
-from grader.engine.rubric import build_rubric, is_stale
+from grader.engine.staleness import is_stale
 from grader.errors import InvalidFile, NotFound
 from grader.limits import compose_yaml, load_yaml, read_file
 from grader.models import Question, Rubric
@@ -267,6 +267,8 @@ def rubric_for(bank: Bank, question: Question) -> tuple[Rubric, list[str]]:
     """The bank's rubric for a question, or one built on the fly; with warnings for the user (none, stale)."""
     rubric = bank.rubric(question.id)
     if rubric is None:
+        from grader.engine.rubric import build_rubric  # here: the builder and its reader only for a bank without one
+
         return build_rubric(question), [
             f"no rubric file for '{question.id}': using one built automatically "
             f"(save it with `grader rubric build {question.id}`)"

@@ -9,7 +9,6 @@ evidence and are left out; words common to many references of a bank weigh less.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from grader.engine.glossary import entries as glossary_entries
@@ -17,6 +16,8 @@ from grader.engine.informativeness import weight as informativeness
 from grader.engine.matching import Matcher
 from grader.engine.reading import read_reference
 from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
+from grader.engine.staleness import is_stale as is_stale  # re-exported: the builder's users check staleness too
+from grader.engine.staleness import reference_hash
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, PointGroup, Question, Reading, Rubric
 
@@ -210,13 +211,3 @@ def without_question_words(rubric: Rubric, question: str) -> Rubric:
         points.append(point if len(kept) == len(point.concepts) else point.model_copy(update={"concepts": kept}))
     return rubric.model_copy(update={"points": points})
 
-
-def reference_hash(reference: str) -> str:
-    """A short hash of the reference text (whitespace-insensitive), stored in a rubric to detect staleness."""
-    canonical = " ".join(reference.split())
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def is_stale(rubric: Rubric, question: Question) -> bool:
-    """True when the rubric was built from a reference other than the question's current one."""
-    return bool(rubric.reference_hash) and rubric.reference_hash != reference_hash(question.reference)
