@@ -10,12 +10,14 @@ mistake included, to the typer command, so help, usage errors and their exit cod
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.cli.inert import inert
 from grader.cli.plain import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, emit_json, read_answer, say
+from grader.cli.screen import Line, grade_lines, write_plain
 
 if TYPE_CHECKING:
     from grader.models import Question, Rubric
@@ -89,13 +91,7 @@ def run_grade(a: GradeArgs) -> int:
             data.update(raw_score=raw, label=cal.label(result.score))
         emit_json(data)
     else:
-        from rich.markup import escape
-
-        from grader.cli.render import console, print_grade
-
-        con = console()
-        con.print(f"[bold]{escape(question.question)}[/]\n")
-        print_grade(result, text, con)  # every point once, a missing one with its hint: what to study next
+        _show(question.question, grade_lines(result, text))  # every point once, a missing one with its hint
     if report is not None:
         say(usage_line(report))
     if result.failed_points:
@@ -107,6 +103,19 @@ def run_grade(a: GradeArgs) -> int:
     if a.min_score is not None and (result.score or 0.0) < threshold(a.min_score):
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _show(title: str, lines: list[Line]) -> None:
+    """The question in bold, then the grade: through rich on a terminal, as plain text (without rich) when piped."""
+    if write_plain(title, lines, sys.stdout):
+        return
+    from rich.markup import escape
+
+    from grader.cli.render import console, print_lines
+
+    con = console()
+    con.print(f"[bold]{escape(title)}[/]\n")
+    print_lines(lines, con)
 
 
 def threshold(value: float) -> float:

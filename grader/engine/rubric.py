@@ -17,7 +17,7 @@ from grader.engine.matching import Matcher
 from grader.engine.reading import read_reference
 from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
 from grader.engine.staleness import is_stale as is_stale  # re-exported: the builder's users check staleness too
-from grader.engine.staleness import reference_hash
+from grader.engine.staleness import reference_hash as reference_hash
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, PointGroup, Question, Reading, Rubric
 
