@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,18 @@ pytest_plugins = ["tests.llm_server"]  # the loopback OpenAI-compatible server f
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_bac1e50e9b8a78e7.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What the grader caches (parsed bank files, judge replies) goes to a folder of the test run, not the user's;
+    CLI subprocesses inherit it. A test that sets GRADER_CACHE_DIR itself still does."""
+    if "GRADER_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    os.environ.pop("GRADER_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 LAYERS: list[set[str]] = [
     {"models", "errors", "_lazy", "paths"},
     {"limits", "outputs", "dbfiles"},  # guards on what is read and written
+    {"limits_yaml"},  # YAML read within those limits
     {"engine"},
     {"llm", "bank", "tables"},
     {"grading"},

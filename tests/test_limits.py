@@ -14,7 +14,8 @@ import typer
 from grader import dbfiles
 from grader.cli._common import run_safely
 from grader.errors import GraderError, InvalidFile
-from grader.limits import json_loads, limit, load_yaml, read_bounded, read_file
+from grader.limits import json_loads, limit, read_bounded, read_file
+from grader.limits_yaml import load_yaml
 from grader.outputs import FolderLock, os_error, write_atomic
 
 

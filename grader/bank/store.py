@@ -6,21 +6,24 @@ the file, the line where the YAML parser can tell it, and the field.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from grader.bank.yaml_errors import explain, yaml_problem
+from grader.bank import parsed
 from grader.engine.staleness import is_stale
 from grader.errors import InvalidFile, NotFound
-from grader.limits import compose_yaml, load_yaml, read_file
+from grader.limits import read_file
 from grader.models import Question, Rubric
 from grader.outputs import write_atomic
+
+if TYPE_CHECKING:
+    import yaml
 
 BANK_ENV = "GRADER_BANK"
 M = TypeVar("M", bound=BaseModel)
@@ -56,20 +59,6 @@ def resolve_bank(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    if style:
-        data = "\n".join(line.rstrip() for line in data.splitlines())
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(str, _str_presenter)
-
-
 class _Flow(list):  # type: ignore[type-arg]
     """A list written on one line, `[a, b, c]`, wrapped at the dump's width: how curated rubrics write concepts."""
 
@@ -78,17 +67,38 @@ class _FlowMap(dict):  # type: ignore[type-arg]
     """A mapping written on one line: `{any: [...], weight: 0.5}`."""
 
 
-_Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
-_Dumper.add_representer(_FlowMap, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """The YAML dumper of bank files, made on first use: reading a cached bank needs no PyYAML."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+        style = "|" if "\n" in data else None
+        if style:
+            data = "\n".join(line.rstrip() for line in data.splitlines())
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, str_presenter)
+    seq, mapping = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+    Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence(seq, data, flow_style=True))
+    Dumper.add_representer(_FlowMap, lambda d, data: d.represent_mapping(mapping, data, flow_style=True))
+    return Dumper
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=110)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     """The 1-based line of the YAML node at pydantic location `loc`, as deep as the path can be followed; a field
     is on the line of its key (where an unknown or misspelt key is), not of its value below it."""
+    import yaml
+
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -105,7 +115,26 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
 
 
 def load_model(path: Path, model: type[M]) -> M:
-    """Parse and validate one YAML file; any problem is an `InvalidFile` naming file, line and field."""
+    """Parse and validate one YAML file (or take it from `grader.bank.parsed`, where it was kept when it was last
+    read); any problem is an `InvalidFile` naming file, line and field."""
+    try:
+        key = parsed.key_of(path)
+    except OSError:  # no such file, or not one to read: reading it says so properly
+        return _parse_model(path, model)
+    kept = parsed.load(key, model)
+    if kept is not None:
+        return kept
+    value = _parse_model(path, model)
+    parsed.save(key, value)
+    return value
+
+
+def _parse_model(path: Path, model: type[M]) -> M:
+    import yaml
+
+    from grader.bank.yaml_errors import explain, yaml_problem
+    from grader.limits_yaml import compose_yaml, load_yaml
+
     try:
         text = read_file(path, "YAML file").decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ from grader.ci.lint_misconceptions import lint_misconceptions
 from grader.ci.lint_reading import lint_reading, no_rubric_message
 from grader.engine.matching import Matcher
 from grader.engine.rubric import reference_hash
-from grader.limits import compose_yaml, load_yaml
+from grader.limits_yaml import compose_yaml, load_yaml
 from grader.models import Model, Question, Rubric
 
 Severity = Literal["error", "warning"]
