@@ -104,8 +104,8 @@ class TestNotKept:
                 load_model(question_file, Question)
         assert not list(cache.glob("*.json"))
 
-    def test_a_cache_that_cannot_be_written_costs_nothing_but_time(self, tmp_path: Path, question_file: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    def test_an_unwritable_cache_costs_only_time(self, tmp_path: Path, question_file: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
         blocker = tmp_path / "a-file"
         blocker.write_text("not a folder")
         monkeypatch.setenv("GRADER_CACHE_DIR", str(blocker))
