@@ -7,17 +7,16 @@ German text, so mixed sentences ("используем dropout и batch normaliz
 
 from __future__ import annotations
 
-import gzip
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from operator import itemgetter
-from pathlib import Path
 from typing import NamedTuple
 
 import Stemmer
 
+from grader.engine.lemmas import LemmaTable, read_table
 from grader.models import Lang
 
 # A word: letters and digits, with combining marks inside it (a stress mark, a decomposed й or ё) and apostrophes
@@ -97,17 +96,10 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 
 @cache
-def _lemma_stems(lang: str) -> dict[str, str]:
+def _lemma_stems(lang: str) -> LemmaTable:
     """Word forms the stemmer splits from their lemma (подписи / подпись, getankt / tanken), with the stem of the
     lemma: one stem for every form of a word. Made from simplemma's dictionaries by scripts/lemma_table.py."""
-    # A path beside this module, as the packaged bank is found: importlib.resources costs a few ms of every start.
-    data = (Path(__file__).parent / "data" / f"lemmas-{lang}.tsv.gz").read_bytes()
-    text = gzip.decompress(data).decode("utf-8")
-    if text.count("\t") != text.count("\n"):  # not one "form<TAB>stem" a line: the slow way, which says where
-        return dict(line.split("\t", 1) for line in text.splitlines())
-    # One split of the whole table and pairs of its pieces: half the start-up cost of splitting it line by line.
-    pieces = iter(text.replace("\t", "\n").split("\n"))
-    return dict(zip(pieces, pieces, strict=False))
+    return read_table(lang)
 
 
 def normalise_word(word: str) -> str:
