@@ -49,7 +49,8 @@ class TestGradeCommand:
         assert json.loads(second.stdout)["cached"] is True and len(llm_server.requests) == 1
         assert "judge: 0 call(s)" in second.stderr
         artefacts = [first.stdout, first.stderr, second.stdout, second.stderr]
-        artefacts += [p.read_bytes().decode("utf-8", "replace") for p in (tmp_path / "cache").iterdir()]
+        left = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]  # the reply cache, the parsed bank files
+        artefacts += [p.read_bytes().decode("utf-8", "replace") for p in left]
         assert all(KEY not in a for a in artefacts)  # ...and it is nowhere in what the run left behind
 
     def test_unscored_exits_2(self, llm_server: LoopbackLLM, tmp_path: Path) -> None:
