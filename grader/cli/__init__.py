@@ -7,6 +7,7 @@ its band); 2 bad input or usage (unknown id, unreadable file, invalid YAML, empt
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import os
@@ -36,6 +37,7 @@ def main() -> None:
     """Console entry point: run the app, turning `GraderError`s into one line on stderr and exit code 2."""
     command = sys.argv[1] if len(sys.argv) > 1 else None
     _no_pydantic_plugins()
+    _frozen_at_exit()
     if command == "grade":  # the everyday lexical grade starts without typer (see grader.cli.grade_run)
         from grader.cli.grade_run import fast_args, run_grade
 
@@ -51,16 +53,23 @@ def main() -> None:
 
 
 def _without_collections(run: Callable[..., int], *args: Any) -> int:
-    """`run(*args)` with the cyclic garbage collector paused, then everything it made frozen (kept out of every
-    later collection): for a bounded piece of work such as grading one answer. Collections that walk the objects of
-    the modules just imported, while they load and again at exit, and find nothing to free, cost a lexical
-    `grader grade` ~30 ms of CPU (`benchmarks/startup.py`); its peak memory is the same without them."""
+    """`run(*args)` with the cyclic garbage collector paused: for a bounded piece of work such as grading one
+    answer, where its collections walk the objects of the modules just imported and find nothing to free (its peak
+    memory is the same without them)."""
     gc.disable()
     try:
         return run(*args)
     finally:
-        gc.freeze()
         gc.enable()
+
+
+def _frozen_at_exit() -> None:
+    """At exit, every object is frozen (`gc.freeze`) before the interpreter's last collections, which then do not
+    walk them: the process ends and its memory goes with it. Run at exit, so a caller that goes on (a test) keeps
+    collecting. With `_without_collections`, ~30 ms of the CPU of a lexical `grader grade` (`benchmarks/startup.py`);
+    ~40 ms of other commands' exits."""
+    atexit.unregister(gc.freeze)  # once, however often `main` runs in one process
+    atexit.register(gc.freeze)
 
 
 _PLUGIN_LOADER = "pydantic.plugin._loader"
