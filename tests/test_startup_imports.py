@@ -45,3 +45,19 @@ def test_a_lexical_grade_loads_only_what_it_needs(output: list[str], tmp_path: P
     assert [m for m in NEVER if m in first | again] == []
     assert first_out == again_out
     assert json.loads(first_out)["score"] > 0 if output else "Score: " in first_out
+
+
+def test_a_caller_that_goes_on_keeps_collecting(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """The collector is paused for the one grade only, and nothing is frozen before the process exits."""
+    import gc
+
+    from grader.cli import main
+
+    monkeypatch.delenv("GRADER_BANK", raising=False)
+    monkeypatch.setattr(sys, "argv", ["grader", "grade", QID, "--json", "--answer", ANSWER])
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0 and json.loads(capsys.readouterr().out)["score"] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
