@@ -65,7 +65,9 @@ class LoopbackLLM:
     in_flight: int = 0
     peak: int = 0
     connections: set[tuple[str, int]] = field(default_factory=set)  # client (host, port) pairs seen
-    spans: list[list[float]] = field(default_factory=list)  # [arrived, replied] per request (time.time())
+    # per request (time.time()): [arrived (body read), replied (latency over), client port, began (headers read),
+    # written (reply sent)]
+    spans: list[list[float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def formats(self) -> list[str]:
@@ -133,9 +135,11 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                     self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in state.models]})
                 else:
                     self._send(200, {"requests": len(state.requests), "peak": state.peak,
-                                     "connections": len(state.connections), "spans": state.spans})
+                                     "connections": len(state.connections), "spans": state.spans,
+                                     "cpu": time.process_time()})
 
         def do_POST(self) -> None:
+            began = time.time()
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if not self.path.startswith("/v1/"):  # what llama-server says to a base URL without /v1
                 self._send(404, {"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}})
@@ -145,7 +149,7 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 state.requests.append({"path": self.path, "body": body, "headers": headers})
                 state.in_flight += 1
                 state.connections.add(self.client_address[:2])
-                span = [time.time(), 0.0]
+                span = [time.time(), 0.0, self.client_address[1], began, 0.0]
                 state.spans.append(span)
                 state.peak = max(state.peak, state.in_flight)
                 full = bool(state.capacity) and state.in_flight > state.capacity
@@ -171,6 +175,7 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                     self._send(200, whole)
                 else:
                     self._reply(body, fail, raw)
+                span[4] = time.time()
             except (BrokenPipeError, ConnectionResetError, OSError):  # the client gave up (timeout tests)
                 pass
 
@@ -229,6 +234,13 @@ def _handler(state: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The listen backlog is taken when the socket is bound, so it must be set on the class: the default 5 dropped
+    # the SYNs of a burst of new connections, which the client's TCP resent only after a second.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @pytest.fixture
 def llm_server() -> Iterator[LoopbackLLM]:
     """A running loopback server; `state.url` is its base URL (ending in /v1)."""
@@ -252,9 +264,7 @@ class serve:
         self.state = LoopbackLLM(**kw)
 
     def __enter__(self) -> LoopbackLLM:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 128
+        self.httpd = _Server(("127.0.0.1", 0), _handler(self.state))
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
         self.state.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
