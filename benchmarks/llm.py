@@ -10,9 +10,12 @@ made, how many connections the server saw, and the grader's own CPU time per ans
 - **api**: the Python API (`agrade_many`) in this process;
 - **batch**: `grader batch ROWS --mode llm|hybrid` in a subprocess (the whole command: start-up, reading the
   rows, writing the files), with its own on-disk cache, so the re-run must make no call.
-Both go through the real `openai` client; the server runs in its own process so it does not share our GIL. On a
-2-core machine the server and the grader share the cores: when the grader's CPU per answer times the answers
-exceeds the ideal, the ideal cannot be reached by any client (see the CPU column).
+Both go through the real `openai` client; the server runs in its own process so it does not share our GIL. It
+replies as a judge would (`--quotes`: a point is covered when a sentence of the answer shares two words with it,
+and that sentence is quoted), so the grader grounds real quotes; its own CPU per request is printed too, to show
+it is not the bottleneck. On a 2-core machine the server and the grader share the cores: when the grader's CPU
+per answer times the answers exceeds the ideal, the ideal cannot be reached by any client (see the CPU column;
+at 50 ms per call and concurrency 64 the ideal asks for 1,280 answers a second).
 """
 
 from __future__ import annotations
@@ -104,7 +107,9 @@ def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str,
     print(
         f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
         f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
-        f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer"
+        f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer, "
+        f"server CPU {(after['cpu'] - before['cpu']) / max(1, after['requests'] - before['requests']) * 1000:.1f} "
+        "ms/call"
     )
 
 
@@ -147,7 +152,7 @@ def main() -> None:
     print(f"{args.answers} answers, concurrency {args.concurrency}, server latency {args.latency * 1000:.0f} ms, "
           f"ideal {ideal:.2f}s")  # fmt: skip
     root = Path(__file__).resolve().parent.parent
-    server = subprocess.Popen([sys.executable, "-m", "tests.llm_server", str(args.latency)], cwd=root,
+    server = subprocess.Popen([sys.executable, "-m", "tests.llm_server", str(args.latency), "--quotes"], cwd=root,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert server.stdout is not None

@@ -41,6 +41,26 @@ def by_id_in_answer(points: dict[str, str], answer: str) -> dict[str, tuple[str,
     return {pid: ("covered", pid) if pid in answer else ("missing", "") for pid in points}
 
 
+_WORD = re.compile(r"\w{4,}")
+
+
+def by_overlap(points: dict[str, str], answer: str) -> dict[str, tuple[str, str]]:
+    """What a real judge replies, roughly (benchmarks): a point is covered when a sentence of the answer shares two
+    words (4+ letters) with it, quoting that sentence (up to 150 characters), so the grader grounds every quote."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?;])\s+|\n+", answer) if s.strip()]
+    words = [set(_WORD.findall(s.lower())) for s in sentences]
+    out = {}
+    for pid, text in points.items():
+        wanted = set(_WORD.findall(text.lower()))
+        best = max(range(len(sentences)), key=lambda i: len(words[i] & wanted), default=None)
+        if best is None or len(words[best] & wanted) < 2:
+            out[pid] = ("missing", "")
+        else:
+            out[pid] = ("covered", sentences[best][:150].rsplit(" ", 1)[0] if len(sentences[best]) > 150
+                        else sentences[best])  # fmt: skip
+    return out
+
+
 @dataclass
 class LoopbackLLM:
     url: str = ""
@@ -253,10 +273,12 @@ class serve:
 
     @staticmethod
     def main() -> None:
-        """`python -m tests.llm_server LATENCY`: serve until stdin closes, printing the base URL first."""
+        """`python -m tests.llm_server LATENCY [--quotes]`: serve until stdin closes, printing the base URL first;
+        `--quotes` grades as `by_overlap` (covered points with quotes from the answer, as a real judge replies)."""
         import sys
 
-        with serve(latency=float(sys.argv[1]) if len(sys.argv) > 1 else 0.0) as state:
+        grade = by_overlap if "--quotes" in sys.argv else by_id_in_answer
+        with serve(latency=float(sys.argv[1]) if len(sys.argv) > 1 else 0.0, grade=grade) as state:
             print(state.url, flush=True)
             sys.stdin.read()
 

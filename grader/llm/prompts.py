@@ -8,6 +8,7 @@ instructions.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -177,6 +178,13 @@ def shape_example(ids: list[str], *, keyed: bool = True) -> str:
 
 
 def reply_schema(ids: list[str], *, keyed: bool = True, bounded: bool = True, brief: bool = False) -> dict[str, Any]:
+    """`schema_for` as a fresh dict (a caller may change it)."""
+    return copy.deepcopy(schema_for(tuple(ids), keyed=keyed, bounded=bounded, brief=brief))
+
+
+@functools.lru_cache(maxsize=1024)
+def schema_for(ids: tuple[str, ...], *, keyed: bool = True, bounded: bool = True,
+               brief: bool = False) -> dict[str, Any]:  # fmt: skip
     """The JSON schema of a grading reply: `points` an object with one required property per point id (`keyed`),
     or a list whose `id` is one of them; the verdict an enum; strings `bounded` by maxLength (strict OpenAI
     schemas refuse maxLength: `bounded=False` for them). Every object closed, every property required."""
@@ -192,7 +200,7 @@ def reply_schema(ids: list[str], *, keyed: bool = True, bounded: bool = True, br
     if keyed:
         points: dict[str, Any] = closed({i: closed(point) for i in ids})
     else:
-        points = {"type": "array", "items": closed({"id": {"type": "string", "enum": ids}, **point})}
+        points = {"type": "array", "items": closed({"id": {"type": "string", "enum": list(ids)}, **point})}
         if bounded:
             points.update(minItems=len(ids), maxItems=len(ids))
     return closed({"points": points, "feedback": text(feedback if brief else OVERALL_MAX)})

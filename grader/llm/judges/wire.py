@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from grader.llm.judges.base import VERDICTS, PointVerdict, Usage
-from grader.llm.prompts import max_tokens_for, reply_schema, strip_code_fence
+from grader.llm.prompts import max_tokens_for, schema_for, strip_code_fence
 
 T = TypeVar("T", bound=BaseModel)
 Kind = Literal["json_schema", "json_object"]
@@ -71,7 +71,8 @@ class GradeWire:
         self.ids = ids
 
     def param(self, rung: Rung, brief: bool = False) -> dict[str, Any]:
-        schema = reply_schema(self.ids, keyed=rung.keyed, bounded=rung.bounded, brief=brief)
+        # Shared, made once per set of points (the SDK only serialises it)
+        schema = schema_for(tuple(self.ids), keyed=rung.keyed, bounded=rung.bounded, brief=brief)
         return _param(rung, "grade", schema)
 
     def max_tokens(self, brief: bool = False) -> int:
