@@ -5,6 +5,7 @@ judge that cannot work stops the run with nothing graded lost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import threading
@@ -62,6 +63,29 @@ class SlowJudge(FakeJudge):
             self.in_flight -= 1
 
 
+class HeadSlowJudge(FakeJudge):
+    """The first row's reply waits until `behind` later rows have been judged (or 5 s, and says so)."""
+
+    def __init__(self, behind: int) -> None:
+        super().__init__()
+        self.behind, self.others, self.others_before_head = behind, 0, -1
+        self.enough = asyncio.Event()
+        self.threads: set[int] = set()
+
+    async def ajudge(self, request: JudgeRequest) -> JudgeReply:
+        self.threads.add(threading.get_ident())
+        if request.answer.startswith("Ответ 0:"):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.enough.wait(), 5)
+            self.others_before_head = self.others
+        else:
+            await asyncio.sleep(0)
+            self.others += 1
+            if self.others >= self.behind:
+                self.enough.set()
+        return super().judge(request)
+
+
 class TestEventLoop:
     """Rows graded as coroutines come out in input order, as a one-at-a-time run writes them."""
 
@@ -73,6 +97,27 @@ class TestEventLoop:
         assert slow.peak == 5
         for name in ("grades.jsonl", "grades.csv", "summary.json", "report.html"):
             assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+    def test_a_slow_row_holds_back_only_itself(self, bank: Bank, tmp_path: Path) -> None:
+        rows = write_rows(tmp_path / "rows.jsonl", 40)
+        slow = HeadSlowJudge(behind=12)
+        run_batch(RowSource.open(rows), tmp_path / "many", bank, mode="llm", judge=slow, concurrency=2)
+        run_batch(RowSource.open(rows), tmp_path / "one", bank, mode="llm", judge=FakeJudge(), concurrency=1)
+        assert slow.others_before_head >= 12  # rows behind it went on (a window of 2 x concurrency stopped at 3)
+        assert slow.threads == {threading.get_ident()}  # the loop ran on the caller's thread, beside the writer
+        for name in ("grades.jsonl", "grades.csv", "summary.json", "report.html"):
+            assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+    def test_called_from_inside_an_event_loop(self, bank: Bank, tmp_path: Path) -> None:
+        rows = write_rows(tmp_path / "rows.jsonl", 6)
+
+        async def notebook_cell() -> int:  # a notebook runs its cells inside an event loop
+            result = run_batch(RowSource.open(rows), tmp_path / "nb", bank, mode="llm", judge=SlowJudge(),
+                               concurrency=3)  # fmt: skip
+            return result.graded
+
+        assert asyncio.run(notebook_cell()) == 6
+        assert not [t for t in threading.enumerate() if t.name == "grader-judge-loop"]
 
     def test_judge_error_stops_the_run_keeping_rows_done(self, bank: Bank, tmp_path: Path) -> None:
         rows = write_rows(tmp_path / "rows.jsonl", 40)
