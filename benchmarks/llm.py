@@ -101,15 +101,14 @@ def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str,
          cpu: float, n: int) -> None:  # fmt: skip
     """One run's figures. `while judging`: the share of the ideal over the time from the run's first request to its
     last reply (what the server saw), i.e. without the command's start-up, first pass and report writing."""
-    spans = after["spans"][len(before["spans"]) :]
+    spans, served = after["spans"][len(before["spans"]) :], after["requests"] - before["requests"]
     window = max(s[1] for s in spans) - min(s[0] for s in spans) if spans else 0.0
     judging = f", {calls / n * ideal / window:4.0%} while judging" if window > 0 else ""
     print(
         f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
         f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
-        f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer, "
-        f"server CPU {(after['cpu'] - before['cpu']) / max(1, after['requests'] - before['requests']) * 1000:.1f} "
-        "ms/call"
+        f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer"
+        + (f", server CPU {(after['cpu'] - before['cpu']) / served * 1000:.1f} ms/call" if served else "")
     )
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pydantic import PrivateAttr
+
 from grader import __version__
 from grader.engine.contradictions import apply, flags_for
 from grader.engine.feedback import compose, study_next
@@ -76,6 +78,9 @@ class Plan(Model):
     caps: dict[str, float] = {}  # point id -> the score cap of a misconception of it
     request: JudgeRequest | None
     fallback: bool = False  # a failed judge call falls back to the lexical result of the points asked
+    # (point id, verdict, quote) -> `_support`'s answer: a verdict is weighed, voted on and written out, and grounding
+    # a quote (finding it, matching it against the point) is most of the CPU a reply costs
+    _grounds: dict[tuple[str, str, str], tuple[Span | None, str | None]] = PrivateAttr(default_factory=dict)
 
 
 def settled(match: AnswerMatch) -> set[str]:
@@ -121,9 +126,17 @@ def reask(p: Plan, first: JudgeReply, round_: int) -> JudgeRequest | None:
 
 def _support(v: PointVerdict, p: Plan) -> tuple[Span | None, str | None]:
     """Where a covered or partial verdict's quote is in the cleaned answer, and why it cannot support the point
-    ("not_found", or a `quote_problem`); (None, None) for other verdicts."""
+    ("not_found", or a `quote_problem`); (None, None) for other verdicts. Worked out once per verdict and plan."""
     if v.verdict not in ("covered", "partial"):
         return None, None
+    key = (v.id, v.verdict, v.quote)
+    found = p._grounds.get(key)
+    if found is None:
+        found = p._grounds[key] = _ground(v, p)
+    return found
+
+
+def _ground(v: PointVerdict, p: Plan) -> tuple[Span | None, str | None]:
     span = locate_quote(v.quote, p.injection.clean)
     if span is None:
         return None, "not_found"
