@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from grader.batch.tasks import Chunk, Job, Resolver, Style, agrade_task, pack
@@ -63,7 +63,7 @@ class _Runner:
         self.finished = False  # no job will be started any more
         self.changed = asyncio.Event()  # a job finished, one was handed over, or the producer stopped
 
-    def chunks(self) -> Iterator[Chunk]:
+    def chunks(self) -> Generator[Chunk, None, None]:
         loop = asyncio.new_event_loop()
         main = loop.create_task(self._main())
         step: asyncio.Task[Chunk | None] | None = None

@@ -43,7 +43,7 @@ from grader.errors import JudgeError
 from grader.llm.judges import background
 from grader.llm.judges.base import JudgeReply, JudgeRequest, Usage
 from grader.llm.judges.config import LLMSettings
-from grader.llm.judges.pool import Clients
+from grader.llm.judges.pool import Clients, shared_tls
 from grader.llm.judges.retries import Transient, with_retries
 from grader.llm.judges.servers import FORMATS, Pace, SlowNotice
 from grader.llm.judges.wire import (
@@ -117,7 +117,7 @@ class OpenAIJudge:
         size = size or self.settings.concurrency
         limits = self._httpx.Limits(max_connections=size, max_keepalive_connections=size)
         http = self._openai.DefaultAsyncHttpxClient(limits=limits, timeout=self.settings.deadline,
-                                                    verify=_tls(self._httpx))
+                                                    verify=shared_tls(self._httpx))
         return self._openai.AsyncOpenAI(
             api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0, http_client=http
         )
@@ -324,22 +324,6 @@ class OpenAIJudge:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
-
-
-_TLS: list[Any] = []  # the process's TLS context for judge clients, made once
-
-
-def _tls(httpx: Any) -> Any:
-    """The TLS context every judge client shares: the one each client would make for itself (the HTTP library's
-    default, certificates from the environment as it reads them), made once. Loading the CA certificates costs
-    ~25 ms of CPU, and a session makes a client per 16 requests in flight (`grader.llm.judges.pool`)."""
-    with _TLS_LOCK:
-        if not _TLS:
-            _TLS.append(httpx.create_ssl_context())
-        return _TLS[0]
-
-
-_TLS_LOCK = threading.Lock()
 
 
 async def _close_state(state: State) -> None:

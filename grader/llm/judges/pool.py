@@ -4,13 +4,15 @@ One client holds one connection pool, and httpcore's pool walks every connection
 time a request starts or ends: with 64 in flight that walk was a fifth of the judge's CPU per call. So a session
 keeps one client per `POOL` requests in flight (their pools together sized to the concurrency), and each request
 goes to the client with the fewest in flight, so no pool queues a request while another has a free connection.
-The clients are made for the first request: a session the cache answers in full makes none.
+The clients are made for the first request: a session the cache answers in full makes none. Every client of the
+process shares one TLS context (`shared_tls`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,3 +47,17 @@ class Clients:
         clients, self.clients = self.clients, []
         for client in clients:
             await client.close()
+
+
+_TLS: list[Any] = []  # the process's TLS context for judge clients, made once
+_TLS_LOCK = threading.Lock()
+
+
+def shared_tls(httpx: Any) -> Any:
+    """The TLS context every judge client shares: the one each client would make for itself (the HTTP library's
+    default, with the certificates the environment names), made once. Loading the CA certificates costs ~25 ms
+    of CPU, and a session makes a client per `POOL` requests in flight."""
+    with _TLS_LOCK:
+        if not _TLS:
+            _TLS.append(httpx.create_ssl_context())
+        return _TLS[0]
