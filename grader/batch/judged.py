@@ -60,8 +60,7 @@ class _Runner:
         self.handed = 0  # jobs handed over so far
         self.failed: tuple[int, BaseException] | None = None  # the first job (by index) that raised
         self.started = 0  # jobs started (the producer stops at a failure or the end of the input)
-        self.finished = False  # no job will be started any more
-        self.changed = asyncio.Event()  # a job finished, one was handed over, or the producer stopped
+        self.changed = asyncio.Event()  # a job finished, or one was handed over
 
     def chunks(self) -> Generator[Chunk, None, None]:
         loop = asyncio.new_event_loop()
@@ -89,8 +88,7 @@ class _Runner:
         while True:
             if self.handed in self.done:
                 self.handed += 1
-                if self.changed is not None:
-                    self.changed.set()  # room in the reorder buffer
+                self.changed.set()  # room in the reorder buffer
                 return self.done.pop(self.handed - 1)
             if self.failed is not None and self.failed[0] == self.handed:
                 raise self.failed[1]
@@ -127,12 +125,9 @@ class _Runner:
                     running.add(task)
                     task.add_done_callback(running.discard)
                     self.started = index + 1
-                self.finished = True
-                self.changed.set()
                 while running:  # the session stays open for them
                     await asyncio.wait(set(running))
             finally:
-                self.finished = True
                 for task in running:
                     task.cancel()
                 if running:
