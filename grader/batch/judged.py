@@ -4,8 +4,7 @@ The rows wait on a server, not on the CPU, so they are graded as coroutines on o
 session (`judge_session`: one client, its connection pool sized to the concurrency), exactly as
 `grader.grading.agrade_many` does from the Python API. The loop runs on the caller's thread, driven by the
 iterator: each `next()` runs it until the next chunk in input order is done, and the caller writes that chunk
-while the loop waits. (On a thread of its own, the loop and the writer took turns at the GIL, each turn up to
-the interpreter's 5 ms switch interval, and a batch at 200 ms per call got a third of the ideal.)
+while the loop waits, so no second thread contends with the loop for the GIL.
 
 Rows are started in input order as soon as one of the `2 × concurrency` rows being graded finishes, whatever its
 place: a slow reply holds back only its own row, not the rows behind it (no head-of-line blocking). Finished rows
