@@ -67,34 +67,82 @@ def broken_slots(answer: str) -> tuple[int, int]:
     slots = broken = 0
     names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
     tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
-    lowered = answer.lower().split()
-    if len(lowered) != len(tokens):
-        lowered = [t.lower() for t in tokens]
-    slot_like = {t for t in set(lowered) if t.strip(_LEADING + _TRAILING) in _SLOT_WORDS}
-    for k in [k for k, t in enumerate(lowered) if t in slot_like]:
-        token = tokens[k]
-        word = lowered[k].lstrip(_LEADING)
-        if word not in _SLOT_WORDS:
-            if word.rstrip(_TRAILING) not in _SLOT_WORDS:
-                continue  # the usual word
-            after = "."  # punctuation right after it ends the phrase
+    roles = list(map(_slot_roles.get, tokens))  # what each token is as a slot, from the memo (a C loop)
+    if None in roles:
+        roles = [_slot_role(t) if r is None else r for r, t in zip(roles, tokens, strict=True)]
+    last = len(tokens) - 1
+    for k in itertools.compress(range(len(tokens)), roles):
+        role = roles[k]
+        if role & _PUNCT or k == last:
+            after = _END  # punctuation right after it ends the phrase; so does the end of the answer
         else:
-            after = tokens[k + 1].lstrip(_LEADING[1:]) if k + 1 < len(tokens) else "."  # the end of the answer too
-        word = word.rstrip(_TRAILING)
-        if token.lstrip(_LEADING).startswith("A") and word == "a":
+            nxt = tokens[k + 1]
+            after = _follower_roles.get(nxt)
+            if after is None:
+                after = _follower_role(nxt)
+        if role & _CAPITAL_A:
             if names is None:
                 names = bool(_LETTER_NAME.search(answer))
-            if names or not after[:1].islower():
+            if names or not after & _LOWER:
                 continue  # a name, not the article
         slots += 1
-        if not after[:1].isalpha():  # punctuation ends it; a digit, a bracket or a symbol ("a * l") does not
-            broken += after[:1] in _ENDS and word not in _PARTICLES
-            continue
-        first = _FIRST_WORD.match(after)
-        after = (first.group() if first else after).lower()
-        opener = _NOT_AFTER_ARTICLE if word in _ARTICLES else _NOT_AFTER_PREPOSITION
-        broken += after in opener or _verb_after(opener, after)
+        if not after & _ALPHA:  # punctuation ends it; a digit, a bracket or a symbol ("a * l") does not
+            broken += bool(after & _ENDS_IT) and not role & _PARTICLE
+        else:
+            broken += bool(after & (_BREAKS_ARTICLE if role & _ARTICLE else _BREAKS_PREPOSITION))
     return slots, broken
+
+
+# What a token is as an article or preposition (a bit set; 0: neither), and what the token right after one is
+# (`_follower_role`), memoised per token: answers repeat their words, and most tokens are neither.
+_SLOT, _PUNCT, _ARTICLE, _CAPITAL_A, _PARTICLE = 1, 2, 4, 8, 16
+_LOWER, _ALPHA, _ENDS_IT, _BREAKS_ARTICLE, _BREAKS_PREPOSITION = 1, 2, 4, 8, 16
+_END = _ENDS_IT  # what the end of the answer, or punctuation, is as what follows: "."
+_slot_roles: dict[str, int] = {}
+_follower_roles: dict[str, int] = {}
+_ROLES_LIMIT = 200_000
+
+
+def _slot_role(token: str) -> int:
+    """`token` as an article or a preposition: `_SLOT` with `_PUNCT` when punctuation closes it ("of."), `_ARTICLE`,
+    `_CAPITAL_A` ("A", which may name a thing), `_PARTICLE` (a German preposition that may end a clause); 0 for
+    neither."""
+    word = token.lower().lstrip(_LEADING)
+    role = 0
+    if word in _SLOT_WORDS:
+        role = _SLOT
+    elif word.rstrip(_TRAILING) in _SLOT_WORDS:
+        role = _SLOT | _PUNCT
+        word = word.rstrip(_TRAILING)
+    if role:
+        role |= _ARTICLE if word in _ARTICLES else 0
+        role |= _CAPITAL_A if word == "a" and token.lstrip(_LEADING).startswith("A") else 0
+        role |= _PARTICLE if word in _PARTICLES else 0
+    if len(_slot_roles) >= _ROLES_LIMIT:
+        _slot_roles.clear()
+    _slot_roles[token] = role
+    return role
+
+
+def _follower_role(token: str) -> int:
+    """What `token`, right after an article or preposition, is: `_LOWER` (opens in lower case), `_ALPHA` (opens
+    with a letter), `_ENDS_IT` (opens with punctuation that ends a phrase), `_BREAKS_ARTICLE` and
+    `_BREAKS_PREPOSITION` (its first word cannot open a noun phrase after one)."""
+    after = token.lstrip(_LEADING[1:])  # a bracket opens a phrase
+    first = after[:1]
+    role = _LOWER if first.islower() else 0
+    if not first.isalpha():
+        role |= _ENDS_IT if first in _ENDS else 0
+    else:
+        word = _FIRST_WORD.match(after)
+        low = (word.group() if word else after).lower()
+        role |= _ALPHA
+        role |= _BREAKS_ARTICLE if low in _NOT_AFTER_ARTICLE else 0
+        role |= _BREAKS_PREPOSITION if low in _NOT_AFTER_PREPOSITION or _verb_after(_NOT_AFTER_PREPOSITION, low) else 0
+    if len(_follower_roles) >= _ROLES_LIMIT:
+        _follower_roles.clear()
+    _follower_roles[token] = role
+    return role
 
 
 def _verb_after(opener: frozenset[str], word: str) -> bool:
