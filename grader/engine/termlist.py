@@ -40,6 +40,9 @@ _TOKEN = re.compile(
     r"|(?P<rel>(?<=[\w)\]\s])(?:=|<|>|≤|≥|≈|≠|→|⇒|->|=>|[—–](?=\s))(?=[\s\w(\[-])|(?<=\w):(?=[ \t]))"
     r"|(?P<end>[.!?;:,\n•·|#/\\]|(?<!\w)-(?!\w))"
 )
+# The punctuation that always ends a piece, wherever it stands (a colon, slash or hyphen may also stand inside a
+# word or a relation): no token runs over it, so the tokens after it are read the same from there.
+_HARD_END = re.compile(r"[.!?;,\n•·|#\\]")
 _STARTS = re.compile(r"(?:^|[.!?:;\n•(\[\"«]\s*|^\s*)$")
 _LETTER = re.compile(r"[^\W\d_]{2}")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)\b")
@@ -106,17 +109,35 @@ def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) -> Iterator[int]:
     """Indexes of the items that a link outside them binds, piece by piece (an index may come more than once);
-    `lang`: the answer's, when known."""
+    `lang`: the answer's, when known.
+
+    Only the stretches between sentence punctuation and commas (`_HARD_END`) that hold an item are read: every
+    other piece binds nothing, and reading a piece costs far more than finding where the stretches end."""
     inside = _Inside(items)
     german = (lang or detect_lang(answer, default="en")) == "de"
+    ends = [m.start() for m in _HARD_END.finditer(answer)]
+    left = bisect.bisect_left
+    held = sorted({k for s, e in items for k in range(left(ends, s), left(ends, e - 1) + 1)})
+    for k in held:
+        start = ends[k - 1] + 1 if k else 0
+        stop = ends[k] if k < len(ends) else len(answer)
+        yield from _bound_in(answer, _TOKEN.finditer(answer, start), stop, items, inside, german)
+
+
+def _bound_in(
+    answer: str, tokens: Iterator[re.Match[str]], stop: int, items: list[tuple[int, int]], inside: _Inside, german: bool
+) -> Iterator[int]:
+    """`_bound_items` over the tokens of one stretch of the answer, read up to the punctuation at `stop`."""
     words: list[int] = []  # the current piece's content words: the item each is part of, -1 for none
     links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
-    for m in itertools.chain(_TOKEN.finditer(answer), [None]):
+    for m in itertools.chain(tokens, [None]):
         kind = m.lastgroup if m is not None else "end"
         if m is None or kind == "end":
             for at, r in links:
                 yield from (k for k in words[max(0, at - r) : at + r] if k >= 0)
             words, links = [], []
+            if m is None or m.start() >= stop:
+                return
         elif kind == "rel":
             links.append((len(words), REACH))
         elif (item := inside(m.start())) >= 0:
