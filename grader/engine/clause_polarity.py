@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
-from grader.engine.contradictions import clauses
+from grader.engine.contradictions import clause_at
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Rubric
 
@@ -73,7 +73,14 @@ def negated_parts(answer: str) -> list[Evidence]:
     cues = [m.start() for m in found if _negates(answer, m.end())]
     if not cues:
         return out  # the usual answer: no negation at all
-    for start, end in clauses(answer):
+    last: tuple[int, int] | None = None
+    for cue in cues:  # only the clauses holding a cue, each once, in order: the others negate nothing
+        if last is not None and last[0] <= cue < last[1]:
+            continue
+        last = clause_at(answer, cue)
+        if last is None:
+            continue
+        start, end = last
         reached = start
         for at in cues[bisect.bisect_left(cues, start) : bisect.bisect_left(cues, end)]:
             if at < reached:
@@ -125,12 +132,13 @@ def discount_negated(
     texts = {p.id: p.text for p in rubric.points}
     out = []
     for pm, cp in zip(points, compiled, strict=True):
+        negated = [c.matched and bool(c.evidence) and all(_within(e, parts) for e in c.evidence) for c in pm.concepts]
+        if not any(negated):
+            out.append(pm)  # the usual point: none of its words said under a negation
+            continue
         concepts = tuple(
-            ConceptMatch(c.weight, False)
-            if c.matched and c.evidence and affirmed(texts[pm.id], k.concept.any[0], rubric.lang)
-            and all(_within(e, parts) for e in c.evidence)
-            else c
-            for c, k in zip(pm.concepts, cp.concepts, strict=True)
+            ConceptMatch(c.weight, False) if said and affirmed(texts[pm.id], k.concept.any[0], rubric.lang) else c
+            for c, k, said in zip(pm.concepts, cp.concepts, negated, strict=True)
         )
         found = sum(c.weight for c in pm.concepts if c.matched)
         lost = found - sum(c.weight for c in concepts if c.matched)
