@@ -21,6 +21,7 @@ import itertools
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import cast
 
 from grader.engine.statements import RU_VERB
 
@@ -67,9 +68,12 @@ def broken_slots(answer: str) -> tuple[int, int]:
     slots = broken = 0
     names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
     tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
-    roles = list(map(_slot_roles.get, tokens))  # what each token is as a slot, from the memo (a C loop)
-    if None in roles:
-        roles = [_slot_role(t) if r is None else r for r, t in zip(roles, tokens, strict=True)]
+    known = list(map(_slot_roles.get, tokens))  # what each token is as a slot, from the memo (a C loop)
+    roles: list[int] = (
+        [_slot_role(t) if r is None else r for r, t in zip(known, tokens, strict=True)]
+        if None in known
+        else cast(list[int], known)
+    )
     last = len(tokens) - 1
     for k in itertools.compress(range(len(tokens)), roles):
         role = roles[k]
@@ -77,9 +81,8 @@ def broken_slots(answer: str) -> tuple[int, int]:
             after = _END  # punctuation right after it ends the phrase; so does the end of the answer
         else:
             nxt = tokens[k + 1]
-            after = _follower_roles.get(nxt)
-            if after is None:
-                after = _follower_role(nxt)
+            seen = _follower_roles.get(nxt)
+            after = _follower_role(nxt) if seen is None else seen
         if role & _CAPITAL_A:
             if names is None:
                 names = bool(_LETTER_NAME.search(answer))
