@@ -57,6 +57,7 @@ _AUXILIARIES = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # asked of every rubric term an answer names, each time
 def _verb(word: str) -> bool:
     return word in _AUXILIARIES or is_direction_word(word) or (not word.isascii() and bool(RU_VERB.search(word)))
 
@@ -75,11 +76,10 @@ def _next_word(answer: str, end: int) -> str | None:
     return m.group(1) if m else None
 
 
-def _before_determiner(answer: str, end: int, word: str) -> bool:
+def _before_determiner(answer: str, end: int) -> bool:
     """An English word right before an article or possessive ("contains the", "sends a", "assigns its") is a verb
-    or a preposition: a noun is followed by one only across punctuation or a conjunction."""
-    if not word.isascii() or word in NOUN_PHRASE_WORDS:
-        return False
+    or a preposition: a noun is followed by one only across punctuation or a conjunction (asked of English words
+    other than noun-phrase words)."""
     m = _NEXT_WORD.match(answer, end)
     return m is not None and m.group(1).lower() in _DETERMINERS
 
@@ -148,7 +148,7 @@ def _bound_in(
             words.append(item)
         elif (reach := _reach(answer, m, german)) is not None:
             links.append((len(words), reach))
-        elif _norm(m.group()) not in NOUN_PHRASE_WORDS:
+        elif not _word_facts(m.group())[3]:
             words.append(-1)
 
 
@@ -156,17 +156,26 @@ def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
     """How far the word at `m` binds when it is a link: a predicate across a phrase either side, a preposition
     only the words it joins ("производные к нулю"); None for no link."""
     text = m.group()
-    if text[0].isupper() and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
+    capital, reach, open_class, _phrase = _word_facts(text)
+    if capital and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
         return None  # capitalised inside a sentence: a name or an acronym ("He init", "Die Hard"), not a link
-    word = _norm(text)
-    reach = _word_reach(word)
     if reach is not None:
         return reach
-    if _before_determiner(answer, m.end(), word):
+    if open_class and _before_determiner(answer, m.end()):
         return REACH
-    if german and german_verb(m.group(), _next_word(answer, m.end())):
+    if german and german_verb(text, _next_word(answer, m.end())):
         return REACH
     return None
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(text: str) -> tuple[bool, int | None, bool, bool]:
+    """What `_reach` asks of a word whatever stands around it (memoised: answers repeat their words): whether it
+    is capitalised, its own reach as a link, whether it is an English word a determiner may follow as the object
+    of a verb (not a noun-phrase word), whether it is a noun-phrase word."""
+    word = _norm(text)
+    phrase = word in NOUN_PHRASE_WORDS
+    return text[0].isupper(), _word_reach(word), word.isascii() and not phrase, phrase
 
 
 @lru_cache(maxsize=65536)
