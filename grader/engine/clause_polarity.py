@@ -63,10 +63,11 @@ def _negation_at(text: str, start: int, end: int) -> int | None:
     return next((m.start() for m in _ANY_NEGATION.finditer(text, start, end) if _negates(text, m.end())), None)
 
 
-def negated_parts(answer: str) -> list[Evidence]:
+def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Evidence]:
     """The negated parts of `answer`: from the start of the smallest clause holding a negation cue (German puts
     "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the end of that clause (`_NEW_STATEMENT`;
-    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it)."""
+    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it). `near`: sorted offsets; when
+given, only the parts in clauses holding one of them."""
     out: list[Evidence] = []
     lower = answer.lower()
     found = _LOWER_NEGATION.finditer(lower) if len(lower) == len(answer) else _ANY_NEGATION.finditer(answer)
@@ -81,6 +82,8 @@ def negated_parts(answer: str) -> list[Evidence]:
         if last is None:
             continue
         start, end = last
+        if near is not None and bisect.bisect_left(near, start) == bisect.bisect_left(near, end):
+            continue  # nothing asked about in this clause
         reached = start
         for at in cues[bisect.bisect_left(cues, start) : bisect.bisect_left(cues, end)]:
             if at < reached:
@@ -126,13 +129,15 @@ def discount_negated(
     weight it matched); `compiled`: the matcher's points, whose concepts the findings follow."""
     if rubric.built_by != "auto" or not any(p.score for p in points):
         return list(points)
-    parts = negated_parts(answer)
+    # Only the clauses holding what was matched: a negation elsewhere takes nothing away.
+    parts = negated_parts(answer, sorted(e.start for p in points if p.score for c in p.concepts for e in c.evidence))
     if not parts:
         return list(points)
+    within = _Within(parts)
     texts = {p.id: p.text for p in rubric.points}
     out = []
     for pm, cp in zip(points, compiled, strict=True):
-        negated = [c.matched and bool(c.evidence) and all(_within(e, parts) for e in c.evidence) for c in pm.concepts]
+        negated = [c.matched and bool(c.evidence) and all(map(within, c.evidence)) for c in pm.concepts]
         if not any(negated):
             out.append(pm)  # the usual point: none of its words said under a negation
             continue
@@ -150,5 +155,13 @@ def discount_negated(
     return out
 
 
-def _within(e: Evidence, parts: Sequence[Evidence]) -> bool:
-    return any(p.start <= e.start and e.end <= p.end for p in parts)
+class _Within:
+    """Whether evidence lies inside one of the negated parts (in order, none overlapping another)."""
+
+    def __init__(self, parts: Sequence[Evidence]) -> None:
+        self.parts = parts
+        self.starts = [p.start for p in parts]
+
+    def __call__(self, e: Evidence) -> bool:
+        k = bisect.bisect_right(self.starts, e.start) - 1  # the one part that may hold it: the last starting before
+        return k >= 0 and e.end <= self.parts[k].end

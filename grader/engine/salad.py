@@ -186,6 +186,8 @@ def rearranges_reference(answer: str, reference: str) -> bool:
     if len(said) < MIN_WORDS:
         return False
     available, pairs = _source(reference)
+    if sum(map(available.__contains__, said)) < FROM_REFERENCE * len(said):
+        return False  # too few of its words are the reference's at all (a bound on `drawn`, counted in C)
     drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
     if drawn < FROM_REFERENCE * len(said) or drawn < USES_REFERENCE * available.total():
         return False  # its own words, or a few of the reference's restated (a terse answer in the reference's terms)
