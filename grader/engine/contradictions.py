@@ -56,17 +56,14 @@ def clauses(text: str) -> Iterator[tuple[int, int]]:
         yield at, end
 
 
-_LAST_SENTENCE_END = re.compile(r"[\s\S]*[.!?;\n]")  # matched up to an offset: where the sentence before it ends
-
-
 def clause_at(text: str, at: int) -> tuple[int, int] | None:
     """The range `clauses(text)` yields that holds offset `at`, None when none does (sentence punctuation, the comma
     opening a contrast); found from the sentence around `at` alone, not by reading the text from its start."""
     if at >= len(text) or text[at] in ".!?;\n":
         return None
-    before = _LAST_SENTENCE_END.match(text, 0, at)
+    start = max(text.rfind(c, 0, at) for c in ".!?;\n") + 1  # after the sentence before (rfind: C, from the end)
     after = _SENTENCE.search(text, at)
-    start, end = before.end() if before else 0, after.start() if after else len(text)
+    end = after.start() if after else len(text)
     for m in _CONTRAST.finditer(text, start, end):
         if at < m.start():
             end = m.start()
