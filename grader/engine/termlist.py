@@ -129,27 +129,39 @@ def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) ->
 def _bound_in(
     answer: str, tokens: Iterator[re.Match[str]], stop: int, items: list[tuple[int, int]], inside: _Inside, german: bool
 ) -> Iterator[int]:
-    """`_bound_items` over the tokens of one stretch of the answer, read up to the punctuation at `stop`."""
+    """`_bound_items` over the tokens of one stretch of the answer, read up to the punctuation at `stop`; an item
+    is told as soon as a link binds it, so a caller that has heard enough can stop reading."""
     words: list[int] = []  # the current piece's content words: the item each is part of, -1 for none
-    links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
+    bound_below = 0  # a content word numbered below this is bound by a link before it in the piece
     for m in itertools.chain(tokens, [None]):
         kind = m.lastgroup if m is not None else "end"
         if m is None or kind == "end":
-            for at, r in links:
-                yield from (k for k in words[max(0, at - r) : at + r] if k >= 0)
-            words, links = [], []
+            words, bound_below = [], 0
             if m is None or m.start() >= stop:
                 return
-        elif kind == "rel":
-            links.append((len(words), REACH))
+            continue
+        if kind == "rel":
+            reach: int | None = REACH
         elif (item := inside(m.start())) >= 0:
             if _single_verb(answer, items[item], m, german):  # the answer's own verb, named as a rubric term
-                links.append((len(words), 1))
+                yield from _linked(words, 1)
+                bound_below = max(bound_below, len(words) + 1)
+            if len(words) < bound_below:
+                yield item
             words.append(item)
-        elif (reach := _reach(answer, m, german)) is not None:
-            links.append((len(words), reach))
+            continue
+        else:
+            reach = _reach(answer, m, german)
+        if reach is not None:  # a link: it binds `reach` content words either side
+            yield from _linked(words, reach)
+            bound_below = max(bound_below, len(words) + reach)
         elif not _word_facts(m.group())[3]:
             words.append(-1)
+
+
+def _linked(words: list[int], reach: int) -> Iterator[int]:
+    """The items among the last `reach` content words, which a link after them binds."""
+    return (k for k in words[max(0, len(words) - reach) :] if k >= 0)
 
 
 def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
