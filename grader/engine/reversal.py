@@ -27,6 +27,7 @@ from grader.engine.matching import AnswerMatch
 from grader.engine.text import (
     NEGATIONS,
     NOT_NEGATING_NEXT,
+    Tokens,
     chunk_words,
     latin_lang,
     normalise_word,
@@ -118,12 +119,11 @@ def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> di
     """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it; with `near`
     (character ranges of `text`), only words within a few words of one of them count."""
     toks = tokenize(text, lang)
-    close = _close_to(toks.starts, toks.ends, near) if near else None
     quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title or a quotation states nothing: "All You Need"
     found: dict[int, set[int]] = {}
     for i, stem in enumerate(toks.stems):
         hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
-        if hit is None or (close is not None and i not in close) or any(a <= toks.starts[i] < b for a, b in quoted):
+        if hit is None or (near and not _close(i, toks, near)) or any(a <= toks.starts[i] < b for a, b in quoted):
             continue
         pair, side = hit
         before = toks.norms[max(0, i - _NEGATION_REACH) : i]
@@ -177,10 +177,15 @@ def may_state_direction(text: str, latin: str) -> bool:
     return bool(pairs_stated(text, latin))
 
 
-def _close_to(starts: list[int], ends: list[int], near: Sequence[tuple[int, int]]) -> set[int]:
-    """Indexes of the words within `_REACH` words of a word overlapping one of the `near` ranges."""
-    inside = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if any(a < e and s < b for s, e in near)]
-    return {j for i in inside for j in range(i - _REACH, i + _REACH + 1)}
+def _close(i: int, toks: Tokens, near: Sequence[tuple[int, int]]) -> bool:
+    """Whether word `i` is within `_REACH` words of a word overlapping one of the `near` ranges (asked only of the
+    direction words, not worked out for every word)."""
+    starts, ends = toks.starts, toks.ends
+    return any(
+        starts[j] < e and s < ends[j]
+        for j in range(max(0, i - _REACH), min(len(starts), i + _REACH + 1))
+        for s, e in near
+    )
 
 
 @lru_cache(maxsize=4096)
