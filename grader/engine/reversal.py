@@ -242,8 +242,7 @@ def find_reversals(
             continue
         asked = functools.reduce(operator.or_, (1 << pair for pair, _side in stated))
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]
-        held = {c for e in spans if (c := clause_at(answer, e.start)) is not None}
-        for start, end in sorted(held):  # the clauses holding the point's evidence, in order
+        for start, end in _clauses_holding(answer, sorted(e.start for e in spans)):
             if not pairs_stated(answer[start:end], latin) & asked:
                 continue  # no word of the point's pairs in it: nothing stated the other way round
             near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
@@ -252,6 +251,18 @@ def find_reversals(
                 found.append(_reversal(rubric, pm.id, answer, start, end, lang))
                 break
     return found
+
+
+def _clauses_holding(answer: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """The clauses of `answer` holding these offsets (sorted), each once, in order."""
+    held: list[tuple[int, int]] = []
+    for at in offsets:
+        if held and held[-1][0] <= at < held[-1][1]:
+            continue  # in the clause the offset before it is in: most evidence sits together
+        clause = clause_at(answer, at)
+        if clause is not None and (not held or clause != held[-1]):
+            held.append(clause)
+    return held
 
 
 def _reversal(rubric: Rubric, point: str, answer: str, start: int, end: int, lang: str) -> Contradiction:
