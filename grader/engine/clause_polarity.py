@@ -66,16 +66,17 @@ def _negation_at(text: str, start: int, end: int) -> int | None:
 def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Evidence]:
     """The negated parts of `answer`: from the start of the smallest clause holding a negation cue (German puts
     "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the end of that clause (`_NEW_STATEMENT`;
-    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it). `near`: sorted offsets; when
-given, only the parts in clauses holding one of them."""
+    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it). `near`: sorted offsets;
+    when given, only the parts in clauses holding one of them."""
     out: list[Evidence] = []
     lower = answer.lower()
     found = _LOWER_NEGATION.finditer(lower) if len(lower) == len(answer) else _ANY_NEGATION.finditer(answer)
-    cues = [m.start() for m in found if _negates(answer, m.end())]
-    if not cues:
+    words = [m.span() for m in found]  # the cue words; whether each negates what follows is asked only when needed
+    if not words:
         return out  # the usual answer: no negation at all
+    starts = [a for a, _b in words]
     last: tuple[int, int] | None = None
-    for cue in cues:  # only the clauses holding a cue, each once, in order: the others negate nothing
+    for cue in starts:  # only the clauses holding a cue, each once, in order: the others negate nothing
         if last is not None and last[0] <= cue < last[1]:
             continue
         last = clause_at(answer, cue)
@@ -84,8 +85,9 @@ given, only the parts in clauses holding one of them."""
         start, end = last
         if near is not None and bisect.bisect_left(near, start) == bisect.bisect_left(near, end):
             continue  # nothing asked about in this clause
+        held = words[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
         reached = start
-        for at in cues[bisect.bisect_left(cues, start) : bisect.bisect_left(cues, end)]:
+        for at in (a for a, b in held if _negates(answer, b)):
             if at < reached:
                 continue  # inside the part an earlier negation of this clause reaches
             begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
