@@ -109,12 +109,12 @@ def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) -> Iterator[int]:
-    """Indexes of the items that a link outside them binds, piece by piece (an index may come more than once);
-    `lang`: the answer's, when known.
+    """Indexes of the items that a link outside them binds, each told as soon as it is bound (an index may come
+    more than once); `lang`: the answer's, when known.
 
     Only the stretches between sentence punctuation and commas (`_HARD_END`) that hold an item are read, those
     holding most items first: every other piece binds nothing, and reading a piece costs far more than finding
-    where the stretches end."""
+    where the stretches end. The same set of items is bound as reading the whole answer piece by piece."""
     inside = _Inside(items)
     german = (lang or detect_lang(answer, default="en")) == "de"
     ends = [m.start() for m in _HARD_END.finditer(answer)]
