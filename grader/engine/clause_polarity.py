@@ -20,16 +20,23 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
-from grader.engine.contradictions import clauses
+from grader.engine.contradictions import clause_at
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_NEGATION_WORDS = (
-    r"(?<![\w'’])(?:"
-    + "|".join(re.escape(w).replace("'", "['’]") for w in sorted(NEGATIONS, key=len, reverse=True))
-    + r")(?![\w'’])"
-)
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of `words` grouped by their first letter (a search tries a handful of branches at each
+    offset, not one per word; no word is a prefix of another that the lookahead after it would let through)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]).replace("'", "['’]"))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_NEGATION_WORDS = r"(?<![\w'’])(?:" + _by_first_letter(sorted(NEGATIONS, key=len, reverse=True)) + r")(?![\w'’])"
 _ANY_NEGATION = re.compile(_NEGATION_WORDS, re.IGNORECASE)
 _LOWER_NEGATION = re.compile(_NEGATION_WORDS)  # on lower-cased text: twice as fast as ignoring case
 _NEXT_WORD = re.compile(r"\s*(\w+(?:['’]\w+)*)")
@@ -63,19 +70,31 @@ def _negation_at(text: str, start: int, end: int) -> int | None:
     return next((m.start() for m in _ANY_NEGATION.finditer(text, start, end) if _negates(text, m.end())), None)
 
 
-def negated_parts(answer: str) -> list[Evidence]:
+def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Evidence]:
     """The negated parts of `answer`: from the start of the smallest clause holding a negation cue (German puts
     "nicht" after what it negates: "es lernt das Rauschen nicht auswendig") to the end of that clause (`_NEW_STATEMENT`;
-    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it)."""
+    a negation before "when …", "wenn …", "когда …" takes the clause it is about with it). `near`: sorted offsets;
+    when given, only the parts in clauses holding one of them."""
     out: list[Evidence] = []
     lower = answer.lower()
     found = _LOWER_NEGATION.finditer(lower) if len(lower) == len(answer) else _ANY_NEGATION.finditer(answer)
-    cues = [m.start() for m in found if _negates(answer, m.end())]
-    if not cues:
+    words = [m.span() for m in found]  # the cue words; whether each negates what follows is asked only when needed
+    if not words:
         return out  # the usual answer: no negation at all
-    for start, end in clauses(answer):
+    starts = [a for a, _b in words]
+    last: tuple[int, int] | None = None
+    for cue in starts:  # only the clauses holding a cue, each once, in order: the others negate nothing
+        if last is not None and last[0] <= cue < last[1]:
+            continue
+        last = clause_at(answer, cue)
+        if last is None:
+            continue
+        start, end = last
+        if near is not None and bisect.bisect_left(near, start) == bisect.bisect_left(near, end):
+            continue  # nothing asked about in this clause
+        held = words[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
         reached = start
-        for at in cues[bisect.bisect_left(cues, start) : bisect.bisect_left(cues, end)]:
+        for at in (a for a, b in held if _negates(answer, b)):
             if at < reached:
                 continue  # inside the part an earlier negation of this clause reaches
             begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
@@ -119,18 +138,21 @@ def discount_negated(
     weight it matched); `compiled`: the matcher's points, whose concepts the findings follow."""
     if rubric.built_by != "auto" or not any(p.score for p in points):
         return list(points)
-    parts = negated_parts(answer)
+    # Only the clauses holding what was matched: a negation elsewhere takes nothing away.
+    parts = negated_parts(answer, sorted(e.start for p in points if p.score for c in p.concepts for e in c.evidence))
     if not parts:
         return list(points)
+    within = _Within(parts)
     texts = {p.id: p.text for p in rubric.points}
     out = []
     for pm, cp in zip(points, compiled, strict=True):
+        negated = [c.matched and bool(c.evidence) and all(map(within, c.evidence)) for c in pm.concepts]
+        if not any(negated):
+            out.append(pm)  # the usual point: none of its words said under a negation
+            continue
         concepts = tuple(
-            ConceptMatch(c.weight, False)
-            if c.matched and c.evidence and affirmed(texts[pm.id], k.concept.any[0], rubric.lang)
-            and all(_within(e, parts) for e in c.evidence)
-            else c
-            for c, k in zip(pm.concepts, cp.concepts, strict=True)
+            ConceptMatch(c.weight, False) if said and affirmed(texts[pm.id], k.concept.any[0], rubric.lang) else c
+            for c, k, said in zip(pm.concepts, cp.concepts, negated, strict=True)
         )
         found = sum(c.weight for c in pm.concepts if c.matched)
         lost = found - sum(c.weight for c in concepts if c.matched)
@@ -142,5 +164,13 @@ def discount_negated(
     return out
 
 
-def _within(e: Evidence, parts: Sequence[Evidence]) -> bool:
-    return any(p.start <= e.start and e.end <= p.end for p in parts)
+class _Within:
+    """Whether evidence lies inside one of the negated parts (in order, none overlapping another)."""
+
+    def __init__(self, parts: Sequence[Evidence]) -> None:
+        self.parts = parts
+        self.starts = [p.start for p in parts]
+
+    def __call__(self, e: Evidence) -> bool:
+        k = bisect.bisect_right(self.starts, e.start) - 1  # the one part that may hold it: the last starting before
+        return k >= 0 and e.end <= self.parts[k].end

@@ -56,6 +56,22 @@ def clauses(text: str) -> Iterator[tuple[int, int]]:
         yield at, end
 
 
+def clause_at(text: str, at: int) -> tuple[int, int] | None:
+    """The range `clauses(text)` yields that holds offset `at`, None when none does (sentence punctuation, the comma
+    opening a contrast); found from the sentence around `at` alone, not by reading the text from its start."""
+    if at >= len(text) or text[at] in ".!?;\n":
+        return None
+    start = max(text.rfind(c, 0, at) for c in ".!?;\n") + 1  # after the sentence before (rfind: C, from the end)
+    after = _SENTENCE.search(text, at)
+    end = after.start() if after else len(text)
+    for m in _CONTRAST.finditer(text, start, end):
+        if at < m.start():
+            end = m.start()
+            break
+        start = m.start() + 1
+    return (start, end) if start <= at else None
+
+
 def _overlaps(ev: Evidence, spans: Sequence[Evidence]) -> bool:
     return any(ev.start < s.end and s.start < ev.end for s in spans)
 

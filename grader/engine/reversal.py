@@ -14,18 +14,20 @@ negation just before a word flips its direction.
 
 from __future__ import annotations
 
-import bisect
+import functools
+import operator
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import Contradiction, clauses
+from grader.engine.contradictions import Contradiction, clause_at, clauses
 from grader.engine.feedback import phrase, short
 from grader.engine.matching import AnswerMatch
 from grader.engine.text import (
     NEGATIONS,
     NOT_NEGATING_NEXT,
+    Tokens,
     chunk_words,
     latin_lang,
     normalise_word,
@@ -117,12 +119,11 @@ def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> di
     """Pair index -> the directions (0 or 1) that `text` states, a negation before a word flipping it; with `near`
     (character ranges of `text`), only words within a few words of one of them count."""
     toks = tokenize(text, lang)
-    close = _close_to(toks.starts, toks.ends, near) if near else None
     quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title or a quotation states nothing: "All You Need"
     found: dict[int, set[int]] = {}
     for i, stem in enumerate(toks.stems):
         hit = _LEXICON.get(stem) or _LEXICON.get(_EXACT + toks.norms[i])
-        if hit is None or (close is not None and i not in close) or any(a <= toks.starts[i] < b for a, b in quoted):
+        if hit is None or (near and not _close(i, toks, near)) or any(a <= toks.starts[i] < b for a, b in quoted):
             continue
         pair, side = hit
         before = toks.norms[max(0, i - _NEGATION_REACH) : i]
@@ -131,9 +132,9 @@ def directions(text: str, lang: str, near: Sequence[tuple[int, int]] = ()) -> di
     return found
 
 
-# A piece of text between spaces -> whether it holds a direction word, per stemmer of Latin words: most answers'
-# clauses hold none, and `directions` need not read them.
-_holds_direction: dict[str, dict[str, bool]] = {"en": {}, "de": {}}
+# A piece of text between spaces -> the pairs its direction words belong to (bit `1 << pair`), per stemmer of Latin
+# words: most answers' clauses hold none, and `directions` need not read them.
+_piece_pairs: dict[str, dict[str, int]] = {"en": {}, "de": {}}
 _HOLDS_LIMIT = 200_000
 
 
@@ -142,33 +143,49 @@ DIRECTION_MARK = 2  # the bit of a matcher's `piece_flag` (grader.engine.lexical
 
 def piece_holds_direction(piece: str, latin: str) -> bool:
     """Whether a piece of text between spaces holds a direction word, its Latin words stemmed as in `latin`."""
-    found = _holds_direction[latin].get(piece)
-    return _piece_holds_direction(piece, latin) if found is None else found
+    found = _piece_pairs[latin].get(piece)
+    return bool(_pairs_of_piece(piece, latin) if found is None else found)
 
 
-def _piece_holds_direction(piece: str, latin: str) -> bool:
-    found = any(s in _LEXICON or _EXACT + n in _LEXICON for _a, _b, n, s in chunk_words(piece, latin))
-    memo = _holds_direction[latin]
+def _pairs_of_piece(piece: str, latin: str) -> int:
+    """The pairs of `PAIRS` (bit `1 << pair`) whose words the piece holds, as `directions` reads them."""
+    found = 0
+    for _a, _b, n, s in chunk_words(piece, latin):
+        hit = _LEXICON.get(s) or _LEXICON.get(_EXACT + n)
+        if hit is not None:
+            found |= 1 << hit[0]
+    memo = _piece_pairs[latin]
     if len(memo) >= _HOLDS_LIMIT:
         memo.clear()
     memo[piece] = found
     return found
 
 
-def may_state_direction(text: str, latin: str) -> bool:
-    """False when no word of `text` is a direction word, so `directions` finds nothing in it (`latin`: the stemmer
-    of its Latin words, `grader.engine.text.latin_lang`); a dict lookup per piece between spaces."""
+def pairs_stated(text: str, latin: str) -> int:
+    """The pairs (bit `1 << pair`) whose direction words `text` holds, so the only pairs `directions` can find in it
+    (`latin`: the stemmer of its Latin words, `grader.engine.text.latin_lang`); a dict lookup per piece between
+    spaces."""
     pieces = text.split(" ")
-    known = list(map(_holds_direction[latin].get, pieces))
-    if any(known):
-        return True
-    return any(_piece_holds_direction(p, latin) for p, k in zip(pieces, known, strict=True) if k is None)
+    known = list(map(_piece_pairs[latin].get, pieces))
+    if None in known:
+        known = [_pairs_of_piece(p, latin) if k is None else k for p, k in zip(pieces, known, strict=True)]
+    return functools.reduce(operator.or_, known, 0)
 
 
-def _close_to(starts: list[int], ends: list[int], near: Sequence[tuple[int, int]]) -> set[int]:
-    """Indexes of the words within `_REACH` words of a word overlapping one of the `near` ranges."""
-    inside = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if any(a < e and s < b for s, e in near)]
-    return {j for i in inside for j in range(i - _REACH, i + _REACH + 1)}
+def may_state_direction(text: str, latin: str) -> bool:
+    """False when no word of `text` is a direction word, so `directions` finds nothing in it."""
+    return bool(pairs_stated(text, latin))
+
+
+def _close(i: int, toks: Tokens, near: Sequence[tuple[int, int]]) -> bool:
+    """Whether word `i` is within `_REACH` words of a word overlapping one of the `near` ranges (asked only of the
+    direction words, not worked out for every word)."""
+    starts, ends = toks.starts, toks.ends
+    return any(
+        starts[j] < e and s < ends[j]
+        for j in range(max(0, i - _REACH), min(len(starts), i + _REACH + 1))
+        for s, e in near
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -219,28 +236,39 @@ def find_reversals(
     elif not may_state_direction(answer, latin):
         return []
     found = []
-    by_id = {p.id: p for p in rubric.points}
-    parts: list[tuple[int, int]] | None = None  # the answer's clauses, when a point asks
-    starts: list[int] = []
     for pm in points:
         stated = stating.get(pm.id) if pm.score else None
         if not stated:
             continue
+        asked = functools.reduce(operator.or_, (1 << pair for pair, _side in stated))
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]
-        if parts is None:
-            parts = list(clauses(answer))  # in order, none overlapping
-            starts = [a for a, _b in parts]
-        held = {t for e in spans if (t := bisect.bisect_right(starts, e.start) - 1) >= 0 and e.start < parts[t][1]}
-        for start, end in (parts[t] for t in sorted(held)):  # the clauses holding the point's evidence
-            if not may_state_direction(answer[start:end], latin):
-                continue
+        for start, end in _clauses_holding(answer, sorted(e.start for e in spans)):
+            if not pairs_stated(answer[start:end], latin) & asked:
+                continue  # no word of the point's pairs in it: nothing stated the other way round
             near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
             said = directions(answer[start:end], lang, near)
             if any(said.get(pair) == {1 - side} for pair, side in stated):
-                claim = answer[start:end].strip()
-                at = start + answer[start:end].index(claim)
-                right = by_id[pm.id].hint_in(lang) or by_id[pm.id].text
-                feedback = phrase(lang, "reversed", claim=short(claim), right=right)
-                found.append(Contradiction(pm.id, "reversal", (Evidence(at, at + len(claim), claim),), feedback))
+                found.append(_reversal(rubric, pm.id, answer, start, end, lang))
                 break
     return found
+
+
+def _clauses_holding(answer: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """The clauses of `answer` holding these offsets (sorted), each once, in order."""
+    held: list[tuple[int, int]] = []
+    for at in offsets:
+        if held and held[-1][0] <= at < held[-1][1]:
+            continue  # in the clause the offset before it is in: most evidence sits together
+        clause = clause_at(answer, at)
+        if clause is not None and (not held or clause != held[-1]):
+            held.append(clause)
+    return held
+
+
+def _reversal(rubric: Rubric, point: str, answer: str, start: int, end: int, lang: str) -> Contradiction:
+    """The point contradicted by the clause answer[start:end], with the feedback quoting it."""
+    claim = answer[start:end].strip()
+    at = start + answer[start:end].index(claim)
+    key = next(p for p in rubric.points if p.id == point)
+    feedback = phrase(lang, "reversed", claim=short(claim), right=key.hint_in(lang) or key.text)
+    return Contradiction(point, "reversal", (Evidence(at, at + len(claim), claim),), feedback)

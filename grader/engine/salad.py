@@ -18,9 +18,11 @@ pronouns ("die sie", "das ist").
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import cast
 
 from grader.engine.statements import RU_VERB
 
@@ -53,7 +55,9 @@ _NOT_AFTER_ARTICLE = _ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS |
 _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
 # German prepositions that also end a clause as a verb's particle ("stimme zu", "fängt an").
 _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".split())
-_LETTER_NAME = re.compile(r"(?<![\w'’])[B-HJ-Z](?![\w'’])")
+# A capital letter standing alone; the letter first, so the search skips to capitals (a lookbehind first is tried
+# at every offset).
+_LETTER_NAME = re.compile(r"[B-HJ-Z](?<![\w'’][B-HJ-Z])(?![\w'’])")
 _PLAIN_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _LEADING = "(\"'«„“"  # marks that may open a token before its word; a bracket opens a phrase
 _TRAILING = ".,;:!?)\"'»“”"
@@ -64,37 +68,94 @@ _SLOT_WORDS = _ARTICLES | PREPOSITIONS
 
 def broken_slots(answer: str) -> tuple[int, int]:
     """(articles and prepositions, how many of them are followed by what cannot open a noun phrase)."""
-    slots = broken = 0
-    names = None  # whether letters name things here ("event A", "nodes A, B and C"): looked at when an "A" comes
     tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
-    lowered = answer.lower().split()
-    if len(lowered) != len(tokens):
-        lowered = [t.lower() for t in tokens]
-    slot_like = {t for t in set(lowered) if t.strip(_LEADING + _TRAILING) in _SLOT_WORDS}
-    for k in [k for k, t in enumerate(lowered) if t in slot_like]:
-        token = tokens[k]
-        word = lowered[k].lstrip(_LEADING)
-        if word not in _SLOT_WORDS:
-            if word.rstrip(_TRAILING) not in _SLOT_WORDS:
-                continue  # the usual word
-            after = "."  # punctuation right after it ends the phrase
-        else:
-            after = tokens[k + 1].lstrip(_LEADING[1:]) if k + 1 < len(tokens) else "."  # the end of the answer too
+    known = list(map(_token_roles.get, tokens))  # what each token is, from the memo (a C loop)
+    roles: list[int] = (
+        [_token_role(t) if r is None else r for r, t in zip(known, tokens, strict=True)]
+        if None in known
+        else cast(list[int], known)
+    )
+    # Each token as a slot beside the token after it (the end of the answer: punctuation), looked up in a table.
+    pairs = map(
+        operator.or_,
+        map(operator.and_, roles, itertools.repeat(_SLOT_BITS)),
+        map(operator.and_, itertools.chain(roles[1:], [_END]), itertools.repeat(_FOLLOWER_BITS)),
+    )
+    # Whether letters name things here ("event A", "nodes A, B and C"): asked only when an "A" may be the article.
+    names = any(map(operator.and_, roles, itertools.repeat(_CAPITAL_A))) and bool(_LETTER_NAME.search(answer))
+    total = sum(map(_PAIR_TABLES[names].__getitem__, pairs))
+    return total & _LOW, total >> _SHIFT
+
+
+# What a token is, memoised per token (answers repeat their words, and most tokens are no article or preposition):
+# the low bits, what it is right after an article or preposition (`_LOWER` opens in lower case, `_ALPHA` with a
+# letter, `_ENDS_IT` with punctuation that ends a phrase; `_BREAKS_ARTICLE`, `_BREAKS_PREPOSITION`: its first word
+# cannot open a noun phrase after one); the high bits, what it is as one (`_SLOT`, with `_PUNCT` when punctuation
+# closes it, "of."; `_ARTICLE`; `_CAPITAL_A`, "A", which may name a thing; `_PARTICLE`, a German preposition that
+# may end a clause).
+_LOWER, _ALPHA, _ENDS_IT, _BREAKS_ARTICLE, _BREAKS_PREPOSITION = 1, 2, 4, 8, 16
+_SLOT, _PUNCT, _ARTICLE, _CAPITAL_A, _PARTICLE = 32, 64, 128, 256, 512
+_FOLLOWER_BITS, _SLOT_BITS = 31, 31 << 5
+_END = _ENDS_IT  # what the end of the answer, or punctuation, is as what follows: "."
+_SHIFT = 32  # a table entry: one slot, and whether it is broken shifted by this
+_LOW = (1 << _SHIFT) - 1
+_token_roles: dict[str, int] = {}
+_ROLES_LIMIT = 200_000
+
+
+def _pair_value(pair: int, names: bool) -> int:
+    """A table entry: a token's slot bits and the next token's follower bits -> 1 for a slot, plus `1 << _SHIFT`
+    for a broken one; 0 for no slot (or "A" naming a thing)."""
+    role, after = pair & _SLOT_BITS, pair & _FOLLOWER_BITS
+    if not role & _SLOT:
+        return 0
+    if role & _PUNCT:
+        after = _END  # punctuation right after it ends the phrase
+    if role & _CAPITAL_A and (names or not after & _LOWER):
+        return 0  # a name, not the article
+    if not after & _ALPHA:  # punctuation ends it; a digit, a bracket or a symbol ("a * l") does not
+        broken = bool(after & _ENDS_IT) and not role & _PARTICLE
+    else:
+        broken = bool(after & (_BREAKS_ARTICLE if role & _ARTICLE else _BREAKS_PREPOSITION))
+    return 1 + (broken << _SHIFT)
+
+
+_PAIR_TABLES = {names: [_pair_value(pair, names) for pair in range(1 << 10)] for names in (False, True)}
+
+
+def _token_role(token: str) -> int:
+    role = _as_slot(token) | _as_follower(token)
+    if len(_token_roles) >= _ROLES_LIMIT:
+        _token_roles.clear()
+    _token_roles[token] = role
+    return role
+
+
+def _as_slot(token: str) -> int:
+    word = token.lower().lstrip(_LEADING)
+    if word in _SLOT_WORDS:
+        role = _SLOT
+    elif word.rstrip(_TRAILING) in _SLOT_WORDS:
+        role = _SLOT | _PUNCT
         word = word.rstrip(_TRAILING)
-        if token.lstrip(_LEADING).startswith("A") and word == "a":
-            if names is None:
-                names = bool(_LETTER_NAME.search(answer))
-            if names or not after[:1].islower():
-                continue  # a name, not the article
-        slots += 1
-        if not after[:1].isalpha():  # punctuation ends it; a digit, a bracket or a symbol ("a * l") does not
-            broken += after[:1] in _ENDS and word not in _PARTICLES
-            continue
-        first = _FIRST_WORD.match(after)
-        after = (first.group() if first else after).lower()
-        opener = _NOT_AFTER_ARTICLE if word in _ARTICLES else _NOT_AFTER_PREPOSITION
-        broken += after in opener or _verb_after(opener, after)
-    return slots, broken
+    else:
+        return 0
+    role |= _ARTICLE if word in _ARTICLES else 0
+    role |= _CAPITAL_A if word == "a" and token.lstrip(_LEADING).startswith("A") else 0
+    return role | (_PARTICLE if word in _PARTICLES else 0)
+
+
+def _as_follower(token: str) -> int:
+    after = token.lstrip(_LEADING[1:])  # a bracket opens a phrase
+    first = after[:1]
+    role = _LOWER if first.islower() else 0
+    if not first.isalpha():
+        return role | (_ENDS_IT if first in _ENDS else 0)
+    word = _FIRST_WORD.match(after)
+    low = (word.group() if word else after).lower()
+    role |= _ALPHA | (_BREAKS_ARTICLE if low in _NOT_AFTER_ARTICLE else 0)
+    breaks = low in _NOT_AFTER_PREPOSITION or _verb_after(_NOT_AFTER_PREPOSITION, low)
+    return role | (_BREAKS_PREPOSITION if breaks else 0)
 
 
 def _verb_after(opener: frozenset[str], word: str) -> bool:
@@ -125,6 +186,8 @@ def rearranges_reference(answer: str, reference: str) -> bool:
     if len(said) < MIN_WORDS:
         return False
     available, pairs = _source(reference)
+    if sum(map(available.__contains__, said)) < FROM_REFERENCE * len(said):
+        return False  # too few of its words are the reference's at all (a bound on `drawn`, counted in C)
     drawn = sum(min(k, available[w]) for w, k in Counter(said).items())
     if drawn < FROM_REFERENCE * len(said) or drawn < USES_REFERENCE * available.total():
         return False  # its own words, or a few of the reference's restated (a terse answer in the reference's terms)

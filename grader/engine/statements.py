@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from grader.engine.reversal import is_direction_word
 from grader.engine.text import ALL_STOPWORDS, detect_lang, normalise_word
@@ -51,6 +52,7 @@ MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list
 LINKING, RU_VERB, NOUN_PHRASE_WORDS = _LINKING, _RU_VERB, _NOUN_PHRASE_WORDS
 
 
+@lru_cache(maxsize=4096)  # asked once per answer, of a handful of questions
 def asks_for_list(question: str) -> bool:
     """Whether the question asks to name or list things, so a list of terms is a fitting form of answer."""
     return bool(_ASKS_FOR_LIST.search(question))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -40,6 +41,9 @@ _TOKEN = re.compile(
     r"|(?P<rel>(?<=[\w)\]\s])(?:=|<|>|≤|≥|≈|≠|→|⇒|->|=>|[—–](?=\s))(?=[\s\w(\[-])|(?<=\w):(?=[ \t]))"
     r"|(?P<end>[.!?;:,\n•·|#/\\]|(?<!\w)-(?!\w))"
 )
+# The punctuation that always ends a piece, wherever it stands (a colon, slash or hyphen may also stand inside a
+# word or a relation): no token runs over it, so the tokens after it are read the same from there.
+_HARD_END = re.compile(r"[.!?;,\n•·|#\\]")
 _STARTS = re.compile(r"(?:^|[.!?:;\n•(\[\"«]\s*|^\s*)$")
 _LETTER = re.compile(r"[^\W\d_]{2}")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)\b")
@@ -53,6 +57,7 @@ _AUXILIARIES = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # asked of every rubric term an answer names, each time
 def _verb(word: str) -> bool:
     return word in _AUXILIARIES or is_direction_word(word) or (not word.isascii() and bool(RU_VERB.search(word)))
 
@@ -71,11 +76,10 @@ def _next_word(answer: str, end: int) -> str | None:
     return m.group(1) if m else None
 
 
-def _before_determiner(answer: str, end: int, word: str) -> bool:
+def _before_determiner(answer: str, end: int) -> bool:
     """An English word right before an article or possessive ("contains the", "sends a", "assigns its") is a verb
-    or a preposition: a noun is followed by one only across punctuation or a conjunction."""
-    if not word.isascii() or word in NOUN_PHRASE_WORDS:
-        return False
+    or a preposition: a noun is followed by one only across punctuation or a conjunction (asked of English words
+    other than noun-phrase words)."""
     m = _NEXT_WORD.match(answer, end)
     return m is not None and m.group(1).lower() in _DETERMINERS
 
@@ -105,45 +109,85 @@ def items_of(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _bound_items(answer: str, items: list[tuple[int, int]], lang: str | None) -> Iterator[int]:
-    """Indexes of the items that a link outside them binds, piece by piece (an index may come more than once);
-    `lang`: the answer's, when known."""
+    """Indexes of the items that a link outside them binds, each told as soon as it is bound (an index may come
+    more than once); `lang`: the answer's, when known.
+
+    Only the stretches between sentence punctuation and commas (`_HARD_END`) that hold an item are read, those
+    holding most items first: every other piece binds nothing, and reading a piece costs far more than finding
+    where the stretches end. The same set of items is bound as reading the whole answer piece by piece."""
     inside = _Inside(items)
     german = (lang or detect_lang(answer, default="en")) == "de"
+    ends = [m.start() for m in _HARD_END.finditer(answer)]
+    left = bisect.bisect_left
+    held = Counter(k for s, e in items for k in range(left(ends, s), left(ends, e - 1) + 1))
+    for k, _n in held.most_common():  # the stretches with most terms first: a sentence relating them decides soonest
+        start = ends[k - 1] + 1 if k else 0
+        stop = ends[k] if k < len(ends) else len(answer)
+        yield from _bound_in(answer, _TOKEN.finditer(answer, start), stop, items, inside, german)
+
+
+def _bound_in(
+    answer: str, tokens: Iterator[re.Match[str]], stop: int, items: list[tuple[int, int]], inside: _Inside, german: bool
+) -> Iterator[int]:
+    """`_bound_items` over the tokens of one stretch of the answer, read up to the punctuation at `stop`; an item
+    is told as soon as a link binds it, so a caller that has heard enough can stop reading."""
     words: list[int] = []  # the current piece's content words: the item each is part of, -1 for none
-    links: list[tuple[int, int]] = []  # its links: (before content word number k, how far it reaches)
-    for m in itertools.chain(_TOKEN.finditer(answer), [None]):
+    bound_below = 0  # a content word numbered below this is bound by a link before it in the piece
+    for m in itertools.chain(tokens, [None]):
         kind = m.lastgroup if m is not None else "end"
         if m is None or kind == "end":
-            for at, r in links:
-                yield from (k for k in words[max(0, at - r) : at + r] if k >= 0)
-            words, links = [], []
-        elif kind == "rel":
-            links.append((len(words), REACH))
+            words, bound_below = [], 0
+            if m is None or m.start() >= stop:
+                return
+            continue
+        if kind == "rel":
+            reach: int | None = REACH
         elif (item := inside(m.start())) >= 0:
             if _single_verb(answer, items[item], m, german):  # the answer's own verb, named as a rubric term
-                links.append((len(words), 1))
+                yield from _linked(words, 1)
+                bound_below = max(bound_below, len(words) + 1)
+            if len(words) < bound_below:
+                yield item
             words.append(item)
-        elif (reach := _reach(answer, m, german)) is not None:
-            links.append((len(words), reach))
-        elif _norm(m.group()) not in NOUN_PHRASE_WORDS:
+            continue
+        else:
+            reach = _reach(answer, m, german)
+        if reach is not None:  # a link: it binds `reach` content words either side
+            yield from _linked(words, reach)
+            bound_below = max(bound_below, len(words) + reach)
+        elif not _word_facts(m.group())[3]:
             words.append(-1)
+
+
+def _linked(words: list[int], reach: int) -> Iterator[int]:
+    """The items among the last `reach` content words, which a link after them binds."""
+    return (k for k in words[max(0, len(words) - reach) :] if k >= 0)
 
 
 def _reach(answer: str, m: re.Match[str], german: bool) -> int | None:
     """How far the word at `m` binds when it is a link: a predicate across a phrase either side, a preposition
     only the words it joins ("производные к нулю"); None for no link."""
     text = m.group()
-    if text[0].isupper() and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
+    capital, reach, open_class, _phrase = _word_facts(text)
+    if capital and not _STARTS.search(answer[max(0, m.start() - 3) : m.start()]):
         return None  # capitalised inside a sentence: a name or an acronym ("He init", "Die Hard"), not a link
-    word = _norm(text)
-    reach = _word_reach(word)
     if reach is not None:
         return reach
-    if _before_determiner(answer, m.end(), word):
+    if open_class and _before_determiner(answer, m.end()):
         return REACH
-    if german and german_verb(m.group(), _next_word(answer, m.end())):
+    if german and german_verb(text, _next_word(answer, m.end())):
         return REACH
     return None
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(text: str) -> tuple[bool, int | None, bool, bool]:
+    """What `_reach` asks of a word whatever stands around it (memoised: answers repeat their words): whether it
+    is capitalised, its own reach as a link, whether it is an English word a determiner may follow as the object
+    of a verb (not a noun-phrase word), whether it is a noun-phrase word."""
+    word = _norm(text)
+    phrase = word in NOUN_PHRASE_WORDS
+    return text[0].isupper(), _word_reach(word), word.isascii() and not phrase, phrase
 
 
 @lru_cache(maxsize=65536)
