@@ -21,10 +21,11 @@ from types import TracebackType
 from typing import Any
 
 from grader.batch.html import render_html
-from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
 from grader.batch.ranking import Ranked
+from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
 from grader.batch.spill import SCRATCH, Spill
-from grader.batch.summary import Aggregator, Summary, summary_facts
+from grader.batch.stats import Summary
+from grader.batch.summary import Aggregator, summary_facts
 from grader.outputs import writing
 
 DETAIL_LIMIT = 2000

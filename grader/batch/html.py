@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from grader.batch.html_text import FLAGS, LABELS, flag_text, reason_text
 from grader.batch.records import visible
-from grader.batch.summary import CandidateStats, Flagged, Summary, reason_of
+from grader.batch.stats import CandidateStats, Flagged, Summary
+from grader.batch.summary import reason_of
 
 if TYPE_CHECKING:
     from grader.batch.ranking import Ranked

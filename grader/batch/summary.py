@@ -18,8 +18,7 @@ from grader.batch.ranking import Cand, Ranked, new_cand, rank
 from grader.batch.records import status_of
 from grader.batch.shared import SharedAnswers
 from grader.batch.spill import Spill, SpillMap
-from grader.batch.stats import (AnswerGroup, CandidateStats, Flagged, MissedPoint, QuestionStats,  # noqa: F401
-                                Summary)
+from grader.batch.stats import AnswerGroup, Flagged, MissedPoint, QuestionStats, Summary
 from grader.batch.tallies import Scores, quotient, units
 
 TOP_MISSED = 3
