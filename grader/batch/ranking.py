@@ -8,7 +8,7 @@ batch's memory stops growing with its candidates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from grader.batch.spill import Sorter, Spill
@@ -27,7 +27,8 @@ def new_cand() -> Cand:
 class Ranked:
     """The candidates in rank order and the flagged groups of a summary; each may be read more than once."""
 
-    def __init__(self, order: Sorter, repeated: Sorter, row_flags: list[Flagged], shared: list[Flagged]) -> None:
+    def __init__(self, order: Sorter, repeated: Sorter, row_flags: list[Flagged],
+                 shared: Callable[[], Iterator[Flagged]]) -> None:  # fmt: skip
         self.count = order.count  # candidates
         self._order, self._repeated = order, repeated
         self._row_flags, self._shared = row_flags, shared
@@ -38,17 +39,17 @@ class Ranked:
 
     def flagged(self) -> Iterator[Flagged]:
         """`shared_answer` groups, then `duplicate_answer` cells (as their first rows came), then the rows' own."""
-        yield from self._shared
+        yield from self._shared()
         for qid, cand in self._repeated:
             yield Flagged(flag="duplicate_answer", question_id=qid, candidates=[cand], ids=[])
         yield from self._row_flags
 
     def any_flagged(self) -> bool:
-        return bool(self._shared or self._repeated.count or self._row_flags)
+        return bool(self._repeated.count or self._row_flags) or next(self._shared(), None) is not None
 
 
 def rank(cands: Iterable[tuple[str, Cand]], known: set[str], spill: Spill | None, row_flags: list[Flagged],
-         shared: list[Flagged]) -> Ranked:  # fmt: skip
+         shared: Callable[[], Iterator[Flagged]]) -> Ranked:  # fmt: skip
     """Rank the candidates' records; `known`: the question ids of the batch (an unknown id is failed, not listed)."""
     order, repeated = Sorter(spill), Sorter(spill)
     for cand, (cells, failed_ids, blank, errors) in cands:

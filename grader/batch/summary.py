@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from grader.batch.integrity import answer_words, sketch
@@ -77,7 +78,7 @@ class Aggregator:
         self.point_text: dict[tuple[str, str], str] = {}
         self.order: dict[str, None] = {}
         self.names: dict[str, str] = {}  # one copy of each question id, not one per row
-        self.same = SharedAnswers()
+        self.same = SharedAnswers(spill)
         self.pending: list[tuple[str, str, str, bytes]] = []  # (qid, candidate, id, sketch) of rows not indexed yet
         self.flagged: list[Flagged] = []
         self.groups: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)  # qid -> key -> group
@@ -205,7 +206,7 @@ class Aggregator:
         self._index()
         count = sum(s.count for s in self.q_scores.values())
         known = [q for q in self.order if q in self.q_scores or self.texts.get(q)]  # unknown ids are no questions
-        ranked = rank(self.cands.items(), set(known), self.spill, self.flagged, self._shared())
+        ranked = rank(self.cands.items(), set(known), self.spill, self.flagged, self._shared)
         return Summary(
             rows=sum(self.status.values()),
             graded=self.status["graded"],
@@ -235,10 +236,10 @@ class Aggregator:
             groups=[AnswerGroup(size=g[0], score=g[1], covered=g[2], candidate=g[3], answer=g[4]) for g in groups],
         )  # fmt: skip
 
-    def _shared(self) -> list[Flagged]:
+    def _shared(self) -> Iterator[Flagged]:
         """`shared_answer`: one group per answer that two or more candidates gave to one question."""
-        return [Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=ids)
-                for qid, cands, ids in self.same.groups()]  # fmt: skip
+        for qid, cands, ids in self.same.groups():
+            yield Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=ids)
 
 
 def reason_of(error: str) -> str:
