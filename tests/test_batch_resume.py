@@ -94,3 +94,33 @@ def test_resume_refuses_a_changed_input(tmp_path: Path) -> None:
     changed.write_bytes(path.read_bytes().replace(b"r1", b"x1", 1))
     res = run_cli("batch", str(changed), "--out", str(out), "--resume")
     assert res.returncode == 2 and "input_sha256 changed" in res.stderr
+
+
+SPILLED = "import sys, grader.batch.spill as s; s.LIMIT = 5; from grader.cli import main; sys.argv[0] = 'g'; main()"
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill_while_the_summary_is_spilled(batch_input: tuple[Path, Path], tmp_path: Path) -> None:
+    """40 candidates past a bound of 5: killed with its scratch file in use, resumed, the same files as one run."""
+    path, whole = batch_input
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", SPILLED, "batch", str(path), "--out", str(out), "--workers", "1", "--quiet"]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            deadline = time.monotonic() + 60
+            while count_lines(out / "grades.jsonl.part") < 300 and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.communicate(timeout=60)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    done = count_lines(out / "grades.jsonl.part")
+    assert 0 < done < N and (out / ".grader-batch-summary.sqlite").exists(), "killed mid-batch, spilled"
+    res = subprocess.run([*cmd[:-1], "--resume", "--json"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["resumed"] >= done - 1
+    for name in FILES:
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+    assert not (out / ".grader-batch-summary.sqlite").exists()

@@ -38,7 +38,7 @@ def groups_of(answers: list[tuple[str, str]], qid: str = Q) -> list[tuple[str, l
     index = SharedAnswers()
     for i, (cand, answer) in enumerate(answers):
         index.add(qid, cand, f"r{i}", sketch(words(answer)))
-    return index.groups()
+    return list(index.groups())
 
 
 @pytest.mark.parametrize("name", NEAR)
@@ -59,7 +59,7 @@ def test_other_question_is_not_linked() -> None:
     index = SharedAnswers()
     index.add("q1", "Анна", "r0", sketch(words(BASE)))
     index.add("q2", "Борис", "r1", sketch(words(BASE)))
-    assert index.groups() == []
+    assert list(index.groups()) == []
 
 
 def test_a_chain_of_small_changes_does_not_make_one_group() -> None:

@@ -62,7 +62,9 @@ def test_state_grows_with_cells_not_rows() -> None:
     agg = Aggregator({}, indexing=True)
     for i in range(20_000):
         agg.add(record(i, f"c{i % 3}", f"q{i % 2}", (i % 100) / 100))
-    assert len(agg.cells) == 6 and all(len(cell) == 2 for cell in agg.cells.values())
+    records = dict(agg.cands.items())
+    assert len(records) == 3 and all(len(rec[0]) == 2 for rec in records.values())
+    assert all(len(cell) == 3 for rec in records.values() for cell in rec[0].values())  # answers, sum, number
     assert len(agg.same.rows) == 12 and len(agg.pending) < 256  # two answers a cell enter the shared-answer index
     assert sum(s.count for s in agg.q_scores.values()) == 20_000
     summary = agg.summary()

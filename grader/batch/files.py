@@ -4,6 +4,9 @@ Memory stays flat in rows. Rows are fed a chunk at a time, as they are written t
 lines go straight to a partial file and their summary facts, already counted, are merged into the aggregator (a
 batch worker makes both, so the parent does no per-row work). The HTML then re-reads, by byte offset, only the
 rows it shows in detail (the first `DETAIL_LIMIT`), ordered by candidate rank and question.
+
+Memory stays flat in candidates past `spill.LIMIT` of them: their records and their ranking go to a scratch file
+in OUT (`grader.batch.spill`), and summary.json and report.html are written from streams of them.
 """
 
 from __future__ import annotations
@@ -12,14 +15,18 @@ import codecs
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from grader.batch.html import render_html
+from grader.batch.ranking import Ranked
 from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
-from grader.batch.summary import Aggregator, Summary, summary_facts
-from grader.outputs import write_atomic
+from grader.batch.spill import SCRATCH, Spill
+from grader.batch.stats import Summary
+from grader.batch.summary import Aggregator, summary_facts
+from grader.outputs import writing
 
 DETAIL_LIMIT = 2000
 Expand = Callable[[dict[str, Any]], dict[str, Any]]
@@ -34,7 +41,8 @@ class ReportWriter:
         self.out, self.jsonl, self.delimiter, self.detail_limit = out, jsonl, csv_delimiter, detail_limit
         self.extra_columns = tuple(extra_columns)
         self.expand = expand  # lean rows (`grader.batch.lean`) made full again, for the reports
-        self.agg = Aggregator({}, indexing=True)
+        self.spill = Spill(out / SCRATCH)
+        self.agg = Aggregator({}, indexing=True, spill=self.spill)
         self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
         self.offset = 0  # of the next row in grades.jsonl
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
@@ -74,15 +82,20 @@ class ReportWriter:
         os.replace(self.out / CSV_PART, self.out / "grades.csv")
         files = {"grades.jsonl": str(self.out / "grades.jsonl"), "grades.csv": str(self.out / "grades.csv")}
         self.agg.texts = {qid: text_of(qid) for qid in self.agg.order}
-        summary = self.agg.summary()
-        files["summary.json"] = _write(self.out / "summary.json", [summary.model_dump_json(indent=2) + "\n"])
-        rank = {c.candidate: c.rank for c in summary.candidates}
+        summary, ranked = self.agg.streamed()
+        files["summary.json"] = _write(self.out / "summary.json", summary_json(summary, ranked))
+        shown = {cand for cand, _, _ in self.index}
+        stats = {c.candidate: c for c in ranked.candidates() if c.candidate in shown}  # of the rows shown in detail
         order = {q.id: i for i, q in enumerate(summary.questions)}
-        index = sorted(self.index, key=lambda t: (rank.get(t[0], len(rank)), t[0], order.get(t[1], len(order)), t[2]))
+        last = ranked.count + 1
+        index = sorted(self.index, key=lambda t: (stats[t[0]].rank if t[0] in stats else last, t[0],
+                                                  order.get(t[1], len(order)), t[2]))  # fmt: skip
         details = _at_offsets(self.jsonl, [off for _, _, off in index])
         if self.expand is not None:
             details = map(self.expand, details)
-        files["report.html"] = _write(self.out / "report.html", render_html(summary, details, shown=len(index)))
+        html = render_html(summary, details, shown=len(index), ranked=ranked, stats=stats)
+        files["report.html"] = _write(self.out / "report.html", html)
+        self.spill.close()
         return summary, files
 
     def close(self) -> None:
@@ -93,6 +106,7 @@ class ReportWriter:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+        self.spill.close()
 
 
 def write_reports(out: Path, jsonl: Path, text_of: Callable[[str], str], *, csv_delimiter: str = ";",
@@ -112,6 +126,43 @@ def _at_offsets(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
             yield json.loads(fh.readline())
 
 
+def summary_json(summary: Summary, ranked: Ranked) -> Iterator[str]:
+    """summary.json in pieces: `summary` (without candidates and flagged groups) with those two streamed into it,
+    the same text as the whole summary's `model_dump_json(indent=2)`."""
+    text = summary.model_dump_json(indent=2) + "\n"
+    cands, flagged = '\n  "candidates": [],\n', '\n  "flagged": []\n}\n'
+    assert text.count(cands) == 1 and text.endswith(flagged)
+    before, after = text.split(cands)
+    yield before + '\n  "candidates": ['
+    yield from _items(c.model_dump_json(indent=2) for c in ranked.candidates())
+    yield "],\n" + after[: -len(flagged)] + '\n  "flagged": ['
+    yield from _items(f.model_dump_json(indent=2) for f in ranked.flagged())
+    yield "]\n}\n"
+
+
+def _items(objects: Iterable[str]) -> Iterator[str]:
+    """JSON objects as the items of a list two levels in (`indent=2`), closed for the `]` that follows."""
+    sep = "\n"
+    done = False
+    for obj in objects:
+        yield sep + "    " + obj.replace("\n", "\n    ")
+        sep, done = ",\n", True
+    if done:
+        yield "\n  "
+
+
 def _write(path: Path, chunks: Iterable[str]) -> str:
-    """Write chunks to a temporary file beside `path`, then rename it over `path` (readers never see half)."""
-    return write_atomic(path, "".join(chunks))
+    """Write chunks to a temporary file beside `path`, then rename it over `path` (readers never see half);
+    streamed, so a file is never held whole in memory."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with writing(path):
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+            os.replace(tmp, path)
+        except BaseException:
+            with suppress(OSError):
+                tmp.unlink()
+            raise
+    return str(path)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator
-from itertools import groupby
-from typing import Any
+from itertools import groupby, islice
+from typing import TYPE_CHECKING, Any
 
 from grader.batch.html_text import FLAGS, LABELS, flag_text, reason_text
 from grader.batch.records import visible
-from grader.batch.summary import Summary, reason_of
+from grader.batch.stats import CandidateStats, Flagged, Summary
+from grader.batch.summary import reason_of
+
+if TYPE_CHECKING:
+    from grader.batch.ranking import Ranked
 
 ANSWER_MAX = 20_000  # characters of one answer shown; the full text is in grades.jsonl
 HEATMAP_MAX_CANDIDATES = 300
@@ -89,28 +93,50 @@ def _bar(score: float | None) -> str:
     return f'<div class="bar"><i style="width:{width}%;background:{_colour(score)}"></i></div>'
 
 
-def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: int) -> Iterator[str]:
+class _Listed:
+    """A summary's own candidates and flagged groups, read as `Ranked` gives them."""
+
+    def __init__(self, s: Summary) -> None:
+        self.s, self.count = s, len(s.candidates)
+
+    def candidates(self) -> Iterator[CandidateStats]:
+        return iter(self.s.candidates)
+
+    def flagged(self) -> Iterator[Flagged]:
+        return iter(self.s.flagged)
+
+    def any_flagged(self) -> bool:
+        return bool(self.s.flagged)
+
+
+def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: int, ranked: Ranked | None = None,
+                stats: dict[str, CandidateStats] | None = None) -> Iterator[str]:  # fmt: skip
     """The report page in chunks: overview, ranking, heat map, question difficulty, then each answer in detail.
 
     `details` are grades.jsonl objects in display order (grouped by candidate); `shown` says how many there are.
+    The candidates and flagged groups are `summary`'s, or read from `ranked` (a large batch's, as streams), with
+    `stats` holding those of the candidates shown in detail.
     """
+    people = _Listed(summary) if ranked is None else ranked
+    if stats is None:
+        stats = {c.candidate: c for c in people.candidates()}
     lab = LABELS.get(summary.lang, LABELS["en"])
     qnum = {q.id: i for i, q in enumerate(summary.questions, start=1)}
     yield f'<!DOCTYPE html>\n<html lang="{summary.lang}"><head><meta charset="utf-8">'
     yield '<meta name="viewport" content="width=device-width,initial-scale=1">'
     yield f"<title>{lab['title']}</title><style>{CSS}</style></head><body><main>\n"
-    yield from _overview(summary, lab)
-    yield from _ranking(summary, lab)
-    yield from _heatmap(summary, lab, qnum)
+    yield from _overview(summary, people.count, lab)
+    yield from _ranking(people.candidates(), lab)
+    yield from _heatmap(summary, people, lab, qnum)
     yield from _difficulty(summary, lab, qnum)
-    yield from _integrity(summary, lab, qnum)
+    yield from _integrity(summary, people, lab, qnum)
     yield from _groups(summary, lab, qnum)
-    yield from _details(summary, details, lab, qnum, shown)
+    yield from _details(summary, details, stats, lab, qnum, shown)
     yield "</main></body></html>\n"
 
 
-def _overview(s: Summary, lab: dict[str, str]) -> Iterator[str]:
-    yield f'<h1>{lab["title"]}</h1><p class="sub">{s.rows} {lab["answers"]} · {len(s.candidates)} '
+def _overview(s: Summary, count: int, lab: dict[str, str]) -> Iterator[str]:
+    yield f'<h1>{lab["title"]}</h1><p class="sub">{s.rows} {lab["answers"]} · {count} '
     yield f"{lab['candidates']} · {len(s.questions)} {lab['questions']} · {lab['mode']} {_t(s.mode)}</p>"
     cards = [(_pct(s.mean), lab["mean"]), (s.graded, lab["graded"]), (s.blank, lab["blank"]), (s.errors, lab["errors"])]
     if s.unscored:
@@ -122,11 +148,11 @@ def _overview(s: Summary, lab: dict[str, str]) -> Iterator[str]:
         yield f'<p class=note>{lab["reasons"]}:</p><ul class="missed" id=reasons>{items}</ul>\n'
 
 
-def _ranking(s: Summary, lab: dict[str, str]) -> Iterator[str]:
+def _ranking(candidates: Iterable[CandidateStats], lab: dict[str, str]) -> Iterator[str]:
     yield f"<h2 id=ranking>{lab['ranking']}</h2><p class=note>{lab['rank_note']}</p>"
     yield f"<div class=panel><table><tr><th>#</th><th>{lab['candidate']}</th><th>{lab['avg']}</th><th></th>"
     yield f"<th>{lab['total']}</th><th>{lab['asked']}</th><th>{lab['blank']}</th><th>{lab['errors']}</th></tr>"
-    for c in s.candidates:
+    for c in candidates:
         yield (
             f'<tr class=cand-row><td class=num>{c.rank}</td><td><a href="#c{c.rank}">{_t(c.candidate) or "—"}</a></td>'
             f"<td class='num mean'>{_pct(c.mean)}</td><td>{_bar(c.mean)}</td><td class=num>{round(c.total * 100)}</td>"
@@ -136,17 +162,17 @@ def _ranking(s: Summary, lab: dict[str, str]) -> Iterator[str]:
     yield "</table></div>\n"
 
 
-def _heatmap(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+def _heatmap(s: Summary, people: _Listed | Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     head = "".join(f'<th title="{_t(q.question)}">Q{qnum[q.id]}</th>' for q in s.questions)
     yield f"<h2 id=heatmap>{lab['heatmap']}</h2><p class=note>{lab['legend']}</p>"
     yield f"<div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
-    for c in s.candidates[:HEATMAP_MAX_CANDIDATES]:
+    for c in islice(people.candidates(), HEATMAP_MAX_CANDIDATES):
         blank, failed, twice = set(c.blank), set(c.failed), set(c.repeated)
         cells = [_cell(q.id, c.scores.get(q.id), q.id in blank, q.id in failed, q.id in twice, lab)
                  for q in s.questions]  # fmt: skip
         yield f'<tr><td class=name><a href="#c{c.rank}">{_t(c.candidate) or "—"}</a></td>{"".join(cells)}</tr>\n'
     yield "</table></div>"
-    if len(s.candidates) > HEATMAP_MAX_CANDIDATES:
+    if people.count > HEATMAP_MAX_CANDIDATES:
         yield f"<p class=note>{lab['heat_clipped'].format(n=HEATMAP_MAX_CANDIDATES)}</p>"
     keys = " · ".join(f"<b>Q{qnum[q.id]}</b> {_t(q.question or q.id)}" for q in s.questions)
     yield f"<p class=qkey>{keys}</p>\n"
@@ -180,16 +206,16 @@ def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterat
     yield "</table></div>\n"
 
 
-def _integrity(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+def _integrity(s: Summary, people: _Listed | Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     names = FLAGS.get(s.lang, FLAGS["en"])
     yield f"<h2 id=integrity>{lab['integrity']}</h2><p class=note>{lab['integrity_note']}</p>"
     yield "<ul class=missed>" + "".join(f"<li><b>{n}</b>: {why}</li>" for n, why in names.values()) + "</ul>"
-    if not s.flagged:
+    if not people.any_flagged():
         yield f"<p class=note>{lab['integrity_none']}</p>\n"
         return
     yield f"<div class=panel><table><tr><th>{lab['flag']}</th><th>{lab['question']}</th><th>{lab['who']}</th>"
     yield f"<th>{lab['rows']}</th></tr>"
-    for f in s.flagged:
+    for f in people.flagged():
         name = names.get(f.flag, (f.flag, ""))[0]
         q = f"Q{qnum[f.question_id]}" if f.question_id in qnum else _t(f.question_id)
         yield (f"<tr class='flagged {f.flag}'><td><span class=flag>{name}</span></td><td>{q}</td>"
@@ -212,12 +238,11 @@ def _groups(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[s
         yield "</table></div>\n"
 
 
-def _details(s: Summary, details: Iterable[dict[str, Any]], lab: dict[str, str], qnum: dict[str, int],
-             shown: int) -> Iterator[str]:  # fmt: skip
+def _details(s: Summary, details: Iterable[dict[str, Any]], rank: dict[str, CandidateStats], lab: dict[str, str],
+             qnum: dict[str, int], shown: int) -> Iterator[str]:  # fmt: skip
     yield f"<h2 id=details>{lab['details']}</h2>"
     if shown < s.rows:
         yield f"<p class=note>{lab['shown'].format(n=shown, total=s.rows)}</p>"
-    rank = {c.candidate: c for c in s.candidates}
     texts = {q.id: q.question for q in s.questions}
     is_open = " open" if shown <= 200 else ""
     for cand, records in groupby(details, key=lambda r: r.get("candidate") or ""):

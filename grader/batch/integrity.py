@@ -22,6 +22,9 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
+# The words of a text and, as '', the places `_SENTENCE` splits it, in one pass: a split is a run of white space
+# and a word never holds one, so the words between two splits are the words of that sentence.
+_WORD_OR_SPLIT = re.compile(r"(\w+)|(?<=[.!?…;\n])\s+")
 SHINGLE = 3  # `_shingles` zips this many
 COPIED_SHARE = 0.6  # share of the answer's word 3-grams found in the reference, and of the reference's in the answer
 SHARED_MIN_WORDS = 8  # shorter answers ("не знаю") are alike by chance, not by copying
@@ -38,7 +41,14 @@ def words(text: str) -> list[str]:
 def answer_words(answer: str) -> tuple[str, ...]:
     """`words` of an answer, kept for the few answers last asked about: a batch reads them for the row's flags and
     again for its summary facts (`sketch`), one after the other."""
-    return tuple(words(answer))
+    return _answer_parts(answer)[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _answer_parts(answer: str) -> tuple[tuple[str, ...], list[str]]:
+    """`words` of an answer and the same words with '' where a sentence ends (`_WORD_OR_SPLIT`), from one pass."""
+    tokens = _WORD_OR_SPLIT.findall(answer.casefold().replace("ё", "е"))
+    return tuple(filter(None, tokens)), tokens
 
 
 def _shingles(ws: Sequence[str]) -> set[tuple[str, ...]]:
@@ -69,10 +79,10 @@ def repetition(answer: str, answer_words: Sequence[str] | None = None) -> bool:
     if len(every) < 2 * SENTENCE_MIN_WORDS:
         return False  # too short to hold one sentence twice
     seen: set[tuple[str, ...]] = set()
-    find = _WORD.findall  # on the answer folded once: folding a sentence alone folds it the same
-    for sentence in _SENTENCE.split(answer.casefold().replace("ё", "е")):
-        ws = tuple(find(sentence))
-        if len(ws) >= SENTENCE_MIN_WORDS:
+    # Folded once: folding a sentence alone folds it the same. Runs of words between splits ('') are sentences.
+    for is_words, run in itertools.groupby(_answer_parts(answer)[1], bool):
+        ws = tuple(run)
+        if is_words and len(ws) >= SENTENCE_MIN_WORDS:
             if ws in seen:
                 return True
             seen.add(ws)

@@ -9,73 +9,79 @@ A row joins the group of the first candidate it is near when it is near that gro
 answers each a little different from the last); a group with two or more candidates is a `shared_answer`.
 
 Memory: a candidate's first `PER_CELL` answers to a question enter the index (more answers to one question are a
-`duplicate_answer` already), so it grows with candidates x questions, not with rows.
+`duplicate_answer` already), so it grows with candidates x questions, not with rows; given a `Spill`, its maps
+hold at most `spill.LIMIT` entries each in memory and the rest in the batch's scratch file.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import groupby
 
 from grader.batch.integrity import BAND, BUCKETS, similarity
+from grader.batch.spill import Sorter, Spill, SpillMap
 
 NEAR = 0.6  # estimated Jaccard similarity of two sketches (word bigrams) at which two answers are one
 PER_CELL = 2  # answers of one candidate to one question that enter the index
 
 
 class SharedAnswers:
-    """Rows fed in input order (`add`); `groups()` gives the near-identical groups with two or more candidates."""
+    """Rows fed in input order (`add`); `groups()` gives the near-identical groups with two or more candidates.
 
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, bytes]] = []  # (question id, candidate, row id, sketch)
-        self.parent: list[int] = []
-        self.index: dict[str, dict[bytes, int]] = defaultdict(dict)  # question id -> band key -> first row
-        self.per_cell: Counter[tuple[str, str]] = Counter()  # (candidate, question id) -> answers indexed
+    A row joins a group only as it is added, to the group's first row (its root), and a root never joins another
+    group later: so each row keeps its root, and no chain of parents needs following."""
+
+    def __init__(self, spill: Spill | None = None) -> None:
+        self.spill = spill
+        self.rows = SpillMap(spill)  # str(row number) -> (question id, candidate, row id, sketch, root row)
+        self.count = 0
+        self.index = SpillMap(spill)  # question id, band number and band -> first row with it
+        self.per_cell = SpillMap(spill)  # question id and candidate -> answers indexed
 
     def add(self, qid: str, cand: str, rid: str, sketch: bytes) -> None:
         """One row's sketch (b'' for an answer too short to tell: ignored)."""
-        if not sketch or self.per_cell[cand, qid] >= PER_CELL:
+        if not sketch:
             return
-        self.per_cell[cand, qid] += 1
-        n = len(self.rows)
-        self.rows.append((qid, cand, rid, sketch))
-        self.parent.append(n)
-        bands = self.index[qid]
+        prefix = f"{len(qid)}:{qid}"  # unambiguous before whatever follows
+        cell = prefix + cand
+        indexed = self.per_cell.get(cell, 0)
+        if indexed >= PER_CELL:
+            return
+        self.per_cell[cell] = indexed + 1
+        n, root = self.count, self.count
+        self.count += 1
         step = 4 * BAND
         for b in range(BUCKETS // BAND):
             band = sketch[b * step : (b + 1) * step]
             if band == _EMPTY_BAND:
                 continue
-            other = bands.setdefault(band + bytes((b,)), n)
-            if other != n and self.parent[n] == n and self._close(sketch, other):
-                self.parent[n] = self._root(other)
+            key = f"{prefix}{b:02x}{band.hex()}"
+            other = self.index.get(key)
+            if other is None:
+                self.index[key] = n
+            elif root == n and self._close(sketch, other):
+                root = self.rows.get(str(other))[4]
+        self.rows[str(n)] = (qid, cand, rid, sketch, root)
 
     def _close(self, sketch: bytes, other: int) -> bool:
         """Whether an answer is near `other`, and near the first answer of its group too (so that a chain of
         answers each a little different from the last never makes one group of different answers)."""
-        root = self._root(other)
-        rows = self.rows
-        return similarity(sketch, rows[other][3]) >= NEAR and (
-            root == other or similarity(sketch, rows[root][3]) >= NEAR)
+        row = self.rows.get(str(other))
+        root = row[4]
+        return similarity(sketch, row[3]) >= NEAR and (
+            root == other or similarity(sketch, self.rows.get(str(root))[3]) >= NEAR)
 
-    def _root(self, n: int) -> int:
-        parent = self.parent
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    def groups(self) -> list[tuple[str, list[str], list[str]]]:
+    def groups(self) -> Iterator[tuple[str, list[str], list[str]]]:
         """(question id, candidates, row ids) of each group of two or more candidates, in the order of their first
         rows; candidates and ids in row order."""
-        members: dict[int, list[int]] = defaultdict(list)
-        for n in range(len(self.rows)):
-            members[self._root(n)].append(n)
-        out = []
-        for rows in sorted(members.values(), key=lambda r: r[0]):
-            cands = list(dict.fromkeys(self.rows[n][1] for n in rows))
+        members = Sorter(self.spill)
+        for n, (qid, cand, rid, _, root) in self.rows.items():
+            members.add((root, int(n), ""), (root, qid, cand, rid))
+        for _, group in groupby(members, key=lambda m: m[0]):
+            rows = list(group)
+            cands = list(dict.fromkeys(r[2] for r in rows))
             if len(cands) > 1:
-                out.append((self.rows[rows[0]][0], cands, [self.rows[n][2] for n in rows]))
-        return out
+                yield rows[0][1], cands, [r[3] for r in rows]
 
 
 _EMPTY_BAND = b"\xff" * (4 * BAND)

@@ -11,90 +11,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from grader.batch.integrity import answer_words, sketch
+from grader.batch.ranking import Cand, Ranked, new_cand, rank
 from grader.batch.records import status_of
 from grader.batch.shared import SharedAnswers
+from grader.batch.spill import Spill, SpillMap
+from grader.batch.stats import AnswerGroup, Flagged, MissedPoint, QuestionStats, Summary
 from grader.batch.tallies import Scores, quotient, units
 
 TOP_MISSED = 3
 GROUPS_SHOWN = 8  # answer groups kept per question, largest first
 SNIPPET = 300  # characters of a group's first answer kept for the report
 FLAGGED_MAX = 2000  # flagged answers listed in the summary (all are flagged in grades.jsonl)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class MissedPoint(_Model):
-    id: str
-    text: str
-    missed: float  # share of graded answers that missed the point
-
-
-class AnswerGroup(_Model):
-    """Answers to one question that cover, half-cover and miss the same points: read one, know the rest."""
-
-    size: int
-    score: float  # the first answer's
-    covered: list[str]  # point ids
-    candidate: str  # who wrote the first answer
-    answer: str  # the first answer, clipped
-
-
-class QuestionStats(_Model):
-    id: str
-    question: str
-    answers: int
-    blank: int = 0
-    errors: int
-    mean: float | None
-    min: float | None
-    max: float | None
-    most_missed: list[MissedPoint]
-    groups: list[AnswerGroup] = []
-
-
-class CandidateStats(_Model):
-    rank: int
-    candidate: str
-    total: float  # sum over questions of the candidate's score on it (0..1 each)
-    mean: float | None  # total / questions asked: what the rank, the bar and the mean shown come from
-    asked: int = 0  # question ids this candidate has rows for (an unknown id too)
-    graded: int
-    errors: int
-    scores: dict[str, float]  # question id -> score (the mean of the answers when answered twice: flagged)
-    blank: list[str] = []  # question ids answered blank (score 0)
-    failed: list[str] = []  # question ids whose rows could not be graded (score 0)
-    repeated: list[str] = []  # question ids answered more than once
-
-
-class Flagged(_Model):
-    """A group of rows an integrity flag points at: one row, or all rows sharing an answer."""
-
-    flag: str
-    question_id: str
-    candidates: list[str]
-    ids: list[str]
-
-
-class Summary(_Model):
-    rows: int
-    graded: int
-    blank: int = 0
-    unscored: int
-    errors: int
-    mean: float | None
-    mode: str
-    lang: str
-    candidates: list[CandidateStats]
-    questions: list[QuestionStats]
-    error_reasons: dict[str, int]
-    flagged: list[Flagged] = []
 
 
 # What the summary needs of one row: status, question id, candidate, score, error, lang, mode, each point's
@@ -127,27 +58,27 @@ ROW_FLAGS = ("copied_reference", "repetition")  # flags a row carries itself, li
 
 
 class Aggregator:
-    """Builds the summary from grades.jsonl objects fed one at a time (memory grows with candidates × questions)."""
+    """Builds the summary from grades.jsonl objects fed one at a time. Memory grows with candidates up to
+    `spill.LIMIT` of them; past that, given a `Spill`, their records go to its scratch file (see `Cand`)."""
 
-    def __init__(self, question_texts: dict[str, str], *, indexing: bool = False) -> None:
+    def __init__(self, question_texts: dict[str, str], *, indexing: bool = False, spill: Spill | None = None) -> None:
         self.texts = question_texts
         self.indexing = indexing  # index answers for `shared_answer` as they come (else only at `summary`)
+        self.spill = spill
         self.status: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.langs: Counter[str] = Counter()
         self.modes: Counter[str] = Counter()
-        self.cells: dict[tuple[str, str], list[Any]] = {}  # (candidate, question id) -> [answers, exact sum]
-        self.blank: dict[tuple[str, str], None] = {}
-        self.failed: dict[tuple[str, str], None] = {}
-        self.cand_errors: Counter[str] = Counter()
+        self.cands = SpillMap(spill)  # candidate -> `Cand`
+        self.seq = 0  # cells made so far: a cell's number orders `duplicate_answer` flags as rows came
         self.q_scores: dict[str, Scores] = defaultdict(Scores)
         self.q_blank: Counter[str] = Counter()  # candidates who answered a question blank
         self.q_errors: Counter[str] = Counter()
         self.missed: dict[str, Counter[str]] = defaultdict(Counter)
         self.point_text: dict[tuple[str, str], str] = {}
         self.order: dict[str, None] = {}
-        self.names: dict[str, str] = {}  # one copy of each candidate and question id, not one per row
-        self.same = SharedAnswers()
+        self.names: dict[str, str] = {}  # one copy of each question id, not one per row
+        self.same = SharedAnswers(spill)
         self.pending: list[tuple[str, str, str, bytes]] = []  # (qid, candidate, id, sketch) of rows not indexed yet
         self.flagged: list[Flagged] = []
         self.groups: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)  # qid -> key -> group
@@ -158,28 +89,33 @@ class Aggregator:
     def add_facts(self, facts: Facts) -> None:
         """Count one row, given as `summary_facts` of its grades.jsonl object (what batch workers send)."""
         status, qid, cand, score, error, lang, mode, points, rid, flags, sig, snippet = facts
-        qid, cand = self.names.setdefault(qid, qid), self.names.setdefault(cand, cand)
+        qid = self.names.setdefault(qid, qid)
         self.status[status] += 1
         self.order.setdefault(qid)
         if status == "error":
             self.reasons[reason_of(error)] += 1
-            self.cand_errors[cand] += 1
             self.q_errors[qid] += 1
-            self.failed.setdefault((cand, qid))
+            rec = self.cands.get(cand) or new_cand()
+            rec[3] += 1
+            rec[1].setdefault(qid)
+            self.cands[cand] = rec
             return
         self.langs[lang] += 1
         self.modes[mode] += 1
         if status == "unscored":
             return
-        if status == "blank" and (cand, qid) not in self.blank:
-            self.blank[cand, qid] = None
+        rec = self.cands.get(cand) or new_cand()
+        if status == "blank" and qid not in rec[2]:
+            rec[2][qid] = None
             self.q_blank[qid] += 1
-        cell = self.cells.get((cand, qid))
+        cell = rec[0].get(qid)
         if cell is None:
-            self.cells[cand, qid] = [1, units(score)]
+            rec[0][qid] = [1, units(score), self.seq]
+            self.seq += 1
         else:
             cell[0] += 1
             cell[1] += units(score)
+        self.cands[cand] = rec
         self.q_scores[qid].add(score)
         for flag in flags:
             if flag in ROW_FLAGS and len(self.flagged) < FLAGGED_MAX:
@@ -207,22 +143,13 @@ class Aggregator:
         for mine, theirs in ((self.status, other.status), (self.reasons, other.reasons), (self.langs, other.langs),
                              (self.modes, other.modes)):  # fmt: skip
             mine.update(theirs)  # new keys in their order: most_common breaks ties by first appearance
-        for cand, k in other.cand_errors.items():
-            self.cand_errors[n(cand, cand)] += k
         for qid, k in other.q_errors.items():
             self.q_errors[n(qid, qid)] += k
         for qid in other.order:
             self.order.setdefault(n(qid, qid))
-        for (cand, qid), (count, total) in other.cells.items():
-            cell = self.cells.setdefault((n(cand, cand), n(qid, qid)), [0, 0])
-            cell[0] += count
-            cell[1] += total  # exact: the order of the rows does not matter
-        for cand, qid in other.failed:
-            self.failed.setdefault((n(cand, cand), n(qid, qid)))
-        for cand, qid in other.blank:
-            if (cand, qid) not in self.blank:
-                self.blank[n(cand, cand), n(qid, qid)] = None
-                self.q_blank[n(qid, qid)] += 1
+        for cand, theirs in other.cands.items():
+            self._merge_cand(cand, theirs)
+        self.seq += other.seq
         for qid, scores in other.q_scores.items():
             self.q_scores[n(qid, qid)].merge(scores)
         for qid, missed in other.missed.items():
@@ -241,6 +168,26 @@ class Aggregator:
                 else:
                     kept[pattern] = list(group)
 
+    def _merge_cand(self, cand: str, theirs: Cand) -> None:
+        """A candidate's record from a tally counted after this one's rows (its cells numbered after ours)."""
+        n = self.names.setdefault
+        mine = self.cands.get(cand) or new_cand()
+        for qid, (count, total, seq) in theirs[0].items():
+            cell = mine[0].get(qid)
+            if cell is None:
+                mine[0][n(qid, qid)] = [count, total, self.seq + seq]
+            else:
+                cell[0] += count
+                cell[1] += total  # exact: the order of the rows does not matter
+        for qid in theirs[1]:
+            mine[1].setdefault(n(qid, qid))
+        for qid in theirs[2]:
+            if qid not in mine[2]:
+                mine[2][n(qid, qid)] = None
+                self.q_blank[n(qid, qid)] += 1
+        mine[3] += theirs[3]
+        self.cands[cand] = mine
+
     def _index(self) -> None:
         """Rows waiting for the near-duplicate index enter it, in row order (a worker's tally leaves that to the
         parent: the index must see every row, in order, whoever counted it)."""
@@ -249,9 +196,17 @@ class Aggregator:
         self.pending.clear()
 
     def summary(self) -> Summary:
+        """The whole summary in memory (`streamed` gives the per-candidate lists as streams)."""
+        head, ranked = self.streamed()
+        return head.model_copy(update={"candidates": list(ranked.candidates()), "flagged": list(ranked.flagged())})
+
+    def streamed(self) -> tuple[Summary, Ranked]:
+        """The summary without its candidates and flagged groups, and those two as streams (`Ranked`), which hold
+        memory flat in candidates past `spill.LIMIT` of them when the aggregator was given a `Spill`."""
         self._index()
         count = sum(s.count for s in self.q_scores.values())
         known = [q for q in self.order if q in self.q_scores or self.texts.get(q)]  # unknown ids are no questions
+        ranked = rank(self.cands.items(), set(known), self.spill, self.flagged, self._shared)
         return Summary(
             rows=sum(self.status.values()),
             graded=self.status["graded"],
@@ -261,35 +216,11 @@ class Aggregator:
             mean=round(quotient(sum(s.total for s in self.q_scores.values()), count), 4) if count else None,
             mode=self.modes.most_common(1)[0][0] if self.modes else "lexical",
             lang=self.langs.most_common(1)[0][0] if self.langs else "ru",
-            candidates=self._candidates(set(known)),
+            candidates=[],
             questions=[self._question(q) for q in known],
             error_reasons=dict(self.reasons.most_common()),
-            flagged=[*self._shared(), *self._repeated(), *self.flagged],
-        )
-
-    def _candidates(self, known: set[str]) -> list[CandidateStats]:
-        per: dict[str, dict[str, float]] = defaultdict(dict)
-        for (cand, qid), (count, total) in self.cells.items():
-            per[cand][qid] = round(quotient(total, count), 4)
-        failed: dict[str, list[str]] = defaultdict(list)
-        for cand, qid in self.failed:
-            if qid not in per[cand]:
-                failed[cand].append(qid)  # an unknown id too: the candidate was asked something, and it counts 0
-        names = set(per) | set(self.cand_errors)
-        rows = []
-        for c in names:
-            total, asked = round(sum(per[c].values()), 4), len(per[c]) + len(failed[c])
-            rows.append((_mean_of(total, asked), total, asked, c))
-        rows.sort(key=lambda t: (-(t[0] or 0), -t[1], t[3]))
-        return [
-            CandidateStats(
-                rank=i, candidate=c, total=total, mean=mean, asked=asked,
-                graded=sum(self.cells[c, q][0] for q in per[c]), errors=self.cand_errors[c], scores=dict(per[c]),
-                blank=[q for q in per[c] if (c, q) in self.blank], failed=[q for q in failed[c] if q in known],
-                repeated=[q for q in per[c] if self.cells[c, q][0] > 1],
-            )
-            for i, (mean, total, asked, c) in enumerate(rows, start=1)
-        ]  # fmt: skip
+            flagged=[],
+        ), ranked
 
     def _question(self, qid: str) -> QuestionStats:
         vals = self.q_scores.get(qid) or Scores()
@@ -305,19 +236,10 @@ class Aggregator:
             groups=[AnswerGroup(size=g[0], score=g[1], covered=g[2], candidate=g[3], answer=g[4]) for g in groups],
         )  # fmt: skip
 
-    def _shared(self) -> list[Flagged]:
+    def _shared(self) -> Iterator[Flagged]:
         """`shared_answer`: one group per answer that two or more candidates gave to one question."""
-        return [Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=ids)
-                for qid, cands, ids in self.same.groups()]  # fmt: skip
-
-    def _repeated(self) -> list[Flagged]:
-        """`duplicate_answer`: a candidate with more than one answer to one question (all kept, the mean shown)."""
-        return [Flagged(flag="duplicate_answer", question_id=qid, candidates=[cand], ids=[])
-                for (cand, qid), (count, _) in self.cells.items() if count > 1]  # fmt: skip
-
-
-def _mean_of(total: float, count: int) -> float | None:
-    return round(total / count, 4) if count else None
+        for qid, cands, ids in self.same.groups():
+            yield Flagged(flag="shared_answer", question_id=qid, candidates=cands, ids=ids)
 
 
 def reason_of(error: str) -> str:
