@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
 from grader.models import PointResult, Span
 
-Cause = Literal["misconception", "reversal"]
+Cause = Literal["misconception", "reversal", "other_term"]
 
 # A sentence ends at its punctuation or a line break; a clause also at a comma or dash opening a contrast
 # ("X, а Y", "X, but Y"), after which a statement may well say the opposite of the one before.
@@ -121,13 +121,14 @@ def contradicted(p: PointResult, c: Contradiction) -> PointResult:
 
 
 def flags_of(found: Sequence[Contradiction]) -> list[str]:
-    """`misconception` and/or `reversed`, in that order, for the causes present."""
+    """`misconception`, `reversed` and/or `other_term`, in that order, for the causes present."""
     return flags_for({c.cause for c in found})
 
 
 def flags_for(causes: Collection[str]) -> list[str]:
     """The grade flags for these causes of contradiction, in a fixed order."""
-    return [flag for cause, flag in (("misconception", "misconception"), ("reversal", "reversed")) if cause in causes]
+    named = (("misconception", "misconception"), ("reversal", "reversed"), ("other_term", "other_term"))
+    return [flag for cause, flag in named if cause in causes]
 
 
 def cap_of(found: Sequence[Contradiction]) -> float | None:

@@ -20,6 +20,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
         "wrong": "Ошибка: {items}",
         "reversed": "«{claim}» — наоборот. Верно: {right}",
+        "swapped": "«{claim}» — роли перепутаны. Верно: {right}",
+        "other_term": "«{claim}» — это о другом понятии («{other}»), а вопрос о «{asked}».",
         "study": "Что повторить:",
     },
     "en": {
@@ -34,6 +36,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
         "wrong": "Wrong: {items}",
         "reversed": "“{claim}” is the other way round. In fact: {right}",
+        "swapped": "“{claim}” mixes up which is which. In fact: {right}",
+        "other_term": "“{claim}” explains another term (“{other}”); the question asks about “{asked}”.",
         "study": "Study next:",
     },
     "de": {
@@ -48,6 +52,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
         "wrong": "Falsch: {items}",
         "reversed": "„{claim}“ ist umgekehrt richtig: {right}",
+        "swapped": "„{claim}“ vertauscht die Rollen. Richtig ist: {right}",
+        "other_term": "„{claim}“ erklärt einen anderen Begriff („{other}“); gefragt ist nach „{asked}“.",
         "study": "Als Nächstes lernen:",
     },
 }

@@ -19,7 +19,10 @@ from grader.engine.feedback import compose, study_next
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
+from grader.engine.negation_reach import drop_misplaced_negations
+from grader.engine.other_term import find_other_term
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
+from grader.engine.roles import find_swaps
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, spare, status_of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
@@ -122,13 +125,16 @@ def contradictions(
     """The misconceptions and reversed statements in `answer`, and the match without the credit the words of a
     misconception earned (`grader.engine.contradictions`); `matcher`: the one that made `match` (by default the
     rubric's own)."""
+    compiled = (matcher or matcher_for(question, rubric)).points
+    match = dataclasses.replace(match, points=drop_misplaced_negations(compiled, match.points, lang, answer))
     if rubric.built_by == "auto":  # the reference's words said under a negation it lacks earn nothing
-        compiled = (matcher or matcher_for(question, rubric)).points
         match = dataclasses.replace(match, points=discount_negated(rubric, compiled, match.points, answer))
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
-    return match, found + find_reversals(rubric, match.points, answer, lang, match)
+    reversed_ = find_reversals(rubric, match.points, answer, lang, match)
+    swapped = find_swaps(rubric, match.points, answer, lang)
+    return match, found + reversed_ + swapped + find_other_term(question, match.points, answer, lang)
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:

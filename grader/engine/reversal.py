@@ -93,16 +93,17 @@ def _keys_of(words: str) -> set[str]:
     return out
 
 
-def _lexicon() -> dict[str, tuple[int, int]]:
+def lexicon(pairs: Sequence[tuple[str, str]] = PAIRS, first: int = 0) -> dict[str, tuple[int, int]]:
+    """Lookup key (`_keys_of`) -> (pair index, counted from `first`; side) for pairs of opposite words."""
     lex: dict[str, tuple[int, int]] = {}
-    for k, (one, other) in enumerate(PAIRS):
+    for k, (one, other) in enumerate(pairs, start=first):
         for side, words in enumerate((one, other)):
             for s in _keys_of(words):
                 lex.setdefault(s, (k, side))
     return lex
 
 
-_LEXICON = _lexicon()
+_LEXICON = lexicon()
 
 
 def is_direction_word(norm: str) -> bool:

@@ -1,0 +1,288 @@
+"""Swapped roles: the reference's words attached to the wrong things. Pure.
+
+A key point's words can all be in an answer that says something else with them: "a low training error and a high
+test error" said as "a high training error and a low test error", "the client sends a SYN, the server answers" as
+"the server sends a SYN, the client answers". Two readings catch this without a parser, each made from the
+point's own text and the answer the same way, inside a clause (`read`):
+
+- **Attachments of opposites.** A polar word — a gradable opposite (`grader.engine.opposites`: high/low,
+  large/small, ...) or a direction word of `grader.engine.reversal` (increases/decreases, ...), flipped by a negation
+  just before it — qualifies the run of content words right after it ("a *low* training error") or, when none
+  follows, the run right before it ("the training error is *low*"). When a point contrasts both sides of a pair on
+  different words, a word it gives one side only and the answer the other side only is stated the other way round
+  (a word the point qualifies in passing, "small frames", is not what it says).
+- **Exchanged pairings.** Two content words next to each other in a clause (stopwords between them) are a pairing.
+  When a point pairs a1 with b1 in one clause and a2 with b2 in another (never a1 with b2, nor a2 with b1), and two
+  clauses of one sentence of the answer pair them crosswise (a1 with b2 and a2 with b1, never as the point does),
+  each role in the same place, two statements' roles were exchanged: their subjects, or the modifiers of two heads.
+  Items of a list said in another order ("manual and automatic") are not roles.
+
+Either way the point is contradicted (`grader.engine.contradictions`): it earns nothing, and the feedback quotes the
+answer's clause and says what is right. A point the answer does not match is never read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import Contradiction, clauses, sentences
+from grader.engine.feedback import phrase, short
+from grader.engine.opposites import POLAR
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+from grader.models import Rubric
+
+_EXACT = "="
+_NP = 3  # words a polar word qualifies at most ("a low training error")
+_COPULA_SKIP = 2  # stopwords between a head and its predicate ("the error *is* low", "ошибка *при этом* низкая")
+# Where a clause ends inside a sentence: punctuation, coordinators and subordinators (as in clause_polarity).
+_BREAK = re.compile(
+    r"[.!?;:,()\[\]\n]|\s[—–-]\s|\b(?:and|or|but|because|which|that|while|when|if|so|whereas|und|oder|aber|weil|"
+    r"wenn|dass|denn|während|и|или|а|но|потому|что|который|которая|которые|когда|если|поэтому)\b",
+    re.IGNORECASE,
+)
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
+
+
+class Reading(NamedTuple):
+    """What a text says with its words: qualified word -> {(pair, side)}, and the pairings of neighbours."""
+
+    qualified: dict[str, set[tuple[int, int]]]
+    pairings: dict[
+        frozenset[str], tuple[tuple[int, int], str]
+    ]  # a pairing -> the clause it was read in, its first word
+    where: dict[object, int]  # a qualified word or a pairing -> offset in the text where it was read
+    coordinated: set[frozenset[str]]  # neighbours joined by a conjunction alone ("manual and automatic")
+
+
+def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: frozenset[str] | None = None) -> Reading:
+    """The attachments of polar words and the pairings of neighbouring content words of `text`, clause by clause
+    (with `ranges`: of those parts of `text` only, each read on its own; with `vocab`: of those words only)."""
+    toks, clause = Tokens([], [], [], []), []
+    for k, (a, b) in enumerate(ranges or [(0, len(text))]):
+        piece = tokenize(text[a:b], lang)
+        breaks = [m.start() for m in _BREAK.finditer(text, a, b)]
+        toks.norms.extend(piece.norms)
+        toks.stems.extend(piece.stems)
+        toks.starts.extend(a + x for x in piece.starts)
+        toks.ends.extend(a + x for x in piece.ends)
+        clause += [(k, bisect.bisect_right(breaks, a + x)) for x in piece.starts]
+    qualified: dict[str, set[tuple[int, int]]] = {}
+    pairings: dict[frozenset[str], tuple[tuple[int, int], str]] = {}
+    where: dict[object, int] = {}
+    polar = [POLAR.get(s) or POLAR.get(_EXACT + n) for s, n in zip(toks.stems, toks.norms, strict=True)]
+    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and (polar[i] or not is_stopword(n))]
+    for i in content:
+        hit = polar[i]
+        if hit is None:
+            continue
+        pair, side = hit
+        before = toks.norms[max(0, i - 2) : i]
+        side ^= any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
+        for j in _qualified(toks, i, clause):
+            if vocab is not None and toks.stems[j] not in vocab:
+                continue
+            qualified.setdefault(toks.stems[j], set()).add((pair, side))
+            where.setdefault(toks.stems[j], toks.starts[i])
+    coordinated: set[frozenset[str]] = set()
+    for i, j in itertools.pairwise(content):
+        if vocab is not None and (toks.stems[i] not in vocab or toks.stems[j] not in vocab):
+            continue  # a pairing the rubric cannot make tells nothing
+        key = frozenset((toks.stems[i], toks.stems[j]))
+        if clause[i] != clause[j]:
+            if not _PUNCTUATION.search(text, toks.ends[i], toks.starts[j]):
+                coordinated.add(key)  # "manual and automatic": items of one list, not two statements
+        elif toks.stems[i] != toks.stems[j]:
+            pairings.setdefault(key, (clause[i], toks.stems[i]))
+            where.setdefault(key, toks.starts[i])
+    return Reading(qualified, pairings, where, coordinated)
+
+
+def _polar(toks: Tokens, i: int) -> tuple[int, int] | None:
+    return POLAR.get(toks.stems[i]) or POLAR.get(_EXACT + toks.norms[i])
+
+
+def _qualified(toks: Tokens, i: int, clause: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the words the polar word at `i` qualifies: the content words right after it, else right before
+    it (past a copula)."""
+    norms = toks.norms
+
+    def word(j: int) -> bool:
+        return 0 <= j < len(norms) and clause[j] == clause[i] and not is_stopword(norms[j]) and len(norms[j]) > 1
+
+    after: list[int] = []
+    j = i + 1
+    while word(j) and _polar(toks, j) is None and len(after) < _NP:
+        after.append(j)
+        j += 1
+    if after:
+        return after
+    j = i - 1
+    skipped = 0
+    while j >= 0 and clause[j] == clause[i] and is_stopword(norms[j]) and skipped < _COPULA_SKIP:
+        j, skipped = j - 1, skipped + 1
+    before: list[int] = []
+    while word(j) and _polar(toks, j) is None and len(before) < _NP:
+        before.append(j)
+        j -= 1
+    return before
+
+
+class _RubricReading(NamedTuple):
+    points: dict[str, Reading]  # point id -> the reading of its text
+    sides: dict[tuple[str, int], set[int]]  # (qualified word, pair) -> the sides the whole rubric gives it
+    pairings: set[frozenset[str]]  # every pairing of every point
+    clause: dict[frozenset[str], tuple[str, tuple[int, int], str]]  # a pairing -> (point, clause, first word)
+    partners: dict[str, set[str]]  # word -> the words the rubric pairs it with
+    coordinated: set[frozenset[str]]  # the points' list items next to each other
+    active: frozenset[str]  # the points either reading can find wrong: with a contrast, or pairings in two clauses
+    vocab: frozenset[str]  # every word a point qualifies or pairs
+
+
+_by_rubric: dict[int, tuple[Rubric, _RubricReading]] = {}
+
+
+def rubric_reading(rubric: Rubric) -> _RubricReading:
+    """The readings of a rubric's point texts, worked out once per rubric."""
+    hit = _by_rubric.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    points = {p.id: read(p.text, rubric.lang) for p in rubric.points}
+    sides: dict[tuple[str, int], set[int]] = {}
+    partners: dict[str, set[str]] = {}
+    for r in points.values():
+        for word, said in r.qualified.items():
+            for pair, side in said:
+                sides.setdefault((word, pair), set()).add(side)
+        for key in r.pairings:
+            a, b = tuple(key)
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+    clause = {key: (pid, c, first) for pid, r in points.items() for key, (c, first) in r.pairings.items()}
+    coordinated = set().union(*(r.coordinated for r in points.values()))
+    active = frozenset(
+        pid for pid, r in points.items() if _contrasts(r.qualified) or len({c for c, _w in r.pairings.values()}) > 1
+    )
+    vocab = frozenset(partners) | {word for word, _pair in sides}
+    made = _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, vocab)
+    if len(_by_rubric) > 256:
+        _by_rubric.clear()
+    _by_rubric[id(rubric)] = (rubric, made)
+    return made
+
+
+def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
+    """Matched points whose words the answer attaches the other way round (an opposite, or two roles exchanged)."""
+    if not any(pm.score for pm in points):
+        return []
+    ref = rubric_reading(rubric)
+    found = [pm for pm in points if pm.score and pm.id in ref.active]
+    if not found:
+        return []
+    matched = {pm.id for pm in found}
+    # Only the sentences holding those points' evidence are read: a swap is stated where the point's words are.
+    spans = sorted(e.start for pm in found for c in pm.concepts if c.matched for e in c.evidence)
+    said = read(answer, lang, [(a, b) for a, b in sentences(answer) if _holds(spans, a, b)], ref.vocab)
+    wrong: dict[str, tuple[str, int]] = {}  # point id -> (feedback key, offset in the answer)
+    for pid in matched:
+        stated = ref.points[pid].qualified
+        contrasts = _contrasts(stated)
+        for word, sides in stated.items():
+            got = said.qualified.get(word)
+            if got is None:
+                continue
+            for pair, side in sides:
+                opposite = {s for p, s in got if p == pair} == {1 - side}
+                if opposite and pair in contrasts and ref.sides[(word, pair)] == {side}:
+                    wrong.setdefault(pid, ("reversed", said.where[word]))
+    for pid, at in _crossings(ref, said, answer):
+        if pid in matched:
+            wrong.setdefault(pid, ("swapped", at))
+    return [_contradiction(rubric, pid, answer, lang, *wrong[pid]) for pid in sorted(wrong)]
+
+
+def _contrasts(qualified: dict[str, set[tuple[int, int]]]) -> set[int]:
+    """The pairs of opposites a text uses both sides of, on different words ("a *low* training error and a *high*
+    test error"): which word is which side is then what the text says, not an incidental qualifier ("small
+    frames")."""
+    sides: dict[int, set[int]] = {}
+    for said in qualified.values():
+        if len(said) == 1:
+            pair, side = next(iter(said))
+            sides.setdefault(pair, set()).add(side)
+    return {pair for pair, both in sides.items() if len(both) == 2}
+
+
+def _crossings(ref: _RubricReading, said: Reading, answer: str) -> list[tuple[str, int]]:
+    """The points two of whose pairings the answer exchanged crosswise (`_exchanged`), each with the offset of a
+    crossed pairing in the answer; only pairings the answer makes and the rubric does not are tried."""
+    found = []
+    for key in said.pairings.keys() - ref.pairings:
+        x, y = tuple(key)
+        for a1, b2 in ((x, y), (y, x)):
+            for b1 in ref.partners.get(a1, ()):
+                for a2 in ref.partners.get(b2, ()):
+                    pid = _exchanged(ref, said, answer, (a1, b1), (a2, b2))
+                    if pid is not None:
+                        found.append((pid, said.where[key]))
+    return found
+
+
+def _exchanged(
+    ref: _RubricReading, said: Reading, answer: str, one: tuple[str, str], other: tuple[str, str]
+) -> str | None:
+    """The point that pairs a1 with b1 and a2 with b2 (`one`, `other`) in two of its clauses, when the answer pairs
+    them crosswise instead (a1 with b2 and a2 with b1, never as the point does) in two clauses of one sentence, each
+    role in the same place as in the point; None otherwise."""
+    (a1, b1), (a2, b2) = one, other
+    if len({a1, b1, a2, b2}) < 4:
+        return None
+    mine, theirs = frozenset(one), frozenset(other)
+    crosswise, crossed = frozenset((a1, b2)), frozenset((a2, b1))
+    if mine in said.pairings or theirs in said.pairings or crossed not in said.pairings:
+        return None
+    if crosswise in ref.pairings or crossed in ref.pairings:
+        return None
+    (c1, first1), (c2, first2) = said.pairings[crosswise], said.pairings[crossed]
+    if c1 == c2 or not _one_sentence(answer, said.where[crosswise], said.where[crossed]):
+        return None  # one statement's words reordered, or two topics far apart: not two statements exchanged
+    if {frozenset((a1, a2)), frozenset((b1, b2))} & (ref.coordinated | said.coordinated):
+        return None  # items of a list said in another order ("manual and automatic")
+    pid, clause, first = ref.clause[mine]
+    pid2, clause2, first2_ref = ref.clause[theirs]
+    if pid != pid2 or clause == clause2:
+        return None
+    # Parallel statements: each role in the same place ("the client sends", "the server answers" as "the server
+    # sends", "the client answers"), not words of unrelated phrases ("node detects" / "collision detection").
+    order = first == a1
+    if (first2_ref == a2) != order or (first1 == a1) != order or (first2 == a2) != order:
+        return None
+    return pid
+
+
+def _holds(starts: list[int], a: int, b: int) -> bool:
+    """Whether one of the sorted offsets `starts` lies in [a, b)."""
+    i = bisect.bisect_left(starts, a)
+    return i < len(starts) and starts[i] < b
+
+
+def _one_sentence(text: str, a: int, b: int) -> bool:
+    """Whether offsets `a` and `b` of `text` lie in one sentence."""
+    lo, hi = min(a, b), max(a, b)
+    return not _SENTENCE_END.search(text, lo, hi)
+
+
+def _contradiction(rubric: Rubric, pid: str, answer: str, lang: str, key: str, at: int) -> Contradiction:
+    start, end = next(((a, b) for a, b in clauses(answer) if a <= at < b), (0, len(answer)))
+    claim = answer[start:end].strip()
+    begin = start + answer[start:end].index(claim)
+    point = next(p for p in rubric.points if p.id == pid)
+    feedback = phrase(lang, key, claim=short(claim), right=point.hint_in(lang) or point.text)
+    return Contradiction(pid, "reversal", (Evidence(begin, begin + len(claim), claim),), feedback)
