@@ -4,6 +4,7 @@ rubrics) and on rubrics built automatically from a reference (as `grader evaluat
 
     python benchmarks/attacks.py            # a summary per class
     python benchmarks/attacks.py -v         # and one line per answer
+    python benchmarks/attacks.py --data benchmarks/attacks_roles.yaml   # the second set, written after the checks
 
 For each class: how many answers, the mean score, how many exceed the fair maximum (for the control `terse`: how
 many fall below their minimum or are flagged `keyword_list`).
@@ -54,9 +55,10 @@ def targets(data: dict[str, Any]) -> list[tuple[str, Question, Rubric, list[dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per answer")
+    parser.add_argument("--data", type=Path, default=DATA, help="the cases (default: attacks.yaml beside this)")
     args = parser.parse_args()
     rows: dict[str, list[tuple[float, bool]]] = defaultdict(list)  # class -> (score, beyond its fair bound)
-    for where, question, rubric, cases in targets(yaml.safe_load(DATA.read_text(encoding="utf-8"))):
+    for where, question, rubric, cases in targets(yaml.safe_load(args.data.read_text(encoding="utf-8"))):
         for case in cases:
             kind = case["kind"]
             answer = shuffled(question.reference, case["shuffle"]) if "shuffle" in case else case["answer"]
