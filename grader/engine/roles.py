@@ -68,6 +68,8 @@ def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: fr
     toks, clause = Tokens([], [], [], []), []
     for k, (a, b) in enumerate(ranges or [(0, len(text))]):
         piece = tokenize(text[a:b], lang)
+        if vocab is not None and _idle(piece, vocab):
+            continue
         breaks = [m.start() for m in _BREAK.finditer(text, a, b)]
         toks.norms.extend(piece.norms)
         toks.stems.extend(piece.stems)
@@ -103,6 +105,19 @@ def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: fr
             pairings.setdefault(key, (clause[i], toks.stems[i]))
             where.setdefault(key, toks.starts[i])
     return Reading(qualified, pairings, where, coordinated)
+
+
+_POLAR_STEMS = frozenset(k for k in POLAR if not k.startswith(_EXACT))
+_POLAR_NORMS = frozenset(k[len(_EXACT) :] for k in POLAR if k.startswith(_EXACT))
+
+
+def _idle(piece: Tokens, vocab: frozenset[str]) -> bool:
+    """Whether a part of a text can record nothing of `vocab`: an attachment needs a polar word there and a word of
+    `vocab` it qualifies, a pairing two words of `vocab` (parts are sentences: no pairing reaches across them)."""
+    hits = vocab.intersection(piece.stems)
+    if len(hits) > 1:
+        return False
+    return not hits or (_POLAR_STEMS.isdisjoint(piece.stems) and _POLAR_NORMS.isdisjoint(piece.norms))
 
 
 def _polar(toks: Tokens, i: int) -> tuple[int, int] | None:
@@ -143,7 +158,7 @@ class _RubricReading(NamedTuple):
     partners: dict[str, set[str]]  # word -> the words the rubric pairs it with
     coordinated: set[frozenset[str]]  # the points' list items next to each other
     active: frozenset[str]  # the points either reading can find wrong: with a contrast, or pairings in two clauses
-    vocab: frozenset[str]  # every word a point qualifies or pairs
+    words: dict[str, frozenset[str]]  # point id -> the words it qualifies or pairs
 
 
 _by_rubric: dict[int, tuple[Rubric, _RubricReading]] = {}
@@ -170,8 +185,8 @@ def rubric_reading(rubric: Rubric) -> _RubricReading:
     active = frozenset(
         pid for pid, r in points.items() if _contrasts(r.qualified) or len({c for c, _w in r.pairings.values()}) > 1
     )
-    vocab = frozenset(partners) | {word for word, _pair in sides}
-    made = _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, vocab)
+    words = {pid: frozenset(r.qualified).union(*r.pairings) for pid, r in points.items()}
+    made = _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, words)
     if len(_by_rubric) > 256:
         _by_rubric.clear()
     _by_rubric[id(rubric)] = (rubric, made)
@@ -189,7 +204,9 @@ def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: 
     matched = {pm.id for pm in found}
     # Only the sentences holding those points' evidence are read: a swap is stated where the point's words are.
     spans = sorted(e.start for pm in found for c in pm.concepts if c.matched for e in c.evidence)
-    said = read(answer, lang, [(a, b) for a, b in sentences(answer) if _holds(spans, a, b)], ref.vocab)
+    # Of the words those points qualify or pair only: a swap is read for a matched point, in its own words.
+    vocab = frozenset().union(*(ref.words[pid] for pid in matched))
+    said = read(answer, lang, [(a, b) for a, b in sentences(answer) if _holds(spans, a, b)], vocab)
     wrong: dict[str, tuple[str, int]] = {}  # point id -> (feedback key, offset in the answer)
     for pid in matched:
         stated = ref.points[pid].qualified
