@@ -119,6 +119,18 @@ class TestAnotherQuestion:
         assert g.score <= 0.4
         assert any("другом понятии" in (p.feedback or "") for p in g.points)
 
+    def test_the_other_term_is_what_the_feedback_says_when_the_words_read_reversed_too(self) -> None:
+        # Answered about the sibling term, whose words also read the other way round ("low" and "high" exchanged):
+        # the reversal follows from the answer being about another term, which is what the feedback says.
+        q = Question(id="overfits-en", lang="en", question="What is overfitting in a regression model?",
+                     reference="A regression model overfits when its error on the training set is low while its "
+                               "error on new data is high.")
+        g = _grade(q, "Underfitting is when the error on the training set is high while the error on new data is low.")
+        contradicted = [p for p in g.points if p.verdict == "contradicted"]
+        assert {"other_term", "reversed"} <= set(g.flags)
+        assert contradicted
+        assert all("explains another term" in (p.feedback or "") for p in contradicted)
+
     def test_naming_the_asked_term_too_is_a_comparison(self) -> None:
         g = _grade(PRUNING_RU, "Препрунинг — это остановка роста заранее, а постпрунинг — обрезка уже выросшего "
                                "дерева: ветви с низкой пользой на валидации удаляются.")

@@ -95,14 +95,18 @@ def discount(points: Sequence[PointMatch], spans: Sequence[Evidence]) -> list[Po
     return out
 
 
+_FIRST = {"misconception": 0, "other_term": 1}  # which cause a point contradicted several ways shows (`apply`)
+
+
 def apply(points: Sequence[PointResult], found: Sequence[Contradiction]) -> list[PointResult]:
     """Point results with every contradicted point earning nothing, its wrong claim as evidence and the feedback.
 
-    A point contradicted by a misconception and reversed as well shows the misconception: its feedback was written
-    by a person for exactly that error."""
+    A point contradicted in several ways shows the misconception first (its feedback was written by a person for
+    exactly that error), then another question's term (the answer is about something else: that its words also
+    read the other way round follows from it), then the first of the others."""
     by_point: dict[str, Contradiction] = {}
     for c in found:
-        if c.point not in by_point or (c.cause == "misconception" and by_point[c.point].cause != "misconception"):
+        if c.point not in by_point or _FIRST.get(c.cause, 2) < _FIRST.get(by_point[c.point].cause, 2):
             by_point[c.point] = c
     return [contradicted(p, by_point[p.id]) if p.id in by_point else p for p in points]
 
