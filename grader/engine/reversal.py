@@ -249,7 +249,7 @@ def find_reversals(
             near = [(max(e.start, start) - start, min(e.end, end) - start) for e in spans if start <= e.start < end]
             said = directions(answer[start:end], lang, near)
             if any(said.get(pair) == {1 - side} for pair, side in stated):
-                found.append(_reversal(rubric, pm.id, answer, start, end, lang))
+                found.append(reversed_clause(rubric, pm.id, answer, start, end, lang))
                 break
     return found
 
@@ -266,10 +266,12 @@ def _clauses_holding(answer: str, offsets: list[int]) -> list[tuple[int, int]]:
     return held
 
 
-def _reversal(rubric: Rubric, point: str, answer: str, start: int, end: int, lang: str) -> Contradiction:
-    """The point contradicted by the clause answer[start:end], with the feedback quoting it."""
+def reversed_clause(
+    rubric: Rubric, point: str, answer: str, start: int, end: int, lang: str, key: str = "reversed"
+) -> Contradiction:
+    """The point contradicted by the clause answer[start:end], with the feedback (`key`: which) quoting it."""
     claim = answer[start:end].strip()
     at = start + answer[start:end].index(claim)
-    key = next(p for p in rubric.points if p.id == point)
-    feedback = phrase(lang, "reversed", claim=short(claim), right=key.hint_in(lang) or key.text)
+    stated = next(p for p in rubric.points if p.id == point)
+    feedback = phrase(lang, key, claim=short(claim), right=stated.hint_in(lang) or stated.text)
     return Contradiction(point, "reversal", (Evidence(at, at + len(claim), claim),), feedback)

@@ -29,10 +29,10 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import Contradiction, clauses, sentences
-from grader.engine.feedback import phrase, short
+from grader.engine.compiled import PointMatch
+from grader.engine.contradictions import Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
+from grader.engine.reversal import reversed_clause
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
@@ -222,7 +222,11 @@ def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: 
     for pid, at in _crossings(ref, said, answer):
         if pid in matched:
             wrong.setdefault(pid, ("swapped", at))
-    return [_contradiction(rubric, pid, answer, lang, *wrong[pid]) for pid in sorted(wrong)]
+    # Each quoting the answer's clause where it was read (the whole answer where no clause holds that offset).
+    return [
+        reversed_clause(rubric, pid, answer, *(clause_at(answer, at) or (0, len(answer))), lang, key)
+        for pid, (key, at) in sorted(wrong.items())
+    ]
 
 
 def _contrasts(qualified: dict[str, set[tuple[int, int]]]) -> set[int]:
@@ -294,12 +298,3 @@ def _one_sentence(text: str, a: int, b: int) -> bool:
     """Whether offsets `a` and `b` of `text` lie in one sentence."""
     lo, hi = min(a, b), max(a, b)
     return not _SENTENCE_END.search(text, lo, hi)
-
-
-def _contradiction(rubric: Rubric, pid: str, answer: str, lang: str, key: str, at: int) -> Contradiction:
-    start, end = next(((a, b) for a, b in clauses(answer) if a <= at < b), (0, len(answer)))
-    claim = answer[start:end].strip()
-    begin = start + answer[start:end].index(claim)
-    point = next(p for p in rubric.points if p.id == pid)
-    feedback = phrase(lang, key, claim=short(claim), right=point.hint_in(lang) or point.text)
-    return Contradiction(pid, "reversal", (Evidence(begin, begin + len(claim), claim),), feedback)
