@@ -20,7 +20,7 @@ Cause = Literal["misconception", "reversal", "other_term"]
 
 # A sentence ends at its punctuation or a line break; a clause also at a comma or dash opening a contrast
 # ("X, а Y", "X, but Y"), after which a statement may well say the opposite of the one before.
-_SENTENCE = re.compile(r"[.!?;\n]+")
+SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CONTRAST = re.compile(r",\s*(?:но|а|зато|однако|however|but|whereas|while|aber|sondern|jedoch)\b", re.IGNORECASE)
 
 
@@ -38,7 +38,7 @@ class Contradiction(NamedTuple):
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     """Character ranges [start, end) of the sentences of `text`."""
     at = 0
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE_END.finditer(text):
         if m.start() > at:
             yield at, m.start()
         at = m.end()
@@ -62,7 +62,7 @@ def clause_at(text: str, at: int) -> tuple[int, int] | None:
     if at >= len(text) or text[at] in ".!?;\n":
         return None
     start = max(text.rfind(c, 0, at) for c in ".!?;\n") + 1  # after the sentence before (rfind: C, from the end)
-    after = _SENTENCE.search(text, at)
+    after = SENTENCE_END.search(text, at)
     end = after.start() if after else len(text)
     for m in _CONTRAST.finditer(text, start, end):
         if at < m.start():

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from grader.engine.compiled import CompiledConcept, CompiledPoint, Evidence, PointMatch
-from grader.engine.contradictions import Contradiction
+from grader.engine.contradictions import SENTENCE_END, Contradiction
 from grader.engine.matching import AnswerMatch, Matcher, claims_matcher
 from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, latin_lang, normalise_word, tokenize
@@ -38,7 +38,6 @@ _STATEMENT_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CONTRASTED = re.compile(rf"\s*(?:{_CONTRASTS})\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -88,7 +87,7 @@ def _in_one_statement(pm: PointMatch, cp: CompiledPoint, answer: str, lang: str)
             inside = [
                 e
                 for e in c.evidence
-                if e.start < end and start < e.end and not _SENTENCE_END.search(e.text)
+                if e.start < end and start < e.end and not SENTENCE_END.search(e.text)
             ]
             if inside and not _in_order(cc, answer[min(start, inside[0].start) : end], lang):
                 inside = []

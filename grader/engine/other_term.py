@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import Contradiction
+from grader.engine.contradictions import SENTENCE_END, Contradiction
 from grader.engine.feedback import phrase, short
 from grader.engine.text import content_stems, is_stopword, normalise_word, stem_word
 from grader.models import Question
@@ -29,7 +29,6 @@ _DEFINES = (
     r"occurs\b|happens\b|describes\b|ist\b|liegt\b|bedeutet\b|beschreibt\b|heißt\b|tritt\b|entsteht\b)"
 )
 _OPENING = re.compile(r"(?:\A|[.!?;\n])\W*?([^\W\d_][\w-]*)(?=" + _DEFINES + ")", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
 def siblings(word: str, term: str) -> bool:
@@ -58,7 +57,7 @@ def find_other_term(question: Question, points: Sequence[PointMatch], answer: st
             continue
         if term in answer.lower().replace("ё", "е") or dict(asked)[term] in content_stems(answer, lang):
             return []  # the answer names the term asked about too ("off-policy" as written, or a form of it)
-        stop = _SENTENCE_END.search(answer, m.end())
+        stop = SENTENCE_END.search(answer, m.end())
         claim = answer[m.start(1) : stop.start() if stop else len(answer)].strip()
         at = m.start(1)
         feedback = phrase(lang, "other_term", claim=short(claim), other=m.group(1), asked=term)

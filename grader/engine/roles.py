@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from grader.engine.compiled import PointMatch
-from grader.engine.contradictions import Contradiction, clause_at, sentences
+from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
@@ -47,7 +47,6 @@ _BREAK = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"[.!?;\n]")
 _PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
 
 
@@ -297,4 +296,4 @@ def _holds(starts: list[int], a: int, b: int) -> bool:
 def _one_sentence(text: str, a: int, b: int) -> bool:
     """Whether offsets `a` and `b` of `text` lie in one sentence."""
     lo, hi = min(a, b), max(a, b)
-    return not _SENTENCE_END.search(text, lo, hi)
+    return not SENTENCE_END.search(text, lo, hi)

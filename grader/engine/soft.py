@@ -30,6 +30,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import cast
 
+from grader.engine.contradictions import SENTENCE_END
 from grader.engine.matching import AnswerMatch
 from grader.engine.statements import states
 from grader.engine.text import ALL_STOPWORDS, NEGATIONS, chunk_words, latin_lang, tokenize
@@ -41,7 +42,6 @@ from grader.models import Question, Rubric
 # mechanism stays, measured, for the day the same protocol on more data says otherwise.
 WEIGHT = 0.0
 FLOOR = 0.6
-_SENTENCE = re.compile(r"[.!?;\n]+")
 _PIECE = re.compile(r"[,:•·]+")  # a sentence's pieces: one of them must state something
 _MEMO_LIMIT = 50_000
 _RUBRICS_LIMIT = 256
@@ -185,7 +185,7 @@ class SoftRubric:
     def coverage(self, answer: str, lang: str) -> list[float]:
         """Each point's soft coverage by its best sentence of `answer`."""
         best = list(self._zeros)
-        for piece in _SENTENCE.split(answer):
+        for piece in SENTENCE_END.split(answer):
             if piece.strip():
                 s = self.sentence(piece.strip(), lang)
                 if s is not self._zeros:
