@@ -58,3 +58,24 @@ class TestGuessedEncodings:
         assert "cp1252, ';'" in res.stderr, res.stderr
         rows = [json.loads(line) for line in (tmp_path / "o" / "grades.jsonl").read_text("utf-8").splitlines()]
         assert [r["candidate"] for r in rows] == ["Jörg Müller", "Änne Schäfer"]
+
+
+class TestJsonlEncoding:
+    """A JSONL file in a legacy encoding: --encoding reads its rows and its extra keys alike."""
+
+    def test_extra_keys_are_read_in_the_given_encoding(self, tmp_path: Path) -> None:
+        path = tmp_path / "in.jsonl"
+        row = {"id": "1", "question_id": "q1", "answer": "Переобучение — запоминание шума.", "группа": "7"}
+        path.write_bytes((json.dumps(row, ensure_ascii=False) + "\n").encode("cp1251"))
+        src = RowSource.open(path, encoding="cp1251")
+        assert src.extra_columns() == ["группа"]
+        assert next(iter(src)).answer == row["answer"]
+
+    def test_an_unknown_encoding_is_named(self, tmp_path: Path) -> None:
+        path = tmp_path / "in.jsonl"
+        path.write_text('{"id": "1", "question_id": "q1", "answer": "x"}\n', encoding="utf-8")
+        res = subprocess.run([sys.executable, "-m", "grader", "batch", str(path), "--out", str(tmp_path / "o"),
+                              "--encoding", "no-such-codec"], capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert res.returncode != 0
+        assert "unknown encoding 'no-such-codec'" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr and "a bug in grader" not in res.stderr

@@ -106,6 +106,11 @@ class RowSource:
             src.header = xlsx_header(p, sheet)
         else:
             src.encoding = encoding or "utf-8-sig"
+            try:
+                codecs.lookup(src.encoding)
+            except LookupError:
+                raise InvalidFile(f"unknown encoding {src.encoding!r}", where=str(p),
+                                  fix="Pass --encoding (utf-8, cp1251, ...)") from None  # fmt: skip
         if src.header is not None:
             src.check_header()
         return src
@@ -118,7 +123,7 @@ class RowSource:
             return Mapper(self.columns, self.header).extra_names()
         with self.path.open("rb") as fh:
             head = fh.read(_SAMPLE)
-        sample = codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head, final=False)
+        sample = codecs.getincrementaldecoder(self.encoding or "utf-8-sig")(errors="replace").decode(head, final=False)
         return json_extra_names(sample, self._fields)
 
     def describe(self) -> str:
