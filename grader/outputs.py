@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -56,8 +56,9 @@ def writing(path: str | os.PathLike[str]) -> Iterator[None]:
         raise os_error(exc, path) from None
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:
-    """Write `data` (text as UTF-8) to a temporary file beside `path`, then rename it over `path`. Returns `path`."""
+def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> str:
+    """Write `data` (text as UTF-8; chunks of text one by one, so a file streamed is never held whole in memory) to a
+    temporary file beside `path`, then rename it over `path` (readers never see half). Returns `path`."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     with writing(target):
@@ -66,7 +67,11 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:
             raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
         try:
             with tmp.open("wb") as fh:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                if isinstance(data, str | bytes):
+                    fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                else:
+                    for chunk in data:
+                        fh.write(chunk.encode("utf-8"))
             os.replace(tmp, target)
         except BaseException:
             with suppress(OSError):

@@ -15,7 +15,6 @@ import codecs
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,7 +25,7 @@ from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
 from grader.batch.spill import SCRATCH, Spill
 from grader.batch.stats import Summary
 from grader.batch.summary import Aggregator, summary_facts
-from grader.outputs import writing
+from grader.outputs import write_atomic
 
 DETAIL_LIMIT = 2000
 Expand = Callable[[dict[str, Any]], dict[str, Any]]
@@ -83,7 +82,7 @@ class ReportWriter:
         files = {"grades.jsonl": str(self.out / "grades.jsonl"), "grades.csv": str(self.out / "grades.csv")}
         self.agg.texts = {qid: text_of(qid) for qid in self.agg.order}
         summary, ranked = self.agg.streamed()
-        files["summary.json"] = _write(self.out / "summary.json", summary_json(summary, ranked))
+        files["summary.json"] = write_atomic(self.out / "summary.json", summary_json(summary, ranked))
         shown = {cand for cand, _, _ in self.index}
         stats = {c.candidate: c for c in ranked.candidates() if c.candidate in shown}  # of the rows shown in detail
         order = {q.id: i for i, q in enumerate(summary.questions)}
@@ -94,7 +93,7 @@ class ReportWriter:
         if self.expand is not None:
             details = map(self.expand, details)
         html = render_html(summary, details, shown=len(index), ranked=ranked, stats=stats)
-        files["report.html"] = _write(self.out / "report.html", html)
+        files["report.html"] = write_atomic(self.out / "report.html", html)
         self.spill.close()
         return summary, files
 
@@ -149,20 +148,3 @@ def _items(objects: Iterable[str]) -> Iterator[str]:
         sep, done = ",\n", True
     if done:
         yield "\n  "
-
-
-def _write(path: Path, chunks: Iterable[str]) -> str:
-    """Write chunks to a temporary file beside `path`, then rename it over `path` (readers never see half);
-    streamed, so a file is never held whole in memory."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with writing(path):
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                tmp.unlink()
-            raise
-    return str(path)
