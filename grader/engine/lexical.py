@@ -154,7 +154,8 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
     flags = flags_of(found)
-    score = combine(points, rubric.needs, rubric.group_needs())
+    groups = rubric.group_needs()
+    score = combine(points, rubric.needs, groups)
     if rubric.built_by == "auto":
         score = round(auto_curve(score), 4)
     cap = cap_of(found)
@@ -166,7 +167,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     empty = not answer.strip()
     if empty:
         flags.append("empty")  # a blank answer is a grade of 0, flagged, never an error
-    left = spare(points, rubric.needs, rubric.group_needs())
+    left = spare(points, rubric.needs, groups)
     hints = study_next(points, left)
     graded = Grade(
         question_id=question.id,

@@ -221,20 +221,22 @@ def finish(p: Plan, replies: list[JudgeReply]) -> Grade:
 def _graded(p: Plan, points: list[PointResult], usage: Usage, said: str, *, cached: bool,
             failed: list[str] | None = None, extra_flags: tuple[str, ...] = ()) -> Grade:
     flags = _flags(p, points) + list(extra_flags)
-    score = combine(points, p.rubric.needs, p.rubric.group_needs())
+    groups = p.rubric.group_needs()
+    score = combine(points, p.rubric.needs, groups)
     for pt in points:
         if pt.verdict == "contradicted" and pt.id in p.caps:
             score = min(score, p.caps[pt.id])
     if p.keyword_list:
         score = min(score, KEYWORD_LIST_CAP)
-    left = spare(points, p.rubric.needs, p.rubric.group_needs())
-    feedback = compose(points, p.lang, flags=flags, spare=left)
+    left = spare(points, p.rubric.needs, groups)
+    hints = study_next(points, left)
+    feedback = compose(points, p.lang, flags=flags, hints=hints, spare=left)
     if said:
         head, _, rest = feedback.partition("\n")
         feedback = f"{head} {said}" + (f"\n{rest}" if rest else "")
     return Grade(question_id=p.question.id, score=score if p.injection.clean.strip() else 0.0, points=points,
                  feedback=feedback, mode=p.mode, lang=p.lang, grader_version=__version__, flags=flags,
-                 study_next=study_next(points, left), usage=usage.as_dict(), cached=cached, failed_points=failed)
+                 study_next=hints, usage=usage.as_dict(), cached=cached, failed_points=failed)
 
 
 def _disagreement(judged: PointResult, lexical: PointResult) -> PointResult:
