@@ -106,7 +106,7 @@ class TestBadRows:
     def test_a_folder_in_the_way_of_the_report_is_named(self, tmp_path: Path, bank: Bank) -> None:
         path = write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "question_id": "nasyshchenie-neyrona", "answer": "x"}])
         (tmp_path / "out" / "report.html").mkdir(parents=True)
-        with pytest.raises(GraderError, match="report.html: is a folder, not a file"):
+        with pytest.raises(GraderError, match=r"report\.html: is a folder, not a file"):
             run_batch(RowSource.open(path), tmp_path / "out", bank)
         assert lines(tmp_path / "out" / "grades.jsonl.part")[0]["id"] == "1"  # what was graded is kept, to resume
 
