@@ -7,10 +7,10 @@ from rich.console import Console
 from rich.text import Text
 
 from grader.cli.inert import console
-from grader.cli.screen import Line, grade_lines, highlight_pieces, score_style, screen_feedback
-from grader.models import Grade, Span
+from grader.cli.screen import Line, highlight_pieces, score_style, screen_feedback
+from grader.models import Span
 
-__all__ = ["console", "highlighted", "print_grade", "print_lines", "score_style", "screen_feedback"]
+__all__ = ["console", "highlighted", "print_lines", "score_style", "screen_feedback"]
 
 
 def highlighted(answer: str, spans: list[Span]) -> Text:
@@ -30,7 +30,3 @@ def print_lines(lines: list[Line], con: Console) -> None:
             text.append(piece, style=piece_style)
         con.print(text)
 
-
-def print_grade(grade: Grade, answer: str, con: Console, *, title: str = "") -> None:
-    """Score, the answer with evidence, each point with its status, then feedback."""
-    print_lines(grade_lines(grade, answer, title=title), con)

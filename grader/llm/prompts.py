@@ -113,15 +113,6 @@ def fence_safe(answer: str) -> str:
     return _FENCE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), answer)
 
 
-def point_lines(points: list[KeyPoint]) -> str:
-    return "\n".join(f"- {p.id}: {' '.join(p.text.split())}" for p in points)
-
-
-def misconception_lines(misconceptions: Sequence[Misconception]) -> str:
-    # Not "- id: text" like the points, so a claim is never read as one more point to judge.
-    return "\n".join(f"- wrong about {m.point}: {' '.join(m.text.split())}" for m in misconceptions)
-
-
 def fence_code(answer: str) -> str:
     """A random code for the answer's fence, one that does not occur in the answer."""
     while True:
