@@ -37,11 +37,13 @@ class SharedAnswers:
         self.count = 0
         self.index = SpillMap(spill)  # question id, band number and band -> first row with it
         self.per_cell = SpillMap(spill)  # question id and candidate -> answers indexed
+        self._members: Sorter | None = None  # the rows sorted by group, made when first asked for (`groups`)
 
     def add(self, qid: str, cand: str, rid: str, sketch: bytes) -> None:
         """One row's sketch (b'' for an answer too short to tell: ignored)."""
         if not sketch:
             return
+        self._members = None  # a row more: the groups are sorted again when next asked for
         prefix = f"{len(qid)}:{qid}"  # unambiguous before whatever follows
         cell = prefix + cand
         indexed = self.per_cell.get(cell, 0)
@@ -73,10 +75,12 @@ class SharedAnswers:
 
     def groups(self) -> Iterator[tuple[str, list[str], list[str]]]:
         """(question id, candidates, row ids) of each group of two or more candidates, in the order of their first
-        rows; candidates and ids in row order."""
-        members = Sorter(self.spill)
-        for n, (qid, cand, rid, _, root) in self.rows.items():
-            members.add((root, int(n), ""), (root, qid, cand, rid))
+        rows; candidates and ids in row order. The rows are sorted once, however often the report asks."""
+        members = self._members
+        if members is None:
+            members = self._members = Sorter(self.spill)
+            for n, (qid, cand, rid, _, root) in self.rows.items():
+                members.add((root, int(n), ""), (root, qid, cand, rid))
         for _, group in groupby(members, key=lambda m: m[0]):
             rows = list(group)
             cands = list(dict.fromkeys(r[2] for r in rows))
