@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.batch.html_text import FLAGS, LABELS, flag_text, reason_text
 from grader.batch.records import visible
-from grader.batch.stats import CandidateStats, Flagged, Summary
+from grader.batch.stats import CandidateStats, Summary
 from grader.batch.summary import reason_of
 
 if TYPE_CHECKING:
@@ -93,43 +93,24 @@ def _bar(score: float | None) -> str:
     return f'<div class="bar"><i style="width:{width}%;background:{_colour(score)}"></i></div>'
 
 
-class _Listed:
-    """A summary's own candidates and flagged groups, read as `Ranked` gives them."""
-
-    def __init__(self, s: Summary) -> None:
-        self.s, self.count = s, len(s.candidates)
-
-    def candidates(self) -> Iterator[CandidateStats]:
-        return iter(self.s.candidates)
-
-    def flagged(self) -> Iterator[Flagged]:
-        return iter(self.s.flagged)
-
-    def any_flagged(self) -> bool:
-        return bool(self.s.flagged)
-
-
-def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: int, ranked: Ranked | None = None,
-                stats: dict[str, CandidateStats] | None = None) -> Iterator[str]:  # fmt: skip
+def render_html(summary: Summary, details: Iterable[dict[str, Any]], *, shown: int, ranked: Ranked,
+                stats: dict[str, CandidateStats]) -> Iterator[str]:  # fmt: skip
     """The report page in chunks: overview, ranking, heat map, question difficulty, then each answer in detail.
 
     `details` are grades.jsonl objects in display order (grouped by candidate); `shown` says how many there are.
-    The candidates and flagged groups are `summary`'s, or read from `ranked` (a large batch's, as streams), with
-    `stats` holding those of the candidates shown in detail.
+    The candidates and flagged groups are read from `ranked` (as streams), with `stats` holding those of the
+    candidates shown in detail.
     """
-    people = _Listed(summary) if ranked is None else ranked
-    if stats is None:
-        stats = {c.candidate: c for c in people.candidates()}
     lab = LABELS.get(summary.lang, LABELS["en"])
     qnum = {q.id: i for i, q in enumerate(summary.questions, start=1)}
     yield f'<!DOCTYPE html>\n<html lang="{summary.lang}"><head><meta charset="utf-8">'
     yield '<meta name="viewport" content="width=device-width,initial-scale=1">'
     yield f"<title>{lab['title']}</title><style>{CSS}</style></head><body><main>\n"
-    yield from _overview(summary, people.count, lab)
-    yield from _ranking(people.candidates(), lab)
-    yield from _heatmap(summary, people, lab, qnum)
+    yield from _overview(summary, ranked.count, lab)
+    yield from _ranking(ranked.candidates(), lab)
+    yield from _heatmap(summary, ranked, lab, qnum)
     yield from _difficulty(summary, lab, qnum)
-    yield from _integrity(summary, people, lab, qnum)
+    yield from _integrity(summary, ranked, lab, qnum)
     yield from _groups(summary, lab, qnum)
     yield from _details(summary, details, stats, lab, qnum, shown)
     yield "</main></body></html>\n"
@@ -162,7 +143,7 @@ def _ranking(candidates: Iterable[CandidateStats], lab: dict[str, str]) -> Itera
     yield "</table></div>\n"
 
 
-def _heatmap(s: Summary, people: _Listed | Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+def _heatmap(s: Summary, people: Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     head = "".join(f'<th title="{_t(q.question)}">Q{qnum[q.id]}</th>' for q in s.questions)
     yield f"<h2 id=heatmap>{lab['heatmap']}</h2><p class=note>{lab['legend']}</p>"
     yield f"<div class=panel><table class=heat><tr><th class=name></th>{head}</tr>\n"
@@ -206,7 +187,7 @@ def _difficulty(s: Summary, lab: dict[str, str], qnum: dict[str, int]) -> Iterat
     yield "</table></div>\n"
 
 
-def _integrity(s: Summary, people: _Listed | Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
+def _integrity(s: Summary, people: Ranked, lab: dict[str, str], qnum: dict[str, int]) -> Iterator[str]:
     names = FLAGS.get(s.lang, FLAGS["en"])
     yield f"<h2 id=integrity>{lab['integrity']}</h2><p class=note>{lab['integrity_note']}</p>"
     yield "<ul class=missed>" + "".join(f"<li><b>{n}</b>: {why}</li>" for n, why in names.values()) + "</ul>"

@@ -21,9 +21,8 @@ from array import array
 from collections.abc import Sequence
 
 _WORD = re.compile(r"\w+")
-_SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
-# The words of a text and, as '', the places `_SENTENCE` splits it, in one pass: a split is a run of white space
-# and a word never holds one, so the words between two splits are the words of that sentence.
+# The words of a text and, as '', the places a sentence ends (white space after sentence punctuation), in one pass:
+# a split is a run of white space and a word never holds one, so the words between two splits are a sentence's.
 _WORD_OR_SPLIT = re.compile(r"(\w+)|(?<=[.!?…;\n])\s+")
 SHINGLE = 3  # `_shingles` zips this many
 COPIED_SHARE = 0.6  # share of the answer's word 3-grams found in the reference, and of the reference's in the answer
