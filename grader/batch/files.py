@@ -21,7 +21,7 @@ from typing import Any
 
 from grader.batch.html import render_html
 from grader.batch.ranking import Ranked
-from grader.batch.records import csv_header, csv_line, csv_row, safe_cell
+from grader.batch.records import csv_header_line, csv_row
 from grader.batch.spill import SCRATCH, Spill
 from grader.batch.stats import Summary
 from grader.batch.summary import Aggregator, summary_facts
@@ -45,8 +45,7 @@ class ReportWriter:
         self.index: list[tuple[str, str, int]] = []  # (candidate, question id, byte offset) of rows shown in detail
         self.offset = 0  # of the next row in grades.jsonl
         self.csv = (out / CSV_PART).open("wb")  # a kill leaves it behind; the next run starts it afresh
-        header = [safe_cell(name) for name in csv_header(self.extra_columns)]  # names from the input: untrusted
-        self.csv.write(codecs.BOM_UTF8 + csv_line(header, csv_delimiter).encode("utf-8"))
+        self.csv.write(codecs.BOM_UTF8 + csv_header_line(csv_delimiter, self.extra_columns).encode("utf-8"))
 
     def add(self, size: int, tally: Aggregator, heads: Sequence[tuple[str, str, int]] = ()) -> None:
         """Rows in grades.jsonl order, a chunk at a time (their grades.csv lines written to `self.csv` by the

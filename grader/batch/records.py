@@ -155,10 +155,15 @@ def csv_row(record: dict[str, Any], delimiter: str = ";", extra_columns: Sequenc
     return csv_line(csv_fields(record, extra_columns), delimiter)
 
 
+def csv_header_line(delimiter: str = ";", extra_columns: Sequence[str] = ()) -> str:
+    """grades.csv's header line (the extra columns' names come from the input: untrusted, so made safe cells)."""
+    return csv_line([safe_cell(name) for name in csv_header(extra_columns)], delimiter)
+
+
 def csv_lines(records: Iterable[dict[str, Any]], delimiter: str = ";",
               extra_columns: Sequence[str] = ()) -> Iterator[str]:  # fmt: skip
     """grades.csv as text lines, header first (the caller writes them with a UTF-8 BOM for Excel)."""
-    yield csv_line([safe_cell(name) for name in csv_header(extra_columns)], delimiter)
+    yield csv_header_line(delimiter, extra_columns)
     for record in records:  # streamed: never held as a list
         yield csv_row(record, delimiter, extra_columns)
 
