@@ -27,7 +27,7 @@ from grader.grading import grade
 from grader.models import Question, Rubric
 
 DATA = Path(__file__).with_suffix(".yaml")
-FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4}
+FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4, "echo": 0.3}
 
 
 def shuffled(reference: str, seed: int) -> str:
