@@ -7,6 +7,7 @@ import pytest
 from grader.bank.store import rubric_yaml
 from grader.ci.check import run_example
 from grader.ci.lint import lint_rubric, parse_rubric
+from grader.engine.rubric import build_rubric
 from grader.engine.statements import makes_no_statement
 from grader.grading import grade
 from grader.llm.judges.fake import FakeJudge
@@ -161,6 +162,16 @@ class TestKeywordLists:
 
     def test_statements_are_not_a_keyword_list(self) -> None:
         g = _grade("Momentum копит инерцию прошлых градиентов, ускоряет переобучение, на плато мешает выбраться.")
+        assert g.flags == [] and g.score == 1.0
+
+    def test_a_procedure_told_with_we_is_no_keyword_list(self) -> None:
+        # Each piece's only verb is a first person plural ("прерываем", "используем"): how candidates describe what
+        # they do. A procedure told that way relates its terms.
+        q = Question(id="es", question="Что такое ранняя остановка?", lang="ru",
+                     reference="Ранняя остановка прерывает обучение, когда ошибка на валидации перестаёт уменьшаться, "
+                               "и сохраняет веса лучшей эпохи.")
+        g = _grade("Обучение прерываем при росте ошибки валидации и используем веса лучшей эпохи.", q,
+                   build_rubric(q))
         assert g.flags == [] and g.score == 1.0
 
     def test_enumeration_answer_to_a_list_question_keeps_its_credit(self) -> None:

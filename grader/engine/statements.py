@@ -30,9 +30,11 @@ _NOUN_PHRASE_WORDS = frozenset(
 )
 _LINKING = ALL_STOPWORDS - _NOUN_PHRASE_WORDS
 # Russian verb forms by ending: infinitives, present and future (both conjugations: "уменьшает", "хватит",
-# "говорят"), reflexives, past reflexives.
+# "говорят"), reflexives, past reflexives, and the first person plural of the first conjugation ("отключаем",
+# "используем": how answers describe a procedure; not a bare "-ем", which ends nouns: "проблем", "систем").
 _RU_VERB = re.compile(
-    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь|(?<=\w{3})[ия]т)$"
+    r"(?:[аиыую]ть|[аиыуея]ться|[ая]ет|[ая]ют|[уе]ет|[уе]ют|[иея]тся|[ую]тся|[аияе]лся|[аияе]л[аио]сь|(?<=\w{3})[ия]т"
+    r"|(?<=\w{2})[аяу]ем)$"
 )
 _PIECE = re.compile(r"[.!?;:,\n•·]+")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
