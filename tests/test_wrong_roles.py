@@ -85,6 +85,22 @@ class TestSwappedRoles:
         assert not _contradicted(g), [p.feedback for p in g.points]
         assert g.score >= 0.6
 
+    @pytest.mark.parametrize(("reference", "answer"), [
+        # An adjective qualifies the noun it opens, not the words after it ("eine kleine Lernrate *macht sichere*").
+        ("Eine große Lernrate macht schnelle, aber unruhige Schritte, während eine kleine Lernrate sichere, aber "
+         "langsame Schritte macht.",
+         "Eine kleine Lernrate macht sichere, aber langsame Schritte, während eine große Lernrate schnelle, aber "
+         "unruhige Schritte macht."),
+        # A verb stands second in a main clause and last in a subordinate one: its neighbours change, the roles do not.
+        ("Ein großer Batch liefert glatte Gradienten, während ein kleiner Batch verrauschte Gradienten liefert.",
+         "Ein kleiner Batch liefert verrauschte Gradienten, während ein großer Batch glatte Gradienten liefert."),
+    ], ids=["adjective-opens-a-noun", "verb-second-and-last"])
+    def test_german_sides_in_the_other_order_are_no_swap(self, reference: str, answer: str) -> None:
+        q = Question(id="de-order", lang="de", question="Was bewirkt die Größe?", reference=reference)
+        g = _grade(q, answer)
+        assert not _contradicted(g), [p.feedback for p in g.points]
+        assert g.score >= 0.8
+
     def test_list_items_in_another_order_are_not_swapped_roles(self) -> None:
         ref = read("Allows for manual and automatic address assignment.", "en")
         said = read("It allows automatic and manual address assignment.", "en")

@@ -33,6 +33,7 @@ from grader.engine.compiled import PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
+from grader.engine.statements import german_verb
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
@@ -45,6 +46,7 @@ _BREAK = re.compile(
     r"wenn|dass|denn|während|и|или|а|но|потому|что|который|которая|которые|когда|если|поэтому)\b",
     re.IGNORECASE,
 )
+CLAUSE_BREAK = _BREAK  # read by grader.engine.topics, which reads clauses the same way
 
 
 _PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
@@ -87,15 +89,18 @@ def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: fr
         pair, side = hit
         before = toks.norms[max(0, i - 2) : i]
         side ^= any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
-        for j in _qualified(toks, i, clause):
+        for j in _qualified(toks, i, clause, text if lang == "de" else None):
             if vocab is not None and toks.stems[j] not in vocab:
                 continue
             qualified.setdefault(toks.stems[j], set()).add((pair, side))
             where.setdefault(toks.stems[j], toks.starts[i])
     coordinated: set[frozenset[str]] = set()
+    moves = _german_verbs(text, toks) if lang == "de" else frozenset()
     for i, j in itertools.pairwise(content):
         if vocab is not None and (toks.stems[i] not in vocab or toks.stems[j] not in vocab):
             continue  # a pairing the rubric cannot make tells nothing
+        if i in moves or j in moves:  # a German verb's place is the clause's kind, not a role
+            continue
         key = frozenset((toks.stems[i], toks.stems[j]))
         if clause[i] != clause[j]:
             if not _PUNCTUATION.search(text, toks.ends[i], toks.starts[j]):
@@ -104,6 +109,13 @@ def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: fr
             pairings.setdefault(key, (clause[i], toks.stems[i]))
             where.setdefault(key, toks.starts[i])
     return Reading(qualified, pairings, where, coordinated)
+
+
+def _german_verbs(text: str, toks: Tokens) -> frozenset[int]:
+    """Indexes of the words of German `text` that are verbs (`grader.engine.statements.german_verb`): second in a
+    main clause, last in a subordinate one, so their neighbours change with the clause, not with what it says."""
+    raw = [text[a:b] for a, b in zip(toks.starts, toks.ends, strict=True)]
+    return frozenset(i for i, w in enumerate(raw) if german_verb(w, raw[i + 1] if i + 1 < len(raw) else None))
 
 
 _POLAR_STEMS = frozenset(k for k in POLAR if not k.startswith(_EXACT))
@@ -123,9 +135,10 @@ def _polar(toks: Tokens, i: int) -> tuple[int, int] | None:
     return POLAR.get(toks.stems[i]) or POLAR.get(_EXACT + toks.norms[i])
 
 
-def _qualified(toks: Tokens, i: int, clause: list[tuple[int, int]]) -> list[int]:
+def _qualified(toks: Tokens, i: int, clause: list[tuple[int, int]], german: str | None = None) -> list[int]:
     """Indexes of the words the polar word at `i` qualifies: the content words right after it, else right before
-    it (past a copula)."""
+    it (past a copula). `german`: the text, when it is German: there a noun is written with a capital, and the
+    phrase an adjective opens ends at its noun ("eine kleine *Batchgröße* liefert": not the verb after it)."""
     norms = toks.norms
 
     def word(j: int) -> bool:
@@ -135,6 +148,8 @@ def _qualified(toks: Tokens, i: int, clause: list[tuple[int, int]]) -> list[int]
     j = i + 1
     while word(j) and _polar(toks, j) is None and len(after) < _NP:
         after.append(j)
+        if german is not None and german[toks.starts[j]].isupper():
+            break
         j += 1
     if after:
         return after
