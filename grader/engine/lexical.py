@@ -26,6 +26,7 @@ from grader.engine.roles import find_swaps
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, spare, status_of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
+from grader.engine.topics import find_exchanged
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
 if TYPE_CHECKING:
@@ -134,7 +135,8 @@ def contradictions(
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
     reversed_ = find_reversals(rubric, match.points, answer, lang, match)
     swapped = find_swaps(rubric, match.points, answer, lang)
-    return match, found + reversed_ + swapped + find_other_term(question, match.points, answer, lang)
+    exchanged = find_exchanged(rubric, question.question, match.points, answer, lang)
+    return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang)
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
