@@ -32,7 +32,7 @@ _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typ
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_parts", "_to", "_typo_memo", "memo", "stems")
+    __slots__ = ("_asked", "_by_letter", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
 
     def __init__(self, stems: Iterable[str], asked: frozenset[str], parts: dict[int, dict[str, str]]) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
@@ -46,6 +46,8 @@ class Vocabulary:
         self._by_letter: dict[str, list[str]] = {}
         for s in sorted(self._to):
             self._by_letter.setdefault(s[:1], []).append(s)
+        # (first letter, length) -> the stems of `_by_letter` a stem of that length may be a typo of (made on demand)
+        self._near: dict[tuple[str, int], list[str]] = {}
         self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `lookup`
         self._typo_memo: dict[str, tuple[str, ...]] = {}
 
@@ -71,10 +73,11 @@ class Vocabulary:
         if hit is not None:
             return hit
         exact = self.exact(norm, stem)
-        found = [exact] if exact is not None else list(self.typos(stem))
-        if not found:
-            found = compounded(self._parts, norm)
-        hit = tuple(dict.fromkeys(found))
+        if exact is not None:
+            hit = (exact,)
+        else:
+            found = self.typos(stem) or compounded(self._parts, norm)
+            hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
         if len(self.memo) < MEMO_LIMIT:
             self.memo[key] = hit
         return hit
@@ -85,12 +88,10 @@ class Vocabulary:
         if hit is not None:
             return hit
         found = []
-        cutoff = fuzzy_cutoff(len(stem))
-        near = self._by_letter.get(stem[:1]) if cutoff is not None and stem not in self._asked else None
-        if near:  # only the stems `typo_of` allows by length are compared: most words have none
-            n = len(stem)
-            near = [s for s in near if -_LENGTHS <= len(s) - n <= _LENGTHS]
-        if near:
+        n = len(stem)
+        cutoff = fuzzy_cutoff(n)
+        near = self._near_stems(stem[:1], n) if cutoff is not None and stem not in self._asked else None
+        if near:  # only the stems `typo_of` allows by first letter and length are compared: most words have none
             for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
                 if typo_of(stem, cand):
                     found.append(self._to[cand])
@@ -98,3 +99,13 @@ class Vocabulary:
         if len(self._typo_memo) < MEMO_LIMIT:
             self._typo_memo[stem] = hit
         return hit
+
+    def _near_stems(self, first: str, n: int) -> list[str] | None:
+        """The stems opening with `first` that a stem of `n` letters may be a typo of by length (`typo_of`)."""
+        near = self._near.get((first, n))
+        if near is None:
+            of_letter = self._by_letter.get(first)
+            if of_letter is None:
+                return None
+            near = self._near[(first, n)] = [s for s in of_letter if -_LENGTHS <= len(s) - n <= _LENGTHS]
+        return near
