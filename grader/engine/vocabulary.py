@@ -32,7 +32,7 @@ _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typ
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
+    __slots__ = ("_asked", "_by_letter", "_entry", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
 
     def __init__(self, stems: Iterable[str], asked: frozenset[str], parts: dict[int, dict[str, str]]) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
@@ -43,6 +43,8 @@ class Vocabulary:
         # by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
         self._to = {m: s for s in self.stems if s.startswith(KEY_MARK) for m in members(s)}
         self._to.update((s, s) for s in self.stems if not s.startswith(KEY_MARK))
+        # Every stem an answer word's stem may be to stand for an entry exactly (an entry, or a synonym of one) -> it
+        self._entry = {s: k for s in {*self._to, *self.stems} if (k := canonical(s)) in self.stems}
         self._by_letter: dict[str, list[str]] = {}
         for s in sorted(self._to):
             self._by_letter.setdefault(s[:1], []).append(s)
@@ -53,33 +55,33 @@ class Vocabulary:
 
     def exact(self, norm: str, stem: str) -> str | None:
         """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
-        key = canonical(stem)
-        if key in self.stems:
+        key = self._entry.get(stem)
+        if key is not None or (not norm.isascii() and _CYRILLIC.search(norm)):
             return key
-        if not norm.isascii() and _CYRILLIC.search(norm):
-            return None
         for s in latin_stems(norm):  # stemmed only when the stem as read is not in the vocabulary
             if s != stem:
-                key = canonical(s)
-                if key in self.stems:
+                key = self._entry.get(s)
+                if key is not None:
                     return key
         return None
 
     def lookup(self, norm: str, stem: str) -> tuple[str, ...]:
         """Rubric stems that this answer word (`norm`, with its stem) stands for: exactly, by a typo, or as a
         compound; memoised per word and stem."""
-        key = (norm, stem)
-        hit = self.memo.get(key)
-        if hit is not None:
-            return hit
+        hit = self.memo.get((norm, stem))
+        return self.new_word(norm, stem) if hit is None else hit
+
+    def new_word(self, norm: str, stem: str) -> tuple[str, ...]:
+        """`lookup` of a word not in `memo`."""
         exact = self.exact(norm, stem)
+        hit: tuple[str, ...]
         if exact is not None:
             hit = (exact,)
         else:
             found = self.typos(stem) or compounded(self._parts, norm)
             hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
         if len(self.memo) < MEMO_LIMIT:
-            self.memo[key] = hit
+            self.memo[(norm, stem)] = hit
         return hit
 
     def typos(self, stem: str) -> tuple[str, ...]:
