@@ -213,9 +213,13 @@ _NORM, _STEM = itemgetter(2), itemgetter(3)
 def _analyse_chunk(chunk: str, latin: str) -> ChunkWords:
     get = _word_cache[latin].get
     words = []
-    for m in (_WORD_FAST if "_" not in chunk else _WORD).finditer(chunk):
-        norm, stem = get(m.group()) or _analyse(m.group(), latin)
-        words.append((m.start(), m.end(), norm, stem))
+    if chunk.isalpha():  # letters only (most pieces), so one word, all of it: no regex
+        norm, stem = get(chunk) or _analyse(chunk, latin)
+        words.append((0, len(chunk), norm, stem))
+    else:
+        for m in (_WORD_FAST if "_" not in chunk else _WORD).finditer(chunk):
+            norm, stem = get(m.group()) or _analyse(m.group(), latin)
+            words.append((m.start(), m.end(), norm, stem))
     cache = _chunk_cache[latin]
     if len(cache) >= _WORD_CACHE_LIMIT:
         cache.clear()
