@@ -53,9 +53,10 @@ _LONG_WINDOWS = 3  # a sentence longer than this many signal windows is read as 
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
-# A piece of lower-case letters of one script (the first may be a capital), with closing punctuation: no blob,
-# spaced or leet letters, nothing disguised, so only an anchor can flag it. Most pieces are such.
-_PLAIN_PIECE = re.compile(r"(?:[A-Za-z][a-z]*|[А-ЯЁа-яё][а-яё]*)[,.;:!?]*")
+# A piece of lower-case letters of one script (the first may be a capital), or a number (runs of under 16 digits),
+# with closing punctuation: no blob, spaced or leet letters, nothing disguised, so only an anchor can flag it. Most
+# pieces are such.
+_PLAIN_PIECE = re.compile(r"(?:[A-Za-z][a-z]*|[А-ЯЁа-яё][а-яё]*|[0-9]{1,15}(?:[.,][0-9]{1,15})*)[,.;:!?]*")
 
 
 def _alternatives(pattern: str) -> list[str]:
