@@ -33,7 +33,8 @@ class TestPlainPieces:
     """A piece of plain letters or a number is flagged as the full screen of every signal would flag it."""
 
     @pytest.mark.parametrize("piece", ["Score", "оценка,", "weights.", "Градиент", "3.14", "1,5", "123456789012345",
-                                       "graded!", "ignore", "Gib", "jetzt", "теперь:"])
+                                       "graded!", "ignore", "Gib", "jetzt", "теперь:", "(TCP)", "don't", "«Оценка»,",
+                                       "RUBRIC", "\"SYN\","])
     def test_fast_and_full_screens_agree(self, piece: str) -> None:
         assert injection._PLAIN_PIECE.fullmatch(piece)
         assert injection.piece_may_hold_injection(piece) == injection._screen(piece, piece.lower())
@@ -41,13 +42,15 @@ class TestPlainPieces:
     def test_random_plain_pieces(self) -> None:
         rng = random.Random(7)
         for _ in range(2000):
-            letters = rng.choice(["abcdegimnoprstu", "абвгдеиклмнопрст", "0123456789"])
-            piece = "".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) + rng.choice(["", ",", "."])
+            letters = rng.choice(["abcdegimnoprstu", "абвгдеиклмнопрст", "0123456789", "ABCDEGIMNOPRSTUab", "АБВГабв"])
+            piece = "".join(rng.choice(letters) for _ in range(rng.randint(1, 18)))
+            piece = rng.choice(["", "(", "«", '"']) + piece + rng.choice(["", ",", ".", ")", "»,", '"'])
             if injection._PLAIN_PIECE.fullmatch(piece):
                 assert injection.piece_may_hold_injection(piece) == injection._screen(piece, piece.lower()), piece
 
     def test_what_plain_pieces_are_not(self) -> None:
-        for piece in ("aGVsbG8gd29ybGQ=", "1234567890123456", "g1ve", "i.g.n", "mixеd", "a\u200bb", "x_y"):
+        for piece in ("aGVsbG8gd29ybGQ=", "1234567890123456", "g1ve", "i.g.n", "mixеd", "a\u200bb", "x_y",
+                      "AbCdEfGhIjKlMnOpQ"):
             assert injection._PLAIN_PIECE.fullmatch(piece) is None, piece
 
 

@@ -53,10 +53,13 @@ _LONG_WINDOWS = 3  # a sentence longer than this many signal windows is read as 
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line
 _chunk_gate: dict[str, int] = {}
 _CHUNK_GATE_LIMIT = 200_000
-# A piece of lower-case letters of one script (the first may be a capital), or a number (runs of under 16 digits),
-# with closing punctuation: no blob, spaced or leet letters, nothing disguised, so only an anchor can flag it. Most
-# pieces are such.
-_PLAIN_PIECE = re.compile(r"(?:[A-Za-z][a-z]*|[А-ЯЁа-яё][а-яё]*|[0-9]{1,15}(?:[.,][0-9]{1,15})*)[,.;:!?]*")
+# A piece that is one word of one script (Latin: lower case after its first letter, or under 16 letters; an
+# apostrophe's ending allowed) or a number (runs of under 16 digits), between opening and closing punctuation: no
+# blob, spaced or leet letters, nothing disguised, so only an anchor can flag it. Most pieces are such.
+_PLAIN_PIECE = re.compile(
+    r"[(\"'«“]*(?:[A-Za-z][a-z]*(?:'[a-z]+)?|[A-Za-z]{1,15}|[А-ЯЁа-яё]+|[0-9]{1,15}(?:[.,][0-9]{1,15})*)"
+    r"[,.;:!?)\"'»”]*"
+)
 
 
 def _alternatives(pattern: str) -> list[str]:
