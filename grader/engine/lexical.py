@@ -15,15 +15,15 @@ from grader import __version__
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
-from grader.engine.feedback import compose, study_next
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
 from grader.engine.negation_reach import drop_misplaced_negations
 from grader.engine.other_term import find_other_term
+from grader.engine.outcomes import outcome
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.roles import find_swaps
-from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, combine, keyword_list, spare, status_of
+from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, status_of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.engine.topics import find_exchanged
@@ -156,8 +156,8 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
     flags = flags_of(found)
-    groups = rubric.group_needs()
-    score = combine(points, rubric.needs, groups)
+    told = outcome(rubric, points, lang)  # what the points decide, composed once per distinct outcome
+    score = told.score
     if rubric.built_by == "auto":
         score = round(auto_curve(score), 4)
     cap = cap_of(found)
@@ -169,17 +169,15 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     empty = not answer.strip()
     if empty:
         flags.append("empty")  # a blank answer is a grade of 0, flagged, never an error
-    left = spare(points, rubric.needs, groups)
-    hints = study_next(points, left)
     graded = Grade(
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
-        feedback=compose(points, lang, empty=empty, flags=flags, hints=hints, spare=left),
+        feedback=told.feedback(lang, flags, empty),
         mode="lexical",
         lang=lang,
         grader_version=__version__,
         flags=flags,
-        study_next=hints,
+        study_next=told.hints,
     )
     return graded, m

@@ -170,7 +170,7 @@ class Matcher:
         hits: list[tuple[int, tuple[str, ...]]] = []
         claimed: list[tuple[int, tuple[str, ...]]] = []  # the same for the misconceptions' stems (no cues)
         claims = self._claims
-        get, lookup = self._words.memo.get, self._words.lookup
+        get, lookup = self._words.memo.get, self._words.new_word
         for j, (_start, _end, norm, stem) in enumerate(words):
             cues = CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
             if norm in ALL_STOPWORDS:
@@ -190,7 +190,7 @@ class Matcher:
             if claims is not None:
                 claim = claims._words.memo.get((norm, stem))
                 if claim is None:
-                    claim = claims._words.lookup(norm, stem)
+                    claim = claims._words.new_word(norm, stem)
                 if claim:
                     claimed.append((j, claim))
         cyr, lat = letter_counts(chunk)

@@ -32,7 +32,7 @@ _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typ
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_parts", "_to", "_typo_memo", "memo", "stems")
+    __slots__ = ("_asked", "_by_letter", "_entry", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
 
     def __init__(self, stems: Iterable[str], asked: frozenset[str], parts: dict[int, dict[str, str]]) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
@@ -43,40 +43,45 @@ class Vocabulary:
         # by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
         self._to = {m: s for s in self.stems if s.startswith(KEY_MARK) for m in members(s)}
         self._to.update((s, s) for s in self.stems if not s.startswith(KEY_MARK))
+        # Every stem an answer word's stem may be to stand for an entry exactly (an entry, or a synonym of one) -> it
+        self._entry = {s: k for s in {*self._to, *self.stems} if (k := canonical(s)) in self.stems}
         self._by_letter: dict[str, list[str]] = {}
         for s in sorted(self._to):
             self._by_letter.setdefault(s[:1], []).append(s)
+        # (first letter, length) -> the stems of `_by_letter` a stem of that length may be a typo of (made on demand)
+        self._near: dict[tuple[str, int], list[str]] = {}
         self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `lookup`
         self._typo_memo: dict[str, tuple[str, ...]] = {}
 
     def exact(self, norm: str, stem: str) -> str | None:
         """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
-        key = canonical(stem)
-        if key in self.stems:
+        key = self._entry.get(stem)
+        if key is not None or (not norm.isascii() and _CYRILLIC.search(norm)):
             return key
-        if not norm.isascii() and _CYRILLIC.search(norm):
-            return None
         for s in latin_stems(norm):  # stemmed only when the stem as read is not in the vocabulary
             if s != stem:
-                key = canonical(s)
-                if key in self.stems:
+                key = self._entry.get(s)
+                if key is not None:
                     return key
         return None
 
     def lookup(self, norm: str, stem: str) -> tuple[str, ...]:
         """Rubric stems that this answer word (`norm`, with its stem) stands for: exactly, by a typo, or as a
         compound; memoised per word and stem."""
-        key = (norm, stem)
-        hit = self.memo.get(key)
-        if hit is not None:
-            return hit
+        hit = self.memo.get((norm, stem))
+        return self.new_word(norm, stem) if hit is None else hit
+
+    def new_word(self, norm: str, stem: str) -> tuple[str, ...]:
+        """`lookup` of a word not in `memo`."""
         exact = self.exact(norm, stem)
-        found = [exact] if exact is not None else list(self.typos(stem))
-        if not found:
-            found = compounded(self._parts, norm)
-        hit = tuple(dict.fromkeys(found))
+        hit: tuple[str, ...]
+        if exact is not None:
+            hit = (exact,)
+        else:
+            found = self.typos(stem) or compounded(self._parts, norm)
+            hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
         if len(self.memo) < MEMO_LIMIT:
-            self.memo[key] = hit
+            self.memo[(norm, stem)] = hit
         return hit
 
     def typos(self, stem: str) -> tuple[str, ...]:
@@ -85,12 +90,10 @@ class Vocabulary:
         if hit is not None:
             return hit
         found = []
-        cutoff = fuzzy_cutoff(len(stem))
-        near = self._by_letter.get(stem[:1]) if cutoff is not None and stem not in self._asked else None
-        if near:  # only the stems `typo_of` allows by length are compared: most words have none
-            n = len(stem)
-            near = [s for s in near if -_LENGTHS <= len(s) - n <= _LENGTHS]
-        if near:
+        n = len(stem)
+        cutoff = fuzzy_cutoff(n)
+        near = self._near_stems(stem[:1], n) if cutoff is not None and stem not in self._asked else None
+        if near:  # only the stems `typo_of` allows by first letter and length are compared: most words have none
             for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
                 if typo_of(stem, cand):
                     found.append(self._to[cand])
@@ -98,3 +101,13 @@ class Vocabulary:
         if len(self._typo_memo) < MEMO_LIMIT:
             self._typo_memo[stem] = hit
         return hit
+
+    def _near_stems(self, first: str, n: int) -> list[str] | None:
+        """The stems opening with `first` that a stem of `n` letters may be a typo of by length (`typo_of`)."""
+        near = self._near.get((first, n))
+        if near is None:
+            of_letter = self._by_letter.get(first)
+            if of_letter is None:
+                return None
+            near = self._near[(first, n)] = [s for s in of_letter if -_LENGTHS <= len(s) - n <= _LENGTHS]
+        return near

@@ -1,0 +1,63 @@
+"""What a lexical grade's point results decide whatever the answer's words were, made once per outcome. Pure.
+
+The score the points combine to, the points an answer may leave out (`scoring.spare`), the hints to study and the
+feedback paragraph depend on the rubric, the language, each point's status, score, verdict and feedback, and the
+grade's flags; not on the answer's text. Many answers to one rubric share an outcome (most points missing, or the
+same few found), so each distinct outcome is composed once and shared; a new answer pays a dict lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from grader.engine.feedback import compose, study_next
+from grader.engine.scoring import combine, spare
+from grader.models import PointResult, Rubric
+
+_LIMIT = 20_000  # outcomes kept per rubric; past it the memo starts again (a bound on memory, not a cache policy)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """`scoring.combine` and `scoring.spare` of the points, `feedback.study_next` (never changed by a caller: a
+    `Grade` copies it) and the feedback for each (flags, empty) it was asked for."""
+
+    score: float
+    spare: frozenset[str]
+    hints: list[str]
+    points: Sequence[PointResult]
+    _feedback: dict[tuple[tuple[str, ...], bool], str] = field(default_factory=dict)
+
+    def feedback(self, lang: str, flags: Sequence[str], empty: bool) -> str:
+        """`feedback.compose` of the points with these flags."""
+        key = (tuple(flags), empty)
+        text = self._feedback.get(key)
+        if text is None:
+            text = self._feedback[key] = compose(
+                self.points, lang, empty=empty, flags=flags, hints=self.hints, spare=self.spare
+            )
+        return text
+
+
+_memo: dict[int, tuple[Rubric, dict[tuple[object, ...], Outcome]]] = {}
+
+
+def outcome(rubric: Rubric, points: Sequence[PointResult], lang: str) -> Outcome:
+    """The outcome of these point results (made from `rubric`'s points, hints in `lang`)."""
+    held = _memo.get(id(rubric))
+    if held is None or held[0] is not rubric:
+        if len(_memo) > 256:
+            _memo.clear()
+        held = _memo[id(rubric)] = (rubric, {})
+    known = held[1]
+    key = (lang, *[(p.status, p.score, p.verdict, p.feedback) for p in points])
+    found = known.get(key)
+    if found is None:
+        groups = rubric.group_needs()
+        left = spare(points, rubric.needs, groups)
+        found = Outcome(combine(points, rubric.needs, groups), left, study_next(points, left), points)
+        if len(known) >= _LIMIT:
+            known.clear()
+        known[key] = found
+    return found
