@@ -233,7 +233,7 @@ def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: 
                 opposite = {s for p, s in got if p == pair} == {1 - side}
                 if opposite and pair in contrasts and ref.sides[(word, pair)] == {side}:
                     wrong.setdefault(pid, ("reversed", said.where[word]))
-    for pid, at in _crossings(ref, said, answer):
+    for pid, at in sorted(_crossings(ref, said, answer), key=lambda found: found[1]):  # the first in the answer
         if pid in matched:
             wrong.setdefault(pid, ("swapped", at))
     # Each quoting the answer's clause where it was read (the whole answer where no clause holds that offset).
