@@ -1,0 +1,104 @@
+"""One reading of an answer's words for every check of a grade: offsets, normalised forms, stems, sentences. Pure.
+
+The matcher reads every piece of an answer between spaces once (`grader.engine.matching`), and the checks that
+follow it (swapped roles, another question's term, negation reach, ...) need the same words again, with offsets
+and the sentence each stands in. `answer_words(match, lang)` gives them once per grade, made from the pieces the
+matcher already read (no second tokenisation), and kept on the match, so every check reads the same lists.
+
+Tokenising a part of the answer that starts and ends at punctuation or a space gives exactly the words of the whole
+answer that start inside it (a word never holds a space or punctuation, and a word's form and stem do not depend on
+what stands around it), so a check reads a sentence as a slice of these lists (`between`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from grader.engine.contradictions import SENTENCE_END
+from grader.engine.text import Tokens, latin_lang, tokenize
+
+if TYPE_CHECKING:
+    from grader.engine.matching import AnswerMatch
+
+# Where a clause ends inside a sentence: punctuation, coordinators and subordinators (as in clause_polarity).
+PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
+_BREAK_WORDS = """and or but because which that while when if so whereas und oder aber weil wenn dass denn während
+    и или а но потому что который которая которые когда если поэтому""".split()
+_WORD_BREAK = re.compile(rf"\b(?:{'|'.join(_BREAK_WORDS)})\b", re.IGNORECASE)
+_BREAK = re.compile(f"{PUNCTUATION.pattern}|{_WORD_BREAK.pattern}", re.IGNORECASE)
+_BREAK_NORMS = frozenset(_BREAK_WORDS)
+# A character outside ASCII, Latin-1, Cyrillic and the general punctuation, or an apostrophe: where a word of the
+# text may hold one of `_BREAK_WORDS` that its normalised form does not show ("and's", "İf", "ſo", a stress mark).
+_UNUSUAL = re.compile(r"[^\x00-\x26\x28-\xff\u0400-\u04ff\u2000-\u2018\u201a-\u206f]")
+
+
+
+class AnswerWords:
+    """The words of one answer, a stretch at a time (`between`), and its sentences, for every check of a grade.
+
+    A stretch's words are tokenised from the memo of pieces the matcher filled (`grader.engine.text.chunk_words`),
+    each stretch once. Flat lists of every word of the answer, made once from the matcher's pieces in C loops, cost
+    about as much as tokenising the whole answer (~0.35 µs a word), more than the checks read: they read the
+    sentences that hold a point's evidence."""
+
+    __slots__ = ("_read", "_runs", "latin", "text")
+
+    def __init__(self, text: str, latin: str) -> None:
+        self.text = text
+        self.latin = latin
+        self._runs: list[tuple[int, int]] | None = None
+        self._read: dict[tuple[int, int], Tokens] = {}
+
+    def between(self, a: int, b: int) -> Tokens:
+        """The words of text[a:b] with their offsets in the text (`a` and `b` at punctuation, a space or an end of
+        the text: a word is never cut)."""
+        got = self._read.get((a, b))
+        if got is None:
+            got = tokenize(self.text[a:b], self.latin)
+            if a:
+                got = Tokens(got.norms, got.stems, [a + x for x in got.starts], [a + x for x in got.ends])
+            self._read[(a, b)] = got
+        return got
+
+    def runs(self) -> list[tuple[int, int]]:
+        """The runs of sentence-ending punctuation (`contradictions.SENTENCE_END`), as [start, end) ranges."""
+        if self._runs is None:
+            self._runs = [m.span() for m in SENTENCE_END.finditer(self.text)]
+        return self._runs
+
+    def sentences(self) -> Iterator[tuple[int, int]]:
+        """Character ranges [start, end) of the answer's sentences, as `contradictions.sentences` gives them."""
+        at = 0
+        for start, end in self.runs():
+            if start > at:
+                yield at, start
+            at = end
+        if at < len(self.text):
+            yield at, len(self.text)
+
+
+def clause_breaks(text: str, a: int, b: int, norms: list[str], starts: list[int]) -> list[int]:
+    """Offsets in [a, b) of `text` where a clause ends (punctuation, a coordinator or subordinator), given the words
+    that start there (`norms`, `starts`): the starts of `_BREAK.finditer(text, a, b)`. A word that is a conjunction
+    is found among the words (its form normalised), then checked against the pattern: a scan of the pattern for
+    words costs more than the rest of a check. Where the text is unusual (`_UNUSUAL`), the pattern scans it."""
+    if _UNUSUAL.search(text, a, b):
+        return [m.start() for m in _BREAK.finditer(text, a, b)]
+    marks = [m.start() for m in PUNCTUATION.finditer(text, a, b)]
+    match = _WORD_BREAK.match
+    words = [x for n, x in zip(norms, starts, strict=True) if n in _BREAK_NORMS and match(text, x, b)]
+    if not words or not marks:
+        return marks or words
+    return sorted(marks + words)
+
+
+def answer_words(match: AnswerMatch, answer: str, lang: str) -> AnswerWords:
+    """The words of `answer` read in `lang`, made once per grade: kept on `match` (a replaced match shares it)."""
+    latin = latin_lang(lang)
+    got = match.words
+    if got is not None and got.latin == latin and (got.text is answer or got.text == answer):
+        return got
+    made = match.words = AnswerWords(answer, latin)
+    return made
