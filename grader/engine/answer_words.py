@@ -12,15 +12,23 @@ what stands around it), so a check reads a sentence as a slice of these lists (`
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from grader.engine.contradictions import SENTENCE_END
 from grader.engine.text import Tokens, latin_lang, tokenize
 
 if TYPE_CHECKING:
     from grader.engine.matching import AnswerMatch
+
+_START, _END, _NORM, _STEM = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_WORDS = itemgetter(2)  # a matcher's piece info -> the piece's words (`matching._CHUNK_WORDS_AT`)
+_COUNT = itertools.count
 
 # Where a clause ends inside a sentence: punctuation, coordinators and subordinators (as in clause_polarity).
 PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
@@ -38,22 +46,29 @@ _UNUSUAL = re.compile(r"[^\x00-\x26\x28-\xff\u0400-\u04ff\u2000-\u2018\u201a-\u2
 class AnswerWords:
     """The words of one answer, a stretch at a time (`between`), and its sentences, for every check of a grade.
 
-    A stretch's words are tokenised from the memo of pieces the matcher filled (`grader.engine.text.chunk_words`),
-    each stretch once. Flat lists of every word of the answer, made once from the matcher's pieces in C loops, cost
-    about as much as tokenising the whole answer (~0.35 µs a word), more than the checks read: they read the
-    sentences that hold a point's evidence."""
+    A stretch's words come from flat lists of the answer's words when they are made (`read_all`: from the pieces
+    the matcher read, in C loops), else are tokenised from the memo of pieces (`grader.engine.text.chunk_words`),
+    each stretch once. The lists cost about as much as tokenising the whole answer (~0.35 µs a word), so a check
+    asks for them only when it reads most of the answer."""
 
-    __slots__ = ("_read", "_runs", "latin", "text")
+    __slots__ = ("_infos", "_lists", "_read", "_runs", "latin", "text")
 
-    def __init__(self, text: str, latin: str) -> None:
+    def __init__(self, text: str, latin: str, infos: list[Any] | None = None) -> None:
         self.text = text
         self.latin = latin
+        self._infos = infos  # the matcher's infos of `text.split(" ")`, when it read this text as `latin` does
+        self._lists: Tokens | None = None
         self._runs: list[tuple[int, int]] | None = None
         self._read: dict[tuple[int, int], Tokens] = {}
 
     def between(self, a: int, b: int) -> Tokens:
         """The words of text[a:b] with their offsets in the text (`a` and `b` at punctuation, a space or an end of
-        the text: a word is never cut)."""
+        the text: a word is never cut, and its form and stem do not depend on the words around it)."""
+        lists = self._lists
+        if lists is not None:
+            starts = lists.starts
+            i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            return Tokens(lists.norms[i:j], lists.stems[i:j], starts[i:j], lists.ends[i:j])
         got = self._read.get((a, b))
         if got is None:
             got = tokenize(self.text[a:b], self.latin)
@@ -61,6 +76,26 @@ class AnswerWords:
                 got = Tokens(got.norms, got.stems, [a + x for x in got.starts], [a + x for x in got.ends])
             self._read[(a, b)] = got
         return got
+
+    def read_all(self) -> None:
+        """Make the flat lists of every word (once), from the matcher's pieces when there are any."""
+        if self._lists is not None:
+            return
+        infos = self._infos
+        if infos is None:
+            self._lists = tokenize(self.text, self.latin)
+            return
+        per_piece = list(map(_WORDS, infos))
+        words = list(itertools.chain.from_iterable(per_piece))
+        # A piece's offset: the lengths of the pieces before it and one space after each.
+        bases: Any = map(operator.add, itertools.accumulate(map(len, self.text.split(" ")), initial=0), _COUNT())
+        counts = list(map(len, per_piece))
+        if counts.count(1) != len(counts):  # a piece with no word or several: its offset once for each word
+            bases = itertools.chain.from_iterable(map(itertools.repeat, bases, counts))
+        bases = list(bases)
+        starts = list(map(operator.add, bases, map(_START, words)))
+        ends = list(map(operator.add, bases, map(_END, words)))
+        self._lists = Tokens(list(map(_NORM, words)), list(map(_STEM, words)), starts, ends)
 
     def runs(self) -> list[tuple[int, int]]:
         """The runs of sentence-ending punctuation (`contradictions.SENTENCE_END`), as [start, end) ranges."""
@@ -100,5 +135,6 @@ def answer_words(match: AnswerMatch, answer: str, lang: str) -> AnswerWords:
     got = match.words
     if got is not None and got.latin == latin and (got.text is answer or got.text == answer):
         return got
-    made = match.words = AnswerWords(answer, latin)
+    usable = match._chunks and match.latin == latin and (match.answer is answer or match.answer == answer)
+    made = match.words = AnswerWords(answer, latin, match._chunks if usable else None)
     return made

@@ -66,6 +66,8 @@ def read(
     `words`: `text`'s words, read once for the whole grade, whose slices are the words of each part)."""
     toks = Tokens([], [], [], [])
     clause: list[tuple[int, int]] = []
+    if words is not None and 2 * sum(b - a for a, b in ranges) > len(text):
+        words.read_all()  # most of the answer: its words in one pass rather than sentence by sentence
     for k, (a, b) in enumerate(ranges or [(0, len(text))]):
         if words is None:
             piece = tokenize(text[a:b], lang)
