@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
-from typing import NamedTuple
+import operator
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, cast
 
 from grader.engine.answer_words import _BREAK, PUNCTUATION, AnswerWords, clause_breaks
 from grader.engine.compiled import PointMatch
@@ -34,7 +35,7 @@ from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at,
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.statements import german_verb
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+from grader.engine.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
 _EXACT = "="
@@ -93,12 +94,9 @@ def read(
     polar = list(map(POLAR.get, toks.stems))  # by stem, else by the exact word (few: looked for only if present)
     if not _POLAR_NORMS.isdisjoint(toks.norms):
         polar = [p or POLAR.get(_EXACT + n) for p, n in zip(polar, toks.norms, strict=True)]
-    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and (polar[i] or not is_stopword(n))]
-    for i in content:
-        hit = polar[i]
-        if hit is None:
-            continue
-        pair, side = hit
+    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and (polar[i] or n not in ALL_STOPWORDS)]
+    for i in itertools.compress(content, map(polar.__getitem__, content)):  # the polar words
+        pair, side = cast(tuple[int, int], polar[i])
         before = toks.norms[max(0, i - 2) : i]
         side ^= any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
         for j in _qualified(toks, i, clause, text if lang == "de" else None):
@@ -108,9 +106,11 @@ def read(
             where.setdefault(toks.stems[j], toks.starts[i])
     coordinated: set[frozenset[str]] = set()
     moves = _german_verbs(text, toks) if lang == "de" else frozenset()
-    for i, j in itertools.pairwise(content):
-        if vocab is not None and (toks.stems[i] not in vocab or toks.stems[j] not in vocab):
-            continue  # a pairing the rubric cannot make tells nothing
+    pairs: Iterable[tuple[int, int]] = itertools.pairwise(content)
+    if vocab is not None:  # a pairing the rubric cannot make tells nothing: only neighbours both of `vocab`
+        known = list(map(vocab.__contains__, map(toks.stems.__getitem__, content)))
+        pairs = itertools.compress(pairs, map(operator.and_, known, known[1:]))
+    for i, j in pairs:
         if i in moves or j in moves:  # a German verb's place is the clause's kind, not a role
             continue
         key = frozenset((toks.stems[i], toks.stems[j]))
