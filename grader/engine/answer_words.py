@@ -1,13 +1,15 @@
-"""One reading of an answer's words for every check of a grade: offsets, normalised forms, stems, sentences. Pure.
+"""One reading of an answer for every check of a grade: its sentences, and its words with offsets. Pure.
 
-The matcher reads every piece of an answer between spaces once (`grader.engine.matching`), and the checks that
-follow it (swapped roles, another question's term, negation reach, ...) need the same words again, with offsets
-and the sentence each stands in. `answer_words(match, lang)` gives them once per grade, made from the pieces the
-matcher already read (no second tokenisation), and kept on the match, so every check reads the same lists.
+The matcher reads every piece of an answer between spaces once (`grader.engine.matching`); the checks after it
+(swapped roles, another question's term, ...) read the answer again: its sentences, and the words of the sentences
+that hold a point's evidence, with their clauses. `answer_words(match, answer, lang)` is that reading, made once per
+grade and kept on the match: the sentence punctuation is scanned once for all checks, each stretch's words are read
+once, and when a check reads most of the answer, its words are taken from the pieces the matcher read, in C loops,
+instead of being tokenised sentence by sentence.
 
-Tokenising a part of the answer that starts and ends at punctuation or a space gives exactly the words of the whole
-answer that start inside it (a word never holds a space or punctuation, and a word's form and stem do not depend on
-what stands around it), so a check reads a sentence as a slice of these lists (`between`).
+Tokenising a part of the answer that starts and ends at punctuation, a space or an end gives exactly the words of
+the whole answer that start inside it (a word never holds a space or punctuation, and a word's form and stem do not
+depend on what stands around it), so a stretch's words are a slice of the whole answer's.
 """
 
 from __future__ import annotations
@@ -18,13 +20,10 @@ import operator
 import re
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from grader.engine.contradictions import SENTENCE_END
 from grader.engine.text import Tokens, latin_lang, tokenize
-
-if TYPE_CHECKING:
-    from grader.engine.matching import AnswerMatch
 
 _START, _END, _NORM, _STEM = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _WORDS = itemgetter(2)  # a matcher's piece info -> the piece's words (`matching._CHUNK_WORDS_AT`)
@@ -42,13 +41,12 @@ _BREAK_NORMS = frozenset(_BREAK_WORDS)
 _UNUSUAL = re.compile(r"[^\x00-\x26\x28-\xff\u0400-\u04ff\u2000-\u2018\u201a-\u206f]")
 
 
-
 class AnswerWords:
     """The words of one answer, a stretch at a time (`between`), and its sentences, for every check of a grade.
 
     A stretch's words come from flat lists of the answer's words when they are made (`read_all`: from the pieces
     the matcher read, in C loops), else are tokenised from the memo of pieces (`grader.engine.text.chunk_words`),
-    each stretch once. The lists cost about as much as tokenising the whole answer (~0.35 µs a word), so a check
+    each stretch once. The lists cost about as much as tokenising the whole answer, so a check
     asks for them only when it reads most of the answer."""
 
     __slots__ = ("_infos", "_lists", "_read", "_runs", "latin", "text")
@@ -129,7 +127,16 @@ def clause_breaks(text: str, a: int, b: int, norms: list[str], starts: list[int]
     return sorted(marks + words)
 
 
-def answer_words(match: AnswerMatch, answer: str, lang: str) -> AnswerWords:
+class _Match(Protocol):
+    """What of a `grader.engine.matching.AnswerMatch` the reading is made from, and where it is kept."""
+
+    words: AnswerWords | None
+    answer: str
+    latin: str
+    _chunks: list[Any]
+
+
+def answer_words(match: _Match, answer: str, lang: str) -> AnswerWords:
     """The words of `answer` read in `lang`, made once per grade: kept on `match` (a replaced match shares it)."""
     latin = latin_lang(lang)
     got = match.words
