@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.engine.answer_words import _BREAK, AnswerWords, answer_words, clause_breaks
+from grader.engine.answer_words import CLAUSE_BREAK, AnswerWords, answer_words, clause_breaks
 from grader.engine.contradictions import sentences
 from grader.engine.matching import Matcher
 from grader.engine.text import tokenize
@@ -64,7 +64,7 @@ class TestClauseBreaks:
     def test_same_as_the_pattern(self, text: str) -> None:
         for a, b in [*sentences(text), (0, len(text))]:
             norms, _stems, starts, _ends = _expected(text, a, b, "en")
-            assert clause_breaks(text, a, b, norms, starts) == [m.start() for m in _BREAK.finditer(text, a, b)]
+            assert clause_breaks(text, a, b, norms, starts) == [m.start() for m in CLAUSE_BREAK.finditer(text, a, b)]
 
     def test_conjunctions_and_punctuation_in_order(self) -> None:
         text = "Ошибка высокая, и тест падает, но AND тоже"

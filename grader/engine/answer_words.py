@@ -34,7 +34,7 @@ PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
 _BREAK_WORDS = """and or but because which that while when if so whereas und oder aber weil wenn dass denn während
     и или а но потому что который которая которые когда если поэтому""".split()
 _WORD_BREAK = re.compile(rf"\b(?:{'|'.join(_BREAK_WORDS)})\b", re.IGNORECASE)
-_BREAK = re.compile(f"{PUNCTUATION.pattern}|{_WORD_BREAK.pattern}", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(f"{PUNCTUATION.pattern}|{_WORD_BREAK.pattern}", re.IGNORECASE)
 _BREAK_NORMS = frozenset(_BREAK_WORDS)
 # A character outside ASCII, Latin-1, Cyrillic and the general punctuation, or an apostrophe: where a word of the
 # text may hold one of `_BREAK_WORDS` that its normalised form does not show ("and's", "İf", "ſo", a stress mark).
@@ -114,11 +114,11 @@ class AnswerWords:
 
 def clause_breaks(text: str, a: int, b: int, norms: list[str], starts: list[int]) -> list[int]:
     """Offsets in [a, b) of `text` where a clause ends (punctuation, a coordinator or subordinator), given the words
-    that start there (`norms`, `starts`): the starts of `_BREAK.finditer(text, a, b)`. A word that is a conjunction
-    is found among the words (its form normalised), then checked against the pattern: a scan of the pattern for
-    words costs more than the rest of a check. Where the text is unusual (`_UNUSUAL`), the pattern scans it."""
+    that start there (`norms`, `starts`): the starts of `CLAUSE_BREAK.finditer(text, a, b)`. A conjunction is found
+    among the words (its form normalised), then checked against the pattern: a scan of the pattern for words costs
+    more than the rest of a check. Where the text is unusual (`_UNUSUAL`), the pattern scans it."""
     if _UNUSUAL.search(text, a, b):
-        return [m.start() for m in _BREAK.finditer(text, a, b)]
+        return [m.start() for m in CLAUSE_BREAK.finditer(text, a, b)]
     marks = [m.start() for m in PUNCTUATION.finditer(text, a, b)]
     match = _WORD_BREAK.match
     words = [x for n, x in zip(norms, starts, strict=True) if n in _BREAK_NORMS and match(text, x, b)]

@@ -137,7 +137,7 @@ def contradictions(
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
     reversed_ = find_reversals(rubric, match.points, answer, lang, match)
     swapped = find_swaps(rubric, match.points, answer, lang, words)
-    exchanged = find_exchanged(rubric, question.question, match.points, answer, lang)
+    exchanged = find_exchanged(rubric, question.question, match.points, answer, lang, words)
     return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang, words)
 
 

@@ -29,19 +29,18 @@ import operator
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, cast
 
-from grader.engine.answer_words import _BREAK, PUNCTUATION, AnswerWords, clause_breaks
+from grader.engine.answer_words import PUNCTUATION, AnswerWords, clause_breaks
 from grader.engine.compiled import PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.statements import german_verb
-from grader.engine.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+from grader.engine.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, latin_lang
 from grader.models import Rubric
 
 _EXACT = "="
 _NP = 3  # words a polar word qualifies at most ("a low training error")
 _COPULA_SKIP = 2  # stopwords between a head and its predicate ("the error *is* low", "ошибка *при этом* низкая")
-CLAUSE_BREAK = _BREAK  # read by grader.engine.topics, which reads clauses the same way
 
 
 class Reading(NamedTuple):
@@ -67,16 +66,12 @@ def read(
     `words`: `text`'s words, read once for the whole grade, whose slices are the words of each part)."""
     toks = Tokens([], [], [], [])
     clause: list[tuple[int, int]] = []
-    if words is not None and 2 * sum(b - a for a, b in ranges) > len(text):
+    if words is None:
+        words = AnswerWords(text, latin_lang(lang))
+    elif 2 * sum(b - a for a, b in ranges) > len(text):
         words.read_all()  # most of the answer: its words in one pass rather than sentence by sentence
     for k, (a, b) in enumerate(ranges or [(0, len(text))]):
-        if words is None:
-            piece = tokenize(text[a:b], lang)
-            norms, stems, starts, ends = piece.norms, piece.stems, piece.starts, piece.ends
-            if a:
-                starts, ends = [a + x for x in starts], [a + x for x in ends]
-        else:
-            norms, stems, starts, ends = words.between(a, b)
+        norms, stems, starts, ends = words.between(a, b)
         if vocab is not None and _idle(stems, norms, vocab):
             continue
         breaks = clause_breaks(text, a, b, norms, starts)
