@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from grader import __version__
+from grader.engine.answer_words import answer_words
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
@@ -127,6 +128,7 @@ def contradictions(
     misconception earned (`grader.engine.contradictions`); `matcher`: the one that made `match` (by default the
     rubric's own)."""
     compiled = (matcher or matcher_for(question, rubric)).points
+    words = answer_words(match, answer, lang)  # the answer's words for every check, read when one first asks
     match = dataclasses.replace(match, points=drop_misplaced_negations(compiled, match.points, lang, answer))
     if rubric.built_by == "auto":  # the reference's words said under a negation it lacks earn nothing
         match = dataclasses.replace(match, points=discount_negated(rubric, compiled, match.points, answer))
@@ -134,9 +136,9 @@ def contradictions(
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
     reversed_ = find_reversals(rubric, match.points, answer, lang, match)
-    swapped = find_swaps(rubric, match.points, answer, lang)
-    exchanged = find_exchanged(rubric, question.question, match.points, answer, lang)
-    return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang)
+    swapped = find_swaps(rubric, match.points, answer, lang, words)
+    exchanged = find_exchanged(rubric, question.question, match.points, answer, lang, words)
+    return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang, words)
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rapidfuzz import fuzz
 
@@ -51,6 +51,9 @@ from grader.engine.vocabulary import Vocabulary
 from grader.engine.words import Words
 from grader.models import KeyPoint, Rubric
 
+if TYPE_CHECKING:
+    from grader.engine.answer_words import AnswerWords
+
 _CHUNKMEMO_LIMIT = 50_000
 
 
@@ -65,6 +68,9 @@ class AnswerMatch:
     # matcher does not match them.
     claims: list[PointMatch] | None = field(default=None, repr=False)
     latin: str = ""  # the stemmer Latin words were read with (`grader.engine.text.latin_lang`)
+    # The answer's words for the checks after the matcher, made once from `_chunks` when first asked for
+    # (`grader.engine.answer_words.answer_words`); a replaced match shares it.
+    words: AnswerWords | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_stop(self) -> int:

@@ -11,10 +11,12 @@ contradicted: the answer is about the sibling. Derived from the words themselves
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+from grader.engine.answer_words import AnswerWords
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction
 from grader.engine.feedback import phrase, short
@@ -28,7 +30,9 @@ _DEFINES = (
     r"\s*(?:[—–-]\s*(?:это\b)?|это\b|означает\b|называется\b|является\b|возникает\b|бывает\b|is\b|means\b|refers\b|"
     r"occurs\b|happens\b|describes\b|ist\b|liegt\b|bedeutet\b|beschreibt\b|heißt\b|tritt\b|entsteht\b)"
 )
-_OPENING = re.compile(r"(?:\A|[.!?;\n])\W*?([^\W\d_][\w-]*)(?=" + _DEFINES + ")", re.IGNORECASE)
+# Read from the start of the answer and the end of each run of sentence punctuation (`SENTENCE_END`): the places
+# `(?:\A|[.!?;\n])` + this pattern would scan the whole answer for, found by the scan every check shares.
+_OPENING = re.compile(r"\W*?([^\W\d_][\w-]*)(?=" + _DEFINES + ")", re.IGNORECASE)
 
 
 def siblings(word: str, term: str) -> bool:
@@ -44,12 +48,16 @@ def siblings(word: str, term: str) -> bool:
     return n >= _SHARED and 2 * n >= len(word) and 2 * n >= len(term) and n < min(len(word), len(term))
 
 
-def find_other_term(question: Question, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
-    """Every matched point as contradicted when the answer defines a sibling of a question's term instead of it."""
+def find_other_term(
+    question: Question, points: Sequence[PointMatch], answer: str, lang: str, words: AnswerWords | None = None
+) -> list[Contradiction]:
+    """Every matched point as contradicted when the answer defines a sibling of a question's term instead of it;
+    `words`: the answer's, read once for the grade (`grader.engine.answer_words`)."""
     if not any(pm.score for pm in points):
         return []
     asked = _asked(question.question, question.lang)
-    for m in _OPENING.finditer(answer):  # one scan of the answer: most answers define nothing
+    runs = words.runs() if words is not None else [m.span() for m in SENTENCE_END.finditer(answer)]
+    for m in _openings(answer, runs):  # most answers define nothing
         word = normalise_word(m.group(1))
         stem = stem_word(word, lang)
         term = next((t for t, s in asked if siblings(word, t) or siblings(stem, s)), None)
@@ -67,6 +75,19 @@ def find_other_term(question: Question, points: Sequence[PointMatch], answer: st
             if pm.score
         ]
     return []
+
+
+def _openings(answer: str, runs: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The sentence openings that define a term, in order and not overlapping (as one scan of the answer finds
+    them): tried where the answer starts and where each run of sentence punctuation ends."""
+    last = 0
+    for at in itertools.chain((0,), (end for _start, end in runs)):
+        if at < last:
+            continue  # inside the opening found before
+        m = _OPENING.match(answer, at)
+        if m is not None:
+            last = m.end()
+            yield m
 
 
 @lru_cache(maxsize=1024)

@@ -25,31 +25,22 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
-from collections.abc import Sequence
-from typing import NamedTuple
+import operator
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, cast
 
+from grader.engine.answer_words import PUNCTUATION, AnswerWords, clause_breaks
 from grader.engine.compiled import PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.statements import german_verb
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
+from grader.engine.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, latin_lang
 from grader.models import Rubric
 
 _EXACT = "="
 _NP = 3  # words a polar word qualifies at most ("a low training error")
 _COPULA_SKIP = 2  # stopwords between a head and its predicate ("the error *is* low", "ошибка *при этом* низкая")
-# Where a clause ends inside a sentence: punctuation, coordinators and subordinators (as in clause_polarity).
-_BREAK = re.compile(
-    r"[.!?;:,()\[\]\n]|\s[—–-]\s|\b(?:and|or|but|because|which|that|while|when|if|so|whereas|und|oder|aber|weil|"
-    r"wenn|dass|denn|während|и|или|а|но|потому|что|который|которая|которые|когда|если|поэтому)\b",
-    re.IGNORECASE,
-)
-CLAUSE_BREAK = _BREAK  # read by grader.engine.topics, which reads clauses the same way
-
-
-_PUNCTUATION = re.compile(r"[.!?;:,()\[\]\n]|\s[—–-]\s")
 
 
 class Reading(NamedTuple):
@@ -63,30 +54,44 @@ class Reading(NamedTuple):
     coordinated: set[frozenset[str]]  # neighbours joined by a conjunction alone ("manual and automatic")
 
 
-def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: frozenset[str] | None = None) -> Reading:
+def read(
+    text: str,
+    lang: str,
+    ranges: Sequence[tuple[int, int]] = (),
+    vocab: frozenset[str] | None = None,
+    words: AnswerWords | None = None,
+) -> Reading:
     """The attachments of polar words and the pairings of neighbouring content words of `text`, clause by clause
-    (with `ranges`: of those parts of `text` only, each read on its own; with `vocab`: of those words only)."""
-    toks, clause = Tokens([], [], [], []), []
+    (with `ranges`: of those parts of `text` only, each read on its own; with `vocab`: of those words only; with
+    `words`: `text`'s words, read once for the whole grade, whose slices are the words of each part)."""
+    toks = Tokens([], [], [], [])
+    clause: list[tuple[int, int]] = []
+    if words is None:
+        words = AnswerWords(text, latin_lang(lang))
+    elif 2 * sum(b - a for a, b in ranges) > len(text):
+        words.read_all()  # most of the answer: its words in one pass rather than sentence by sentence
     for k, (a, b) in enumerate(ranges or [(0, len(text))]):
-        piece = tokenize(text[a:b], lang)
-        if vocab is not None and _idle(piece, vocab):
+        norms, stems, starts, ends = words.between(a, b)
+        if vocab is not None and _idle(stems, norms, vocab):
             continue
-        breaks = [m.start() for m in _BREAK.finditer(text, a, b)]
-        toks.norms.extend(piece.norms)
-        toks.stems.extend(piece.stems)
-        toks.starts.extend(a + x for x in piece.starts)
-        toks.ends.extend(a + x for x in piece.ends)
-        clause += [(k, bisect.bisect_right(breaks, a + x)) for x in piece.starts]
+        breaks = clause_breaks(text, a, b, norms, starts)
+        toks.norms.extend(norms)
+        toks.stems.extend(stems)
+        toks.starts.extend(starts)
+        toks.ends.extend(ends)
+        if breaks:  # each word's clause: the breaks before it (a C loop)
+            clause += zip(itertools.repeat(k), map(bisect.bisect_right, itertools.repeat(breaks), starts))
+        else:
+            clause += [(k, 0)] * len(starts)
     qualified: dict[str, set[tuple[int, int]]] = {}
     pairings: dict[frozenset[str], tuple[tuple[int, int], str]] = {}
     where: dict[object, int] = {}
-    polar = [POLAR.get(s) or POLAR.get(_EXACT + n) for s, n in zip(toks.stems, toks.norms, strict=True)]
-    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and (polar[i] or not is_stopword(n))]
-    for i in content:
-        hit = polar[i]
-        if hit is None:
-            continue
-        pair, side = hit
+    polar = list(map(POLAR.get, toks.stems))  # by stem, else by the exact word (few: looked for only if present)
+    if not _POLAR_NORMS.isdisjoint(toks.norms):
+        polar = [p or POLAR.get(_EXACT + n) for p, n in zip(polar, toks.norms, strict=True)]
+    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and (polar[i] or n not in ALL_STOPWORDS)]
+    for i in itertools.compress(content, map(polar.__getitem__, content)):  # the polar words
+        pair, side = cast(tuple[int, int], polar[i])
         before = toks.norms[max(0, i - 2) : i]
         side ^= any(n in NEGATIONS for n in before) and toks.norms[i - 1] not in NOT_NEGATING_NEXT
         for j in _qualified(toks, i, clause, text if lang == "de" else None):
@@ -96,14 +101,16 @@ def read(text: str, lang: str, ranges: Sequence[tuple[int, int]] = (), vocab: fr
             where.setdefault(toks.stems[j], toks.starts[i])
     coordinated: set[frozenset[str]] = set()
     moves = _german_verbs(text, toks) if lang == "de" else frozenset()
-    for i, j in itertools.pairwise(content):
-        if vocab is not None and (toks.stems[i] not in vocab or toks.stems[j] not in vocab):
-            continue  # a pairing the rubric cannot make tells nothing
+    pairs: Iterable[tuple[int, int]] = itertools.pairwise(content)
+    if vocab is not None:  # a pairing the rubric cannot make tells nothing: only neighbours both of `vocab`
+        known = list(map(vocab.__contains__, map(toks.stems.__getitem__, content)))
+        pairs = itertools.compress(pairs, map(operator.and_, known, known[1:]))
+    for i, j in pairs:
         if i in moves or j in moves:  # a German verb's place is the clause's kind, not a role
             continue
         key = frozenset((toks.stems[i], toks.stems[j]))
         if clause[i] != clause[j]:
-            if not _PUNCTUATION.search(text, toks.ends[i], toks.starts[j]):
+            if not PUNCTUATION.search(text, toks.ends[i], toks.starts[j]):
                 coordinated.add(key)  # "manual and automatic": items of one list, not two statements
         elif toks.stems[i] != toks.stems[j]:
             pairings.setdefault(key, (clause[i], toks.stems[i]))
@@ -122,13 +129,14 @@ _POLAR_STEMS = frozenset(k for k in POLAR if not k.startswith(_EXACT))
 _POLAR_NORMS = frozenset(k[len(_EXACT) :] for k in POLAR if k.startswith(_EXACT))
 
 
-def _idle(piece: Tokens, vocab: frozenset[str]) -> bool:
-    """Whether a part of a text can record nothing of `vocab`: an attachment needs a polar word there and a word of
-    `vocab` it qualifies, a pairing two words of `vocab` (parts are sentences: no pairing reaches across them)."""
-    hits = vocab.intersection(piece.stems)
+def _idle(stems: list[str], norms: list[str], vocab: frozenset[str]) -> bool:
+    """Whether a part of a text (its words' `stems` and `norms`) can record nothing of `vocab`: an attachment needs a
+    polar word there and a word of `vocab` it qualifies, a pairing two words of `vocab` (parts are sentences: no
+    pairing reaches across them)."""
+    hits = vocab.intersection(stems)
     if len(hits) > 1:
         return False
-    return not hits or (_POLAR_STEMS.isdisjoint(piece.stems) and _POLAR_NORMS.isdisjoint(piece.norms))
+    return not hits or (_POLAR_STEMS.isdisjoint(stems) and _POLAR_NORMS.isdisjoint(norms))
 
 
 def _polar(toks: Tokens, i: int) -> tuple[int, int] | None:
@@ -207,8 +215,11 @@ def rubric_reading(rubric: Rubric) -> _RubricReading:
     return made
 
 
-def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str) -> list[Contradiction]:
-    """Matched points whose words the answer attaches the other way round (an opposite, or two roles exchanged)."""
+def find_swaps(
+    rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str, words: AnswerWords | None = None
+) -> list[Contradiction]:
+    """Matched points whose words the answer attaches the other way round (an opposite, or two roles exchanged);
+    `words`: the answer's, read once for the grade (`grader.engine.answer_words`)."""
     if not any(pm.score for pm in points):
         return []
     ref = rubric_reading(rubric)
@@ -220,7 +231,8 @@ def find_swaps(rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: 
     spans = sorted(e.start for pm in found for c in pm.concepts if c.matched for e in c.evidence)
     # Of the words those points qualify or pair only: a swap is read for a matched point, in its own words.
     vocab = frozenset().union(*(ref.words[pid] for pid in matched))
-    said = read(answer, lang, [(a, b) for a, b in sentences(answer) if _holds(spans, a, b)], vocab)
+    parts = sentences(answer) if words is None else words.sentences()
+    said = read(answer, lang, [(a, b) for a, b in parts if _holds(spans, a, b)], vocab, words)
     wrong: dict[str, tuple[str, int]] = {}  # point id -> (feedback key, offset in the answer)
     for pid in matched:
         stated = ref.points[pid].qualified

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from grader.engine.answer_words import CLAUSE_BREAK, AnswerWords
 from grader.engine.compiled import PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
-from grader.engine.roles import CLAUSE_BREAK
 from grader.engine.text import NEGATIONS, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
@@ -135,9 +135,15 @@ def _point_contrasts(pid: str, said: list[_Clause], asked: frozenset[str]) -> li
 
 
 def find_exchanged(
-    rubric: Rubric, question: str, points: Sequence[PointMatch], answer: str, lang: str
+    rubric: Rubric,
+    question: str,
+    points: Sequence[PointMatch],
+    answer: str,
+    lang: str,
+    words: AnswerWords | None = None,
 ) -> list[Contradiction]:
-    """Matched points of a contrast whose two sides the answer exchanges (see the module's docstring)."""
+    """Matched points of a contrast whose two sides the answer exchanges (see the module's docstring); `words`: the
+    answer's, read once for the grade (`grader.engine.answer_words`)."""
     pairs = contrasts(rubric, question)
     if not pairs:
         return []
@@ -149,7 +155,7 @@ def find_exchanged(
     wrong: dict[str, int] = {}  # point id -> offset of the exchanged clause in the answer
     # Both sides are exchanged in one sentence (two statements' contents swapped, not a slip in one of them), so only
     # a sentence that names both topics is read: a stem is how its words open, as the stemmers write them.
-    for a, b in sentences(answer):
+    for a, b in sentences(answer) if words is None else words.sentences():
         here = [c for c in pairs if _names(folded, a, b, c.topics)]
         if not here:
             continue
