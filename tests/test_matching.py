@@ -201,3 +201,30 @@ class TestWordIndexes:
                 for e in concept.evidence:
                     assert e.start in toks.starts and e.end in toks.ends, (answer, e)
                     assert answer[e.start : e.end] == e.text
+
+
+class TestNumbers:
+    """A number written with a decimal point or comma is one number: its digits are not evidence of others, and it
+    reads as its value ("1,0" is "1", "0.50" is "0.5"); a number is never a typo of another."""
+
+    M = _matcher(["близко к 0 или 1"], ["0.5"], ["16,50 €"], ["0.0001"])
+
+    @pytest.mark.parametrize(("answer", "found"), [
+        ("Нейрон выдаёт 1.0 почти всегда 🙂", [False, False, False, False]),
+        ("learning rate 0.01 и 1.0", [False, False, False, False]),
+        ("выход около 0.0 или 1.0", [True, False, False, False]),
+        ("выход близко к 0 или 1,0, dropout 0,50", [True, True, False, False]),
+        ("dropout 0.5 и 0.05", [False, True, False, False]),
+        ("kostet 16.50 € ёж", [False, False, True, False]),
+        ("kostet 16 50 €", [False, False, False, False]),
+        ("eps 0.0002 или 0.0001", [False, False, False, True]),
+        ("eps 0.0002", [False, False, False, False]),
+    ], ids=["one-point-zero", "hundredth-and-one", "zero-point-zero-or-one", "commas", "half-not-twentieth",
+            "euro-point", "euro-spaced", "small-exact", "small-no-typo"])  # fmt: skip
+    def test_numbers_match_as_numbers(self, answer: str, found: list[bool]) -> None:
+        assert _found(self.M, answer) == found
+
+    def test_evidence_is_the_whole_number(self) -> None:
+        answer = "выход около 0.0 или 1.0."
+        evidence = self.M.match(answer).points[0].concepts[0].evidence
+        assert [e.text for e in evidence] == ["около 0.0 или 1.0"]  # "около": a synonym of "близко"
