@@ -228,3 +228,31 @@ class TestNumbers:
         answer = "выход около 0.0 или 1.0."
         evidence = self.M.match(answer).points[0].concepts[0].evidence
         assert [e.text for e in evidence] == ["около 0.0 или 1.0"]  # "около": a synonym of "близко"
+
+
+class TestLabelSequences:
+    """A rubric word made of the question's letter labels ("BCA" for events A, B, C) is a sequence: written with
+    separators in the answer ("B, C, A", "B < C < A", "A > C > B") it counts, in its order only."""
+
+    M = _matcher(["BCA"], question="Arrange Event A, Event B and Event C from least to most probable.", lang="en")
+
+    @pytest.mark.parametrize(("answer", "evidence"), [
+        ("BCA", "BCA"), ("B, C, A", "B, C, A"), ("The order: B < C < A.", "B < C < A"),
+        ("B -> C -> A", "B -> C -> A"), ("Порядок: B → C → A, ёж 🙂", "B → C → A"), ("A > C > B", "A > C > B"),
+        ("Reihenfolge B-C-A", "B-C-A"), ("least to most: B C A", "B C A"),
+    ], ids=["joined", "commas", "less-than", "arrows", "ru-arrows", "greater-than-reversed", "de-dashes",
+            "spaces"])  # fmt: skip
+    def test_a_sequence_in_its_order_counts(self, answer: str, evidence: str) -> None:
+        concept = self.M.match(answer).points[0].concepts[0]
+        assert concept.matched and [e.text for e in concept.evidence] == [evidence]
+
+    @pytest.mark.parametrize("answer", [
+        "A, C, B", "C > B > A", "B, A, C", "Events B, C and A", "not B, C, A", "b, c, a", "AB, C, A",
+    ], ids=["other-order", "reversed-wrongly", "swapped", "prose", "negated", "lower-case", "glued"])  # fmt: skip
+    def test_anything_else_does_not(self, answer: str) -> None:
+        assert _found(self.M, answer) == [False]
+
+    def test_letters_that_are_not_the_questions_labels_are_no_sequence(self) -> None:
+        m = _matcher(["GPU"], question="Where does training run fastest?", lang="en")
+        assert _found(m, "on a GPU") == [True]
+        assert _found(m, "G, P, U") == [False]
