@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fresh import bank_items, fresh_set, saf_sets, stemmer
+from measure import children_cpu
 
 _TOKEN = re.compile(r"\w+")
 
@@ -109,8 +109,7 @@ def run(path: Path, out: Path, workers: int, output: str = "full") -> tuple[floa
     cmd = [sys.executable, "-m", "grader", "batch", str(path), "--out", str(out), "--workers", str(workers), "--json",
            "--output", output]  # fmt: skip
     os.sync()  # the previous run's ~700 MB of output is written back now, not by the kernel during this run
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
     while proc.poll() is None:
@@ -120,8 +119,7 @@ def run(path: Path, out: Path, workers: int, output: str = "full") -> tuple[floa
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(stderr.decode())
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, once they are reaped
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    cpu = children_cpu() - cpu  # the command and its workers, once they are reaped
     return seconds, peak / 1024, cpu, json.loads(stdout), (out / "grades.jsonl").stat().st_size
 
 

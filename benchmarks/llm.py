@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import children_cpu
 
 from grader.bank.store import Bank, packaged_bank, rubric_for
 from grader.grading import GradeTask, agrade_many
@@ -84,14 +86,11 @@ def run_batch(rows: Path, out: Path, mode: str, url: str, concurrency: int, cach
                GRADER_CONFIG=str(cache / "none.toml"))  # fmt: skip
     cmd = [sys.executable, "-m", "grader", "batch", str(rows), "--out", str(out), "--mode", mode, "--concurrency",
            str(concurrency), "--timeout", "30", "--json"]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     calls = sum(json.loads(line).get("usage", {}).get("calls", 0)
                 for line in (out / "grades.jsonl").read_text(encoding="utf-8").splitlines())  # fmt: skip
     return elapsed, cpu, calls
@@ -106,7 +105,7 @@ def line(label: str, elapsed: float, ideal: float, calls: int, before: dict[str,
     judging = f", {calls / n * ideal / window:4.0%} while judging" if window > 0 else ""
     print(
         f"{label:26} {elapsed:6.2f}s  {ideal / elapsed:4.0%} of ideal{judging}  judge calls {calls:5d} "
-        f"(server saw {after['requests'] - before['requests']}, peak in flight {after['peak']}, "
+        f"(server saw {served}, peak in flight {after['peak']}, "
         f"connections {after['connections'] - before['connections']})  grader CPU {cpu / n * 1000:.1f} ms/answer"
         + (f", server CPU {(after['cpu'] - before['cpu']) / served * 1000:.1f} ms/call" if served else "")
     )

@@ -19,12 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import children_cpu
 
 ANSWER = "Насыщение: сигмоида выдаёт почти 0 или 1, градиент мал."
 
@@ -38,12 +42,10 @@ def timed(cmd: list[str], empty_cache: bool = False) -> tuple[float, float]:
     """Wall and CPU seconds of one run of `cmd`, with a new empty cache folder if asked."""
     with tempfile.TemporaryDirectory() as empty:
         env = {**os.environ, "GRADER_CACHE_DIR": empty} if empty_cache else None
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
+        cpu, start = children_cpu(), time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True, env=env)
         wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, children_cpu() - cpu
 
 
 def slowest_imports(cmd: list[str], top: int) -> list[tuple[int, str]]:

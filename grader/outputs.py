@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -85,7 +85,8 @@ LOCK = ".grader-lock"
 
 class FolderLock:
     """An exclusive lock on an output folder for the whole run (`flock` on OUT/.grader-lock, which holds the PID).
-    The kernel drops it when the process ends, however it ends, so a killed run never leaves a stale lock."""
+    The file is removed when the run ends, whether it finished or stopped on an error; the kernel drops the lock when
+    the process ends however it ends, so a killed run's file is taken over by the next run, never taken as a run."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.fd = folder, -1
@@ -98,20 +99,49 @@ class FolderLock:
         path = self.folder / LOCK
         with writing(path):
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise GraderError(f"another run is writing into this folder (PID {holder})", where=str(self.folder),
-                              fix="Wait for it to finish (or stop it), or give another --out") from None  # fmt: skip
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+            fd = _lock(path, fcntl.flock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+            except BaseException:
+                _release(path, fd)  # a lock whose file cannot be written is no lock: held on, it refuses a re-run
+                raise
         self.fd = fd
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.fd >= 0:
-            os.close(self.fd)  # closing releases the lock; the file stays (removing it would race a waiting run)
+            _release(self.folder / LOCK, self.fd)
             self.fd = -1
+
+
+def _lock(path: Path, flock: Callable[[int, int], None], flags: int) -> int:
+    """An open descriptor of `path` holding the lock. A run that ends removes the file while it holds the lock, so a
+    lock taken on a file no longer at `path` is let go and taken again on the one there now."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            flock(fd, flags)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                os.close(fd)
+                raise  # no locks on this file system, say: reported as what it is, not as another run
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise GraderError(f"another run is writing into this folder (PID {holder})", where=str(path.parent),
+                              fix="Wait for it to finish (or stop it), or give another --out") from None  # fmt: skip
+        try:
+            held, there = os.fstat(fd), os.stat(path)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        if (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino):
+            return fd
+        os.close(fd)
+
+
+def _release(path: Path, fd: int) -> None:
+    """Remove the lock file (still holding the lock, so no other run has it) and let go."""
+    with suppress(OSError):
+        path.unlink()
+    os.close(fd)

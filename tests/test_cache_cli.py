@@ -75,3 +75,46 @@ class TestCacheCommands:
                                                ("2w", 14 * DAY), ("1.5D", 1.5 * DAY)])  # fmt: skip
 def test_parse_age(text: str, seconds: float) -> None:
     assert parse_age(text) == seconds
+
+
+@pytest.mark.slow
+class TestParsedBankFiles:
+    """The parsed bank files are the other cache: info counts them, clear deletes them (with the replies, or alone
+    with --only bank), --older-than by when each was written; files that are not the cache's are left alone."""
+
+    def _folder(self, tmp_path: Path) -> Path:
+        env = {**os.environ, "GRADER_CACHE_DIR": str(tmp_path)}
+        proc = run_cli("grade", "nasyshchenie-neyrona", "--answer", "Насыщение — ёж 🚀", "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        entries = sorted((tmp_path / "bank").glob("*.json"))
+        assert len(entries) == 2  # the question and its rubric
+        return tmp_path / "bank"
+
+    def test_info_and_clear_both(self, tmp_path: Path) -> None:
+        bank, replies = self._folder(tmp_path), _cache(tmp_path)
+        code, out, _ = _run(tmp_path, "info", "--json")
+        data = json.loads(out)
+        assert code == 0 and data["entries"] == 5
+        size = sum(p.stat().st_size for p in bank.iterdir())
+        assert data["bank"] == {"path": str(bank), "exists": True, "bytes": size, "entries": 2}
+        out = _run(tmp_path, "info")[1]
+        assert f"{bank}: 2 parsed bank files, {size / 1e3:.0f} KB" in out and f"{replies}: 5 replies" in out
+        (bank / "notes.txt").write_text("mine")
+        code, out, _ = _run(tmp_path, "clear")
+        assert code == 0 and "deleted 5 cached replies" in out and f"{bank}: deleted 2 parsed bank files" in out
+        assert [p.name for p in bank.iterdir()] == ["notes.txt"]
+        assert "no parsed bank files yet" in _run(tmp_path, "info")[1]
+
+    def test_only_one_and_older_than(self, tmp_path: Path) -> None:
+        bank, _ = self._folder(tmp_path), _cache(tmp_path)
+        old = sorted(bank.iterdir())[0]
+        os.utime(old, (time.time() - 40 * DAY, time.time() - 40 * DAY))
+        data = json.loads(_run(tmp_path, "clear", "--only", "bank", "--older-than", "30d", "--json")[1])
+        assert data == {"path": str(tmp_path / "llm-cache.sqlite"), "deleted": 0,
+                        "bank": {"path": str(bank), "deleted": 1}}  # fmt: skip
+        assert not old.exists() and len(list(bank.iterdir())) == 1
+        code, out, _ = _run(tmp_path, "clear", "--only", "llm")
+        assert code == 0 and "deleted 5 cached replies" in out and "parsed bank" not in out
+        assert len(list(bank.iterdir())) == 1
+        code, _, err = _run(tmp_path, "clear", "--only", "all")
+        assert code == 2 and "Traceback" not in err

@@ -54,14 +54,37 @@ class TestSameAsTyper:
                          capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
         monkeypatch.delenv("GRADER_BANK", raising=False)
         assert fast_args(argv) is not None
-        monkeypatch.setattr(sys, "argv", ["grader", "grade", *argv])
-        with pytest.raises(SystemExit) as fast:
-            main()
-        fast_out = capsys.readouterr()
-        typer_code = run_safely(make_app("grade"))
-        typer_out = capsys.readouterr()
-        assert (fast.value.code, fast_out.out, fast_out.err) == (typer_code, typer_out.out, typer_out.err)
-        assert fast_out.out or fast_out.err
+        fast, typer = _fast_and_typer(argv, monkeypatch, capsys)
+        assert fast == typer
+        assert fast[1] or fast[2]
+
+    @pytest.mark.parametrize("bank", ["", "/nonexistent/bank", "BUNDLED"], ids=["empty", "missing", "bundled"])
+    def test_same_bank_from_the_environment(self, bank: str, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+        """$GRADER_BANK is read where typer's --bank reads it, `resolve_bank`: empty means the bundled bank."""
+        from grader.bank.store import packaged_bank
+
+        monkeypatch.setenv("GRADER_BANK", str(packaged_bank()) if bank == "BUNDLED" else bank)
+        argv = [QID, "-a", ANSWER, "--json"]
+        assert fast_args(argv) == GradeArgs(QID, answer=ANSWER, as_json=True)
+        fast, typer = _fast_and_typer(argv, monkeypatch, capsys)
+        assert fast == typer
+        assert fast[0] == (2 if bank.startswith("/nonexistent") else 0)
+
+
+Run = tuple[object, str, str]  # exit code, stdout, stderr
+
+
+def _fast_and_typer(argv: list[str], monkeypatch: pytest.MonkeyPatch,
+                    capsys: pytest.CaptureFixture[str]) -> tuple[Run, Run]:  # fmt: skip
+    """(exit code, stdout, stderr) of `grader grade ARGV` on the fast path, then through the typer command."""
+    monkeypatch.setattr(sys, "argv", ["grader", "grade", *argv])
+    with pytest.raises(SystemExit) as fast:
+        main()
+    fast_out = capsys.readouterr()
+    typer_code = run_safely(make_app("grade"))
+    typer_out = capsys.readouterr()
+    return (fast.value.code, fast_out.out, fast_out.err), (typer_code, typer_out.out, typer_out.err)
 
 
 def test_a_lexical_grade_imports_no_typer_click_or_rich() -> None:

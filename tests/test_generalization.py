@@ -107,6 +107,32 @@ class TestPolarity:
         q, r = rubric_of("Es gibt keine Begrenzung der Uhrzeit.", "Wann darf man kommen?", "de")
         assert score(q, r, "Es gibt keine Begrenzung.") > score(q, r, "Es gibt eine Begrenzung.")
 
+    # A glossary term the reference negates (its equivalents in other languages come with it) keeps the negation.
+    NEGATED_TERMS = [
+        ("en", "What is dropout?", "Dropout is not an activation function. It zeroes random units during training.",
+         "Dropout is not an activation function.", "Dropout is an activation function."),
+        ("ru", "Что такое dropout?", "Dropout не является функцией активации. Он зануляет случайные нейроны при "
+         "обучении.", "Dropout — это не функция активации 🙂", "Dropout — это функция активации 🙂"),
+        ("de", "Was ist Dropout?", "Dropout ist keine Aktivierungsfunktion. Es setzt zufällige Neuronen im Training "
+         "auf null.", "Dropout ist keine Aktivierungsfunktion.", "Dropout ist eine Aktivierungsfunktion."),
+        ("ru", "Что даёт batch normalization?", "Batch normalization не заменяет регуляризацию, хотя немного её даёт.",
+         "Она не заменяет regularization.", "Она заменяет regularization."),
+    ]  # fmt: skip
+
+    @pytest.mark.parametrize(("lang", "question", "reference", "agrees", "opposite"), NEGATED_TERMS,
+                             ids=["en-not", "ru-ne", "de-keine", "ru-mixed-terms"])  # fmt: skip
+    def test_a_negated_glossary_term_keeps_its_negation(self, lang: str, question: str, reference: str, agrees: str,
+                                                        opposite: str) -> None:  # fmt: skip
+        q, r = rubric_of(reference, question, lang)
+        negated = [c.any for p in r.points for c in p.concepts if len(c.any) > 2]
+        assert negated and all(w.split()[0] in ("not", "не", "keine") for w in negated[0])
+        assert score(q, r, agrees) > 0.5 > score(q, r, opposite)
+
+    def test_a_glossary_term_not_negated_stays_plain(self) -> None:
+        q, r = rubric_of("ReLU is an activation function; it passes positive inputs and zeroes negative ones.")
+        assert "activation function" in wordings(r)
+        assert score(q, r, "ReLU is an activation function.") > score(q, r, "ReLU is not an activation function.")
+
 
 class TestWordForms:
     """Forms of one word the stemmer splits share one stem, so another form of a rubric word counts."""

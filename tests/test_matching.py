@@ -201,3 +201,58 @@ class TestWordIndexes:
                 for e in concept.evidence:
                     assert e.start in toks.starts and e.end in toks.ends, (answer, e)
                     assert answer[e.start : e.end] == e.text
+
+
+class TestNumbers:
+    """A number written with a decimal point or comma is one number: its digits are not evidence of others, and it
+    reads as its value ("1,0" is "1", "0.50" is "0.5"); a number is never a typo of another."""
+
+    M = _matcher(["близко к 0 или 1"], ["0.5"], ["16,50 €"], ["0.0001"])
+
+    @pytest.mark.parametrize(("answer", "found"), [
+        ("Нейрон выдаёт 1.0 почти всегда 🙂", [False, False, False, False]),
+        ("learning rate 0.01 и 1.0", [False, False, False, False]),
+        ("выход около 0.0 или 1.0", [True, False, False, False]),
+        ("выход близко к 0 или 1,0, dropout 0,50", [True, True, False, False]),
+        ("dropout 0.5 и 0.05", [False, True, False, False]),
+        ("kostet 16.50 € ёж", [False, False, True, False]),
+        ("kostet 16 50 €", [False, False, False, False]),
+        ("eps 0.0002 или 0.0001", [False, False, False, True]),
+        ("eps 0.0002", [False, False, False, False]),
+    ], ids=["one-point-zero", "hundredth-and-one", "zero-point-zero-or-one", "commas", "half-not-twentieth",
+            "euro-point", "euro-spaced", "small-exact", "small-no-typo"])  # fmt: skip
+    def test_numbers_match_as_numbers(self, answer: str, found: list[bool]) -> None:
+        assert _found(self.M, answer) == found
+
+    def test_evidence_is_the_whole_number(self) -> None:
+        answer = "выход около 0.0 или 1.0."
+        evidence = self.M.match(answer).points[0].concepts[0].evidence
+        assert [e.text for e in evidence] == ["около 0.0 или 1.0"]  # "около": a synonym of "близко"
+
+
+class TestLabelSequences:
+    """A rubric word made of the question's letter labels ("BCA" for events A, B, C) is a sequence: written with
+    separators in the answer ("B, C, A", "B < C < A", "A > C > B") it counts, in its order only."""
+
+    M = _matcher(["BCA"], question="Arrange Event A, Event B and Event C from least to most probable.", lang="en")
+
+    @pytest.mark.parametrize(("answer", "evidence"), [
+        ("BCA", "BCA"), ("B, C, A", "B, C, A"), ("The order: B < C < A.", "B < C < A"),
+        ("B -> C -> A", "B -> C -> A"), ("Порядок: B → C → A, ёж 🙂", "B → C → A"), ("A > C > B", "A > C > B"),
+        ("Reihenfolge B-C-A", "B-C-A"), ("least to most: B C A", "B C A"),
+    ], ids=["joined", "commas", "less-than", "arrows", "ru-arrows", "greater-than-reversed", "de-dashes",
+            "spaces"])  # fmt: skip
+    def test_a_sequence_in_its_order_counts(self, answer: str, evidence: str) -> None:
+        concept = self.M.match(answer).points[0].concepts[0]
+        assert concept.matched and [e.text for e in concept.evidence] == [evidence]
+
+    @pytest.mark.parametrize("answer", [
+        "A, C, B", "C > B > A", "B, A, C", "Events B, C and A", "not B, C, A", "b, c, a", "AB, C, A",
+    ], ids=["other-order", "reversed-wrongly", "swapped", "prose", "negated", "lower-case", "glued"])  # fmt: skip
+    def test_anything_else_does_not(self, answer: str) -> None:
+        assert _found(self.M, answer) == [False]
+
+    def test_letters_that_are_not_the_questions_labels_are_no_sequence(self) -> None:
+        m = _matcher(["GPU"], question="Where does training run fastest?", lang="en")
+        assert _found(m, "on a GPU") == [True]
+        assert _found(m, "G, P, U") == [False]

@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from grader.bank.store import Bank
+from grader.batch.run import run_batch
+from grader.errors import GraderError
+from grader.outputs import LOCK, FolderLock, _lock
+from grader.tables import RowSource
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_cli import KEY, env_for
 
@@ -56,3 +61,60 @@ def test_two_batches_on_one_folder(llm_server: LoopbackLLM, tmp_path: Path) -> N
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["resumed"] == ROWS
     assert os.path.getsize(tmp_path / "out" / "grades.jsonl") > 0
+
+
+def _rows(tmp_path: Path) -> RowSource:
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"r{i}", "question_id": QID, "answer": f"градиент затухает, ёж 🚀 {i}"},
+                                       ensure_ascii=False) + "\n" for i in range(ROWS)), encoding="utf-8")  # fmt: skip
+    return RowSource.open(path)
+
+
+class TestLockReleased:
+    """A run that ends, finished or stopped on an error, lets go of its folder and removes its lock file: a re-run is
+    never told that another run is writing."""
+
+    def test_a_batch_stopped_on_an_output_error(self, tmp_path: Path, bank: Bank) -> None:
+        source, out = _rows(tmp_path), tmp_path / "out"
+        (out / "summary.json").mkdir(parents=True)  # in the way of the last files
+        with pytest.raises(GraderError, match=r"summary\.json: is a folder"):
+            run_batch(source, out, bank)
+        assert not (out / LOCK).exists()
+        (out / "summary.json").rmdir()
+        result = run_batch(source, out, bank, resume=True)  # in the same process too
+        assert (result.rows, result.resumed) == (ROWS, ROWS)
+        assert not (out / LOCK).exists()
+
+    def test_a_lock_file_that_cannot_be_written(self, tmp_path: Path, bank: Bank) -> None:
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / LOCK).symlink_to("/dev/full")  # opens and locks, but takes no PID
+        with pytest.raises(GraderError, match=rf"{LOCK}: (invalid argument|no space left)"):
+            run_batch(_rows(tmp_path), out, bank)
+        assert not (out / LOCK).exists()
+        assert run_batch(_rows(tmp_path), out, bank).rows == ROWS  # in the same process: its lock was let go
+
+    def test_a_killed_runs_lock_file_is_taken_over(self, tmp_path: Path) -> None:
+        (tmp_path / LOCK).write_text("4242\n")  # left by a run killed with SIGKILL: the kernel let go of its lock
+        with FolderLock(tmp_path):
+            assert (tmp_path / LOCK).read_text() == f"{os.getpid()}\n"
+        assert not (tmp_path / LOCK).exists()
+
+    def test_a_lock_on_a_removed_file_is_taken_again(self, tmp_path: Path) -> None:
+        # The run that held the lock ends (removes the file, lets go) between this one's open and its flock.
+        import fcntl
+
+        path, calls = tmp_path / LOCK, []
+
+        def flock(fd: int, flags: int) -> None:
+            if not calls:
+                path.unlink()
+            calls.append(fd)
+            fcntl.flock(fd, flags)
+
+        fd = _lock(path, flock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            assert len(calls) == 2
+            assert os.fstat(fd).st_ino == path.stat().st_ino
+        finally:
+            os.close(fd)

@@ -161,3 +161,19 @@ class TestOffsets:
         """Words are memoised per process; a second pass must give the same answer."""
         text = "Переобучение: модель запоминает шум, overfitting."
         assert tokenize(text) == tokenize(text)
+
+
+class TestNumbers:
+    """A number with a decimal point or comma is one word whose stem is its value; ambiguous ones stay as written."""
+
+    @pytest.mark.parametrize(("text", "stems"), [
+        ("1.0 1,00 0,50 16,50 10.0", ["1", "1", "0.5", "16.5", "10"]),
+        ("1,000 1.2.3 0.001", ["1.000", "1.2.3", "0.001"]),  # thousands, a version, three decimals: as written
+        ("Ставка 0,5% и 1.0.", ["ставк", "0.5", "и", "1"]),
+        ("x1.5 v2,0 ab_1.5", ["x1", "5", "v2", "0", "ab", "1.5"]),  # glued to letters: not a number
+    ], ids=["values", "as-written", "sentence", "glued"])  # fmt: skip
+    def test_number_words(self, text: str, stems: list[str]) -> None:
+        toks = tokenize(text, "ru")
+        assert toks.stems == stems
+        assert [text[a:b] for a, b in zip(toks.starts, toks.ends, strict=True)][-1] in text
+

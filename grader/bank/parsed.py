@@ -5,7 +5,8 @@ importing PyYAML (~15-20 ms of its CPU, a tenth; `benchmarks/startup.py`).
 An entry is used only while its key holds: the file's path, size, modification and change times and inode, the
 grader's version, its models' source and the limits on what a file may hold. The entry is validated again by the
 model, like the YAML it stands for. Anything else (a missing, unreadable, corrupt or outdated entry) reads the YAML
-again; writing is best effort, so a read-only or missing cache folder costs only the time. Delete the folder at will.
+again; writing is best effort, so a read-only or missing cache folder costs only the time. Delete the folder at will
+(or `grader cache clear --only bank`, `grader.bank.parsed_admin`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def key_of(path: Path) -> list[Any]:
     code = os.stat(models.__file__)
     return [__version__, os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
             code.st_size, code.st_mtime_ns, *(limit(name) for name in _LIMITS)]  # fmt: skip
+
+
+def is_ours(name: str) -> bool:
+    """Whether a file name in `cache_folder()` is one this module writes: an entry (`_entry`) or a temporary file a
+    writer left (`save`), so that clearing the cache never deletes anything else a user keeps there."""
+    stem, _, rest = name.partition(".")
+    return (len(stem) == 32 and all(c in "0123456789abcdef" for c in stem)
+            and (rest == "json" or (rest.endswith(".tmp") and rest[:-4].isdigit())))  # fmt: skip
 
 
 def _entry(key: list[Any]) -> Path:

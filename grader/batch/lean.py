@@ -49,40 +49,51 @@ def lean(record: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]
     table = _points(entry)
     answer = record.get("answer", "")
     lang = record.get("lang", "ru")
-    points = [_lean_point(p, table.get(p.get("id")), answer, lang) for p in record["points"]]
+    pairs = [_lean_point(p, table.get(p.get("id")), answer, lang) for p in record["points"]]
+    full_points = [full for _, full in pairs]  # what expand makes of the lean points: each point built once
     out = {k: v for k, v in record.items() if k not in _DROPPED}
-    out["points"] = points
-    rubrics = {"grader_version": __version__, "questions": {record["question_id"]: entry}}
-    back = expand(out, rubrics)
+    out["points"] = [lean_point for lean_point, _ in pairs]
+    back = _completed(out, full_points, entry, __version__)
     if back != record:
         for k in _DROPPED:
             if k in record and back.get(k) != record[k]:
                 out[k] = record[k]  # made otherwise than the rubric and points make it: kept
-        if expand(out, rubrics) != record:
+        if _completed(out, full_points, entry, __version__) != record:
             return record
     return {k: out[k] for k in record if k in out}  # the full row's order
 
 
 def expand(row: dict[str, Any], rubrics: dict[str, Any]) -> dict[str, Any]:
     """The full grades.jsonl row of a lean one (`rubrics`: the content of rubrics.json); a full row unchanged."""
-    points = row.get("points")
     entry = rubrics.get("questions", {}).get(row.get("question_id"))
+    return expand_with(row, entry, rubrics.get("grader_version", __version__))
+
+
+def expand_with(row: dict[str, Any], entry: dict[str, Any] | None, version: str = __version__) -> dict[str, Any]:
+    """`expand` with the row's question's `rubric_entry` (and the grader version) given as they are, not as the
+    content of rubrics.json; a full row, or one of a question with no entry, unchanged."""
+    points = row.get("points")
     if entry is None or not points or not isinstance(points[0], list):
         return row
     table = _points(entry)
     answer = row.get("answer", "")
     lang = row.get("lang", "ru")
-    full_points = [_full_point(p, table.get(p[0]), answer, lang) for p in points]
+    return _completed(row, [_full_point(p, table.get(p[0]), answer, lang) for p in points], entry, version)
+
+
+def _completed(row: dict[str, Any], full_points: list[dict[str, Any]], entry: dict[str, Any],
+               version: str) -> dict[str, Any]:  # fmt: skip
+    """The lean `row` with its points made full (`full_points`) and the fields the points and rubric make again."""
     out = dict(row)
     out["points"] = full_points
-    out.setdefault("grader_version", rubrics.get("grader_version", __version__))
+    out.setdefault("grader_version", version)
     out.setdefault("question", entry.get("question", ""))
     if "feedback" not in out or "study_next" not in out:
         # Read only, by attribute: the points as they are (a model per point would cost more than the rest of it).
         results = cast(list[PointResult], [SimpleNamespace(**{**_UNSET, **p}) for p in full_points])
         hints = study_next(results)
         out.setdefault("study_next", hints)
-        out.setdefault("feedback", compose(results, lang, empty="empty" in row.get("flags", ()),
+        out.setdefault("feedback", compose(results, row.get("lang", "ru"), empty="empty" in row.get("flags", ()),
                                            flags=row.get("flags", ()), hints=hints))  # fmt: skip
     return out
 
@@ -111,11 +122,14 @@ def _full_point(lean_point: list[Any], known: dict[str, Any] | None, answer: str
     return out
 
 
-def _lean_point(point: dict[str, Any], known: dict[str, Any] | None, answer: str, lang: str) -> list[Any]:
+def _lean_point(point: dict[str, Any], known: dict[str, Any] | None, answer: str,
+                lang: str) -> tuple[list[Any], dict[str, Any]]:  # fmt: skip
+    """A full point's lean form, and the full point `_full_point` makes of that lean form again."""
     spans = [[e["start"], e["end"]] for e in point.get("evidence", [])]
     lean_point: list[Any] = [point.get("id"), point.get("status"), point.get("score")]
-    base = _full_point([*lean_point, spans], known, answer, lang)
-    differ = {k: v for k, v in point.items() if base.get(k) != v or k not in _EXPECTED_POINT}
+    full = _full_point([*lean_point, spans], known, answer, lang)
+    differ = {k: v for k, v in point.items() if full.get(k) != v or k not in _EXPECTED_POINT}
     if differ:
-        return [*lean_point, spans, differ]
-    return [*lean_point, spans] if spans else lean_point
+        full.update(differ)
+        return [*lean_point, spans, differ], full
+    return ([*lean_point, spans] if spans else lean_point), full

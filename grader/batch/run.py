@@ -169,13 +169,7 @@ def _run_batch(source: RowSource, out: Path, bank: Bank, *, mode: Mode, judge: A
 
 def _expander(resolver: Resolver) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Lean rows made full with the rubrics `resolver` knows (the same rubrics.json is written from)."""
-
-    class Entries:
-        def get(self, key: str) -> dict[str, Any] | None:
-            return resolver.entry(key)
-
-    rubrics = {"grader_version": __version__, "questions": Entries()}
-    return lambda row: lean.expand(row, rubrics)
+    return lambda row: lean.expand_with(row, resolver.entry(row.get("question_id") or ""))
 
 
 def _check_delimiter(delimiter: str) -> None:

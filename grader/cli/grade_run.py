@@ -9,7 +9,6 @@ mistake included, to the typer command, so help, usage errors and their exit cod
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,12 +160,12 @@ def fast_args(argv: list[str]) -> GradeArgs | None:
             return None
         else:
             ids.append(word)
-    if not ids or found.get("mode", "lexical") != "lexical" or os.environ.get("GRADER_BANK") == "":
+    if not ids or found.get("mode", "lexical") != "lexical":
         return None
     min_score = _score(found["min_score"]) if "min_score" in found else None
     if "min_score" in found and min_score is None:
         return None
-    bank = found.get("bank", os.environ.get("GRADER_BANK"))
+    bank = found.get("bank")  # none: $GRADER_BANK, else the bundled bank (`resolve_bank`), as typer's --bank gives
     return GradeArgs(ids[0], answer=found.get("answer"), answer_file=found.get("answer_file"), min_score=min_score,
                      bank=Path(bank) if bank is not None else None, as_json=as_json)  # fmt: skip
 

@@ -12,8 +12,9 @@ from grader.errors import GraderError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
-    from grader.models import Reading, Rubric
+    from grader.models import PointGroup, Reading, Rubric
 
 app = typer.Typer(help="Build and inspect rubrics.", no_args_is_help=True)
 
@@ -84,7 +85,7 @@ def reading_json(rubric: Rubric, reading: Reading) -> dict[str, Any]:
     """How a reference was read, for `rubric build --json`: the rubric's points, groups and count, the notes set
     aside and what the reader was unsure of."""
     points = [p.model_dump(mode="json", include={"id", "text", "weight", "required", "group"}) for p in rubric.points]
-    groups = [g.model_dump(mode="json") | {"size": sum(p.group == g.id for p in rubric.points)} for g in rubric.groups]
+    groups = [g.model_dump(mode="json") | {"size": group_size(rubric, g)} for g in rubric.groups]
     return {
         "shape": reading.shape,
         "points": points,
@@ -93,6 +94,19 @@ def reading_json(rubric: Rubric, reading: Reading) -> dict[str, Any]:
         "notes": reading.notes,
         "unsure": reading.unsure,
     }
+
+
+def group_size(rubric: Rubric, group: PointGroup) -> int:
+    """How many of the rubric's points are in `group` (the M of "any N of M")."""
+    return sum(p.group == group.id for p in rubric.points)
+
+
+def group_line(rubric: Rubric, group: PointGroup, indent: str = "") -> Text:
+    """"group G: any N of its M points  TEXT", as `rubric build` and `rubric show` print a group."""
+    from rich.text import Text
+
+    head = f"{indent}group {group.id}: any {group.needs} of its {group_size(rubric, group)} points"
+    return Text(head, style="bold").append(f"  {group.text}")
 
 
 def print_reading(con: Console, rubric: Rubric, reading: Reading) -> None:
@@ -107,8 +121,7 @@ def print_reading(con: Console, rubric: Rubric, reading: Reading) -> None:
         line.append(" required" if p.required else "", style="yellow").append(f" [{p.group}]" if p.group else "")
         con.print(line.append(f"  {p.text}"))
     for g in rubric.groups:
-        size = sum(p.group == g.id for p in rubric.points)
-        con.print(Text(f"  group {g.id}: any {g.needs} of its {size} points", style="bold").append(f"  {g.text}"))
+        con.print(group_line(rubric, g, "  "))
     for note in reading.notes:
         con.print(Text("  set aside: ", style="dim").append(note))
     for unsure in reading.unsure:
@@ -166,9 +179,8 @@ def show(
             for hint_lang, hint in hints:
                 con.print(Text(f"  hint{f' ({hint_lang})' if hint_lang else ''}: {hint}", style="dim"))
     for g in rubric.groups:
-        size = sum(p.group == g.id for p in rubric.points)
         con.print()
-        con.print(Text(f"group {g.id}: any {g.needs} of its {size} points", style="bold").append(f"  {g.text}"))
+        con.print(group_line(rubric, g))
     if rubric.examples:
         con.print()
         con.print(Text(f"golden examples: {len(rubric.examples)}", style="bold"))

@@ -20,8 +20,9 @@ class LemmaTable:
 
     def __init__(self, text: str) -> None:
         self._text = text  # "form\tstem\n" lines, sorted by form
-        # Not one "form<TAB>stem" a line (nothing to bisect): the dict at once, whose making says where.
-        self._forms = None if text.count("\t") == text.count("\n") else as_dict(text)
+        # Checked once, here. Not one "form<TAB>stem" a line (nothing to bisect): the dict at once, whose making
+        # says where.
+        self._forms = None if _one_pair_a_line(text) else _by_line(text)
         self._asked = 0
 
     def get(self, form: str) -> str | None:
@@ -29,7 +30,7 @@ class LemmaTable:
             self._asked += 1
             if self._asked <= _DICT_AFTER:
                 return self._bisect(form)
-            self._forms = as_dict(self._text)
+            self._forms = _pairs(self._text)
         return self._forms.get(form)
 
     def _bisect(self, form: str) -> str | None:
@@ -49,11 +50,22 @@ class LemmaTable:
 
 
 def as_dict(text: str) -> dict[str, str]:
-    """The table as a dict, made in one pass (half the cost of splitting it line by line)."""
-    if text.count("\t") != text.count("\n"):  # not one "form<TAB>stem" a line: the slow way, which says where
-        return dict(line.split("\t", 1) for line in text.splitlines())
+    """The table as a dict; one that is not one "form<TAB>stem" a line is read line by line, which says where."""
+    return _pairs(text) if _one_pair_a_line(text) else _by_line(text)
+
+
+def _one_pair_a_line(text: str) -> bool:
+    return text.count("\t") == text.count("\n")  # ~0.9 ms for the Russian table
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """A table of one pair a line as a dict, made in one pass (half the cost of splitting it line by line)."""
     pieces = iter(text.replace("\t", "\n").split("\n"))
     return dict(zip(pieces, pieces, strict=False))
+
+
+def _by_line(text: str) -> dict[str, str]:
+    return dict(line.split("\t", 1) for line in text.splitlines())
 
 
 def read_table(lang: str) -> LemmaTable:

@@ -30,6 +30,7 @@ from grader.engine.compiled import (
     CompiledConcept,
     CompiledPoint,
     PointMatch,
+    Wording,
     compile_wording,
     compound_parts,
     content,
@@ -38,6 +39,7 @@ from grader.engine.compiled import (
 )
 from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
+from grader.engine.sequences import Sequences, is_marker, markers
 from grader.engine.synonyms import canonical
 from grader.engine.text import (
     ALL_STOPWORDS,
@@ -135,6 +137,7 @@ class Matcher:
     _asked: frozenset[str] = field(init=False)  # the question's content stems, as written and as synonym keys
     _asked_by_letter: dict[str, list[str]] = field(init=False)  # the same by first letter, for typo tolerance
     _claims: Matcher | None = field(init=False, default=None)  # the misconceptions' matcher, when folded in
+    _sequences: Sequences | None = field(init=False, default=None)  # label sequences ("BCA"), when the rubric has
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
@@ -144,16 +147,23 @@ class Matcher:
         for s in self._asked:
             self._asked_by_letter.setdefault(s[0], []).append(s)
         self.points = []
-        for point in self.rubric.points:
+        compiled = [[[w for w in (compile_wording(t, lang) for t in c.any) if w is not None] for c in p.concepts]
+                    for p in self.rubric.points]  # fmt: skip
+        sequences = Sequences((w.single for p in compiled for c in p for w in c if w.single), self.question)
+        if sequences.stems:
+            self._sequences = sequences
+        for point, point_wordings in zip(self.rubric.points, compiled, strict=True):
             concepts = []
-            for concept in point.concepts:
-                wordings = [w for w in (compile_wording(t, lang) for t in concept.any) if w is not None]
+            for concept, wordings in zip(point.concepts, point_wordings, strict=True):
                 # A wording made only of question words is no evidence of knowing the answer.
                 wordings = [w for w in wordings if not all(map(self._echoes_question, w.stems))]
+                # A label sequence ("BCA") may also be written with separators ("B, C, A"): its two markers.
+                wordings += [Wording(w.text, markers(w.single)) for w in wordings if w.single in sequences.stems]
                 if wordings:
                     concepts.append(CompiledConcept(concept, wordings))
             self.points.append(CompiledPoint(point.id, concepts, sum(c.concept.weight for c in concepts)))
-        self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems})
+        self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems
+                             if not is_marker(s)})  # fmt: skip
         self._vocab_set = frozenset(self.vocab)
         self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points))
         if self.misconceptions:
@@ -226,6 +236,8 @@ class Matcher:
                     infos[k] = memo.get(chunk) or self._chunk_info(chunk, latin)  # a piece said twice: read once
         positions, claimed, irregular, n = _positions(cast(list[_ChunkInfo], infos))
         toks = Words(chunks, infos, _CHUNK_WORDS_AT, irregular, n)
+        if self._sequences is not None:
+            self._sequences.add(answer, toks, positions)
         cues = cue_reach(positions)  # without any cue, no match can be negated: the checks are skipped
         points = match_points(self.points, positions, toks, answer, cues)
         found = None

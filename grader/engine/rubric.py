@@ -132,16 +132,21 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
     content word, each weighted by how much it says (`grader.engine.informativeness`), the most telling first."""
     concepts: list[Concept] = []
     used: set[str] = set()
+    content = _content_words(text, lang)
     terms = _example_concepts(text, lang) + _gloss_concepts(text, lang)
     terms += _glossary_concepts(set(tokenize(text, lang).stems), lang)
     for wordings, stems in terms + _number_concepts(text, lang, question_numbers):
         if stems <= question_stems or stems & used:
             continue
         norms = [n for w in wordings[:1] for n in tokenize(w, lang).norms if not is_stopword(n)]
-        concepts.append(Concept(any=wordings, weight=max((informativeness(n, lang) for n in norms), default=1.0)))
+        weight = max((informativeness(n, lang) for n in norms), default=1.0)
+        # A term the reference negates ("is not an activation function") is a claim only with its negation, as a
+        # content word is below: every wording takes the reference's cue, so the answer must negate it too.
+        cue = next((negation for _, stem, negation in content if stem in stems), "")
+        concepts.append(Concept(any=[f"{cue} {w}" for w in wordings] if cue else wordings, weight=weight))
         used |= stems
     words: dict[str, tuple[float, str]] = {}
-    for norm, stem, negation in _content_words(text, lang):
+    for norm, stem, negation in content:
         if stem in question_stems or stem in used:
             continue
         w = informativeness(norm, lang)

@@ -22,9 +22,12 @@ from grader.models import Lang
 # A word: letters and digits, with combining marks inside it (a stress mark, a decomposed й or ё) and apostrophes
 # between letters. Underscores split words ("batch_size"), but `_WORD_FAST`, with a cheaper character class, is
 # only safe for text without them.
+# A number written with a decimal point or comma ("1.0", "0,5", "1.2.3") is one word, not several numbers: the
+# digits of "1.0" are no evidence of "0 или 1". Its comma is read as a point (`_analyse`).
 _MARKS = "\u0300-\u036f"
-_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*(?:['’][^\W_](?:[^\W_]|[{_MARKS}])*)*")
-_WORD_FAST = re.compile(rf"\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*")
+_NUMBER = r"(?<![^\W_])[0-9]+(?:[.,][0-9]+)+(?![^\W_])"
+_WORD = re.compile(rf"{_NUMBER}|[^\W_](?:[^\W_]|[{_MARKS}])*(?:['’][^\W_](?:[^\W_]|[{_MARKS}])*)*")
+_WORD_FAST = re.compile(rf"{_NUMBER}|\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Letters only German writes (ä ö ü ß, in either case): a substring search each, several times faster than a regex.
 _GERMAN_CHARS = "äöüßÄÖÜẞ"
@@ -191,14 +194,28 @@ _stem_memo: dict[str, dict[str, str]] = {"ru": {}, "en": {}, "de": {}}  # normal
 def _analyse(word: str, latin: str) -> tuple[str, str]:
     """Normalised form and stem of one raw word (Russian stemmer for Cyrillic, `latin`'s for the rest)."""
     norm = normalise_word(word)
-    cyrillic = not norm.isascii() and _CYRILLIC.search(norm) is not None
-    lang = "ru" if cyrillic else latin
-    stem = _lemma_stems(lang).get(norm) or stem_word(norm, lang)
+    if norm[:1].isdigit() and ("." in norm or "," in norm):  # a number (`_NUMBER`): its value is its stem
+        stem = _number_value(norm)
+    else:
+        cyrillic = not norm.isascii() and _CYRILLIC.search(norm) is not None
+        lang = "ru" if cyrillic else latin
+        stem = _lemma_stems(lang).get(norm) or stem_word(norm, lang)
     cache = _word_cache[latin]
     if len(cache) >= _WORD_CACHE_LIMIT:
         cache.clear()
     cache[word] = (norm, stem)
     return norm, stem
+
+
+def _number_value(number: str) -> str:
+    """A decimal number as its value reads: comma as point, and a fraction of one or two digits without its trailing
+    zeros ("1,0" and "1.00" are "1", "0,50" is "0.5"). Three digits after one separator may group thousands
+    ("1,000"), and more separators are no decimal ("1.2.3"): those are kept as written, comma as point."""
+    whole, _, fraction = number.replace(",", ".").partition(".")
+    if "." in fraction or len(fraction) > 2:
+        return number.replace(",", ".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 # A chunk of text between two spaces -> its words as (start in chunk, end in chunk, normalised, stem). Words never

@@ -91,7 +91,7 @@ class Vocabulary:
             return hit
         found = []
         n = len(stem)
-        cutoff = fuzzy_cutoff(n)
+        cutoff = fuzzy_cutoff(n) if not stem[:1].isdigit() else None  # "0.0001" is no typo of "0.0002"
         near = self._near_stems(stem[:1], n) if cutoff is not None and stem not in self._asked else None
         if near:  # only the stems `typo_of` allows by first letter and length are compared: most words have none
             for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):

@@ -62,7 +62,6 @@ from grader.llm.prompts import grade_messages
 T = TypeVar("T", bound=BaseModel)
 A = TypeVar("A")
 R = TypeVar("R")
-State = Clients  # a session's clients and its bound on requests in flight
 MessagesFor = Callable[[bool], list[dict[str, str]]]  # json_shape -> messages
 RungMessages = Callable[[Rung, bool], list[dict[str, str]]]  # (rung, brief) -> messages
 Wire = GradeWire | ModelWire
@@ -88,12 +87,12 @@ class OpenAIJudge:
         self._tokens_key = "max_tokens"  # OpenAI's newer models want max_completion_tokens, and say so
         self.pace = Pace(settings.concurrency)
         self._notice = SlowNotice(self.pace)
-        self._session: contextvars.ContextVar[State | None] = contextvars.ContextVar(
+        self._session: contextvars.ContextVar[Clients | None] = contextvars.ContextVar(
             f"judge-session-{id(self)}", default=None
         )
         self._sleep = sleep or asyncio.sleep
         # The client of synchronous calls (`judge`, `structured`), made on first use and kept.
-        self._resident = background.Resident(self, self._state, _close_state)
+        self._resident = background.Resident(self, self._state, Clients.close)
 
     @property
     def identity(self) -> str:
@@ -122,7 +121,7 @@ class OpenAIJudge:
             api_key=key, base_url=self.settings.url, timeout=self.settings.deadline, max_retries=0, http_client=http
         )
 
-    def _state(self) -> State:
+    def _state(self) -> Clients:
         return Clients(self._client, self.settings.concurrency)
 
     @asynccontextmanager
@@ -134,12 +133,12 @@ class OpenAIJudge:
             yield
         finally:
             self._session.reset(token)
-            await _close_state(state)
+            await state.close()
 
     def close(self) -> None:
         """Close the client that synchronous calls keep (a later call makes a new one)."""
         self._resident.close()
-        self._resident = background.Resident(self, self._state, _close_state)
+        self._resident = background.Resident(self, self._state, Clients.close)
 
     def judge(self, request: JudgeRequest) -> JudgeReply:
         with self._gate:
@@ -210,7 +209,7 @@ class OpenAIJudge:
         return parsed, usage, error
 
     async def _structured(
-        self, state: State, messages: RungMessages, wire: Wire, round_: int
+        self, state: Clients, messages: RungMessages, wire: Wire, round_: int
     ) -> tuple[Any, Usage, str | None, str | None]:
         usage = Usage()
         error = kind = None
@@ -241,7 +240,7 @@ class OpenAIJudge:
         return payload
 
     async def _call(
-        self, state: State, messages: RungMessages, wire: Wire, round_: int, brief: bool
+        self, state: Clients, messages: RungMessages, wire: Wire, round_: int, brief: bool
     ) -> tuple[Any, Usage]:
         while True:
             index = FORMATS.current(self._server, self._allowed)
@@ -324,7 +323,3 @@ class OpenAIJudge:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
-
-
-async def _close_state(state: State) -> None:
-    await state.close()
