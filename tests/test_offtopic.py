@@ -30,8 +30,8 @@ QUESTIONS = {
                    "0.5 is random, 1.0 is perfect."),
     "de": Question(id="de-cm", lang="de", question="Was ist eine Konfusionsmatrix?",
                    reference="Eine Konfusionsmatrix stellt für einen Klassifikator die vorhergesagten den "
-                   "tatsächlichen Klassen gegenüber: richtig positive, falsch positive, richtig negative und falsch negative Fälle. "
-                   "Aus ihr berechnet man Kennzahlen wie Genauigkeit, Präzision und Recall."),
+                   "tatsächlichen Klassen gegenüber: richtig positive, falsch positive, richtig negative und falsch "
+                   "negative Fälle. Aus ihr berechnet man Kennzahlen wie Genauigkeit, Präzision und Recall."),
 }  # fmt: skip
 # Each answers a neighbouring question of the same field (learning rate; precision and recall; the ROC curve).
 OTHER = {
