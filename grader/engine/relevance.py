@@ -19,15 +19,16 @@ nothing. The curve takes the share as a second input, fitted under leave-one-que
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight
 from grader.engine.soft import credit, grams
 from grader.engine.synonyms import canonical
-from grader.engine.text import ALL_STOPWORDS, tokenize
+from grader.engine.text import ALL_STOPWORDS, chunk_words, latin_lang
 from grader.models import Question, Rubric
 
 RELATED_FROM = 0.5  # trigram Dice from which an answer word starts to relate to a topic word (1.0: the same stem)
@@ -35,6 +36,7 @@ MIN_PART = 4  # letters a stem needs to count as a part of a compound that holds
 _MIN_CONTENT = 1.0  # informative weight an answer needs before its relevance is read (a word or two says too little)
 _INITIALS = range(2, 7)  # how many consecutive topic words an abbreviation may stand for
 _TOPICS_LIMIT = 512
+_MEMO_LIMIT = 50_000  # answer stems remembered per topic
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,57 @@ class Relevance:
 
 
 def _content(text: str, lang: str) -> list[tuple[str, str]]:
-    """(normalised word, stem) of the content words of `text`, in order."""
-    toks = tokenize(text, lang)
-    return [(n, s) for n, s in zip(toks.norms, toks.stems, strict=True) if n not in ALL_STOPWORDS and len(n) > 1]
+    """(normalised word, stem) of the content words of `text`, in order (the tokenizer's memoised pieces, without
+    the offsets it would add)."""
+    latin = latin_lang(lang)
+    return [(n, s) for chunk in text.split() for _, _, n, s in chunk_words(chunk, latin)
+            if n not in ALL_STOPWORDS and len(n) > 1]  # fmt: skip
 
 
-@dataclass(frozen=True)
+_weights: dict[tuple[str, str], float] = {}
+
+
+def _weight(norm: str, lang: str) -> float:
+    """`informativeness.weight`, remembered (it is asked for every word of every answer)."""
+    w = _weights.get((norm, lang))
+    if w is None:
+        if len(_weights) > _MEMO_LIMIT:
+            _weights.clear()
+        w = _weights[(norm, lang)] = weight(norm, lang)
+    return w
+
+
+@dataclass
 class _Topic:
+    """A topic's words as the relation test reads them, and the memo of answer stems already related to it."""
+
     stems: frozenset[str]  # topic stems (glossary wordings' too), their synonym group keys and abbreviations
-    grams: tuple[tuple[str, frozenset[str]], ...]  # each topic stem (no key, no abbreviation) with its trigrams
+    words: frozenset[str]  # the topic stems alone (no key, no abbreviation)
+    parts: frozenset[str]  # first and last parts (>= MIN_PART letters) of the topic stems: a compound's parts
+    index: dict[str, list[int]]  # trigram -> the topic stems holding it (by position in `sizes`)
+    sizes: list[int]  # each topic stem's trigram count
+    memo: dict[str, float] = field(default_factory=dict)
+
+    def related(self, stem: str) -> float:
+        """How much one answer stem relates to the topic: 1 for a topic stem, a compound holding one as its first or
+        last part ("kundengesprach", "begruss") or a part of one; else by its best trigram Dice with a topic stem."""
+        hit = self.memo.get(stem)
+        if hit is None:
+            hit = self.memo[stem] = self._relate(stem)
+            if len(self.memo) > _MEMO_LIMIT:
+                self.memo.clear()
+        return hit
+
+    def _relate(self, stem: str) -> float:
+        if stem in self.stems or canonical(stem) in self.stems or stem in self.parts:
+            return 1.0
+        n = len(stem)
+        if any(stem[:k] in self.words or stem[-k:] in self.words for k in range(MIN_PART, n)):
+            return 1.0
+        mine = grams(stem)
+        shared: Counter[int] = Counter(i for g in mine for i in self.index.get(g, ()))
+        best = max((2 * c / (len(mine) + self.sizes[i]) for i, c in shared.items()), default=0.0)
+        return credit(best, RELATED_FROM)
 
 
 @lru_cache(maxsize=_TOPICS_LIMIT)
@@ -66,7 +110,12 @@ def _topic(texts: tuple[str, ...], lang: str) -> _Topic:
         row_stems = [{s for _, s in _content(w, lang)} for w in row]
         if any(rs and rs <= stems for rs in row_stems):
             stems.update(*row_stems)
-    plain = frozenset(stems)
+    plain = sorted(s for s in stems if len(s) > 2)
+    parts = {p for s in plain for k in range(MIN_PART, len(s)) for p in (s[:k], s[-k:])}
+    index: dict[str, list[int]] = {}
+    for i, s in enumerate(plain):
+        for g in grams(s):
+            index.setdefault(g, []).append(i)
     stems |= {canonical(s) for s in plain}  # near-synonym group keys
     for ws in words:  # abbreviations: the initials of consecutive content words (matched whole, never as parts)
         norms = [n for n, _ in ws if n.isalpha()]
@@ -74,25 +123,7 @@ def _topic(texts: tuple[str, ...], lang: str) -> _Topic:
             for k in _INITIALS:
                 if i + k <= len(norms):
                     stems.add("".join(n[0] for n in norms[i : i + k]))
-    return _Topic(frozenset(stems), tuple((s, grams(s)) for s in plain if len(s) > 2))
-
-
-@lru_cache(maxsize=100_000)
-def _related(stem: str, texts: tuple[str, ...], lang: str) -> float:
-    """How much one answer stem relates to the topic: 1 for a topic stem (or a compound of one), else by its best
-    trigram Dice with a topic stem."""
-    topic = _topic(texts, lang)
-    if stem in topic.stems or canonical(stem) in topic.stems:
-        return 1.0
-    mine = grams(stem)
-    best = 0.0
-    for other, g in topic.grams:
-        short, long_ = (stem, other) if len(stem) <= len(other) else (other, stem)
-        # A compound and its first or last part ("kund" in "kundengesprach", "gruss" in "begruss").
-        if len(short) >= MIN_PART and (long_.startswith(short) or long_.endswith(short)):
-            return 1.0
-        best = max(best, 2 * len(mine & g) / (len(mine) + len(g)))
-    return credit(best, RELATED_FROM)
+    return _Topic(frozenset(stems), frozenset(plain), frozenset(parts), index, [len(grams(s)) for s in plain])
 
 
 def topic_of(question: Question, rubric: Rubric) -> tuple[str, str, str]:
@@ -103,7 +134,7 @@ def topic_of(question: Question, rubric: Rubric) -> tuple[str, str, str]:
 
 def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
     """How much of `answer`'s informative content relates to the `topic` texts (question, reference, wordings)."""
-    texts = tuple(topic)
+    about = _topic(tuple(topic), lang)
     seen: dict[str, str] = {}
     for n, s in _content(answer, lang):
         if not n.isdigit():
@@ -111,8 +142,8 @@ def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
     total = related = 0.0
     loose: list[tuple[float, str]] = []
     for stem, norm in seen.items():
-        w = weight(norm, lang)
-        r = _related(stem, texts, lang)
+        w = _weight(norm, lang)
+        r = about.related(stem)
         total += w
         related += w * r
         if r < 1.0:
