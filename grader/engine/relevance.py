@@ -52,7 +52,7 @@ def _content(text: str, lang: str) -> list[tuple[str, str]]:
     """(normalised word, stem) of the content words of `text`, in order (the tokenizer's memoised pieces, without
     the offsets it would add)."""
     latin = latin_lang(lang)
-    return [(n, s) for chunk in text.split() for _, _, n, s in chunk_words(chunk, latin)
+    return [(n, s) for chunk in text.split(" ") for _, _, n, s in chunk_words(chunk, latin)
             if n not in ALL_STOPWORDS and len(n) > 1]  # fmt: skip
 
 
@@ -126,10 +126,17 @@ def _topic(texts: tuple[str, ...], lang: str) -> _Topic:
     return _Topic(frozenset(stems), frozenset(plain), frozenset(parts), index, [len(grams(s)) for s in plain])
 
 
+_wordings: dict[int, tuple[Rubric, str]] = {}
+
+
 def topic_of(question: Question, rubric: Rubric) -> tuple[str, str, str]:
     """The texts that say what the question is about: the question, the reference and the rubric's wordings."""
-    wordings = " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any)
-    return question.question, question.reference, wordings
+    hit = _wordings.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        if len(_wordings) > _TOPICS_LIMIT:
+            _wordings.clear()
+        hit = _wordings[id(rubric)] = (rubric, " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any))
+    return question.question, question.reference, hit[1]
 
 
 def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
