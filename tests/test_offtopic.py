@@ -1,5 +1,6 @@
-"""Answers to another question of the same field: low scores, flagged `off_topic`, said in the answer's language;
-genuine partial answers keep their credit. Cases written for these tests (none from a data set)."""
+"""Answers to another question of the same field: low scores, told why in the answer's language, flagged
+`off_topic` when almost wholly elsewhere; genuine partial answers keep their credit. Cases written for these tests
+(none from a data set)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,31 @@ PARTIAL = {
     "en": "It shows how the true positive rate changes with the false positive rate when you move the threshold.",
     "de": "Eine Tabelle, die zeigt, wie oft das Modell jede Klasse richtig oder falsch vorhergesagt hat.",
 }
+# Said when an answer's words about something else lowered its score, and when it is flagged `off_topic`.
+ASIDE = {"ru": "не упомянуто ни в вопросе, ни в эталоне", "en": "neither the question nor the reference mentions",
+         "de": "weder die Frage noch die Musterlösung"}  # fmt: skip
 SAYS = {"ru": "не о том, о чём вопрос", "en": "about something the question does not ask", "de": "von etwas anderem"}
+# Answers that stay almost wholly on another question's topic, with the question they are graded against.
+FAR = {
+    "ru": (Question(id="ru-overfit", lang="ru", question="Что такое переобучение и как с ним бороться?",
+                    reference="Переобучение — это когда модель запоминает обучающую выборку вместе с шумом и плохо "
+                    "обобщает на новые данные: ошибка на обучении низкая, а на валидации высокая. Бороться можно "
+                    "регуляризацией (L1, L2), ранней остановкой, увеличением данных, упрощением модели и dropout."),
+           "Это способ минимизировать функцию потерь: считаем градиент по весам и делаем шаг в противоположную "
+           "сторону, размер шага задаёт learning rate; повторяем, пока лосс падает."),
+    "en": (Question(id="en-dropout", lang="en", question="What is dropout?",
+                    reference="Dropout randomly sets a fraction of neurons' activations to zero during training, so "
+                    "the network cannot rely on any single neuron; this reduces overfitting. At inference all "
+                    "neurons are used and activations are scaled accordingly."),
+           "When you backpropagate through many layers, the chain rule multiplies lots of small derivatives (sigmoid "
+           "saturates), so the signal reaching the first layers is nearly zero and they stop learning."),
+    "de": (Question(id="de-overfit", lang="de", question="Was ist Überanpassung (Overfitting)?",
+                    reference="Überanpassung bedeutet, dass ein Modell die Trainingsdaten samt Rauschen auswendig "
+                    "lernt und auf neuen Daten schlecht generalisiert: Der Trainingsfehler ist niedrig, der "
+                    "Validierungsfehler hoch. Dagegen helfen Regularisierung, mehr Daten, ein einfacheres Modell und "
+                    "frühes Stoppen."),
+           "Die Schrittweite beim Gradientenabstieg; ist sie zu groß, springt das Training hin und her."),
+}  # fmt: skip
 LANGS = sorted(QUESTIONS)
 
 
@@ -62,21 +87,27 @@ class TestAnswerToAnotherQuestion:
     """An answer that speaks about a neighbouring topic earns far less than its shared words would lift it to."""
 
     @pytest.mark.parametrize("lang", LANGS)
-    def test_scored_low_and_flagged(self, lang: str) -> None:
+    def test_scored_low(self, lang: str) -> None:
         q = QUESTIONS[lang]
         g = grade(q, build_rubric(q), OTHER[lang])
         lifted = apply_curve(coverage(q, OTHER[lang]), AUTO_CURVE)  # the score before the relevance term
         assert lifted > 0.5  # the shared words alone would earn it more than half
         assert g.score is not None and g.score <= 0.8 * lifted and g.score < 0.55
-        assert "off_topic" in g.flags
 
     @pytest.mark.parametrize("lang", LANGS)
     def test_feedback_says_why_in_the_answers_language(self, lang: str) -> None:
         q = QUESTIONS[lang]
         g = grade(q, build_rubric(q), OTHER[lang])
-        assert g.lang == lang and SAYS[lang] in g.feedback
+        assert g.lang == lang and ASIDE[lang] in g.feedback
         named = relevance(OTHER[lang], [q.question, q.reference], lang).unrelated[0]
         assert named in g.feedback  # its most informative word about something else is named
+
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_almost_wholly_elsewhere_is_flagged_off_topic(self, lang: str) -> None:
+        q, answer = FAR[lang]
+        g = grade(q, build_rubric(q), answer)
+        assert "off_topic" in g.flags and SAYS[lang] in g.feedback and ASIDE[lang] not in g.feedback
+        assert g.score is not None and g.score < 0.3
 
     def test_hand_rubrics_are_not_touched(self) -> None:
         q = QUESTIONS["en"]
@@ -92,7 +123,7 @@ class TestGenuinePartialAnswer:
     def test_keeps_its_score(self, lang: str) -> None:
         q = QUESTIONS[lang]
         g = grade(q, build_rubric(q), PARTIAL[lang])
-        assert "off_topic" not in g.flags
+        assert "off_topic" not in g.flags and ASIDE[lang] not in g.feedback
         assert g.score == round(auto_curve(coverage(q, PARTIAL[lang])), 4) and g.score >= 0.5
 
     @pytest.mark.parametrize("lang", LANGS)
@@ -129,9 +160,10 @@ class TestRelevance:
 
 def test_flag_travels_through_batch_outputs(tmp_path: Path, bank: Bank) -> None:
     """`off_topic` is in grades.jsonl, grades.csv and the report's badge, as the grade has it."""
-    q = QUESTIONS["en"]
-    rows = [{"id": "1", "candidate": "A", "question": q.question, "reference": q.reference, "answer": OTHER["en"]},
-            {"id": "2", "candidate": "B", "question": q.question, "reference": q.reference, "answer": PARTIAL["en"]}]
+    q, far = FAR["en"]
+    rows = [{"id": "1", "candidate": "A", "question": q.question, "reference": q.reference, "answer": far},
+            {"id": "2", "candidate": "B", "question": q.question, "reference": q.reference,
+             "answer": "It randomly switches off neurons during training so the network overfits less."}]
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     run_batch(RowSource.open(src), tmp_path / "out", bank)

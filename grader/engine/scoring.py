@@ -121,9 +121,11 @@ def apply_curve(
 
 
 def off_topic(relevance: float, penalty: tuple[float, float] = RELEVANCE_CURVE) -> bool:
-    """Whether the relevance term lowers the curve for this answer (its informative words mostly about another
-    topic)."""
-    return penalty[0] > 0 and relevance < penalty[1]
+    """Whether the answer is to be told it speaks about something else: the relevance term takes at least half its
+    full effect (relevance below half its `level`). Between that and `level` the term still lowers the score, but
+    many genuine answers that add material the reference does not mention stand there (on SAF, 9 % of the
+    full-credit English answers and 19 % of the German below the level, 1 % and 3 % below half of it)."""
+    return penalty[0] > 0 and relevance < penalty[1] / 2
 
 
 def fit_curve(coverages: Sequence[float], scores: Sequence[float]) -> tuple[float, float]:
