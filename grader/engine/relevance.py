@@ -139,16 +139,34 @@ def topic_of(question: Question, rubric: Rubric) -> tuple[str, str, str]:
     return question.question, question.reference, hit[1]
 
 
+_pieces: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def _words(answer: str, lang: str) -> dict[str, str]:
+    """Each distinct content stem of `answer` (numbers left out) with the first word that has it; each distinct
+    piece between spaces read once and remembered."""
+    latin = latin_lang(lang)
+    seen: dict[str, str] = {}
+    for chunk in dict.fromkeys(answer.split(" ")):
+        pairs = _pieces.get((chunk, latin))
+        if pairs is None:
+            if len(_pieces) > _MEMO_LIMIT:
+                _pieces.clear()
+            pairs = _pieces[(chunk, latin)] = tuple(
+                (n, s) for _, _, n, s in chunk_words(chunk, latin)
+                if n not in ALL_STOPWORDS and len(n) > 1 and not n.isdigit()
+            )  # fmt: skip
+        for n, s in pairs:
+            seen.setdefault(s, n)
+    return seen
+
+
 def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
     """How much of `answer`'s informative content relates to the `topic` texts (question, reference, wordings)."""
     about = _topic(tuple(topic), lang)
-    seen: dict[str, str] = {}
-    for n, s in _content(answer, lang):
-        if not n.isdigit():
-            seen.setdefault(s, n)
     total = related = 0.0
     loose: list[tuple[float, str]] = []
-    for stem, norm in seen.items():
+    for stem, norm in _words(answer, lang).items():
         w = _weight(norm, lang)
         r = about.related(stem)
         total += w
