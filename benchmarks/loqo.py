@@ -3,8 +3,9 @@
     python benchmarks/loqo.py [--saf ../shared/datasets/saf] [--per-question]
 
 Zero-shot: each question's rubric is built from its own reference alone. What is fitted on human grades, the curve
-from rubric coverage to a score (`grader.engine.scoring.fit_curve`) and, for soft matching (`grader.engine.soft`),
-its weight and floor, is fitted on the other questions' answers only, then applied to the question left out. The
+from rubric coverage to a score (`grader.engine.scoring.fit_curve`), its relevance term (`fit_relevance`, with answers
+to other questions as zeros: benchmarks/loqo_relevance.py) and, for soft matching (`grader.engine.soft`), its weight
+and floor, is fitted on the other questions' answers only, then applied to the question left out. The
 soft rows also fit on one language's questions and score the other's (a split of whole question sets). Prints
 pooled and per-language Pearson, Spearman, MAE, QWK and mean bias (grader minus human), with the baselines computed
 on the same answers.
@@ -16,38 +17,29 @@ import argparse
 import math
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-import loqo_soft  # benchmarks/loqo_soft.py, beside this script
+import loqo_relevance  # benchmarks/loqo_relevance.py, beside this script
+import loqo_soft
 from rapidfuzz import fuzz
 
 from grader.agreement.datasets import GradedAnswer, by_question, load
-from grader.agreement.evaluate import question_of
-from grader.engine.lexical import grade_lexical
 from grader.engine.metrics import agreement, label3
-from grader.engine.rubric import build_rubric
-from grader.engine.scoring import AUTO_CURVE, apply_curve, fit_curve
+from grader.engine.scoring import AUTO_CURVE, RELEVANCE_CURVE, apply_curve, fit_curve
 from grader.engine.soft import FLOOR, WEIGHT
 from grader.engine.text import tokenize
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "saf"
 
 
-def coverage(group: Sequence[GradedAnswer]) -> list[float]:
-    """Raw rubric coverage of each answer to one question (no curve)."""
-    question = question_of(group[0])
-    rubric = build_rubric(question).model_copy(update={"built_by": "curated"})
-    return [grade_lexical(question, rubric, a.answer).score or 0.0 for a in group]
-
-
-def loqo(groups: dict[str, list[GradedAnswer]], raw: dict[str, list[float]]) -> dict[str, list[float]]:
-    """Each question's scores through a curve fitted on the other questions."""
+def curves(groups: dict[str, list[GradedAnswer]], raw: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    """Each question's coverage curve, fitted on the other questions."""
     out = {}
     for qid in groups:
         xs = [x for k, v in raw.items() if k != qid for x in v]
         ys = [a.score for k, g in groups.items() if k != qid for a in g]
-        out[qid] = [apply_curve(x, fit_curve(xs, ys)) for x in raw[qid]]
+        out[qid] = fit_curve(xs, ys)
     return out
 
 
@@ -107,8 +99,11 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
     if sample > 1:
         groups = {q: g[::sample] for q, g in groups.items()}
         answers = [a for g in groups.values() for a in g]
-    raw = {qid: coverage(g) for qid, g in groups.items()}
-    ours = loqo(groups, raw)
+    own, off = loqo_relevance.raws(groups)
+    raw = {qid: [r.coverage for r in rows] for qid, rows in own.items()}
+    fitted = curves(groups, raw)
+    plain = {q: [apply_curve(x, fitted[q]) for x in xs] for q, xs in raw.items()}
+    ours, offs = loqo_relevance.loqo(groups, own, off)
     n_en = sum(len(g) for g in groups.values() if g[0].lang == "en")
     print(f"SAF, every question left out in turn: {len(answers)} answers ({n_en} English, "
           f"{len(answers) - n_en} German), {len(groups)} questions; human score 0..1")
@@ -122,7 +117,8 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
         ("answer length / longest of its question",
          lambda: {q: [len(a.answer) / max(len(b.answer) for b in g) for a in g] for q, g in groups.items()}),
         ("grader raw coverage (no curve)", lambda: raw),
-        ("grader zero-shot (curve fitted leaving the question out)", lambda: ours),
+        ("grader zero-shot, coverage curve alone (before the relevance term)", lambda: plain),
+        ("grader zero-shot (curve and relevance term fitted leaving the question out)", lambda: ours),
     ]
     parts = loqo_soft.parts(groups)
     soft_raws = loqo_soft.raws(parts)
@@ -138,6 +134,11 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
         report(name, groups, scorer())
     every = fit_curve([x for v in raw.values() for x in v], [a.score for g in groups.values() for a in g])
     print(f"\ncurve fitted on every question (scale, power): {every}; the grader ships {AUTO_CURVE}")
+    _, pen = loqo_relevance.fit(own, off, list(groups))
+    print(f"relevance term fitted on every question (lift, level): {pen}; the grader ships {RELEVANCE_CURVE}")
+    plain_off = {q: [apply_curve(r.coverage, fitted[q]) for r in off[q]] for q in groups}
+    print(loqo_relevance.off_line("coverage curve alone", groups, plain_off))
+    print(loqo_relevance.off_line("curve and relevance term", groups, offs))
     weight, floor, curve = loqo_soft.fit(soft_raws, parts, list(groups))
     print(f"soft matching fitted on every question (weight, floor, curve): {weight}, {floor}, {curve}; "
           f"the grader ships {WEIGHT}, {FLOOR}, {AUTO_CURVE}")

@@ -80,10 +80,10 @@ FLAGS["de"] = FLAGS["en"]
 OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
     "ru": {"empty": "пустой ответ", "keyword_list": "список терминов", "exemplars": "по примерам",
            "calibrated": "откалибровано", "injection_suspected": "попытка управлять проверкой",
-           "unverified_quote": "цитата не найдена в ответе"},
+           "unverified_quote": "цитата не найдена в ответе", "off_topic": "не по вопросу"},
     "en": {"empty": "blank", "keyword_list": "keyword list", "exemplars": "taught by examples",
            "calibrated": "calibrated", "injection_suspected": "tries to steer the grader",
-           "unverified_quote": "quote not found in the answer"},
+           "unverified_quote": "quote not found in the answer", "off_topic": "off topic"},
 }  # fmt: skip
 OTHER_FLAGS["de"] = OTHER_FLAGS["en"]
 

@@ -18,6 +18,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Без обязательного пункта ответ не может получить высокую оценку.",
         "req_mark": " (обязательный)",
         "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
+        "off_topic": "Большая часть ответа не о том, о чём вопрос ({words}): ответьте на заданный вопрос.",
+        "aside": "Многое в ответе не упомянуто ни в вопросе, ни в эталоне ({words}): проверьте, что ответ о "
+        "заданном вопросе.",
         "wrong": "Ошибка: {items}",
         "reversed": "«{claim}» — наоборот. Верно: {right}",
         "swapped": "«{claim}» — роли перепутаны. Верно: {right}",
@@ -34,6 +37,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Without its required points the answer cannot score high.",
         "req_mark": " (required)",
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
+        "off_topic": "Most of the answer is about something the question does not ask ({words}): answer the "
+        "question asked.",
+        "aside": "Much of the answer speaks of things neither the question nor the reference mentions ({words}): "
+        "make sure it answers the question asked.",
         "wrong": "Wrong: {items}",
         "reversed": "“{claim}” is the other way round. In fact: {right}",
         "swapped": "“{claim}” mixes up which is which. In fact: {right}",
@@ -50,6 +57,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Ohne die Pflichtpunkte kann die Antwort nicht hoch bewertet werden.",
         "req_mark": " (Pflicht)",
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
+        "off_topic": "Die Antwort spricht größtenteils von etwas anderem, als gefragt ist ({words}): beantworten Sie "
+        "die gestellte Frage.",
+        "aside": "Vieles in der Antwort nennen weder die Frage noch die Musterlösung ({words}): prüfen Sie, ob sie "
+        "die gestellte Frage beantwortet.",
         "wrong": "Falsch: {items}",
         "reversed": "„{claim}“ ist umgekehrt richtig: {right}",
         "swapped": "„{claim}“ vertauscht die Rollen. Richtig ist: {right}",
@@ -118,7 +129,22 @@ def summary(points: Sequence[PointResult], lang: str, flags: Sequence[str] = ())
         lines.append(phrase(lang, "required"))
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
+    if "off_topic" in flags:
+        lines.append(_off_topic(lang))
     return " ".join(lines)
+
+
+NAMED_WORDS = 3  # words of an off-topic answer named in its feedback
+
+
+def _off_topic(lang: str, unrelated: Sequence[str] = (), strong: bool = True) -> str:
+    """The line on words about something else, naming the most informative of them (when known): that the answer
+    is about something else (`strong`, flagged `off_topic`), or only that much of it is not in the question or
+    reference."""
+    quote = "«{}»" if lang == "ru" else "„{}“" if lang == "de" else "“{}”"
+    words = ", ".join(quote.format(w) for w in unrelated[:NAMED_WORDS])
+    text = phrase(lang, "off_topic" if strong else "aside", words=words)
+    return text if words else text.replace(" ()", "")
 
 
 def compose(
@@ -129,10 +155,12 @@ def compose(
     flags: Sequence[str] = (),
     hints: Sequence[str] | None = None,
     spare: Collection[str] = (),
+    unrelated: Sequence[str] = (),
 ) -> str:
     """One paragraph of feedback, then the hints to study, one per line (`hints`: `study_next(points, spare)`,
     when the caller has it already). `spare` points (alternatives of a menu the answer has already answered) are
-    neither counted nor called missing."""
+    neither counted nor called missing. `unrelated`: the answer's words about something else, most informative
+    first, when they lowered its score (said strongly when the grade is flagged `off_topic`)."""
     if hints is None:
         hints = study_next(points, spare)
     if empty:
@@ -165,6 +193,8 @@ def compose(
             lines.append(phrase(lang, "required"))
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
+    if "off_topic" in flags or unrelated:
+        lines.append(_off_topic(lang, unrelated, strong="off_topic" in flags))
     text = " ".join(lines)
     if hints:
         text += "\n" + phrase(lang, "study") + "\n" + "\n".join(f"- {h}" for h in hints)

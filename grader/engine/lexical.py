@@ -22,9 +22,10 @@ from grader.engine.misconceptions import find_misconceptions
 from grader.engine.negation_reach import drop_misplaced_negations
 from grader.engine.other_term import find_other_term
 from grader.engine.outcomes import outcome
+from grader.engine.relevance import relevance, topic_of
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.roles import find_swaps
-from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, status_of
+from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, off_topic, status_of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.engine.topics import find_exchanged
@@ -160,8 +161,15 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     flags = flags_of(found)
     told = outcome(rubric, points, lang)  # what the points decide, composed once per distinct outcome
     score = told.score
-    if rubric.built_by == "auto":
-        score = round(auto_curve(score), 4)
+    unrelated: tuple[str, ...] = ()
+    if rubric.built_by == "auto" and score:  # (coverage 0 stays 0: nothing to lift)
+        about = relevance(answer, topic_of(question, rubric), lang)
+        lifted = auto_curve(score, about.share)
+        if lifted < auto_curve(score):  # lifted less: much of what it says is not about the question
+            unrelated = about.unrelated
+            if off_topic(about.share):
+                flags.append("off_topic")
+        score = round(lifted, 4)
     cap = cap_of(found)
     if cap is not None:
         score = min(score, cap)
@@ -175,7 +183,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
-        feedback=told.feedback(lang, flags, empty),
+        feedback=told.feedback(lang, flags, empty, unrelated),
         mode="lexical",
         lang=lang,
         grader_version=__version__,

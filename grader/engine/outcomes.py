@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from grader.engine.feedback import compose, study_next
+from grader.engine.feedback import NAMED_WORDS, compose, study_next
 from grader.engine.scoring import combine, spare
 from grader.models import PointResult, Rubric
 
@@ -27,15 +27,16 @@ class Outcome:
     spare: frozenset[str]
     hints: list[str]
     points: Sequence[PointResult]
-    _feedback: dict[tuple[tuple[str, ...], bool], str] = field(default_factory=dict)
+    _feedback: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], str] = field(default_factory=dict)
 
-    def feedback(self, lang: str, flags: Sequence[str], empty: bool) -> str:
-        """`feedback.compose` of the points with these flags."""
-        key = (tuple(flags), empty)
+    def feedback(self, lang: str, flags: Sequence[str], empty: bool, unrelated: Sequence[str] = ()) -> str:
+        """`feedback.compose` of the points with these flags (and the answer's words about something else, when
+        they lowered its score: `grader.engine.relevance`)."""
+        key = (tuple(flags), empty, tuple(unrelated[:NAMED_WORDS]))
         text = self._feedback.get(key)
         if text is None:
             text = self._feedback[key] = compose(
-                self.points, lang, empty=empty, flags=flags, hints=self.hints, spare=self.spare
+                self.points, lang, empty=empty, flags=flags, hints=self.hints, spare=self.spare, unrelated=key[2]
             )
         return text
 
