@@ -133,9 +133,28 @@ class TestListQuestions:
         ("What is overfitting?", False),
         ("Explain your answer in 2 sentences.", False),
         ("Wie funktioniert Dropout?", False),
+        # the means to an end are named, and a list of them answers
+        ("How can class imbalance be handled?", True),
+        ("How do you speed up training?", True),
+        ("How to choose k in k-means?", True),
+        ("Wie kann man den Speicherbedarf senken?", True),
+        ("Как можно ускорить сходимость?", True),
+        ("Какими способами заполняют пропуски?", True),
+        # a mechanism is asked for: a list is no answer
+        ("How does batch normalization work?", False),
+        ("How do decision trees split?", False),
+        ("Как работает механизм внимания?", False),
+        ("В каких случаях не стоит использовать momentum?", False),
     ])
     def test_asks_for_list(self, question: str, asks: bool) -> None:
         assert asks_for_list(question) is asks
+
+    def test_a_list_of_means_answering_how_to_keeps_its_credit(self) -> None:
+        q = Question(id="imb", lang="en", question="How can class imbalance be handled?",
+                     reference="Class imbalance can be handled by oversampling the minority class, undersampling the "
+                               "majority class, class weights in the loss, or synthetic examples such as SMOTE.")
+        g = _grade(_auto(q), "Use oversampling, undersampling, class weights and SMOTE.")
+        assert "keyword_list" not in g.flags and g.score is not None and g.score >= 0.8
 
     def test_a_list_answering_a_list_question_keeps_its_credit(self) -> None:
         q = Question(id="reg", lang="en", question="Give three examples of regularisation.",

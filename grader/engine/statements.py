@@ -46,7 +46,12 @@ _ASKS_FOR_LIST = re.compile(
     r"|\bwor?(?:auf|an|nach|über|mit|bei)\b|\bна\s+что\b"
     # a number of things asked for: "state at least 4 of the differences", "give two examples", "приведите три"
     r"|\b(?:state|give|name|list|mention|provide|describe|gib|geben|beschreib\w*|привед\w*|опиш\w*)\W+(?:\w+\W+){0,3}?"
-    r"(?:[2-9]|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b",
+    r"(?:[2-9]|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b"
+    # the means to an end: "how can you / how to / how can X be reduced", "wie kann man", "как можно / как бороться"
+    # ("how does it work" asks for a mechanism, not means); "какими (способами)" as "какие"
+    r"|\bhow\s+(?:(?:can|could|should|would|do|might)\s+(?:you|one|we|i)\b|to\b|(?:can|could|should|might)\s+"
+    r"\w+(?:[\s-]+\w+){0,3}\s+be\b)|\bwie\s+(?:kann|könnte|sollte)\s+man\b|\bwie\s+lässt\s+sich\b"
+    r"|\bкак\s+(?:можно|бороться)\b|\bкакими\b",
     re.IGNORECASE,
 )
 MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list
