@@ -51,7 +51,7 @@ PARTIAL = {
 }
 # Said when an answer's words about something else lowered its score, and when it is flagged `off_topic`.
 ASIDE = {"ru": "не упомянуто ни в вопросе, ни в эталоне", "en": "neither the question nor the reference mentions",
-         "de": "weder die Frage noch die Musterlösung"}  # fmt: skip
+         "de": "weder in der Frage noch in der Musterlösung"}  # fmt: skip
 SAYS = {"ru": "не о том, о чём вопрос", "en": "about something the question does not ask", "de": "von etwas anderem"}
 # Answers that stay almost wholly on another question's topic, with the question they are graded against.
 FAR = {

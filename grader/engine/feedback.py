@@ -59,8 +59,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
         "off_topic": "Die Antwort spricht größtenteils von etwas anderem, als gefragt ist ({words}): beantworten Sie "
         "die gestellte Frage.",
-        "aside": "Vieles in der Antwort nennen weder die Frage noch die Musterlösung ({words}): prüfen Sie, ob sie "
-        "die gestellte Frage beantwortet.",
+        "aside": "Vieles in der Antwort kommt weder in der Frage noch in der Musterlösung vor ({words}): prüfen Sie, "
+        "ob sie die gestellte Frage beantwortet.",
         "wrong": "Falsch: {items}",
         "reversed": "„{claim}“ ist umgekehrt richtig: {right}",
         "swapped": "„{claim}“ vertauscht die Rollen. Richtig ist: {right}",
