@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -28,6 +29,7 @@ _FIXES = {
     errno.ENOTEMPTY: "A folder is in the way: remove it, or give another path",
     errno.ENOENT: "Check that the folder exists",
     errno.ENAMETOOLONG: "Give a shorter path",
+    errno.ENOLCK: "This file system cannot lock files: give an --out folder on a local disk",
 }
 
 
@@ -119,12 +121,22 @@ def _lock(path: Path, flock: Callable[[int, int], None], flags: int) -> int:
     """An open descriptor of `path` holding the lock. A run that ends removes the file while it holds the lock, so a
     lock taken on a file no longer at `path` is let go and taken again on the one there now."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a link: the run would write its PID into whatever file the link names
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OutputError("is a link, not the batch's lock file", where=str(path),
+                                  fix="Remove it; a batch makes its lock file itself") from None  # fmt: skip
+            raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OutputError("is not a regular file, so it cannot be the batch's lock file", where=str(path),
+                              fix="Remove it; a batch makes its lock file itself")  # fmt: skip
         try:
             flock(fd, flags)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                os.close(fd)
+                _release(path, fd)  # no lock was taken: the file it made must not linger
                 raise  # no locks on this file system, say: reported as what it is, not as another run
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
@@ -141,7 +153,10 @@ def _lock(path: Path, flock: Callable[[int, int], None], flags: int) -> int:
 
 
 def _release(path: Path, fd: int) -> None:
-    """Remove the lock file (still holding the lock, so no other run has it) and let go."""
+    """Remove the lock file (still holding the lock, so no other run has it) and let go; a file at `path` that is not
+    the one `fd` holds (deleted by hand, and another run's since) is that run's and stays."""
     with suppress(OSError):
-        path.unlink()
+        held, there = os.fstat(fd), os.stat(path, follow_symlinks=False)
+        if (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino):
+            path.unlink()
     os.close(fd)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.bank.parsed import is_ours
+from grader.errors import GraderError
 from grader.llm.judges.base import JudgeReply
 from grader.llm.judges.cache import ReplyCache
 from grader.llm.judges.cache_admin import parse_age
@@ -110,7 +112,7 @@ class TestParsedBankFiles:
         old = sorted(bank.iterdir())[0]
         os.utime(old, (time.time() - 40 * DAY, time.time() - 40 * DAY))
         data = json.loads(_run(tmp_path, "clear", "--only", "bank", "--older-than", "30d", "--json")[1])
-        assert data == {"path": str(tmp_path / "llm-cache.sqlite"), "deleted": 0,
+        assert data == {"path": str(tmp_path / "llm-cache.sqlite"), "deleted": None,  # not cleared: null
                         "bank": {"path": str(bank), "deleted": 1}}  # fmt: skip
         assert not old.exists() and len(list(bank.iterdir())) == 1
         code, out, _ = _run(tmp_path, "clear", "--only", "llm")
@@ -118,3 +120,24 @@ class TestParsedBankFiles:
         assert len(list(bank.iterdir())) == 1
         code, _, err = _run(tmp_path, "clear", "--only", "all")
         assert code == 2 and "Traceback" not in err
+
+    def test_a_damaged_reply_cache_does_not_stop_the_bank_files(self, tmp_path: Path) -> None:
+        bank = self._folder(tmp_path)
+        (tmp_path / "llm-cache.sqlite").write_text("not a database " * 100)
+        code, out, err = _run(tmp_path, "info")
+        assert code == 2 and f"{bank}: 2 parsed bank files" in out and "not a grader LLM cache" in err
+        code, out, err = _run(tmp_path, "clear")  # the bank files are cleared and told, then the error
+        assert code == 2 and f"{bank}: deleted 2 parsed bank files" in out and "not a grader LLM cache" in err
+        assert not list(bank.glob("*.json"))
+
+
+@pytest.mark.parametrize("text", ["nand", "infd", "-1d", "30x", ""])
+def test_parse_age_refuses(text: str) -> None:
+    with pytest.raises(GraderError, match="not an age"):
+        parse_age(text)
+
+
+def test_only_the_caches_own_file_names() -> None:
+    entry = "0123456789abcdef0123456789abcdef"
+    assert is_ours(f"{entry}.json") and is_ours(f"{entry}.4242.tmp")
+    assert not is_ours(f"{entry}.²³.tmp") and not is_ours(f"{entry}.tmp") and not is_ours("notes.txt")

@@ -3,6 +3,7 @@ running one's PID), whether it would resume or restart; the running one finishes
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from grader.bank.store import Bank
 from grader.batch.run import run_batch
 from grader.errors import GraderError
-from grader.outputs import LOCK, FolderLock, _lock
+from grader.outputs import LOCK, FolderLock, _lock, os_error
 from grader.tables import RowSource
 from tests.llm_server import LoopbackLLM
 from tests.test_llm_cli import KEY, env_for
@@ -85,14 +86,53 @@ class TestLockReleased:
         assert (result.rows, result.resumed) == (ROWS, ROWS)
         assert not (out / LOCK).exists()
 
-    def test_a_lock_file_that_cannot_be_written(self, tmp_path: Path, bank: Bank) -> None:
+    def test_a_lock_file_that_cannot_be_written(
+        self, tmp_path: Path, bank: Bank, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         out = tmp_path / "out"
-        out.mkdir()
-        (out / LOCK).symlink_to("/dev/full")  # opens and locks, but takes no PID
-        with pytest.raises(GraderError, match=rf"{LOCK}: (invalid argument|no space left)"):
+        real_write = os.write
+
+        def full(fd: int, data: bytes) -> int:  # the disk fills up as the PID is written
+            if data == f"{os.getpid()}\n".encode():
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_write(fd, data)
+
+        monkeypatch.setattr("grader.outputs.os.write", full)
+        with pytest.raises(GraderError, match=rf"{LOCK}: no space left"):
             run_batch(_rows(tmp_path), out, bank)
         assert not (out / LOCK).exists()
+        monkeypatch.undo()
         assert run_batch(_rows(tmp_path), out, bank).rows == ROWS  # in the same process: its lock was let go
+
+    def test_a_link_in_the_lock_files_place_is_refused(self, tmp_path: Path) -> None:
+        precious = tmp_path / "precious.txt"
+        precious.write_text("mine\n")
+        (tmp_path / LOCK).symlink_to(precious)
+        with pytest.raises(GraderError, match=rf"{LOCK}: is a link") as caught, FolderLock(tmp_path):
+            pass
+        assert "Remove it" in str(caught.value.fix) and precious.read_text() == "mine\n"
+
+    def test_a_run_ending_leaves_another_runs_lock_file(self, tmp_path: Path) -> None:
+        # Run A holds the lock; its file is deleted by hand; run C makes and locks a new one; A ends.
+        first = FolderLock(tmp_path).__enter__()
+        (tmp_path / LOCK).unlink()
+        with FolderLock(tmp_path):
+            first.__exit__(None, None, None)
+            assert (tmp_path / LOCK).read_text() == f"{os.getpid()}\n"  # C's file is still there, still locked
+            with pytest.raises(GraderError, match="another run"), FolderLock(tmp_path):
+                pass
+        assert not (tmp_path / LOCK).exists()
+
+    def test_a_file_system_without_locks_is_named_and_leaves_nothing(self, tmp_path: Path) -> None:
+        def no_locks(fd: int, flags: int) -> None:
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+        import fcntl
+
+        with pytest.raises(OSError) as caught:
+            _lock(tmp_path / LOCK, no_locks, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert caught.value.errno == errno.ENOLCK and not (tmp_path / LOCK).exists()
+        assert "cannot lock files" in str(os_error(caught.value, tmp_path / LOCK).fix)
 
     def test_a_killed_runs_lock_file_is_taken_over(self, tmp_path: Path) -> None:
         (tmp_path / LOCK).write_text("4242\n")  # left by a run killed with SIGKILL: the kernel let go of its lock

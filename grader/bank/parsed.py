@@ -48,8 +48,9 @@ def is_ours(name: str) -> bool:
     """Whether a file name in `cache_folder()` is one this module writes: an entry (`_entry`) or a temporary file a
     writer left (`save`), so that clearing the cache never deletes anything else a user keeps there."""
     stem, _, rest = name.partition(".")
+    pid = rest[:-4] if rest.endswith(".tmp") else ""
     return (len(stem) == 32 and all(c in "0123456789abcdef" for c in stem)
-            and (rest == "json" or (rest.endswith(".tmp") and rest[:-4].isdigit())))  # fmt: skip
+            and (rest == "json" or (pid.isascii() and pid.isdigit())))  # fmt: skip
 
 
 def _entry(key: list[Any]) -> Path:

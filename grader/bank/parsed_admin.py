@@ -5,6 +5,7 @@ created.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,9 +34,17 @@ def _files(folder: Path) -> Iterator[Path]:
 def parsed_info() -> ParsedInfo:
     """Where the parsed bank files are kept, their number (entries, not temporary files) and total size."""
     folder = cache_folder()
-    files = list(_files(folder))
-    return ParsedInfo(path=str(folder), exists=folder.is_dir(), bytes=sum(p.stat().st_size for p in files),
-                      entries=sum(p.suffix == ".json" for p in files))  # fmt: skip
+    sizes = {p: st.st_size for p in _files(folder) if (st := _stat(p)) is not None}
+    return ParsedInfo(path=str(folder), exists=folder.is_dir(), bytes=sum(sizes.values()),
+                      entries=sum(p.suffix == ".json" for p in sizes))  # fmt: skip
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """The file's status, None when it is gone: another run clears or writes the cache at the same time."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
 
 
 def clear_parsed(older_than: float | None = None, now: float | None = None) -> int:
@@ -46,7 +55,7 @@ def clear_parsed(older_than: float | None = None, now: float | None = None) -> i
     folder = cache_folder()
     with writing(folder):
         for path in _files(folder):
-            if cutoff is None or path.stat().st_mtime < cutoff:
+            if cutoff is None or ((st := _stat(path)) is not None and st.st_mtime < cutoff):
                 path.unlink(missing_ok=True)
                 gone += path.suffix == ".json"
     return gone

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import typer
 
 from grader.cli._common import JsonOpt, emit_json, said
+from grader.errors import GraderError
 
 app = typer.Typer(help=said("The caches: LLM judge replies and parsed bank files [env: GRADER_CACHE_DIR]."),
                   no_args_is_help=True)  # fmt: skip
@@ -34,14 +36,19 @@ def info(as_json: JsonOpt = False) -> None:
     from grader.llm.judges.cache import default_cache_path
     from grader.llm.judges.cache_admin import cache_info
 
-    data, bank = cache_info(default_cache_path()), parsed_info()
+    bank = parsed_info()
+    try:
+        data = cache_info(default_cache_path())
+    except GraderError:  # a damaged reply cache: the bank files are still shown, then the error
+        typer.echo(f"{bank.path}: {_files(bank.entries)}, {_size(bank.bytes)}", err=as_json)
+        raise
     if as_json:
         emit_json({**data.model_dump(), "bank": bank.model_dump()})
         return
     if not data.exists:
         typer.echo(f"{data.path}: no cache yet (LLM grading makes it)")
     else:
-        typer.echo(f"{data.path}: {data.entries} replies, {_size(data.bytes)}, "
+        typer.echo(f"{data.path}: {data.entries} {'reply' if data.entries == 1 else 'replies'}, {_size(data.bytes)}, "
                    f"from {_when(data.oldest)} to {_when(data.newest)}")  # fmt: skip
     for judge, n in data.by_judge.items():
         typer.echo(f"  {n:>7}  {judge}")
@@ -83,12 +90,24 @@ def clear(
 
     age = parse_age(older_than) if older_than is not None else None
     path = default_cache_path()
-    gone = clear_cache(path, age) if only in (None, "llm") else 0
-    bank = clear_parsed(age) if only in (None, "bank") else 0
-    if as_json:
+    # Each cache is cleared even when the other fails, and what was deleted is told before the error is.
+    gone, failed = _attempt(lambda: clear_cache(path, age)) if only in (None, "llm") else (None, None)
+    bank, failed_bank = _attempt(lambda: clear_parsed(age)) if only in (None, "bank") else (None, None)
+    if as_json:  # a cache not cleared (skipped, or failed) is null
         emit_json({"path": str(path), "deleted": gone, "bank": {"path": str(cache_folder()), "deleted": bank}})
-        return
-    if only in (None, "llm"):
-        typer.echo(f"{path}: deleted {gone} cached {'reply' if gone == 1 else 'replies'}")
-    if only in (None, "bank"):
-        typer.echo(f"{cache_folder()}: deleted {_files(bank)}")
+    else:
+        if gone is not None:
+            typer.echo(f"{path}: deleted {gone} cached {'reply' if gone == 1 else 'replies'}")
+        if bank is not None:
+            typer.echo(f"{cache_folder()}: deleted {_files(bank)}")
+    error = failed or failed_bank
+    if error is not None:
+        raise error
+
+
+def _attempt(run: Callable[[], int]) -> tuple[int | None, GraderError | None]:
+    """`run()`'s result, or its error (a `GraderError`) to report once the other cache has been dealt with."""
+    try:
+        return run(), None
+    except GraderError as exc:
+        return None, exc

@@ -6,6 +6,7 @@ that does not exist yet says so.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
 from pathlib import Path
@@ -79,7 +80,7 @@ def parse_age(text: str) -> float:
         number = float(value)
     except ValueError:
         number = -1.0
-    if unit not in _UNITS or number < 0:
+    if unit not in _UNITS or not 0 <= number < math.inf:  # "nan" and "inf" are floats too
         raise InvalidFile(f"not an age: {text!r}", where="--older-than",
                           fix="Give a number and a unit: 45s, 90m, 12h, 30d or 2w")  # fmt: skip
     return number * _UNITS[unit]
