@@ -119,3 +119,14 @@ def test_renders_in_headless_chromium(hostile_out: Path, tmp_path: Path) -> None
         shot = tmp_path / "shot.png"
         page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000  # a blank page is a few KB
+
+
+@pytest.mark.parametrize("flag", ["empty", "keyword_list", "off_topic", "misconception", "reversed", "other_term",
+                                  "unverified_quote", "unsupported_quote", "injection_suspected", "llm_capped",
+                                  "judge_disagrees", "judge_failed_points", "judge_timeout", "judge_unavailable",
+                                  "judge_unparseable", "judge_error", "exemplars", "calibrated"])  # fmt: skip
+def test_every_flag_a_grade_carries_is_named_on_a_russian_page(flag: str) -> None:
+    from grader.batch.html_text import FLAGS, OTHER_FLAGS, flag_text
+
+    assert flag_text(flag, "ru") != flag
+    assert flag in FLAGS["en"] or flag in OTHER_FLAGS["en"]  # named, though English may name it as it is

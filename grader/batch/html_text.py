@@ -80,10 +80,20 @@ FLAGS["de"] = FLAGS["en"]
 OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
     "ru": {"empty": "пустой ответ", "keyword_list": "список терминов", "exemplars": "по примерам",
            "calibrated": "откалибровано", "injection_suspected": "попытка управлять проверкой",
-           "unverified_quote": "цитата не найдена в ответе", "off_topic": "не по вопросу"},
+           "unverified_quote": "цитата не найдена в ответе", "off_topic": "не по вопросу",
+           "misconception": "ошибочное утверждение", "reversed": "наоборот", "other_term": "о другом термине",
+           "unsupported_quote": "цитата не из ответа", "llm_capped": "судья ограничен", "judge_disagrees":
+           "судья не согласен", "judge_failed_points": "пункты без судьи",
+           "judge_timeout": "судья не ответил вовремя", "judge_unavailable": "судья недоступен",
+           "judge_unparseable": "ответ судьи не прочитан", "judge_error": "ошибка судьи"},
     "en": {"empty": "blank", "keyword_list": "keyword list", "exemplars": "taught by examples",
            "calibrated": "calibrated", "injection_suspected": "tries to steer the grader",
-           "unverified_quote": "quote not found in the answer", "off_topic": "off topic"},
+           "unverified_quote": "quote not found in the answer", "off_topic": "off topic",
+           "misconception": "wrong claim", "reversed": "the other way round", "other_term": "another term",
+           "unsupported_quote": "quote not from the answer", "llm_capped": "judge capped", "judge_disagrees":
+           "judge disagrees", "judge_failed_points": "points without the judge",
+           "judge_timeout": "judge timed out", "judge_unavailable": "judge unavailable",
+           "judge_unparseable": "judge's reply unreadable", "judge_error": "judge error"},
 }  # fmt: skip
 OTHER_FLAGS["de"] = OTHER_FLAGS["en"]
 
