@@ -145,6 +145,12 @@ class TestListQuestions:
         ("How do decision trees split?", False),
         ("Как работает механизм внимания?", False),
         ("В каких случаях не стоит использовать momentum?", False),
+        # an explanation or a derivation is asked for, however the question opens
+        ("How would you explain the difference between bagging and boosting?", False),
+        ("How do you interpret a ROC curve?", False),
+        ("How to compute the gradient of the loss?", False),
+        ("Wie kann man Dropout erklären?", False),
+        ("Как можно объяснить дропаут?", False),
     ])
     def test_asks_for_list(self, question: str, asks: bool) -> None:
         assert asks_for_list(question) is asks

@@ -75,3 +75,13 @@ class TestExchanged:
                      reference="The input passes forward through the layers, the loss compares the prediction with "
                                "the target, and backpropagation computes the gradients of the weights.")
         assert contrasts(build_rubric(q), q.question) == []
+
+    @pytest.mark.parametrize(("question", "answer"), [
+        (SUPERVISED, "İstanbul İzmir Iğdır. " * 40 + "Supervised learning finds structure in unlabelled data, while "
+                     "unsupervised learning trains on labelled examples to predict a target."),
+        (BATCH, "Straße, Maß, Fuß. " * 40 + "Eine kleine Batchgröße liefert glatte Gradienten und nutzt die Hardware "
+                "gut aus, während eine große Batchgröße verrauschte Gradienten liefert und öfter aktualisiert."),
+    ], ids=["dotted-capital-I", "sharp-s"])
+    def test_text_whose_lower_case_is_longer_does_not_hide_an_exchange(self, question: Question, answer: str) -> None:
+        # "İ".lower() and "ß" folded to "ss" are longer than the text they come from: each sentence is read on its own.
+        assert "reversed" in _grade(question, answer).flags

@@ -173,3 +173,22 @@ def test_flag_travels_through_batch_outputs(tmp_path: Path, bank: Bank) -> None:
         flags = {r["id"]: r["flags"] for r in csv.DictReader(f, delimiter=";")}
     assert "off_topic" in flags["1"] and "off_topic" not in flags["2"]
     assert "off topic" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_decimal_numbers_are_not_words_off_the_topic() -> None:
+    from grader.engine.relevance import relevance
+
+    topic = ("What does the learning rate do?", "The learning rate scales each gradient step.", "learning rate ; step")
+    plain = relevance("The learning rate scales the gradient step, e.g. from 1 to 2.", topic, "en")
+    decimals = relevance("The learning rate scales the gradient step, e.g. from 0.25 to 0.125.", topic, "en")
+    assert decimals == plain and not any(w[:1].isdigit() for w in decimals.unrelated)
+
+
+def test_an_answer_in_another_language_is_not_read_against_the_questions_words() -> None:
+    q = Question(id="ru-q", lang="ru", question="Что такое переобучение?",
+                 reference="Переобучение — это когда модель запоминает шум обучающих данных и плохо обобщает на новые.")
+    g = grade(q, build_rubric(q), "Overfitting: the model memorizes the noise of the training data and generalizes "
+                                  "badly to new data.")
+    assert "off_topic" not in g.flags and "neither the question nor the reference" not in g.feedback
+    # and the automatic rubric's curve still lifts its coverage, as for an answer in the question's language
+    assert g.score == round(auto_curve(g.points[0].score), 4) and g.score > g.points[0].score

@@ -37,7 +37,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "required": "Without its required points the answer cannot score high.",
         "req_mark": " (required)",
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
-        "off_topic": "Most of the answer is about something the question does not ask ({words}): answer the "
+        "off_topic": "Most of the answer is about something the question does not ask about ({words}): answer the "
         "question asked.",
         "aside": "Much of the answer speaks of things neither the question nor the reference mentions ({words}): "
         "make sure it answers the question asked.",

@@ -22,7 +22,7 @@ from grader.engine.misconceptions import find_misconceptions
 from grader.engine.negation_reach import drop_misplaced_negations
 from grader.engine.other_term import find_other_term
 from grader.engine.outcomes import outcome
-from grader.engine.relevance import relevance, topic_of
+from grader.engine.relevance import ON_TOPIC, relevance, topic_of
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.roles import find_swaps
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, off_topic, status_of
@@ -163,7 +163,9 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     score = told.score
     unrelated: tuple[str, ...] = ()
     if rubric.built_by == "auto" and score:  # (coverage 0 stays 0: nothing to lift)
-        about = relevance(answer, topic_of(question, rubric), lang)
+        # An answer in another language than the question is not read against the topic: its words are not the
+        # question's words, whatever it says; it is lifted as the coverage curve alone lifts it.
+        about = relevance(answer, topic_of(question, rubric), lang) if lang == question.lang else ON_TOPIC
         lifted = auto_curve(score, about.share)
         if lifted < auto_curve(score):  # lifted less: much of what it says is not about the question
             unrelated = about.unrelated

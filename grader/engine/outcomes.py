@@ -1,9 +1,10 @@
 """What a lexical grade's point results decide whatever the answer's words were, made once per outcome. Pure.
 
 The score the points combine to, the points an answer may leave out (`scoring.spare`), the hints to study and the
-feedback paragraph depend on the rubric, the language, each point's status, score, verdict and feedback, and the
-grade's flags; not on the answer's text. Many answers to one rubric share an outcome (most points missing, or the
-same few found), so each distinct outcome is composed once and shared; a new answer pays a dict lookup.
+feedback paragraph depend on the rubric, the language, each point's status, score, verdict and feedback, the
+grade's flags and the words the feedback names as off the question's topic; not on the rest of the answer's text.
+Many answers to one rubric share an outcome (most points missing, or the same few found), so each distinct outcome
+is composed once and shared; a new answer pays a dict lookup.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _LIMIT = 20_000  # outcomes kept per rubric; past it the memo starts again (a bo
 @dataclass(slots=True)
 class Outcome:
     """`scoring.combine` and `scoring.spare` of the points, `feedback.study_next` (never changed by a caller: a
-    `Grade` copies it) and the feedback for each (flags, empty) it was asked for."""
+    `Grade` copies it) and the feedback for each (flags, empty, words named off the topic) it was asked for."""
 
     score: float
     spare: frozenset[str]

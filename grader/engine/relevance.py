@@ -48,6 +48,9 @@ class Relevance:
     unrelated: tuple[str, ...]
 
 
+ON_TOPIC = Relevance(1.0, ())  # all of it about the question: the curve lifts it as coverage alone would
+
+
 def _content(text: str, lang: str) -> list[tuple[str, str]]:
     """(normalised word, stem) of the content words of `text`, in order (the tokenizer's memoised pieces, without
     the offsets it would add)."""
@@ -154,7 +157,7 @@ def _words(answer: str, lang: str) -> dict[str, str]:
                 _pieces.clear()
             pairs = _pieces[(chunk, latin)] = tuple(
                 (n, s) for _, _, n, s in chunk_words(chunk, latin)
-                if n not in ALL_STOPWORDS and len(n) > 1 and not n.isdigit()
+                if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
             )  # fmt: skip
         for n, s in pairs:
             seen.setdefault(s, n)

@@ -40,6 +40,13 @@ _PIECE = re.compile(r"[.!?;:,\n•·]+")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
 # A Russian copular dash between words ("momentum — инерция"), or a relation sign between operands ("P(A) = 0.8").
 _DASH = re.compile(r"\w\s+[—–]\s+\w|[\w)\]]\s*(?:=|<|>|≤|≥|≈|→|⇒|->|=>)\s*[\w(\[-]")
+# Verbs that ask for an explanation or a derivation, not for means (stems: "explain", "explained", "erklären",
+# "объяснить"): "how would you explain …" is answered by statements.
+_NOT_MEANS = (
+    r"explain\w*|describ\w*|defin\w*|interpret\w*|comput\w*|calculat\w*|deriv\w*|prov\w*|tell|say|know|understand"
+    r"|erklär\w*|beschreib\w*|definier\w*|interpretier\w*|berechn\w*|herleit\w*|beweis\w*"
+    r"|объясн\w*|опис\w*|определ\w*|интерпрет\w*|вычисл\w*|посчит\w*|вывести|доказ\w*"
+)
 _ASKS_FOR_LIST = re.compile(
     r"\b(?:назов\w*|перечисл\w*|какие|name|list|enumerate|(?<!\bin\s)which|what\s+are|nenne\w*|(?<!\bin\s)welche\w*|zähle\w*)\b"
     # "worauf / woran / wonach … achten": what to look at or for, a question answered by naming things
@@ -48,10 +55,12 @@ _ASKS_FOR_LIST = re.compile(
     r"|\b(?:state|give|name|list|mention|provide|describe|gib|geben|beschreib\w*|привед\w*|опиш\w*)\W+(?:\w+\W+){0,3}?"
     r"(?:[2-9]|two|three|four|five|zwei|drei|vier|fünf|два|две|три|четыре|пять)\b"
     # the means to an end: "how can you / how to / how can X be reduced", "wie kann man", "как можно / как бороться"
-    # ("how does it work" asks for a mechanism, not means); "какими (способами)" as "какие"
-    r"|\bhow\s+(?:(?:can|could|should|would|do|might)\s+(?:you|one|we|i)\b|to\b|(?:can|could|should|might)\s+"
-    r"\w+(?:[\s-]+\w+){0,3}\s+be\b)|\bwie\s+(?:kann|könnte|sollte)\s+man\b|\bwie\s+lässt\s+sich\b"
-    r"|\bкак\s+(?:можно|бороться)\b|\bкакими\b",
+    # ("how does it work" asks for a mechanism, not means; "how would you explain / compute …" for an explanation
+    # or a derivation, `_NOT_MEANS`); "какими (способами)" as "какие"
+    r"|\bhow\s+(?:(?:can|could|should|would|do|might)\s+(?:you|one|we|i)\b|to\b)(?!\s+(?:" + _NOT_MEANS + r")\b)"
+    r"|\bhow\s+(?:can|could|should|might)\s+\w+(?:[\s-]+\w+){0,3}\s+be\b(?!\s+(?:" + _NOT_MEANS + r"))"
+    r"|\bwie\s+(?:kann|könnte|sollte)\s+man\b(?!.*\b(?:" + _NOT_MEANS + r"))|\bwie\s+lässt\s+sich\b"
+    r"|\bкак\s+можно\b(?!\s+(?:" + _NOT_MEANS + r"))|\bкак\s+бороться\b|\bкакими\b",
     re.IGNORECASE,
 )
 MIN_PIECES = 3  # one or two bare phrases are a short answer, not a list

@@ -151,12 +151,12 @@ def find_exchanged(
     pairs = [c for c in pairs if c.point in matched]
     if not pairs:
         return []
-    folded = answer.lower().replace("ё", "е").translate(_FOLD)
     wrong: dict[str, int] = {}  # point id -> offset of the exchanged clause in the answer
     # Both sides are exchanged in one sentence (two statements' contents swapped, not a slip in one of them), so only
     # a sentence that names both topics is read: a stem is how its words open, as the stemmers write them.
     for a, b in sentences(answer) if words is None else words.sentences():
-        here = [c for c in pairs if _names(folded, a, b, c.topics)]
+        folded = answer[a:b].lower().replace("ё", "е").translate(_FOLD)  # one sentence: folding may change its length
+        here = [c for c in pairs if _names(folded, c.topics)]
         if not here:
             continue
         clauses = [c for c in read_clauses(answer[a:b], lang) if not c.negated]
@@ -173,13 +173,13 @@ def find_exchanged(
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})  # as the German stemmer writes stems
 
 
-def _names(folded: str, a: int, b: int, topics: tuple[Topic, Topic]) -> bool:
-    """Whether folded[a:b] holds both topics' stems (one stem twice, for one word's two sides)."""
+def _names(folded: str, topics: tuple[Topic, Topic]) -> bool:
+    """Whether `folded` holds both topics' stems (one stem twice, for one word's two sides)."""
     (one, _), (other, _) = topics
     if one == other:
-        first = folded.find(one, a, b)
-        return first >= 0 and folded.find(one, first + len(one), b) >= 0
-    return folded.find(one, a, b) >= 0 and folded.find(other, a, b) >= 0
+        first = folded.find(one)
+        return first >= 0 and folded.find(one, first + len(one)) >= 0
+    return one in folded and other in folded
 
 
 def _crossed(clauses: Sequence[_Clause], topic: Topic, own: frozenset[str], other: frozenset[str]) -> list[_Clause]:
