@@ -162,7 +162,7 @@ _PART_MIN, _REST_MIN = 4, 4  # a compound's part from the rubric, and what else 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
     """A word lower-cased with German umlauts folded, as the German stemmer writes them."""
     return word.lower().translate(_FOLD)
 
@@ -175,7 +175,7 @@ def compound_parts(points: Sequence[CompiledPoint]) -> dict[int, dict[str, str]]
         for c in p.concepts:
             for w in c.wordings:
                 if len(w.stems) == 1 and not w.stems[0].startswith(KEY_MARK):
-                    for part in (_fold(w.text), w.stems[0]):
+                    for part in (fold(w.text), w.stems[0]):
                         if len(part) >= _PART_MIN and part.isalpha():
                             parts.setdefault(part, w.stems[0])
     by_length: dict[int, dict[str, str]] = {}
@@ -189,7 +189,7 @@ def compounded(parts: dict[int, dict[str, str]], norm: str) -> list[str]:
     (`parts`: `compound_parts`; a lookup of the word's head and tail per length, not a scan of every part)."""
     if len(norm) < _PART_MIN + _REST_MIN:
         return []
-    folded = _fold(norm)
+    folded = fold(norm)
     longest = len(folded) - _REST_MIN
     found = []
     for length, of_length in parts.items():

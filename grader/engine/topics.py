@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from grader.engine.answer_words import CLAUSE_BREAK, AnswerWords
-from grader.engine.compiled import PointMatch
+from grader.engine.compiled import PointMatch, fold
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
@@ -155,7 +155,7 @@ def find_exchanged(
     # Both sides are exchanged in one sentence (two statements' contents swapped, not a slip in one of them), so only
     # a sentence that names both topics is read: a stem is how its words open, as the stemmers write them.
     for a, b in sentences(answer) if words is None else words.sentences():
-        folded = answer[a:b].lower().replace("ё", "е").translate(_FOLD)  # one sentence: folding may change its length
+        folded = fold(answer[a:b]).replace("ё", "е")  # one sentence at a time: folding may change its length
         here = [c for c in pairs if _names(folded, c.topics)]
         if not here:
             continue
@@ -168,9 +168,6 @@ def find_exchanged(
         reversed_clause(rubric, pid, answer, *(clause_at(answer, at) or (0, len(answer))), lang, "swapped")
         for pid, at in sorted(wrong.items())
     ]
-
-
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})  # as the German stemmer writes stems
 
 
 def _names(folded: str, topics: tuple[Topic, Topic]) -> bool:
