@@ -25,6 +25,7 @@ from grader.engine.outcomes import outcome
 from grader.engine.relevance import ON_TOPIC, relevance, topic_of
 from grader.engine.reversal import DIRECTION_MARK, find_reversals, piece_holds_direction
 from grader.engine.roles import find_swaps
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, off_topic, status_of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
@@ -100,19 +101,16 @@ def _fields(point: KeyPoint, lang: str, score: float, evidence: list[Evidence]) 
     }
 
 
-_missing_memo: dict[tuple[int, str], tuple[Rubric, list[PointResult]]] = {}
+_missing_memo: RubricMemo[list[PointResult]] = RubricMemo()
 
 
 def _missing(rubric: Rubric, lang: str) -> list[PointResult]:
     """Each point's result when nothing of it is found (`PointResult` is frozen, so grades share them)."""
-    hit = _missing_memo.get((id(rubric), lang))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    results = _point_results().validate_python([_fields(p, lang, 0.0, []) for p in rubric.points])
-    if len(_missing_memo) > 256:
-        _missing_memo.clear()
-    _missing_memo[(id(rubric), lang)] = (rubric, results)
-    return results
+    return _missing_memo.get(rubric, _none_found, lang)
+
+
+def _none_found(rubric: Rubric, lang: str) -> list[PointResult]:
+    return _point_results().validate_python([_fields(p, lang, 0.0, []) for p in rubric.points])
 
 
 @cache

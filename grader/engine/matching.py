@@ -39,6 +39,7 @@ from grader.engine.compiled import (
 )
 from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.sequences import Sequences, is_marker, markers
 from grader.engine.synonyms import canonical
 from grader.engine.text import (
@@ -279,24 +280,18 @@ def _positions(
     return positions, claimed, irregular, len(infos) + extra
 
 
-_claims_matchers: dict[tuple[int, str], tuple[Rubric, Matcher]] = {}
+_claims_matchers: RubricMemo[Matcher] = RubricMemo()
 
 
 def claims_matcher(rubric: Rubric, question: str) -> Matcher | None:
     """A matcher whose points are the rubric's misconceptions (None without any), built once per rubric."""
-    if not rubric.misconceptions:
-        return None
-    key = (id(rubric), question)
-    hit = _claims_matchers.get(key)
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
+    return _claims_matchers.get(rubric, _claims_matcher, question) if rubric.misconceptions else None
+
+
+def _claims_matcher(rubric: Rubric, question: str) -> Matcher:
     claims = [KeyPoint(id=m.id, text=m.text, concepts=m.concepts) for m in rubric.misconceptions]
     as_rubric = Rubric(question_id=rubric.question_id, lang=rubric.lang, built_by=rubric.built_by, points=claims)
-    if len(_claims_matchers) > 256:
-        _claims_matchers.clear()
-    matcher = Matcher(as_rubric, question)
-    _claims_matchers[key] = (rubric, matcher)
-    return matcher
+    return Matcher(as_rubric, question)
 
 
 # A chunk's info: whether the matcher must look at it (it stands for a rubric word or a cue, or does not hold one

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from grader.engine.feedback import NAMED_WORDS, compose, study_next
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.scoring import combine, spare
 from grader.models import PointResult, Rubric
 
@@ -42,17 +43,12 @@ class Outcome:
         return text
 
 
-_memo: dict[int, tuple[Rubric, dict[tuple[object, ...], Outcome]]] = {}
+_memo: RubricMemo[dict[tuple[object, ...], Outcome]] = RubricMemo()
 
 
 def outcome(rubric: Rubric, points: Sequence[PointResult], lang: str) -> Outcome:
     """The outcome of these point results (made from `rubric`'s points, hints in `lang`)."""
-    held = _memo.get(id(rubric))
-    if held is None or held[0] is not rubric:
-        if len(_memo) > 256:
-            _memo.clear()
-        held = _memo[id(rubric)] = (rubric, {})
-    known = held[1]
+    known = _memo.get(rubric, _no_outcomes)
     key = (lang, *[(p.status, p.score, p.verdict, p.feedback) for p in points])
     found = known.get(key)
     if found is None:
@@ -63,3 +59,7 @@ def outcome(rubric: Rubric, points: Sequence[PointResult], lang: str) -> Outcome
             known.clear()
         known[key] = found
     return found
+
+
+def _no_outcomes(rubric: Rubric) -> dict[tuple[object, ...], Outcome]:
+    return {}

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.soft import credit, grams
 from grader.engine.synonyms import canonical
 from grader.engine.text import ALL_STOPWORDS, chunk_words, latin_lang
@@ -129,17 +130,16 @@ def _topic(texts: tuple[str, ...], lang: str) -> _Topic:
     return _Topic(frozenset(stems), frozenset(plain), frozenset(parts), index, [len(grams(s)) for s in plain])
 
 
-_wordings: dict[int, tuple[Rubric, str]] = {}
+_wordings: RubricMemo[str] = RubricMemo(_TOPICS_LIMIT)
 
 
 def topic_of(question: Question, rubric: Rubric) -> tuple[str, str, str]:
     """The texts that say what the question is about: the question, the reference and the rubric's wordings."""
-    hit = _wordings.get(id(rubric))
-    if hit is None or hit[0] is not rubric:
-        if len(_wordings) > _TOPICS_LIMIT:
-            _wordings.clear()
-        hit = _wordings[id(rubric)] = (rubric, " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any))
-    return question.question, question.reference, hit[1]
+    return question.question, question.reference, _wordings.get(rubric, _joined_wordings)
+
+
+def _joined_wordings(rubric: Rubric) -> str:
+    return " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any)
 
 
 _pieces: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}

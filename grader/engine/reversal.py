@@ -24,6 +24,7 @@ from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, clause_at, clauses
 from grader.engine.feedback import phrase, short
 from grader.engine.matching import AnswerMatch
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.text import (
     NEGATIONS,
     NOT_NEGATING_NEXT,
@@ -206,19 +207,16 @@ def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
     return _point_directions(point.text, tuple(h for h in hints if h[0]), lang)
 
 
-_by_rubric: dict[int, tuple[Rubric, dict[str, tuple[tuple[int, int], ...]]]] = {}
+_by_rubric: RubricMemo[dict[str, tuple[tuple[int, int], ...]]] = RubricMemo()
 
 
 def rubric_directions(rubric: Rubric) -> dict[str, tuple[tuple[int, int], ...]]:
     """Point id -> the directions it states, for the points that state any; worked out once per rubric."""
-    hit = _by_rubric.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    found = {p.id: d for p in rubric.points if (d := point_directions(p, rubric.lang))}
-    if len(_by_rubric) > 256:
-        _by_rubric.clear()
-    _by_rubric[id(rubric)] = (rubric, found)
-    return found
+    return _by_rubric.get(rubric, _directions)
+
+
+def _directions(rubric: Rubric) -> dict[str, tuple[tuple[int, int], ...]]:
+    return {p.id: d for p in rubric.points if (d := point_directions(p, rubric.lang))}
 
 
 def find_reversals(

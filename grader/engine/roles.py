@@ -34,6 +34,7 @@ from grader.engine.compiled import PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.statements import german_verb
 from grader.engine.text import ALL_STOPWORDS, NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, latin_lang
 from grader.models import Rubric
@@ -183,14 +184,15 @@ class _RubricReading(NamedTuple):
     words: dict[str, frozenset[str]]  # point id -> the words it qualifies or pairs
 
 
-_by_rubric: dict[int, tuple[Rubric, _RubricReading]] = {}
+_by_rubric: RubricMemo[_RubricReading] = RubricMemo()
 
 
 def rubric_reading(rubric: Rubric) -> _RubricReading:
     """The readings of a rubric's point texts, worked out once per rubric."""
-    hit = _by_rubric.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
+    return _by_rubric.get(rubric, _read_rubric)
+
+
+def _read_rubric(rubric: Rubric) -> _RubricReading:
     points = {p.id: read(p.text, rubric.lang) for p in rubric.points}
     sides: dict[tuple[str, int], set[int]] = {}
     partners: dict[str, set[str]] = {}
@@ -208,11 +210,7 @@ def rubric_reading(rubric: Rubric) -> _RubricReading:
         pid for pid, r in points.items() if _contrasts(r.qualified) or len({c for c, _w in r.pairings.values()}) > 1
     )
     words = {pid: frozenset(r.qualified).union(*r.pairings) for pid, r in points.items()}
-    made = _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, words)
-    if len(_by_rubric) > 256:
-        _by_rubric.clear()
-    _by_rubric[id(rubric)] = (rubric, made)
-    return made
+    return _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, words)
 
 
 def find_swaps(

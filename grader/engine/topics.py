@@ -28,6 +28,7 @@ from grader.engine.compiled import PointMatch, fold
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
+from grader.engine.rubric_memo import RubricMemo
 from grader.engine.text import NEGATIONS, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
@@ -87,22 +88,19 @@ class _Contrast(NamedTuple):
     own: tuple[frozenset[str], frozenset[str]]  # what each side's clause says and the other's does not
 
 
-_by_rubric: dict[tuple[int, str], tuple[Rubric, list[_Contrast]]] = {}
+_by_rubric: RubricMemo[list[_Contrast]] = RubricMemo()
 
 
 def contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
     """The rubric's contrasts (see the module's docstring); worked out once per rubric and question."""
-    key = (id(rubric), question)
-    hit = _by_rubric.get(key)
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
+    return _by_rubric.get(rubric, _contrasts, question)
+
+
+def _contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
     asked = _content(question, rubric.lang)
     found = []
     for p in rubric.points:
         found += _point_contrasts(p.id, read_clauses(p.text, rubric.lang), asked)
-    if len(_by_rubric) > 256:
-        _by_rubric.clear()
-    _by_rubric[key] = (rubric, found)
     return found
 
 

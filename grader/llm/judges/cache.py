@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from grader import dbfiles
+from grader.engine.rubric_memo import RubricMemo
 from grader.llm.judges.base import Judge, JudgeReply, JudgeRequest, Usage
 from grader.llm.prompts import PROMPT_VERSION
 from grader.models import Rubric
@@ -50,20 +51,17 @@ def cache_key(identity: str, request: JudgeRequest) -> str:
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-_rubric_hashes: dict[int, tuple[Rubric, str]] = {}
+_rubric_hashes: RubricMemo[str] = RubricMemo()
 
 
 def rubric_hash(rubric: Rubric) -> str:
     """sha256 of the rubric's JSON, worked out once per rubric object (a rubric is not changed in place; the
     matcher's memo assumes the same): ~0.1-0.2 ms each time, and a batch keys every answer with it."""
-    hit = _rubric_hashes.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    digest = hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()
-    if len(_rubric_hashes) > 256:
-        _rubric_hashes.clear()
-    _rubric_hashes[id(rubric)] = (rubric, digest)
-    return digest
+    return _rubric_hashes.get(rubric, _hash)
+
+
+def _hash(rubric: Rubric) -> str:
+    return hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()
 
 
 class ReplyCache:
