@@ -187,7 +187,7 @@ class Matcher:
         hits: list[tuple[int, tuple[str, ...]]] = []
         claimed: list[tuple[int, tuple[str, ...]]] = []  # the same for the misconceptions' stems (no cues)
         claims = self._claims
-        get, lookup = self._words.memo.get, self._words.new_word
+        get, new_word = self._words.memo.get, self._words.new_word
         for j, (_start, _end, norm, stem) in enumerate(words):
             cues = CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
             if norm in ALL_STOPWORDS:
@@ -201,7 +201,7 @@ class Matcher:
                 continue
             hit = get((norm, stem))
             if hit is None:
-                hit = lookup(norm, stem)
+                hit = new_word(norm, stem)
             if hit or cues:  # most words stand for no rubric word
                 hits.append((j, hit + cues))
             if claims is not None:

@@ -50,7 +50,7 @@ class Vocabulary:
             self._by_letter.setdefault(s[:1], []).append(s)
         # (first letter, length) -> the stems of `_by_letter` a stem of that length may be a typo of (made on demand)
         self._near: dict[tuple[str, int], list[str]] = {}
-        self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `lookup`
+        self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `new_word`
         self._typo_memo: dict[str, tuple[str, ...]] = {}
 
     def exact(self, norm: str, stem: str) -> str | None:
@@ -65,14 +65,9 @@ class Vocabulary:
                     return key
         return None
 
-    def lookup(self, norm: str, stem: str) -> tuple[str, ...]:
-        """Rubric stems that this answer word (`norm`, with its stem) stands for: exactly, by a typo, or as a
-        compound; memoised per word and stem."""
-        hit = self.memo.get((norm, stem))
-        return self.new_word(norm, stem) if hit is None else hit
-
     def new_word(self, norm: str, stem: str) -> tuple[str, ...]:
-        """`lookup` of a word not in `memo`."""
+        """Rubric stems that this answer word (`norm`, with its stem) stands for: exactly, by a typo, or as a
+        compound; for a word not in `memo` (a caller looks there first), kept there while it has room."""
         exact = self.exact(norm, stem)
         hit: tuple[str, ...]
         if exact is not None:
