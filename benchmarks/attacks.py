@@ -5,6 +5,7 @@ rubrics) and on rubrics built automatically from a reference (as `grader evaluat
     python benchmarks/attacks.py            # a summary per class
     python benchmarks/attacks.py -v         # and one line per answer
     python benchmarks/attacks.py --data benchmarks/attacks_roles.yaml   # the second set, written after the checks
+    python benchmarks/attacks.py --data benchmarks/attacks_claims.yaml  # claims not made: asked, disowned, vague, wrong
 
 For each class: how many answers, the mean score, how many exceed the fair maximum (for the control `terse`: how
 many fall below their minimum or are flagged `keyword_list`).
@@ -27,7 +28,8 @@ from grader.grading import grade
 from grader.models import Question, Rubric
 
 DATA = Path(__file__).with_suffix(".yaml")
-FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4, "echo": 0.3}
+FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4, "echo": 0.3,
+            "asked": 0.3, "disowned": 0.3, "vague": 0.4, "wrong": 0.4}
 
 
 def shuffled(reference: str, seed: int) -> str:
