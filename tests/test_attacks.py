@@ -199,6 +199,7 @@ class TestWordSalad:
         ("The model memorizes the noise of the training data instead of the pattern.", False),
         ("Event A and C are subsets of B; the order is B, C, A.", False),  # letters name events
         ("Stimme voll und ganz zu, wenn der Shop sauber ist und die Regale voll sind", False),  # particles
+        ("Eine zu große Lernrate überspringt das Minimum, eine zu kleine konvergiert langsam.", False),  # "zu": too
     ])
     def test_grammatical_order(self, text: str, salad: bool) -> None:
         assert is_word_salad(text) is salad

@@ -51,7 +51,8 @@ _FINITE = frozenset(
 )
 _PRONOUNS = frozenset("it he she they we i you er sie es wir ich он она оно они мы я".split())
 # What cannot stand right after an article, and right after a preposition.
-_NOT_AFTER_ARTICLE = _ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS
+# German "zu" after an article is the adverb "too" ("eine zu große Lernrate"), not the preposition.
+_NOT_AFTER_ARTICLE = (_ARTICLES | PREPOSITIONS | _CONJUNCTIONS | _SUBORDINATORS | _FINITE | _PRONOUNS) - {"zu"}
 _NOT_AFTER_PREPOSITION = _CONJUNCTIONS | _SUBORDINATORS | _FINITE
 # German prepositions that also end a clause as a verb's particle ("stimme zu", "fängt an").
 _PARTICLES = frozenset("an auf aus mit nach vor zu bei durch über um unter in".split())
