@@ -82,6 +82,7 @@ OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
            "calibrated": "откалибровано", "injection_suspected": "попытка управлять проверкой",
            "unverified_quote": "цитата не найдена в ответе", "off_topic": "не по вопросу",
            "misconception": "ошибочное утверждение", "reversed": "наоборот", "other_term": "о другом термине",
+           "asked": "вопросы вместо ответа", "disowned": "отвергает верное",
            "unsupported_quote": "цитата не из ответа", "llm_capped": "судья ограничен", "judge_disagrees":
            "судья не согласен", "judge_failed_points": "пункты без судьи",
            "judge_timeout": "судья не ответил вовремя", "judge_unavailable": "судья недоступен",
@@ -90,6 +91,7 @@ OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
            "calibrated": "calibrated", "injection_suspected": "tries to steer the grader",
            "unverified_quote": "quote not found in the answer", "off_topic": "off topic",
            "misconception": "wrong claim", "reversed": "the other way round", "other_term": "another term",
+           "asked": "asks instead of answering", "disowned": "rejects what is right",
            "unsupported_quote": "quote not from the answer", "llm_capped": "judge capped", "judge_disagrees":
            "judge disagrees", "judge_failed_points": "points without the judge",
            "judge_timeout": "judge timed out", "judge_unavailable": "judge unavailable",

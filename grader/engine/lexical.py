@@ -30,6 +30,7 @@ from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.engine.topics import find_exchanged
+from grader.engine.unclaimed import unclaimed
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ def contradictions(
     match = dataclasses.replace(match, points=drop_misplaced_negations(compiled, match.points, lang, answer))
     if rubric.built_by == "auto":  # the reference's words said under a negation it lacks earn nothing
         match = dataclasses.replace(match, points=discount_negated(rubric, compiled, match.points, answer))
+    match = _claimed(match, answer, question.question)
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
@@ -138,6 +140,22 @@ def contradictions(
     swapped = find_swaps(rubric, match.points, answer, lang, words)
     exchanged = find_exchanged(rubric, question.question, match.points, answer, lang, words)
     return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang, words)
+
+
+def _claimed(match: AnswerMatch, answer: str, question: str) -> AnswerMatch:
+    """The match without the credit of words only asked or called false (`grader.engine.unclaimed`), and which of
+    the two took some."""
+    if not any(p.score for p in match.points):
+        return match
+    asked, disowned = unclaimed(answer, question)
+    causes, points = [], match.points
+    for cause, stretches in (("asked", asked), ("disowned", disowned)):
+        if stretches:
+            kept = discount(points, [Evidence(a, b, "") for a, b in stretches])
+            if kept != points:
+                causes.append(cause)
+                points = kept
+    return dataclasses.replace(match, points=points, unclaimed=tuple(causes)) if causes else match
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
@@ -156,7 +174,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     m, found = contradictions(question, rubric, answer, m, lang, matcher)
     m = soft_match(question, rubric, m, lang)  # automatic rubrics only: related words in the best sentence
     points = apply(lexical_points(rubric, m, lang), found)
-    flags = flags_of(found)
+    flags = [*flags_of(found), *m.unclaimed]
     told = outcome(rubric, points, lang)  # what the points decide, composed once per distinct outcome
     score = told.score
     unrelated: tuple[str, ...] = ()

@@ -74,6 +74,8 @@ class AnswerMatch:
     # The answer's words for the checks after the matcher, made once from `_chunks` when first asked for
     # (`grader.engine.answer_words.answer_words`); a replaced match shares it.
     words: AnswerWords | None = field(default=None, repr=False, compare=False)
+    # What credit the answer lost for words it did not claim (`grader.engine.unclaimed`): "asked", "disowned".
+    unclaimed: tuple[str, ...] = ()
 
     @property
     def n_stop(self) -> int:

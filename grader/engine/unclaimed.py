@@ -1,0 +1,151 @@
+"""What an answer says without claiming it: the questions it asks, and the claims it reports only to reject. Pure.
+
+A sentence that asks ("Is bias the error from …?", "Делит ли …?", "Schaltet Dropout …?") claims nothing, whatever
+words it holds, unless the next sentence answers it ("Why not the most complex model? Because …"). A judgement
+that calls a claim false turns the claim into its opposite: a short sentence that only judges the one before it
+("That is wrong.", "Это заблуждение.", "Das stimmt nicht."), or such a judgement opening a sentence ("That is a
+myth: …" judges the sentence before; "It is not true that …", "Неверно, что …", "Es stimmt nicht, dass …" the
+rest of its own) or closing one ("…, but that is wrong"). A judgement is a falsity word ("wrong", "неверно",
+"falsch") not negated, or a truth word ("true", "правда", "stimmt") negated, among words that carry no content of
+their own (function words, degree adverbs): "It is not so simple" judges nothing.
+
+`unclaimed(text)` gives the stretches of `text` that are asked and those that are disowned; the matcher's concepts
+whose only evidence lies there earn nothing (`grader.engine.lexical.contradictions`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from grader.engine.contradictions import SENTENCE_END
+from grader.engine.text import ALL_STOPWORDS, NEGATIONS
+
+_FALSE = frozenset(
+    """wrong false untrue incorrect nonsense myth misconception mistaken fallacy
+    неверно неверное неправда неправильно ошибка ошибочно заблуждение миф чушь ложь
+    falsch unsinn mythos irrtum unzutreffend inkorrekt quatsch""".split()
+)
+_TRUE = frozenset("true correct right верно правда правильно так richtig wahr stimmt korrekt zutreffend".split())
+# Words that only strengthen or soften a judgement, and the words that introduce what it judges.
+_DEGREE = frozenset(
+    """completely simply totally absolutely entirely just actually really quite of course certainly
+    совсем совершенно абсолютно просто конечно вовсе полностью вообще
+    völlig ganz total absolut einfach natürlich gar aber allerdings leider überhaupt""".split()
+)
+_THAT = frozenset({"that", "что", "dass"})
+_JUDGING_WORDS = 7  # words a judgement may have (its own, before or after the claim)
+_WORD = re.compile(r"[\w'’-]+")
+_CUE = re.compile(r"\b(?:" + "|".join(sorted(_FALSE | _TRUE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_CLOSING = ("”", "“", "\"", "»", "«", "'", "’", ")", "]")
+_CLAUSE_MARK = re.compile(r"[,:—–]|\s-\s")
+
+
+class Unclaimed(NamedTuple):
+    """[start, end) stretches of a text: those only asked, and those called false by the text itself."""
+
+    asked: list[tuple[int, int]]
+    disowned: list[tuple[int, int]]
+
+
+NOTHING = Unclaimed([], [])
+
+
+def unclaimed(text: str, question: str = "") -> Unclaimed:
+    """The stretches of `text` it asks without answering, and those it calls false. Nothing is only asked when the
+    `question` asks what to check or ask (`asks_for_checks`): there a question is an item of the answer."""
+    has_question, has_cue = "?" in text and not asks_for_checks(question), _CUE.search(text) is not None
+    if not (has_question or has_cue):
+        return NOTHING
+    sentences = _sentences(text)
+    asked: list[tuple[int, int]] = []
+    if has_question:
+        answered = False  # whether a sentence after this one states something
+        for a, b, q in reversed(sentences):
+            if q and not answered:
+                asked.append((a, b))
+            elif not q and _states(text[a:b]):
+                answered = True
+        asked.reverse()
+    disowned: list[tuple[int, int]] = []
+    if has_cue:
+        for i, (a, b, _q) in enumerate(sentences):
+            if _CUE.search(text, a, b):
+                disowned += _judged(text, a, b, sentences[i - 1][:2] if i else None)
+    return Unclaimed(asked, disowned)
+
+
+_CHECKS = re.compile(
+    r"\b(?:check\w*|verif\w*|look(?:s|ing)? (?:for|at|out)|pay\w* attention|attention to|watch\w*|ask\w*|inspect\w*"
+    r"|questions|achten|achtest|achtet|beachten|beachtest|beachtet|prüf\w*|überprüf\w*|kontroll\w*|fragen|fragst|fragt"
+    r"|erfrag\w*|nachfrag\w*|провер\w*|внимани\w*|смотре\w*|спрос\w*|спраш\w*|следит\w*|вопрос(?:ы|ов|ами)?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_checks(question: str) -> bool:
+    """Whether `question` asks what to check, watch or ask ("Worauf sollst du achten?", "What would you check?",
+    "Какие вопросы задать?"): its answer may well be a list of questions."""
+    return _CHECKS.search(question) is not None
+
+
+def _states(sentence: str) -> bool:
+    """Whether a sentence holds a word of content (not only "Yes." or "That's all.")."""
+    return any(len(w) > 2 and w.lower() not in ALL_STOPWORDS for w in _WORD.findall(sentence))
+
+
+def _sentences(text: str) -> list[tuple[int, int, bool]]:
+    """[start, end) of each sentence with words, and whether it ends with a question mark."""
+    out, at = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if _WORD.search(text, at, m.start()):  # a question in quotes ("… “how to detect …?”") is reported, not asked
+            out.append((at, m.start(), "?" in m.group() and not text.startswith(_CLOSING, m.end())))
+        at = m.end()
+    if _WORD.search(text, at):
+        out.append((at, len(text), False))
+    return out
+
+
+def _judged(text: str, a: int, b: int, before: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """What the sentence text[a:b] calls false (the sentence `before` it, or a part of its own), with the judgement
+    itself: its words say nothing of the topic ("simply" is no "simple")."""
+    if _judgement(text[a:b]):
+        return [before, (a, b)] if before else []
+    marks = list(_CLAUSE_MARK.finditer(text, a, b))
+    if marks:
+        first, last = marks[0], marks[-1]
+        if _judgement(text[a : first.start()]):  # "That is a myth: …" judges the sentence before; "Неверно, что …"
+            if _opens_claim(text[first.end() : b]):  # the rest of its own
+                return [(a, b)]
+            return [before, (a, first.start())] if before else []
+        if _judgement(_after_contrast(text[last.end() : b])):  # "…, but that is wrong"
+            return [(a, b)]
+    words = _WORD.findall(text[a:b])
+    for k, w in enumerate(words[:_JUDGING_WORDS]):  # "It is not true that …", "Es stimmt nicht dass …"
+        if w.lower() in _THAT and k and _judgement(" ".join(words[:k])):
+            return [(a, b)]
+    return []
+
+
+def _opens_claim(rest: str) -> bool:
+    first = _WORD.search(rest)
+    return first is not None and first.group().lower() in _THAT
+
+
+def _after_contrast(clause: str) -> str:
+    words = clause.split()
+    return " ".join(words[1:]) if words and words[0].lower() in {"but", "но", "а", "aber", "doch", "however"} else clause
+
+
+def _judgement(clause: str) -> bool:
+    """Whether `clause` only judges something false: a falsity word not negated, or a truth word negated, and no
+    word of its own content."""
+    words = [w.lower() for w in _WORD.findall(clause)]
+    if not words or len(words) > _JUDGING_WORDS:
+        return False
+    negated = any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
+    false, true = any(w in _FALSE for w in words), any(w in _TRUE for w in words)
+    if not ((false and not negated) or (true and negated and not false)):
+        return False
+    return all(w in _FALSE or w in _TRUE or w in NEGATIONS or w in _DEGREE or w in ALL_STOPWORDS
+               or w.endswith(("n't", "n’t")) for w in words)  # fmt: skip

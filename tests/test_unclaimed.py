@@ -1,0 +1,146 @@
+"""Words an answer does not claim earn nothing: questions it asks without answering, claims it calls false."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.batch.html_text import OTHER_FLAGS
+from grader.engine.rubric import build_rubric
+from grader.engine.unclaimed import asks_for_checks, unclaimed
+from grader.grading import grade
+from grader.models import Question
+
+EN = Question(
+    id="gd-en",
+    lang="en",
+    question="What does the learning rate do in gradient descent?",
+    reference="The learning rate scales each gradient step. Too large a rate overshoots the minimum and diverges; "
+    "too small a rate converges slowly.",
+)
+RU = Question(
+    id="gd-ru",
+    lang="ru",
+    question="Что делает learning rate в градиентном спуске?",
+    reference="Learning rate задаёт размер шага по антиградиенту. Слишком большой шаг перескакивает минимум и "
+    "расходится, слишком маленький сходится медленно.",
+)
+DE = Question(
+    id="gd-de",
+    lang="de",
+    question="Was bewirkt die Lernrate beim Gradientenabstieg?",
+    reference="Die Lernrate skaliert jeden Schritt entlang des Gradienten. Eine zu große Lernrate überspringt das "
+    "Minimum und divergiert, eine zu kleine konvergiert langsam.",
+)
+
+
+def _grade(q: Question, answer: str):  # type: ignore[no-untyped-def]
+    return grade(q, build_rubric(q), answer)
+
+
+def _stretches(text: str) -> tuple[list[str], list[str]]:
+    u = unclaimed(text)
+    return [text[a:b].strip() for a, b in u.asked], [text[a:b].strip() for a, b in u.disowned]
+
+
+@pytest.mark.parametrize(
+    ("q", "answer", "claim"),
+    [
+        (EN, "Does the learning rate scale each gradient step? Does too large a rate overshoot the minimum and "
+             "diverge? Does too small a rate converge slowly?",
+         "The learning rate scales each gradient step. Too large a rate overshoots the minimum and diverges. Too "
+         "small a rate converges slowly."),
+        (RU, "Задаёт ли learning rate размер шага по антиградиенту? Перескакивает ли большой шаг минимум? "
+             "Сходится ли маленький шаг медленно?",
+         "Learning rate задаёт размер шага по антиградиенту. Большой шаг перескакивает минимум. Маленький шаг "
+         "сходится медленно."),
+        (DE, "Skaliert die Lernrate jeden Schritt entlang des Gradienten? Überspringt eine zu große Lernrate das "
+             "Minimum? Konvergiert eine zu kleine langsam?",
+         "Die Lernrate skaliert jeden Schritt entlang des Gradienten. Eine zu große Lernrate überspringt das "
+         "Minimum, eine zu kleine konvergiert langsam."),
+    ],
+)
+def test_an_answer_that_only_asks_earns_nothing_and_is_told_so(q: Question, answer: str, claim: str) -> None:
+    said = _grade(q, claim)  # the same words, claimed
+    asked = _grade(q, answer)
+    assert (said.score or 0) >= 0.7 and "asked" not in said.flags
+    assert asked.score == 0.0 and "asked" in asked.flags
+    assert {"ru": "вопросы", "en": "asks questions", "de": "stellt Fragen"}[q.lang] in asked.feedback
+
+
+def test_a_question_answered_after_it_keeps_its_words() -> None:
+    answer = ("Why not take a huge learning rate? Because too large a rate overshoots the minimum and diverges, "
+              "while too small a rate converges slowly; the rate scales each gradient step.")
+    g = _grade(EN, answer)
+    assert "asked" not in g.flags and (g.score or 0) >= 0.8
+    # A sentence of function words alone answers nothing.
+    assert _stretches("Does it scale the step? Does it diverge? So it is.")[0] == ["Does it scale the step", "Does it diverge"]
+
+
+def test_questions_are_items_when_the_question_asks_what_to_check() -> None:
+    text = "Is the floor clean? Are prices on every shelf?"
+    assert asks_for_checks("What would you check in the shop?")
+    assert asks_for_checks("Worauf sollst du im Shop achten?")
+    assert asks_for_checks("Какие вопросы задать кандидату?")
+    assert not asks_for_checks("Frage 3: Was ist Dropout?")  # "Frage 3" names the question, it asks for none
+    assert unclaimed(text, "Worauf sollst du im Shop achten?").asked == []
+    assert len(unclaimed(text, "What is a clean shop?").asked) == 2
+
+
+def test_a_quoted_question_is_reported_not_asked() -> None:
+    assert _stretches("The hard part is “how to detect the end of a frame?”")[0] == []
+
+
+@pytest.mark.parametrize(
+    ("q", "answer"),
+    [
+        (EN, "Many say the learning rate scales each gradient step, that too large a rate overshoots the minimum "
+             "and diverges and too small a rate converges slowly. That is simply not true."),
+        (RU, "Говорят, что learning rate задаёт размер шага по антиградиенту, большой шаг перескакивает минимум, "
+             "а маленький сходится медленно. Это миф."),
+        (DE, "Oft heißt es, die Lernrate skaliere jeden Schritt des Gradienten, eine zu große überspringe das "
+             "Minimum und eine zu kleine konvergiere langsam. Das ist völlig falsch."),
+        (RU, "Неверно, что learning rate задаёт размер шага по антиградиенту и что большой шаг перескакивает "
+             "минимум, а маленький сходится медленно."),
+    ],
+)
+def test_claims_the_answer_calls_false_earn_nothing(q: Question, answer: str) -> None:
+    g = _grade(q, answer)
+    assert (g.score or 0) <= 0.3 and "disowned" in g.flags
+    assert {"ru": "называет неверным", "en": "calls wrong", "de": "nennt falsch"}[q.lang] in g.feedback
+
+
+def test_a_judgement_opening_its_own_claim_disowns_the_claim() -> None:
+    text = "It is not true that the rate scales the step, and the step is small."
+    assert _stretches(text)[1] == [text[:-1]]
+    # Graded, "not" in that sentence already reads the claim as negated: it earns nothing either way.
+    g = _grade(EN, "It is not true that the learning rate scales each gradient step or that too large a rate "
+                   "overshoots the minimum and diverges while too small a rate converges slowly.")
+    assert (g.score or 0) <= 0.3
+
+
+def test_a_misconception_set_aside_before_the_right_idea_keeps_its_credit() -> None:
+    answer = ("Some think the learning rate only changes training time. That is wrong: it scales each gradient "
+              "step, so too large a rate overshoots the minimum and diverges and too small a rate converges slowly.")
+    asked, disowned = _stretches(answer)
+    assert disowned == ["Some think the learning rate only changes training time", "That is wrong"]
+    g = _grade(EN, answer)
+    assert (g.score or 0) >= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That is not wrong.",  # a negated falsity word affirms
+        "It is not so simple.",  # no judgement of truth
+        "A false positive is a wrong alarm.",  # falsity words with content of their own
+        "Das ist nicht falsch, die Lernrate skaliert den Schritt.",
+        "Это не ошибка оптимизатора, а слишком большой шаг.",
+    ],
+)
+def test_no_judgement_disowns_nothing(text: str) -> None:
+    assert _stretches("The step is scaled by the rate. " + text)[1] == []
+
+
+def test_the_report_names_the_flags() -> None:
+    for lang in ("ru", "en", "de"):
+        assert OTHER_FLAGS[lang]["asked"] and OTHER_FLAGS[lang]["disowned"]
