@@ -131,6 +131,10 @@ class Matcher:
     points: list[CompiledPoint] = field(init=False)
     vocab: list[str] = field(init=False)
     _vocab_set: frozenset[str] = field(init=False)
+    # The stems of the function words the wordings keep ("без" of "без учителя"): an answer's function word stands
+    # for a rubric word only when a wording holds that function word, not a content word of the same stem ("среди"
+    # is no "среда", "весь" no "веса").
+    _function_stems: frozenset[str] = field(init=False)
     # How each answer word maps to rubric words (`grader.engine.vocabulary`), memoised per word.
     _words: Vocabulary = field(init=False)
     # A piece of answer between spaces -> all the matcher needs of it (`_ChunkInfo`: its words, the rubric stems
@@ -168,6 +172,10 @@ class Matcher:
         self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems
                              if not is_marker(s)})  # fmt: skip
         self._vocab_set = frozenset(self.vocab)
+        self._function_stems = frozenset(
+            s for p in self.rubric.points for c in p.concepts for t in c.any
+            for n, s in zip(*tokenize(t, lang)[:2], strict=True) if n in ALL_STOPWORDS
+        )  # fmt: skip
         self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points))
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
@@ -194,11 +202,11 @@ class Matcher:
             cues = CUES.get(norm, ())  # a negation or absence cue: its position is what the matcher asks about
             if norm in ALL_STOPWORDS:
                 n_stop += 1
-                if stem in self._vocab_set:  # a wording that keeps its function words ("без учителя")
+                if stem in self._function_stems:  # a wording that keeps its function words ("без учителя")
                     cues = (stem, *cues)
                 if cues:
                     hits.append((j, cues))
-                if claims is not None and stem in claims._vocab_set:
+                if claims is not None and stem in claims._function_stems:
                     claimed.append((j, (stem,)))
                 continue
             hit = get((norm, stem))

@@ -18,7 +18,7 @@ from grader.engine.reading import read_reference
 from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
 from grader.engine.staleness import is_stale as is_stale  # re-exported: the builder's users check staleness too
 from grader.engine.staleness import reference_hash as reference_hash
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, detect_lang, is_stopword, tokenize
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, content_stems, detect_lang, is_stopword, tokenize
 from grader.models import Concept, KeyPoint, PointGroup, Question, Reading, Rubric
 
 MAX_CONCEPTS = 12
@@ -134,7 +134,7 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
     used: set[str] = set()
     content = _content_words(text, lang)
     terms = _example_concepts(text, lang) + _gloss_concepts(text, lang)
-    terms += _glossary_concepts(set(tokenize(text, lang).stems), lang)
+    terms += _glossary_concepts(content_stems(text, lang), lang)  # a function word ("среди") names no term ("среда")
     for wordings, stems in terms + _number_concepts(text, lang, question_numbers):
         if stems <= question_stems or stems & used:
             continue
