@@ -73,7 +73,8 @@ def test_a_question_answered_after_it_keeps_its_words() -> None:
     g = _grade(EN, answer)
     assert "asked" not in g.flags and (g.score or 0) >= 0.8
     # A sentence of function words alone answers nothing.
-    assert _stretches("Does it scale the step? Does it diverge? So it is.")[0] == ["Does it scale the step", "Does it diverge"]
+    asked = _stretches("Does it scale the step? Does it diverge? So it is.")[0]
+    assert asked == ["Does it scale the step", "Does it diverge"]
 
 
 def test_questions_are_items_when_the_question_asks_what_to_check() -> None:
@@ -121,7 +122,7 @@ def test_a_judgement_opening_its_own_claim_disowns_the_claim() -> None:
 def test_a_misconception_set_aside_before_the_right_idea_keeps_its_credit() -> None:
     answer = ("Some think the learning rate only changes training time. That is wrong: it scales each gradient "
               "step, so too large a rate overshoots the minimum and diverges and too small a rate converges slowly.")
-    asked, disowned = _stretches(answer)
+    disowned = _stretches(answer)[1]
     assert disowned == ["Some think the learning rate only changes training time", "That is wrong"]
     g = _grade(EN, answer)
     assert (g.score or 0) >= 0.8

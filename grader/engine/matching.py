@@ -38,6 +38,7 @@ from grader.engine.compiled import (
     typo_of,
 )
 from grader.engine.concepts import match_points, match_whole_points
+from grader.engine.elision import expand
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
 from grader.engine.rubric_memo import RubricMemo
 from grader.engine.sequences import Sequences, is_marker, markers
@@ -148,7 +149,7 @@ class Matcher:
 
     def __post_init__(self) -> None:
         lang = self.rubric.lang
-        asked = content(tokenize(self.question, lang)) if self.question else set()
+        asked = content(tokenize(expand(self.question, lang), lang)) if self.question else set()
         self._asked = frozenset(asked | {canonical(s) for s in asked})
         self._asked_by_letter = {}
         for s in self._asked:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from grader.engine.answer_words import AnswerWords
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction
+from grader.engine.elision import expand
 from grader.engine.feedback import phrase, short
 from grader.engine.text import content_stems, is_stopword, normalise_word, stem_word
 from grader.models import Question
@@ -93,11 +94,11 @@ def _openings(answer: str, runs: list[tuple[int, int]]) -> Iterator[re.Match[str
 @lru_cache(maxsize=1024)
 def _asked(question: str, lang: str) -> tuple[tuple[str, str], ...]:
     """The question's words that can be terms (not stopwords, longer than `_SHARED`), with their stems."""
-    words = sorted({normalise_word(m.group()) for m in _WORD.finditer(question)})
+    words = sorted({normalise_word(m.group()) for m in _WORD.finditer(expand(question, lang))})
     return tuple((w, stem_word(w, lang)) for w in words if len(w) > _SHARED and not is_stopword(w))
 
 
 @lru_cache(maxsize=1024)
 def _known(question: str, reference: str, lang: str) -> frozenset[str]:
     """Stems the question and its reference use: a term of theirs is not another question's."""
-    return frozenset(content_stems(question + "\n" + reference, lang))
+    return frozenset(content_stems(expand(question, lang) + "\n" + reference, lang))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from grader.engine.elision import expand
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight as informativeness
 from grader.engine.matching import Matcher
@@ -176,7 +177,8 @@ def read_question(question: Question) -> Reading:
 def build_rubric(question: Question, reading: Reading | None = None) -> Rubric:
     """A rubric derived from the question's reference alone: the same question always gets the same rubric."""
     lang = question.lang or detect_lang(question.reference)
-    question_stems = {s for n, s in zip(*tokenize(question.question, lang)[:2], strict=True) if not is_stopword(n)}
+    asked = expand(question.question, lang)  # "Trainings- und Testdaten" names the training data too
+    question_stems = {s for n, s in zip(*tokenize(asked, lang)[:2], strict=True) if not is_stopword(n)}
     question_numbers = {m.group(1) for m in _NUMBER.finditer(question.question)}
     reading = reading or read_question(question)
     points = []

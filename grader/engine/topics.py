@@ -26,6 +26,7 @@ from typing import NamedTuple
 from grader.engine.answer_words import CLAUSE_BREAK, AnswerWords
 from grader.engine.compiled import PointMatch, fold
 from grader.engine.contradictions import SENTENCE_END, Contradiction, clause_at, sentences
+from grader.engine.elision import expand
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.rubric_memo import RubricMemo
@@ -97,7 +98,7 @@ def contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
 
 
 def _contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
-    asked = _content(question, rubric.lang)
+    asked = _content(expand(question, rubric.lang), rubric.lang)  # "Trainings- und Testdaten": both named
     found = []
     for p in rubric.points:
         found += _point_contrasts(p.id, read_clauses(p.text, rubric.lang), asked)

@@ -132,9 +132,12 @@ def _opens_claim(rest: str) -> bool:
     return first is not None and first.group().lower() in _THAT
 
 
+_CONTRASTS = frozenset({"but", "however", "но", "а", "aber", "doch"})
+
+
 def _after_contrast(clause: str) -> str:
     words = clause.split()
-    return " ".join(words[1:]) if words and words[0].lower() in {"but", "но", "а", "aber", "doch", "however"} else clause
+    return " ".join(words[1:]) if words and words[0].lower() in _CONTRASTS else clause
 
 
 def _judgement(clause: str) -> bool:
