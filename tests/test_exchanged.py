@@ -26,6 +26,16 @@ BATCH = Question(
 )
 
 
+SPLIT = Question(
+    id="split", lang="de", question="Warum teilt man Daten in Trainings- und Testdaten?",
+    reference="Das Modell wird auf den Trainingsdaten gelernt und auf den Testdaten bewertet, die es nie gesehen hat.",
+)
+PAIRED_LATE = Question(
+    id="late", lang="en", question="How are training and validation data used?",
+    reference="The weights are fitted on the training data, and the hyperparameters are chosen on the validation data.",
+)
+
+
 def _grade(question: Question, answer: str) -> Grade:
     return grade(question, build_rubric(question), answer)
 
@@ -37,7 +47,11 @@ class TestExchanged:
         (PARAMS, "Гиперпараметры модель выучивает из данных при обучении, а параметры задаёт человек до обучения."),
         (BATCH, "Eine kleine Batchgröße liefert glatte Gradienten und nutzt die Hardware gut aus, während eine große "
                 "Batchgröße verrauschte Gradienten liefert und öfter aktualisiert."),
-    ], ids=["en-two-things", "ru-two-things", "de-one-thing-two-sides"])
+        (SPLIT, "Das Modell wird auf den Testdaten gelernt und auf den Trainingsdaten bewertet."),
+        (PAIRED_LATE, "The weights are fitted on the validation data, and the hyperparameters are chosen on the "
+                      "training data."),
+    ], ids=["en-two-things", "ru-two-things", "de-one-thing-two-sides", "de-named-later-in-the-clause",
+            "en-named-later-in-the-clause"])
     def test_exchanged_sides_are_contradicted(self, question: Question, answer: str) -> None:
         g = _grade(question, answer)
         assert "reversed" in g.flags and g.score is not None and g.score <= 0.2
@@ -59,7 +73,12 @@ class TestExchanged:
         (PARAMS, "Гиперпараметры задаёт человек до обучения, а параметры модель выучивает из данных при обучении."),
         (BATCH, "Eine kleine Batchgröße liefert verrauschte Gradienten und aktualisiert öfter, während eine große "
                 "Batchgröße glatte Gradienten liefert."),
-    ], ids=["en-other-order", "en-unlike", "en-two-sentences", "ru-other-order", "de-other-order"])
+        (SPLIT, "Gelernt wird das Modell auf den Trainingsdaten, und auf den Testdaten, die es nie gesehen hat, wird "
+                "es bewertet."),
+        (PAIRED_LATE, "The hyperparameters are chosen on the validation data, and the weights are fitted on the "
+                      "training data."),
+    ], ids=["en-other-order", "en-unlike", "en-two-sentences", "ru-other-order", "de-other-order", "de-named-later",
+            "en-named-later"])
     def test_the_contrast_said_right_keeps_its_credit(self, question: Question, answer: str) -> None:
         g = _grade(question, answer)
         assert g.flags == [] and g.score is not None and g.score >= 0.8

@@ -7,8 +7,11 @@ exchange what is said of which: "bagging trains models sequentially on reweighte
 swapped-roles reading (`grader.engine.roles`) pairs neighbouring words, so it misses statements whose topic and
 content stand apart; this reading relates each clause's topic to the whole of the clause.
 
-A clause's *topic* is its first content word, with the side of a gradable opposite or direction word that qualifies
-it when one opens the clause ("a *small* learning rate": the learning rate, small side). What a clause *says* of it
+A clause's *topic* is its first content word, or the first one of the things the question names side by side ("X
+and Y", "X vs Y": "Das Modell wird auf den *Trainingsdaten* gelernt", asked about "Trainings- und Testdaten"), with
+the side of a gradable
+opposite or direction word that qualifies it when one opens the clause ("a *small* learning rate": the learning
+rate, small side). What a clause *says* of it
 is its other content words. Two clauses of one sentence of a point make a *contrast* when their topics are two
 things the question names ("the difference between bagging and boosting"), or one thing on opposite sides ("a large
 learning rate", "a small one"), and each says something the other does not. The answer *exchanges* a contrast
@@ -21,6 +24,7 @@ reading reads them: inside a sentence, up to punctuation, coordinators and subor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from grader.engine.answer_words import CLAUSE_BREAK, AnswerWords
@@ -45,8 +49,8 @@ class _Clause(NamedTuple):
     sentence: int  # which sentence of the text holds it
 
 
-def read_clauses(text: str, lang: str) -> list[_Clause]:
-    """The clauses of `text` that have a topic and say something of it."""
+def read_clauses(text: str, lang: str, paired: frozenset[str] = frozenset()) -> list[_Clause]:
+    """The clauses of `text` that have a topic and say something of it (`paired`: `_paired` of the question)."""
     found: list[_Clause] = []
     cuts = sorted(
         (m.start(), m.end(), ends) for pattern, ends in ((SENTENCE_END, True), (CLAUSE_BREAK, False))
@@ -60,7 +64,7 @@ def read_clauses(text: str, lang: str) -> list[_Clause]:
             if toks.starts[k] >= at:
                 words.append(k)
             k += 1
-        clause = _clause(toks, words, sentence)
+        clause = _clause(toks, words, sentence, paired)
         if clause is not None:
             found.append(clause)
         at = max(at, cut_end)
@@ -68,10 +72,13 @@ def read_clauses(text: str, lang: str) -> list[_Clause]:
     return found
 
 
-def _clause(toks: Tokens, words: list[int], sentence: int) -> _Clause | None:
+def _clause(toks: Tokens, words: list[int], sentence: int, paired: frozenset[str]) -> _Clause | None:
     content = [i for i in words if len(toks.norms[i]) > 1 and not is_stopword(toks.norms[i])]
     if len(content) < 2:
         return None
+    named = next((k for k, i in enumerate(content) if toks.stems[i] in paired), 0)
+    if named and POLAR.get(toks.stems[content[named - 1]]) is None:  # what the question names is the topic
+        content = [content[named], *content[:named], *content[named + 1 :]]
     first, rest = content[0], content[1:]
     side = -1
     polar = POLAR.get(toks.stems[first]) or POLAR.get(_EXACT + toks.norms[first])
@@ -99,10 +106,30 @@ def contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
 
 def _contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
     asked = _content(expand(question, rubric.lang), rubric.lang)  # "Trainings- und Testdaten": both named
+    paired = _paired(question, rubric.lang)
     found = []
     for p in rubric.points:
-        found += _point_contrasts(p.id, read_clauses(p.text, rubric.lang), asked)
+        found += _point_contrasts(p.id, read_clauses(p.text, rubric.lang, paired), asked)
     return found
+
+
+_COORDINATORS = frozenset("and or vs versus und oder bzw и или".split())
+
+
+@lru_cache(maxsize=1024)
+def _paired(question: str, lang: str) -> frozenset[str]:
+    """Stems of the content words the question names side by side: next to "and", "or", "vs" ("bagging and
+    boosting", "Trainings- und Testdaten")."""
+    toks = tokenize(expand(question, lang), lang)
+    content = [k for k, n in enumerate(toks.norms) if len(n) > 1 and not is_stopword(n)]
+    out = set()
+    for k, n in enumerate(toks.norms):
+        if n in _COORDINATORS or n == "vs.":
+            before = [i for i in content if i < k][-1:]
+            after = [i for i in content if i > k][:1]
+            if before and after:
+                out.update((toks.stems[before[0]], toks.stems[after[0]]))
+    return frozenset(out)
 
 
 def _content(text: str, lang: str) -> frozenset[str]:
@@ -158,7 +185,7 @@ def find_exchanged(
         here = [c for c in pairs if _names(folded, c.topics)]
         if not here:
             continue
-        clauses = [c for c in read_clauses(answer[a:b], lang) if not c.negated]
+        clauses = [c for c in read_clauses(answer[a:b], lang, _paired(question, rubric.lang)) if not c.negated]
         for pair in here:
             one = _crossed(clauses, pair.topics[0], pair.own[0], pair.own[1])
             if one and _crossed(clauses, pair.topics[1], pair.own[1], pair.own[0]):
