@@ -140,6 +140,20 @@ class TestReversal:
         g = _grade("Momentum helps on a plateau.")
         assert {p.id: p.verdict for p in g.points}["plateau"] == "contradicted"
 
+    @pytest.mark.parametrize(("answer", "reversed_"), [
+        ("Batching reduces the overhead of small packets by sending several packets in one transmission.", False),
+        ("Batching increases the overhead of small packets by sending several packets in one transmission.", True),
+        # The opposite direction said of something else, beside the point's other words, reverses nothing.
+        ("Batching sends several packets in one transmission, which increases the distance a link can cover.", False),
+        ("Several packets go in one transmission; the throughput increases.", False),
+    ])
+    def test_a_direction_reverses_the_point_only_said_of_the_same_thing(self, answer: str, reversed_: bool) -> None:
+        q = Question(id="batching", lang="en", question="What does packet batching do?",
+                     reference="Batching reduces the overhead of small packets by sending several packets in one "
+                               "transmission.")
+        g = _grade(answer, q, build_rubric(q))
+        assert ("reversed" in g.flags) is reversed_
+
 
 class TestNegatedAnswer:
     """An answer that negates the reference's statements scores low, though it uses all its words."""

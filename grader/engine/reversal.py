@@ -30,6 +30,7 @@ from grader.engine.text import (
     NOT_NEGATING_NEXT,
     Tokens,
     chunk_words,
+    is_stopword,
     latin_lang,
     normalise_word,
     stem_word,
@@ -80,6 +81,7 @@ _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]
 _EXACT = "="  # a key no stem starts with: the word itself, matched whole
 _NEGATION_REACH = 2  # a negation this many words before a direction word flips it ("не всегда помогает")
 _REACH = 4  # a direction word counts for a point when this close to the point's evidence ("помогает на плато")
+_ANCHOR_REACH = 4  # content words on either side of a point's direction word that say what it is said of
 
 
 def _keys_of(words: str) -> set[str]:
@@ -201,6 +203,35 @@ def _point_directions(text: str, hints: tuple[tuple[str, str], ...], lang: str) 
     return tuple((pair, next(iter(sides))) for pair, sides in sorted(said.items()) if len(sides) == 1)
 
 
+def _is_direction(toks: Tokens, i: int) -> bool:
+    return toks.stems[i] in _LEXICON or _EXACT + toks.norms[i] in _LEXICON
+
+
+@lru_cache(maxsize=4096)
+def _anchors_of(text: str, lang: str) -> frozenset[str]:
+    """Stems of the content words next to the direction words of `text` (up to `_ANCHOR_REACH` on either side):
+    what a direction is said of ("reduces *the overhead*", "*Momentum* мешает")."""
+    toks = tokenize(text, lang)
+    content = [i for i, n in enumerate(toks.norms) if len(n) > 1 and not is_stopword(n)]
+    out: set[str] = set()
+    for k, i in enumerate(content):
+        if _is_direction(toks, i):
+            near = content[max(0, k - _ANCHOR_REACH) : k] + content[k + 1 : k + 1 + _ANCHOR_REACH]
+            out.update(toks.stems[j] for j in near if not _is_direction(toks, j))
+    return frozenset(out)
+
+
+def point_anchors(point: KeyPoint, lang: str) -> frozenset[str]:
+    """What the point's directions are said of, from its text and hints (`_anchors_of`)."""
+    hints = ((point.hint, lang),) if isinstance(point.hint, str) else tuple((t, k) for k, t in point.hint.items())
+    return frozenset().union(*(_anchors_of(t, k) for t, k in ((point.text, lang), *hints) if t))
+
+
+def _said_of(evidence: Evidence, lang: str, anchors: frozenset[str]) -> bool:
+    """Whether the evidence names something a direction of the point is said of."""
+    return not anchors.isdisjoint(tokenize(evidence.text, lang).stems)
+
+
 def point_directions(point: KeyPoint, lang: str) -> tuple[tuple[int, int], ...]:
     """(pair, direction) the point states clearly: in its text and hints that are one clause each, one direction."""
     hints = ((point.hint, lang),) if isinstance(point.hint, str) else tuple((t, k) for k, t in point.hint.items())
@@ -235,12 +266,18 @@ def find_reversals(
     elif not may_state_direction(answer, latin):
         return []
     found = []
+    points_by_id = {p.id: p for p in rubric.points}
     for pm in points:
         stated = stating.get(pm.id) if pm.score else None
         if not stated:
             continue
         asked = functools.reduce(operator.or_, (1 << pair for pair, _side in stated))
         spans = [e for c in pm.concepts if c.matched for e in c.evidence]
+        # Only a direction said of what the point's direction is said of reverses it: "reduces the overhead" is not
+        # reversed by "increases the distance" near other words of the point.
+        anchors = point_anchors(points_by_id[pm.id], rubric.lang)
+        if anchors:
+            spans = [e for e in spans if _said_of(e, lang, anchors)]
         for start, end in _clauses_holding(answer, sorted(e.start for e in spans)):
             if not pairs_stated(answer[start:end], latin) & asked:
                 continue  # no word of the point's pairs in it: nothing stated the other way round
