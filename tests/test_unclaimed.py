@@ -145,3 +145,37 @@ def test_no_judgement_disowns_nothing(text: str) -> None:
 def test_the_report_names_the_flags() -> None:
     for lang in ("ru", "en", "de"):
         assert OTHER_FLAGS[lang]["asked"] and OTHER_FLAGS[lang]["disowned"]
+
+
+@pytest.mark.parametrize(
+    ("q", "answer"),
+    [
+        (EN, "Honestly, it has to do with the gradient step, the minimum and diverging, I think."),
+        (EN, "Something about the step size and the minimum, and maybe converging slowly."),
+        (RU, "Что-то связанное с шагом по антиградиенту, минимумом и тем, как медленно сходится."),
+        (DE, "Das hat irgendwie mit dem Schritt, dem Gradienten und dem Minimum zu tun."),
+        (DE, "Irgendwas mit Schritt, Gradient und Minimum, glaube ich."),
+    ],
+)
+def test_terms_related_only_vaguely_earn_nothing(q: Question, answer: str) -> None:
+    g = _grade(q, answer)
+    assert (g.score or 0) <= 0.4 and "vague" in g.flags
+    assert {"ru": "как именно", "en": "say how", "de": "wie sie zusammenhängen"}[q.lang] in g.feedback
+
+
+def test_a_vague_opener_keeps_what_follows_its_colon() -> None:
+    g = _grade(EN, "It has to do with the step: the learning rate scales each gradient step, too large a rate "
+                   "overshoots the minimum and diverges, and too small a rate converges slowly.")
+    assert (g.score or 0) >= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sender has to send something before the timeout.",  # an object, no frame
+        "Einmal tanken und irgendetwas im Shop kaufen.",
+        "Модель что-то предсказывает, и мы сравниваем это с ответом.",
+    ],
+)
+def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:
+    assert unclaimed(text).vague == []

@@ -20,6 +20,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "Ответ похож на список терминов: объясните их связь полными предложениями.",
         "asked": "Ответ задаёт вопросы вместо ответа: то, о чём только спрошено, не засчитывается.",
         "disowned": "Ответ называет неверным то, что верно: отвергнутые утверждения не засчитываются.",
+        "vague": "Ответ лишь называет термины («что-то связанное с …»): объясните, как именно они связаны.",
         "off_topic": "Большая часть ответа не о том, о чём вопрос ({words}): ответьте на заданный вопрос.",
         "aside": "Многое в ответе не упомянуто ни в вопросе, ни в эталоне ({words}): проверьте, что ответ о "
         "заданном вопросе.",
@@ -41,6 +42,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "The answer reads like a list of terms: explain how they connect, in full sentences.",
         "asked": "The answer asks questions instead of answering: what it only asks earns nothing.",
         "disowned": "The answer calls wrong what is right: the claims it rejects earn nothing.",
+        "vague": "The answer only says the terms have something to do with it: say how they relate.",
         "off_topic": "Most of the answer is about something the question does not ask about ({words}): answer the "
         "question asked.",
         "aside": "Much of the answer speaks of things neither the question nor the reference mentions ({words}): "
@@ -63,6 +65,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "keywords": "Die Antwort liest sich wie eine Liste von Begriffen: erklären Sie die Zusammenhänge.",
         "asked": "Die Antwort stellt Fragen, statt zu antworten: nur Gefragtes zählt nicht.",
         "disowned": "Die Antwort nennt falsch, was richtig ist: verworfene Aussagen zählen nicht.",
+        "vague": "Die Antwort nennt nur Begriffe („irgendwas mit …“): erklären Sie, wie sie zusammenhängen.",
         "off_topic": "Die Antwort spricht größtenteils von etwas anderem, als gefragt ist ({words}): beantworten Sie "
         "die gestellte Frage.",
         "aside": "Vieles in der Antwort kommt weder in der Frage noch in der Musterlösung vor ({words}): prüfen Sie, "
@@ -135,7 +138,7 @@ def summary(points: Sequence[PointResult], lang: str, flags: Sequence[str] = ())
         lines.append(phrase(lang, "required"))
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
-    lines += [phrase(lang, flag) for flag in ("asked", "disowned") if flag in flags]
+    lines += [phrase(lang, flag) for flag in ("asked", "disowned", "vague") if flag in flags]
     if "off_topic" in flags:
         lines.append(_off_topic(lang))
     return " ".join(lines)
@@ -200,7 +203,7 @@ def compose(
             lines.append(phrase(lang, "required"))
     if "keyword_list" in flags:
         lines.append(phrase(lang, "keywords"))
-    lines += [phrase(lang, flag) for flag in ("asked", "disowned") if flag in flags]
+    lines += [phrase(lang, flag) for flag in ("asked", "disowned", "vague") if flag in flags]
     if "off_topic" in flags or unrelated:
         lines.append(_off_topic(lang, unrelated, strong="off_topic" in flags))
     text = " ".join(lines)

@@ -143,13 +143,13 @@ def contradictions(
 
 
 def _claimed(match: AnswerMatch, answer: str, question: str) -> AnswerMatch:
-    """The match without the credit of words only asked or called false (`grader.engine.unclaimed`), and which of
-    the two took some."""
+    """The match without the credit of words only asked, called false or related vaguely
+    (`grader.engine.unclaimed`), and which of these took some."""
     if not any(p.score for p in match.points):
         return match
-    asked, disowned = unclaimed(answer, question)
+    asked, disowned, vague = unclaimed(answer, question)
     causes, points = [], match.points
-    for cause, stretches in (("asked", asked), ("disowned", disowned)):
+    for cause, stretches in (("asked", asked), ("disowned", disowned), ("vague", vague)):
         if stretches:
             kept = discount(points, [Evidence(a, b, "") for a, b in stretches])
             if kept != points:

@@ -9,8 +9,15 @@ rest of its own) or closing one ("…, but that is wrong"). A judgement is a fal
 "falsch") not negated, or a truth word ("true", "правда", "stimmt") negated, among words that carry no content of
 their own (function words, degree adverbs): "It is not so simple" judges nothing.
 
-`unclaimed(text)` gives the stretches of `text` that are asked and those that are disowned; the matcher's concepts
-whose only evidence lies there earn nothing (`grader.engine.lexical.contradictions`).
+A relation left vague relates nothing: "it has something to do with bias, variance and complexity", "irgendwas mit
+Neuronen und Training", "что-то связанное с порогом и долями" names the terms and says only that they belong to the
+topic. A stretch up to a colon, semicolon or sentence end that holds such a frame ("has to do with", "something
+about", "hat mit … zu tun", "irgendwas mit", "что-то связанное с", "что-то про", "как-то связано") is *vague*
+("send something" is no frame); what follows a colon is read on its own ("It has to do with variance: a flexible
+model memorises noise" keeps the second half).
+
+`unclaimed(text)` gives the stretches of `text` that are asked, disowned and vague; the matcher's concepts whose only
+evidence lies there earn nothing (`grader.engine.lexical.contradictions`).
 """
 
 from __future__ import annotations
@@ -42,21 +49,32 @@ _CLAUSE_MARK = re.compile(r"[,:—–]|\s-\s")
 
 
 class Unclaimed(NamedTuple):
-    """[start, end) stretches of a text: those only asked, and those called false by the text itself."""
+    """[start, end) stretches of a text: those only asked, those called false by the text itself, and those that
+    relate their terms only vaguely."""
 
     asked: list[tuple[int, int]]
     disowned: list[tuple[int, int]]
+    vague: list[tuple[int, int]]
 
 
-NOTHING = Unclaimed([], [])
+NOTHING = Unclaimed([], [], [])
+_VAGUE = re.compile(
+    r"(?<![\w-])(?:(?:has|have|had|having) (?:\w+ )?to do with|something (?:about|like|related|connected|with)"
+    r"|mit\b.{0,80}\bzu tun|(?:irgendwas|irgendetwas|irgendwie) (?:mit|über|zu|um)"
+    r"|(?:что-то|что-нибудь) (?:связанн\w*|связано|про|с|со|вроде|типа|насчет|насчёт)"
+    r"|(?:как-то|чем-то) связан\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_STRETCH_END = re.compile(r"[.!?;:\n]+")
 
 
 def unclaimed(text: str, question: str = "") -> Unclaimed:
     """The stretches of `text` it asks without answering, and those it calls false. Nothing is only asked when the
     `question` asks what to check or ask (`asks_for_checks`): there a question is an item of the answer."""
     has_question, has_cue = "?" in text and not asks_for_checks(question), _CUE.search(text) is not None
+    vague = _vague(text)
     if not (has_question or has_cue):
-        return NOTHING
+        return Unclaimed([], [], vague) if vague else NOTHING
     sentences = _sentences(text)
     asked: list[tuple[int, int]] = []
     if has_question:
@@ -72,7 +90,20 @@ def unclaimed(text: str, question: str = "") -> Unclaimed:
         for i, (a, b, _q) in enumerate(sentences):
             if _CUE.search(text, a, b):
                 disowned += _judged(text, a, b, sentences[i - 1][:2] if i else None)
-    return Unclaimed(asked, disowned)
+    return Unclaimed(asked, disowned, vague)
+
+
+def _vague(text: str) -> list[tuple[int, int]]:
+    """The stretches (up to a colon, semicolon or sentence end) that relate their terms only vaguely."""
+    if _VAGUE.search(text) is None:
+        return []
+    out, at = [], 0
+    for m in [*_STRETCH_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if _VAGUE.search(text, at, end):
+            out.append((at, end))
+        at = m.end() if m else end
+    return out
 
 
 _CHECKS = re.compile(
