@@ -104,3 +104,17 @@ class TestExchanged:
     def test_text_whose_lower_case_is_longer_does_not_hide_an_exchange(self, question: Question, answer: str) -> None:
         # "İ".lower() and "ß" folded to "ss" are longer than the text they come from: each sentence is read on its own.
         assert "reversed" in _grade(question, answer).flags
+
+
+def test_the_curve_lifts_no_contradicted_point() -> None:
+    # Two points; the answer exchanges the first and states the second. The automatic curve lifts partial coverage
+    # (a point may be said in other words), but a contradicted point was said, wrongly: its share stays lost.
+    q = Question(id="two", lang="en", question="How are training and validation data used?",
+                 reference="The weights are fitted on the training data, and the hyperparameters are chosen on the "
+                           "validation data. The test set is kept for the final estimate.")
+    rubric = build_rubric(q)
+    g = grade(q, rubric, "The weights are fitted on the validation data, and the hyperparameters are chosen on the "
+                         "training data. The test set is kept for the final estimate.")
+    wrong = [p for p in g.points if p.verdict == "contradicted"]
+    share = sum(p.weight for p in wrong) / sum(p.weight for p in g.points)
+    assert wrong and g.score is not None and g.score <= 1 - share + 1e-9

@@ -179,3 +179,38 @@ def test_a_vague_opener_keeps_what_follows_its_colon() -> None:
 )
 def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:
     assert unclaimed(text).vague == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People believe the rate scales the step. That whole idea is nonsense.",  # a noun that refers back
+        "Dass die Lernrate den Schritt skaliert, ist ein verbreiteter Irrtum.",  # the judgement closes the sentence
+        "Man hört, die Lernrate skaliere den Schritt. Davon stimmt kein Wort.",
+        "Считается, что шаг задаёт learning rate. На самом деле это заблуждение.",
+        "Говорят, что шаг задаёт learning rate. Ерунда всё это.",
+        "It is a common misconception that the rate scales the step.",
+    ],
+)
+def test_judgements_in_other_forms_disown_the_claim(text: str) -> None:
+    disowned = " ".join(_stretches(text)[1])
+    assert "rate" in disowned.lower() or "lernrate" in disowned.lower() or "шаг" in disowned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is kind of linked to the step and the minimum.",
+        "The rate is somehow connected with the step and the minimum, stuff like that.",
+        "Die Lernrate hängt irgendwie mit Schritt und Minimum zusammen.",
+        "Это как-то связано с шагом и минимумом, как-то так.",
+    ],
+)
+def test_other_vague_frames(text: str) -> None:
+    assert unclaimed(text).vague
+
+
+def test_a_vague_opener_before_an_explanation_is_not_flagged() -> None:
+    g = _grade(DE, "Das hat mit dem Minimum zu tun: die Lernrate skaliert jeden Schritt entlang des Gradienten, eine "
+                   "zu große überspringt das Minimum und divergiert, eine zu kleine konvergiert langsam.")
+    assert "vague" not in g.flags and (g.score or 0) >= 0.8

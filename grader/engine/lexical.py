@@ -144,18 +144,32 @@ def contradictions(
 
 def _claimed(match: AnswerMatch, answer: str, question: str) -> AnswerMatch:
     """The match without the credit of words only asked, called false or related vaguely
-    (`grader.engine.unclaimed`), and which of these took some."""
+    (`grader.engine.unclaimed`), and which of these took at least `FLAGGED_SHARE` of the credit (a vague opener
+    before a real explanation costs its own words, but the answer is not told it only asks or is vague)."""
     if not any(p.score for p in match.points):
         return match
     asked, disowned, vague = unclaimed(answer, question)
+    if not (asked or disowned or vague):
+        return match
+    had = sum(p.score for p in match.points)
     causes, points = [], match.points
     for cause, stretches in (("asked", asked), ("disowned", disowned), ("vague", vague)):
         if stretches:
             kept = discount(points, [Evidence(a, b, "") for a, b in stretches])
-            if kept != points:
+            if sum(p.score for p in points) - sum(p.score for p in kept) >= FLAGGED_SHARE * had:
                 causes.append(cause)
-                points = kept
-    return dataclasses.replace(match, points=points, unclaimed=tuple(causes)) if causes else match
+            points = kept
+    return dataclasses.replace(match, points=points, unclaimed=tuple(causes))
+
+
+FLAGGED_SHARE = 0.5  # of an answer's credit that words it does not claim must have taken for the grade to say so
+
+
+def _uncontradicted(points: list[PointResult]) -> float:
+    """The share of the points' weight the answer does not contradict. The curve lifts coverage because a point
+    may be said in other words; a point the answer contradicts was said, wrongly, and no lift earns it back."""
+    wrong = sum(p.weight for p in points if p.verdict == "contradicted")
+    return 1.0 - wrong / (sum(p.weight for p in points) or 1.0) if wrong else 1.0
 
 
 def grade_lexical(question: Question, rubric: Rubric, answer: str, *, matcher: Matcher | None = None) -> Grade:
@@ -187,7 +201,7 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
             unrelated = about.unrelated
             if off_topic(about.share):
                 flags.append("off_topic")
-        score = round(lifted, 4)
+        score = round(lifted * _uncontradicted(points), 4)
     cap = cap_of(found)
     if cap is not None:
         score = min(score, cap)

@@ -23,7 +23,7 @@ reading reads them: inside a sentence, up to punctuation, coordinators and subor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -53,7 +53,8 @@ def read_clauses(text: str, lang: str, paired: frozenset[str] = frozenset()) -> 
     """The clauses of `text` that have a topic and say something of it (`paired`: `_paired` of the question)."""
     found: list[_Clause] = []
     cuts = sorted(
-        (m.start(), m.end(), ends) for pattern, ends in ((SENTENCE_END, True), (CLAUSE_BREAK, False))
+        (m.start(), m.end(), ends and m.group().strip(_JOINING) != "")  # "X …; Y …": two clauses of one sentence
+        for pattern, ends in ((SENTENCE_END, True), (CLAUSE_BREAK, False))
         for m in pattern.finditer(text)
     )
     toks = tokenize(text, lang)
@@ -122,7 +123,7 @@ def _paired(question: str, lang: str) -> frozenset[str]:
     boosting", "Trainings- und Testdaten")."""
     toks = tokenize(expand(question, lang), lang)
     content = [k for k, n in enumerate(toks.norms) if len(n) > 1 and not is_stopword(n)]
-    out = set()
+    out: set[str] = set()
     for k, n in enumerate(toks.norms):
         if n in _COORDINATORS or n == "vs.":
             before = [i for i in content if i < k][-1:]
@@ -180,7 +181,7 @@ def find_exchanged(
     wrong: dict[str, int] = {}  # point id -> offset of the exchanged clause in the answer
     # Both sides are exchanged in one sentence (two statements' contents swapped, not a slip in one of them), so only
     # a sentence that names both topics is read: a stem is how its words open, as the stemmers write them.
-    for a, b in sentences(answer) if words is None else words.sentences():
+    for a, b in _joined(answer, sentences(answer) if words is None else words.sentences()):
         folded = fold(answer[a:b]).replace("ё", "е")  # one sentence at a time: folding may change its length
         here = [c for c in pairs if _names(folded, c.topics)]
         if not here:
@@ -194,6 +195,23 @@ def find_exchanged(
         reversed_clause(rubric, pid, answer, *(clause_at(answer, at) or (0, len(answer))), lang, "swapped")
         for pid, at in sorted(wrong.items())
     ]
+
+
+_JOINING = "; "  # a semicolon joins two statements of one sentence: a contrast may stand on either side of it
+
+
+def _joined(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The sentence ranges `spans` of `text`, those parted only by a semicolon joined into one."""
+    held: tuple[int, int] | None = None
+    for a, b in spans:
+        if held is not None and not text[held[1] : a].strip(_JOINING):
+            held = (held[0], b)
+            continue
+        if held is not None:
+            yield held
+        held = (a, b)
+    if held is not None:
+        yield held
 
 
 def _names(folded: str, topics: tuple[Topic, Topic]) -> bool:

@@ -29,16 +29,25 @@ from grader.engine.contradictions import SENTENCE_END
 from grader.engine.text import ALL_STOPWORDS, NEGATIONS
 
 _FALSE = frozenset(
-    """wrong false untrue incorrect nonsense myth misconception mistaken fallacy
-    неверно неверное неправда неправильно ошибка ошибочно заблуждение миф чушь ложь
-    falsch unsinn mythos irrtum unzutreffend inkorrekt quatsch""".split()
+    """wrong false untrue incorrect nonsense rubbish bogus myth misconception mistaken fallacy fiction
+    неверно неверное неправда неправильно ошибка ошибочно заблуждение миф чушь чепуха ерунда бред вздор ложь
+    falsch unsinn blödsinn mythos märchen irrtum unzutreffend inkorrekt quatsch""".split()
 )
 _TRUE = frozenset("true correct right верно правда правильно так richtig wahr stimmt korrekt zutreffend".split())
-# Words that only strengthen or soften a judgement, and the words that introduce what it judges.
+# Words that only strengthen, soften or place a judgement ("a *common* misconception", "на самом деле это миф"),
+# and nouns that only refer back to what is judged ("that *story* is incorrect", "davon stimmt kein *Wort*").
 _DEGREE = frozenset(
-    """completely simply totally absolutely entirely just actually really quite of course certainly
-    совсем совершенно абсолютно просто конечно вовсе полностью вообще
-    völlig ganz total absolut einfach natürlich gar aber allerdings leider überhaupt""".split()
+    """completely simply totally absolutely entirely just actually really quite of course certainly frankly
+    honestly common widespread popular classic old whole entire
+    совсем совершенно абсолютно просто конечно вовсе полностью вообще самом деле распространенное популярное
+    старое частое
+    völlig ganz total absolut einfach natürlich gar aber allerdings leider überhaupt eigentlich tatsächlich davon
+    daran weit verbreitet verbreiteter verbreiteten gängiger häufiger alter ganze ganzen""".split()
+)
+_SHELL = frozenset(
+    """story claim claims statement statements idea view version notion belief theory explanation account
+    утверждение утверждения мнение история представление версия идея слово объяснение
+    aussage aussagen behauptung behauptungen geschichte vorstellung idee ansicht darstellung wort erklärung""".split()
 )
 _THAT = frozenset({"that", "что", "dass"})
 _JUDGING_WORDS = 7  # words a judgement may have (its own, before or after the claim)
@@ -58,11 +67,16 @@ class Unclaimed(NamedTuple):
 
 
 NOTHING = Unclaimed([], [], [])
+# A relation left vague: an indefinite ("something", "somehow", "kind of", "irgendwie", "что-то", "как-то") before
+# a word of relation, "has to do with" / "hat mit … zu tun", or a vague close ("stuff like that", "или что-то такое").
 _VAGUE = re.compile(
-    r"(?<![\w-])(?:(?:has|have|had|having) (?:\w+ )?to do with|something (?:about|like|related|connected|with)"
-    r"|mit\b.{0,80}\bzu tun|(?:irgendwas|irgendetwas|irgendwie) (?:mit|über|zu|um)"
-    r"|(?:что-то|что-нибудь) (?:связанн\w*|связано|про|с|со|вроде|типа|насчет|насчёт)"
-    r"|(?:как-то|чем-то) связан\w*)(?!\w)",
+    r"(?<![\w-])(?:"
+    r"(?:something|somehow|kind of|sort of)\s+(?:\w+\s+)?(?:to do with|related|connected|linked|about|with)"
+    r"|(?:has|have|had|having)\s+(?:\w+\s+)?to do with|stuff like that|that sort of thing|things like that"
+    r"|mit\b.{0,80}\bzu tun|(?:irgendwas|irgendetwas|irgendwie)\s+(?:\w+\s+){0,6}?(?:mit|über|um|zusammen)"
+    r"|so in der Richtung"
+    r"|(?:что-то|что-нибудь|как-то|чем-то)\s+(?:\w+\s+)?(?:связанн\w*|связан\w*|про|с|со|вроде|типа|насч[её]т"
+    r"|относ\w*)|как-то так|что-то в этом роде|что-то такое)(?!\w)",
     re.IGNORECASE,
 )
 _STRETCH_END = re.compile(r"[.!?;:\n]+")
@@ -174,12 +188,12 @@ def _after_contrast(clause: str) -> str:
 def _judgement(clause: str) -> bool:
     """Whether `clause` only judges something false: a falsity word not negated, or a truth word negated, and no
     word of its own content."""
-    words = [w.lower() for w in _WORD.findall(clause)]
+    words = [w.lower().replace("ё", "е") for w in _WORD.findall(clause)]
     if not words or len(words) > _JUDGING_WORDS:
         return False
     negated = any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
     false, true = any(w in _FALSE for w in words), any(w in _TRUE for w in words)
     if not ((false and not negated) or (true and negated and not false)):
         return False
-    return all(w in _FALSE or w in _TRUE or w in NEGATIONS or w in _DEGREE or w in ALL_STOPWORDS
+    return all(w in _FALSE or w in _TRUE or w in NEGATIONS or w in _DEGREE or w in _SHELL or w in ALL_STOPWORDS
                or w.endswith(("n't", "n’t")) for w in words)  # fmt: skip
