@@ -214,3 +214,15 @@ def test_a_vague_opener_before_an_explanation_is_not_flagged() -> None:
     g = _grade(DE, "Das hat mit dem Minimum zu tun: die Lernrate skaliert jeden Schritt entlang des Gradienten, eine "
                    "zu große überspringt das Minimum und divergiert, eine zu kleine konvergiert langsam.")
     assert "vague" not in g.flags and (g.score or 0) >= 0.8
+
+
+def test_a_piece_tells_what_an_answer_may_hold() -> None:
+    from grader.engine.unclaimed import ASKS, JUDGES, VAGUE, piece_marks
+
+    assert piece_marks("trained?") == ASKS
+    assert piece_marks("Wrong.") == JUDGES and piece_marks("«неправда»,") == JUDGES and piece_marks("Ерунда") == JUDGES
+    assert piece_marks("что-то") == VAGUE and piece_marks("irgendwie") == VAGUE
+    assert piece_marks("gradient") == 0
+    # Only what the pieces may hold is looked for: without the judging bit, a judgement is not read.
+    text = "The rate scales the step. That is wrong."
+    assert unclaimed(text).disowned and not unclaimed(text, marks=ASKS | VAGUE).disowned

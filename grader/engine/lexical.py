@@ -30,7 +30,7 @@ from grader.engine.scoring import KEYWORD_LIST_CAP, auto_curve, keyword_list, of
 from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.engine.topics import find_exchanged
-from grader.engine.unclaimed import unclaimed
+from grader.engine.unclaimed import UNCLAIMED_MARKS, piece_marks, unclaimed
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
 if TYPE_CHECKING:
@@ -54,8 +54,13 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
 
 
 def _piece_marks(piece: str, latin: str) -> int:
-    """What the matcher keeps of a piece of answer for the injection screen (bit 1) and for reversals."""
-    return piece_may_hold_injection(piece) | (DIRECTION_MARK if piece_holds_direction(piece, latin) else 0)
+    """What the matcher keeps of a piece of answer for the injection screen (bit 1), for reversals and for words the
+    answer may not claim."""
+    return (
+        piece_may_hold_injection(piece)
+        | (DIRECTION_MARK if piece_holds_direction(piece, latin) else 0)
+        | piece_marks(piece)
+    )
 
 
 def feedback_lang(answer: str, question: Question, match: AnswerMatch | None = None) -> Lang:
@@ -148,7 +153,10 @@ def _claimed(match: AnswerMatch, answer: str, question: str) -> AnswerMatch:
     before a real explanation costs its own words, but the answer is not told it only asks or is vague)."""
     if not any(p.score for p in match.points):
         return match
-    asked, disowned, vague = unclaimed(answer, question)
+    marks = match.marks & UNCLAIMED_MARKS if match.answer == answer else UNCLAIMED_MARKS
+    if not marks:
+        return match  # no piece holds a question mark or a word of a judgement or a vague frame
+    asked, disowned, vague = unclaimed(answer, question, marks)
     if not (asked or disowned or vague):
         return match
     had = sum(p.score for p in match.points)

@@ -80,13 +80,39 @@ _VAGUE = re.compile(
     re.IGNORECASE,
 )
 _STRETCH_END = re.compile(r"[.!?;:\n]+")
+# The same patterns for lower-cased text: several times faster than ignoring case (used when lower-casing keeps the
+# text's length, so offsets hold).
+_CUE_LOW = re.compile(_CUE.pattern)
+_VAGUE_LOW = re.compile(_VAGUE.pattern.lower())
+
+# The bits of a matcher's `piece_flag` (grader.engine.lexical) that `piece_marks` sets: a piece holding a question
+# mark, a word of a judgement, a word of a vague frame.
+ASKS, JUDGES, VAGUE = 4, 8, 16
+UNCLAIMED_MARKS = ASKS | JUDGES | VAGUE
+_PIECE_EDGES = ".,;:!()[]{}«»„“”\"'’…-—–"
+_ANCHORS = frozenset(
+    """something somehow kind sort stuff thing things do tun irgendwas irgendetwas irgendwie richtung что-то
+    что-нибудь как-то чем-то""".split()
+)
+_JUDGING = _FALSE | _TRUE
 
 
-def unclaimed(text: str, question: str = "") -> Unclaimed:
+def piece_marks(piece: str) -> int:
+    """`ASKS`, `JUDGES` and/or `VAGUE` for a piece of answer between spaces that holds a question mark, is a word
+    of a judgement, or of a vague frame: an answer is read again only for what its pieces may hold."""
+    word = piece.strip(_PIECE_EDGES).lower().replace("ё", "е")
+    return (ASKS if "?" in piece else 0) | (JUDGES if word in _JUDGING else 0) | (VAGUE if word in _ANCHORS else 0)
+
+
+def unclaimed(text: str, question: str = "", marks: int = UNCLAIMED_MARKS) -> Unclaimed:
     """The stretches of `text` it asks without answering, and those it calls false. Nothing is only asked when the
-    `question` asks what to check or ask (`asks_for_checks`): there a question is an item of the answer."""
-    has_question, has_cue = "?" in text and not asks_for_checks(question), _CUE.search(text) is not None
-    vague = _vague(text)
+    `question` asks what to check or ask (`asks_for_checks`): there a question is an item of the answer. `marks`:
+    what the answer's pieces may hold (`piece_marks`), when known: the rest is not looked for."""
+    low = text.lower()
+    cue, vague_rx, hay = (_CUE_LOW, _VAGUE_LOW, low) if len(low) == len(text) else (_CUE, _VAGUE, text)
+    has_question = bool(marks & ASKS) and "?" in text and not asks_for_checks(question)
+    has_cue = bool(marks & JUDGES) and cue.search(hay) is not None
+    vague = _vague(hay, vague_rx) if marks & VAGUE else []
     if not (has_question or has_cue):
         return Unclaimed([], [], vague) if vague else NOTHING
     sentences = _sentences(text)
@@ -102,19 +128,20 @@ def unclaimed(text: str, question: str = "") -> Unclaimed:
     disowned: list[tuple[int, int]] = []
     if has_cue:
         for i, (a, b, _q) in enumerate(sentences):
-            if _CUE.search(text, a, b):
+            if cue.search(hay, a, b):
                 disowned += _judged(text, a, b, sentences[i - 1][:2] if i else None)
     return Unclaimed(asked, disowned, vague)
 
 
-def _vague(text: str) -> list[tuple[int, int]]:
-    """The stretches (up to a colon, semicolon or sentence end) that relate their terms only vaguely."""
-    if _VAGUE.search(text) is None:
+def _vague(text: str, vague: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The stretches (up to a colon, semicolon or sentence end) that relate their terms only vaguely (`vague`: the
+    pattern for `text` as it is cased)."""
+    if vague.search(text) is None:
         return []
     out, at = [], 0
     for m in [*_STRETCH_END.finditer(text), None]:
         end = m.start() if m else len(text)
-        if _VAGUE.search(text, at, end):
+        if vague.search(text, at, end):
             out.append((at, end))
         at = m.end() if m else end
     return out
