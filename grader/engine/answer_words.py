@@ -86,11 +86,11 @@ class AnswerWords:
         per_piece = list(map(_WORDS, infos))
         words = list(itertools.chain.from_iterable(per_piece))
         # A piece's offset: the lengths of the pieces before it and one space after each.
-        bases: Any = map(operator.add, itertools.accumulate(map(len, self.text.split(" ")), initial=0), _COUNT())
+        bases = list(map(operator.add, itertools.accumulate(map(len, self.text.split(" ")), initial=0), _COUNT()))
         counts = list(map(len, per_piece))
-        if counts.count(1) != len(counts):  # a piece with no word or several: its offset once for each word
-            bases = itertools.chain.from_iterable(map(itertools.repeat, bases, counts))
-        bases = list(bases)
+        if counts.count(1) != len(counts):  # a piece with no word or several (few): its offset once for each word
+            for k in reversed(list(itertools.compress(_COUNT(), map(operator.ne, counts, itertools.repeat(1))))):
+                bases[k : k + 1] = [bases[k]] * counts[k]  # from the last: the indexes before it stay put
         starts = list(map(operator.add, bases, map(_START, words)))
         ends = list(map(operator.add, bases, map(_END, words)))
         self._lists = Tokens(list(map(_NORM, words)), list(map(_STEM, words)), starts, ends)
