@@ -142,26 +142,33 @@ def _joined_wordings(rubric: Rubric) -> str:
     return " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any)
 
 
-_pieces: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+_Piece = tuple[tuple[str, str, float], ...]  # (stem, normalised word, weight) of a piece's content words
+_pieces: dict[str, dict[str, _Piece]] = {}  # per language: each piece of answer text between spaces read
 
 
-def _words(answer: str, lang: str) -> dict[str, str]:
-    """Each distinct content stem of `answer` (numbers left out) with the first word that has it; each distinct
-    piece between spaces read once and remembered."""
-    latin = latin_lang(lang)
-    seen: dict[str, str] = {}
+def _words(answer: str, lang: str) -> dict[str, tuple[str, float]]:
+    """Each distinct content stem of `answer` (numbers left out) with the first word that has it and that word's
+    weight; each distinct piece between spaces read once and remembered, with its words' weights."""
+    memo = _pieces.setdefault(lang, {})
+    get = memo.get
+    seen: dict[str, tuple[str, float]] = {}
     for chunk in dict.fromkeys(answer.split(" ")):
-        pairs = _pieces.get((chunk, latin))
-        if pairs is None:
-            if len(_pieces) > _MEMO_LIMIT:
-                _pieces.clear()
-            pairs = _pieces[(chunk, latin)] = tuple(
-                (n, s) for _, _, n, s in chunk_words(chunk, latin)
-                if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
-            )  # fmt: skip
-        for n, s in pairs:
-            seen.setdefault(s, n)
+        found = get(chunk)
+        if found is None:
+            found = _piece(chunk, lang, memo)
+        for s, n, w in found:
+            seen.setdefault(s, (n, w))
     return seen
+
+
+def _piece(chunk: str, lang: str, memo: dict[str, _Piece]) -> _Piece:
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    memo[chunk] = found = tuple(
+        (s, n, _weight(n, lang)) for _, _, n, s in chunk_words(chunk, latin_lang(lang))
+        if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
+    )  # fmt: skip
+    return found
 
 
 def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
@@ -169,9 +176,11 @@ def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
     about = _topic(tuple(topic), lang)
     total = related = 0.0
     loose: list[tuple[float, str]] = []
-    for stem, norm in _words(answer, lang).items():
-        w = _weight(norm, lang)
-        r = about.related(stem)
+    known = about.memo.get  # the topic's memo read here: most stems are in it
+    for stem, (norm, w) in _words(answer, lang).items():
+        r = known(stem)
+        if r is None:
+            r = about.related(stem)
         total += w
         related += w * r
         if r < 1.0:
