@@ -65,26 +65,26 @@ _TRAILING = ".,;:!?)\"'»“”"
 _FIRST_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
 _ENDS = frozenset(".,;:!?)")
 _SLOT_WORDS = _ARTICLES | PREPOSITIONS
+_COUNT = itertools.count
 
 
 def broken_slots(answer: str) -> tuple[int, int]:
     """(articles and prepositions, how many of them are followed by what cannot open a noun phrase)."""
     tokens = answer.split()  # split on spaces, not read word by word: most tokens are no article or preposition
     known = list(map(_token_roles.get, tokens))  # what each token is, from the memo (a C loop)
-    roles: list[int] = (
-        [_token_role(t) if r is None else r for r, t in zip(known, tokens, strict=True)]
-        if None in known
-        else cast(list[int], known)
-    )
-    # Each token as a slot beside the token after it (the end of the answer: punctuation), looked up in a table.
-    pairs = map(
-        operator.or_,
-        map(operator.and_, roles, itertools.repeat(_SLOT_BITS)),
-        map(operator.and_, itertools.chain(roles[1:], [_END]), itertools.repeat(_FOLLOWER_BITS)),
-    )
+    if None in known:  # the tokens new to the memo (a few typos or names), found by a C scan and read alone
+        at = -1
+        for _ in range(known.count(None)):
+            at = known.index(None, at + 1)
+            known[at] = _token_role(tokens[at])
+    roles = cast(list[int], known)
+    roles.append(_END)  # what follows the last token: the end of the answer, as punctuation does
+    # The slots alone (found by a C scan: most tokens are none), each beside the token after it in a table.
+    slots = list(itertools.compress(_COUNT(), map(operator.and_, roles, itertools.repeat(_SLOT))))
     # Whether letters name things here ("event A", "nodes A, B and C"): asked only when an "A" may be the article.
-    names = any(map(operator.and_, roles, itertools.repeat(_CAPITAL_A))) and bool(_LETTER_NAME.search(answer))
-    total = sum(map(_PAIR_TABLES[names].__getitem__, pairs))
+    names = any(roles[i] & _CAPITAL_A for i in slots) and bool(_LETTER_NAME.search(answer))
+    table = _PAIR_TABLES[names]
+    total = sum([table[(roles[i] & _SLOT_BITS) | (roles[i + 1] & _FOLLOWER_BITS)] for i in slots])
     return total & _LOW, total >> _SHIFT
 
 
