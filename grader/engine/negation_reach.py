@@ -13,13 +13,14 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from grader.engine.compiled import CompiledConcept, CompiledPoint, ConceptMatch, PointMatch
+from grader.engine.compiled import CompiledPoint, ConceptMatch, PointMatch
 from grader.engine.text import NEGATIONS, Tokens, is_stopword, tokenize
 
 # A negation cue reaches the word it negates inside its clause, or as the next item of a list it opens ("no loss,
 # duplication"), never into a new clause ("не маленький, веса нормально обновляются": the weights do update).
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\n]|\s[—–-]\s")  # not a bracket: it explains ("no feedback (ACK)")
 _REST = 40  # characters after the evidence read for what a trailing cue negates
+_MEMO_LIMIT = 256  # matchers' points remembered
 _CUE_REACH = 3  # content words from a cue to the word it negates ("не всегда обновляются", "no loss due to flow")
 
 
@@ -75,21 +76,41 @@ def drop_misplaced_negations(
     """The matcher's findings without the negative wordings ("веса не обновляются") whose evidence holds the cue
     but where it does not negate the wording's word (`negation_reaches`): a wrong reading is no credit."""
     out: list[PointMatch] = []
-    for pm, cp in zip(points, compiled, strict=True):
-        pairs = list(zip(pm.concepts, cp.concepts, strict=True)) if pm.score else []
-        wrong = [_misplaced(c, cc, lang, answer) for c, cc in pairs]
+    for pm, negative in zip(points, _negative_wordings(compiled), strict=True):
+        if not pm.score or negative is None:  # most points have no negative wording: nothing to check
+            out.append(pm)
+            continue
+        wrong = [_misplaced(c, texts, lang, answer) for c, texts in zip(pm.concepts, negative, strict=True)]
         if not any(wrong):
             out.append(pm)
             continue
-        concepts = tuple(ConceptMatch(c.weight, False) if w else c for (c, _cc), w in zip(pairs, wrong, strict=True))
+        concepts = tuple(ConceptMatch(c.weight, False) if w else c for c, w in zip(pm.concepts, wrong, strict=True))
         total = sum(c.weight for c in concepts)
         out.append(PointMatch(pm.id, sum(c.weight for c in concepts if c.matched) / total if total else 0.0, concepts))
     return out
 
 
-def _misplaced(c: ConceptMatch, cc: CompiledConcept, lang: str, answer: str) -> bool:
-    if not c.matched or not c.wording or not c.evidence:
-        return False
-    if not any(w.negative and w.text == c.wording for w in cc.wordings):
+_Negative = tuple[frozenset[str], ...] | None  # a point's concepts' negative wordings; None: the point has none
+_by_points: dict[int, tuple[Sequence[CompiledPoint], list[_Negative]]] = {}
+
+
+def _negative_wordings(compiled: Sequence[CompiledPoint]) -> list[_Negative]:
+    """Each point's negative wordings, concept by concept (None for a point without any), worked out once per
+    matcher's points (held beside them: an id reused by new points is never a hit)."""
+    hit = _by_points.get(id(compiled))
+    if hit is not None and hit[0] is compiled:
+        return hit[1]
+    made: list[_Negative] = []
+    for cp in compiled:
+        texts = tuple(frozenset(w.text for w in cc.wordings if w.negative) for cc in cp.concepts)
+        made.append(texts if any(texts) else None)
+    if len(_by_points) > _MEMO_LIMIT:
+        _by_points.clear()
+    _by_points[id(compiled)] = (compiled, made)
+    return made
+
+
+def _misplaced(c: ConceptMatch, negative: frozenset[str], lang: str, answer: str) -> bool:
+    if not c.matched or not c.wording or not c.evidence or c.wording not in negative:
         return False
     return not any(negation_reaches(e.text, c.wording, lang, answer[e.end : e.end + _REST]) for e in c.evidence)
