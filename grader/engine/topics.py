@@ -34,7 +34,7 @@ from grader.engine.elision import expand
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.rubric_memo import RubricMemo
-from grader.engine.text import NEGATIONS, Tokens, is_stopword, tokenize
+from grader.engine.text import NEGATIONS, Tokens, is_stopword, latin_lang, tokenize
 from grader.models import Rubric
 
 _EXACT = "="  # a POLAR key matched by the normalised word, not the stem (`grader.engine.opposites`)
@@ -49,15 +49,19 @@ class _Clause(NamedTuple):
     sentence: int  # which sentence of the text holds it
 
 
-def read_clauses(text: str, lang: str, paired: frozenset[str] = frozenset()) -> list[_Clause]:
-    """The clauses of `text` that have a topic and say something of it (`paired`: `_paired` of the question)."""
+def read_clauses(
+    text: str, lang: str, paired: frozenset[str] = frozenset(), toks: Tokens | None = None
+) -> list[_Clause]:
+    """The clauses of `text` that have a topic and say something of it (`paired`: `_paired` of the question;
+    `toks`: its words, when already read)."""
     found: list[_Clause] = []
     cuts = sorted(
         (m.start(), m.end(), ends and m.group().strip(_JOINING) != "")  # "X …; Y …": two clauses of one sentence
         for pattern, ends in ((SENTENCE_END, True), (CLAUSE_BREAK, False))
         for m in pattern.finditer(text)
     )
-    toks = tokenize(text, lang)
+    if toks is None:
+        toks = tokenize(text, lang)
     k, n, at, sentence = 0, len(toks.norms), 0, 0
     for cut_start, cut_end, ends in [*cuts, (len(text), len(text), True)]:
         words = []  # the words between the last cut and this one
@@ -186,7 +190,8 @@ def find_exchanged(
         here = [c for c in pairs if _names(folded, c.topics)]
         if not here:
             continue
-        clauses = [c for c in read_clauses(answer[a:b], lang, _paired(question, rubric.lang)) if not c.negated]
+        said = _words_between(words, lang, a, b)
+        clauses = [c for c in read_clauses(answer[a:b], lang, _paired(question, rubric.lang), said) if not c.negated]
         for pair in here:
             one = _crossed(clauses, pair.topics[0], pair.own[0], pair.own[1])
             if one and _crossed(clauses, pair.topics[1], pair.own[1], pair.own[0]):
@@ -212,6 +217,15 @@ def _joined(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, 
         held = (a, b)
     if held is not None:
         yield held
+
+
+def _words_between(words: AnswerWords | None, lang: str, a: int, b: int) -> Tokens | None:
+    """The words of answer[a:b] read in `lang`, with offsets from `a`, from the answer's reading for the grade (the
+    checks before read the same sentences), or None without one read so."""
+    if words is None or words.latin != latin_lang(lang):
+        return None
+    norms, stems, starts, ends = words.between(a, b)
+    return Tokens(norms, stems, list(map(a.__rsub__, starts)), list(map(a.__rsub__, ends)))
 
 
 def _names(folded: str, topics: tuple[Topic, Topic]) -> bool:
