@@ -19,7 +19,7 @@ nothing. The curve takes the share as a second input, fitted under leave-one-que
 
 from __future__ import annotations
 
-from collections import Counter
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,7 +101,9 @@ class _Topic:
         if any(stem[:k] in self.words or stem[-k:] in self.words for k in range(MIN_PART, n)):
             return 1.0
         mine = grams(stem)
-        shared: Counter[int] = Counter(i for g in mine for i in self.index.get(g, ()))
+        shared: dict[int, int] = {}  # topic stem -> trigrams it shares with this one (few: a dict, not a Counter)
+        for i in itertools.chain.from_iterable(map(self.index.get, mine, itertools.repeat(()))):
+            shared[i] = shared.get(i, 0) + 1
         best = max((2 * c / (len(mine) + self.sizes[i]) for i, c in shared.items()), default=0.0)
         return credit(best, RELATED_FROM)
 
