@@ -108,12 +108,17 @@ class _Topic:
         return credit(best, RELATED_FROM)
 
 
+@lru_cache(maxsize=4)
+def _glossary_stems(lang: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Each glossary row's wordings as their content stems in `lang` (read once per language, not per topic)."""
+    return tuple(tuple(frozenset(s for _, s in _content(w, lang)) for w in row) for row in glossary_entries())
+
+
 @lru_cache(maxsize=_TOPICS_LIMIT)
 def _topic(texts: tuple[str, ...], lang: str) -> _Topic:
     words = [_content(t, lang) for t in texts]
     stems = {s for ws in words for _, s in ws}
-    for row in glossary_entries():  # a row naming a topic term brings its other wordings
-        row_stems = [{s for _, s in _content(w, lang)} for w in row]
+    for row_stems in _glossary_stems(lang):  # a row naming a topic term brings its other wordings
         if any(rs and rs <= stems for rs in row_stems):
             stems.update(*row_stems)
     plain = sorted(s for s in stems if len(s) > 2)
