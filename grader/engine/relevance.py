@@ -23,6 +23,8 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
+from typing import cast
 
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight
@@ -149,30 +151,36 @@ def _joined_wordings(rubric: Rubric) -> str:
     return " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any)
 
 
-_Piece = tuple[tuple[str, str, float], ...]  # (stem, normalised word, weight) of a piece's content words
+# A piece's content words as (stem, (normalised word, weight)), in order.
+_Piece = tuple[tuple[str, tuple[str, float]], ...]
 _pieces: dict[str, dict[str, _Piece]] = {}  # per language: each piece of answer text between spaces read
+_STEM = itemgetter(0)
 
 
 def _words(answer: str, lang: str) -> dict[str, tuple[str, float]]:
     """Each distinct content stem of `answer` (numbers left out) with the first word that has it and that word's
-    weight; each distinct piece between spaces read once and remembered, with its words' weights."""
+    weight, in the order the stems first come; each distinct piece between spaces read once and remembered, with
+    its words' weights. Gathered in C loops: the pieces looked up at once, the first word of each stem kept by
+    writing the words in reverse over the stems in order."""
     memo = _pieces.setdefault(lang, {})
-    get = memo.get
-    seen: dict[str, tuple[str, float]] = {}
-    for chunk in dict.fromkeys(answer.split(" ")):
-        found = get(chunk)
-        if found is None:
-            found = _piece(chunk, lang, memo)
-        for s, n, w in found:
-            seen.setdefault(s, (n, w))
-    return seen
+    pieces = list(dict.fromkeys(answer.split(" ")))
+    found = list(map(memo.get, pieces))
+    if None in found:  # the pieces new to the memo (a few), found by a C scan and read alone
+        at = -1
+        for _ in range(found.count(None)):
+            at = found.index(None, at + 1)
+            found[at] = _piece(pieces[at], lang, memo)
+    words = list(itertools.chain.from_iterable(cast(list[_Piece], found)))
+    seen = dict.fromkeys(map(_STEM, words))
+    seen.update(reversed(words))
+    return cast(dict[str, tuple[str, float]], seen)
 
 
 def _piece(chunk: str, lang: str, memo: dict[str, _Piece]) -> _Piece:
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
     memo[chunk] = found = tuple(
-        (s, n, _weight(n, lang)) for _, _, n, s in chunk_words(chunk, latin_lang(lang))
+        (s, (n, _weight(n, lang))) for _, _, n, s in chunk_words(chunk, latin_lang(lang))
         if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
     )  # fmt: skip
     return found
