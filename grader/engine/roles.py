@@ -182,6 +182,7 @@ class _RubricReading(NamedTuple):
     coordinated: set[frozenset[str]]  # the points' list items next to each other
     active: frozenset[str]  # the points either reading can find wrong: with a contrast, or pairings in two clauses
     words: dict[str, frozenset[str]]  # point id -> the words it qualifies or pairs
+    contrasts: dict[str, set[int]]  # point id -> the pairs of opposites it contrasts (`_contrasts`), when any
 
 
 _by_rubric: RubricMemo[_RubricReading] = RubricMemo()
@@ -206,11 +207,12 @@ def _read_rubric(rubric: Rubric) -> _RubricReading:
             partners.setdefault(b, set()).add(a)
     clause = {key: (pid, c, first) for pid, r in points.items() for key, (c, first) in r.pairings.items()}
     coordinated = set().union(*(r.coordinated for r in points.values()))
+    contrasts = {pid: pairs for pid, r in points.items() if (pairs := _contrasts(r.qualified))}
     active = frozenset(
-        pid for pid, r in points.items() if _contrasts(r.qualified) or len({c for c, _w in r.pairings.values()}) > 1
+        pid for pid, r in points.items() if pid in contrasts or len({c for c, _w in r.pairings.values()}) > 1
     )
     words = {pid: frozenset(r.qualified).union(*r.pairings) for pid, r in points.items()}
-    return _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, words)
+    return _RubricReading(points, sides, set(clause), clause, partners, coordinated, active, words, contrasts)
 
 
 def find_swaps(
@@ -232,9 +234,8 @@ def find_swaps(
     parts = sentences(answer) if words is None else words.sentences()
     said = read(answer, lang, [(a, b) for a, b in parts if _holds(spans, a, b)], vocab, words)
     wrong: dict[str, tuple[str, int]] = {}  # point id -> (feedback key, offset in the answer)
-    for pid in matched:
-        stated = ref.points[pid].qualified
-        contrasts = _contrasts(stated)
+    for pid in matched & ref.contrasts.keys():  # an attachment is wrong only for a point contrasting its pair
+        stated, contrasts = ref.points[pid].qualified, ref.contrasts[pid]
         for word, sides in stated.items():
             got = said.qualified.get(word)
             if got is None:
