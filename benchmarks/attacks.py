@@ -29,7 +29,7 @@ from grader.models import Question, Rubric
 
 DATA = Path(__file__).with_suffix(".yaml")
 FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4, "echo": 0.3,
-            "asked": 0.3, "disowned": 0.3, "vague": 0.4, "wrong": 0.4}
+            "asked": 0.3, "disowned": 0.3, "vague": 0.4, "wrong": 0.4, "hedge": 0.3}
 
 
 def shuffled(reference: str, seed: int) -> str:
