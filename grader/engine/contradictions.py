@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
 from grader.models import PointResult, Span
 
-Cause = Literal["misconception", "reversal", "other_term"]
+Cause = Literal["misconception", "reversal", "other_term", "hedge"]
 
 # A sentence ends at its punctuation or a line break; a clause also at a comma or dash opening a contrast
 # ("X, а Y", "X, but Y"), after which a statement may well say the opposite of the one before.
@@ -125,13 +125,15 @@ def contradicted(p: PointResult, c: Contradiction) -> PointResult:
 
 
 def flags_of(found: Sequence[Contradiction]) -> list[str]:
-    """`misconception`, `reversed` and/or `other_term`, in that order, for the causes present."""
+    """`misconception`, `reversed`, `other_term` and/or `hedged`, in that order, for the causes present."""
     return flags_for({c.cause for c in found})
 
 
 def flags_for(causes: Collection[str]) -> list[str]:
     """The grade flags for these causes of contradiction, in a fixed order."""
-    named = (("misconception", "misconception"), ("reversal", "reversed"), ("other_term", "other_term"))
+    named = (
+        ("misconception", "misconception"), ("reversal", "reversed"), ("other_term", "other_term"), ("hedge", "hedged")
+    )
     return [flag for cause, flag in named if cause in causes]
 
 

@@ -16,6 +16,7 @@ from grader.engine.answer_words import answer_words
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
+from grader.engine.hedges import HEDGE_MARK, find_hedged, piece_holds_disjunction
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
@@ -54,12 +55,13 @@ def matcher_for(question: Question, rubric: Rubric) -> Matcher:
 
 
 def _piece_marks(piece: str, latin: str) -> int:
-    """What the matcher keeps of a piece of answer for the injection screen (bit 1), for reversals and for words the
-    answer may not claim."""
+    """What the matcher keeps of a piece of answer for the injection screen (bit 1), for reversals, for words the
+    answer may not claim and for hedges."""
     return (
         piece_may_hold_injection(piece)
         | (DIRECTION_MARK if piece_holds_direction(piece, latin) else 0)
         | piece_marks(piece)
+        | (HEDGE_MARK if piece_holds_disjunction(piece, latin) else 0)
     )
 
 
@@ -141,10 +143,14 @@ def contradictions(
     found = find_misconceptions(rubric, question.question, answer, lang, match)
     if found:
         match = dataclasses.replace(match, points=discount(match.points, [e for c in found for e in c.evidence]))
+    hedged_points, hedged = find_hedged(question, rubric, match.points, answer, lang, match)
+    if hedged_points is not None:
+        match = dataclasses.replace(match, points=hedged_points)
     reversed_ = find_reversals(rubric, match.points, answer, lang, match)
     swapped = find_swaps(rubric, match.points, answer, lang, words)
     exchanged = find_exchanged(rubric, question.question, match.points, answer, lang, words)
-    return match, found + reversed_ + swapped + exchanged + find_other_term(question, match.points, answer, lang, words)
+    other = find_other_term(question, match.points, answer, lang, words)
+    return match, found + hedged + reversed_ + swapped + exchanged + other
 
 
 def _claimed(match: AnswerMatch, answer: str, question: str) -> AnswerMatch:
