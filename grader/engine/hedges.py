@@ -1,0 +1,271 @@
+"""Hedges: a claim joined by a disjunction to its own opposite, so that it asserts neither. Pure.
+
+"increases or decreases", "high or low", "well or maybe poorly", "may or may not", "fits the data or it does not",
+"растёт или падает", "либо переобучается, либо нет", "может быть, а может и не быть", "то выше, то ниже",
+"steigt oder sinkt", "kann oder kann nicht": whatever the reference decides there, the answer has said both. Two
+forms, read from the words around a disjunction ("or", "oder", "или", "либо", a correlative said again: "то …, то",
+"mal …, mal"; "а может" = "or maybe"):
+
+- the two poles of a contrast (the opposites of `grader.engine.reversal` and `grader.engine.opposites`, and a few
+  evaluative ones here), one on each side, about the same thing: anything else said between a pole and the
+  disjunction is said again after the other pole, or that side refers back to it ("reduce the parameters or
+  increase them"); "increase the batch or lower the rate" names two things and is no hedge. The contrast must be
+  one the rubric speaks of and that the question and reference do not themselves leave open;
+- the same predicate negated: the word before the negation repeats the other side ("may or may not") or the
+  negated word does ("helps or does not help"), or the negation stands alone ("or not", "или нет").
+
+"whether/ob/независимо" before the disjunction make it an indirect question, which asserts nothing either way and
+is left alone. A hedge's scope is the comma-separated stretch of its sentence from one side to the other: the key
+points whose evidence lies only there get no credit for it (`grader.engine.lexical`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from grader.engine.compiled import Evidence, PointMatch
+from grader.engine.contradictions import Contradiction, discount, sentences
+from grader.engine.feedback import phrase, short
+from grader.engine.matching import AnswerMatch
+from grader.engine.opposites import GRADABLE
+from grader.engine.reversal import PAIRS, lexicon
+from grader.engine.rubric_memo import RubricMemo
+from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, stem_word, tokenize
+from grader.models import Question, Rubric
+
+# Evaluative opposites and the comparison "more/less", beside the directions and gradable adjectives already known.
+EVALUATIVE: tuple[tuple[str, str], ...] = (
+    (
+        """good better best well gut gute guter guten gutes besser beste хороший хорошая хорошее хорошие хорошо
+        лучше лучший""",
+        """bad worse worst poor poorly badly schlecht schlechte schlechter schlechten плохой плохая плохое плохие
+        плохо хуже худший""",
+    ),
+    (
+        """right correct true richtig richtige korrekt wahr верный верная верное верно правильный правильная
+        правильное правильно""",
+        """wrong incorrect false falsch falsche inkorrekt unwahr неверный неверная неверное неверно неправильный
+        неправильная неправильное неправильно ложный ложно""",
+    ),
+    ("more mehr больше более", "less fewer weniger меньше менее"),
+)
+_APPROX = len(PAIRS) + len(GRADABLE) + len(EVALUATIVE) - 1  # "more or less": a hedge only when marked both sides
+
+
+def _lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
+    """Lookup key -> every (pair, side) it is in: "lower" is both the verb ("lowers the variance") and the adjective,
+    and either may meet its opposite ("raises or lowers")."""
+    found: dict[str, tuple[tuple[int, int], ...]] = {}
+    first = 0
+    for pairs in (PAIRS, GRADABLE, EVALUATIVE):
+        for key, side in lexicon(pairs, first).items():
+            found[key] = (*found.get(key, ()), side)
+        first += len(pairs)
+    return found
+
+
+_POLES = _lexicon()
+_EXACT = "="  # how `reversal.lexicon` keys a word matched whole ("faster", "сложнее")
+
+DISJUNCTIONS = frozenset("or oder или либо иль".split())
+# A marker said again opens the other side: "то выше, то ниже", "mal höher, mal niedriger", "иногда …, иногда …".
+_CORRELATIVES = frozenset("то mal sometimes manchmal иногда".split())
+_EITHER = frozenset("either entweder либо или то ли mal".split())  # marks the first side of a disjunction
+_MAYBE = frozenset("может возможно".split())  # "а может": "or maybe"
+_FILLERS = frozenset("maybe perhaps possibly vielleicht eventuell möglicherweise возможно может наверное".split())
+_INDIRECT = frozenset("whether ob независимо regardless unabhängig egal".split())
+_VERB_NEGATIONS = NEGATIONS - frozenset("no without нет без ни kein keine keinen keinem keiner ohne".split())
+_SEGMENT_END = re.compile(r"[,:;—–()]")  # a hedge's scope runs between these, within one sentence
+_REACH = 3  # a pole this many words from the disjunction belongs to it
+_LEFT = 6  # the words before a disjunction a repeated or negated word is looked for in
+_OPENERS = DISJUNCTIONS | _CORRELATIVES | {"а"}
+
+NEGATED = -1  # the `key` of a hedge of the negated form
+HEDGE_MARK = 4  # the bit of a matcher's `piece_flag` (grader.engine.lexical) for `piece_holds_disjunction`
+
+
+class Hedge(NamedTuple):
+    """A hedge in a text: its scope [start, end) and what it hedges (a pair of opposites, or `NEGATED`)."""
+
+    start: int
+    end: int
+    key: int
+
+
+def piece_holds_disjunction(piece: str, latin: str) -> bool:
+    """Whether a piece of text between spaces holds a word that may open a hedge's other side (for the matcher's
+    marks, so that an answer without one is never read again)."""
+    return any(norm in _OPENERS for _a, _b, norm, _s in chunk_words(piece, latin))
+
+
+def find_hedges(text: str, lang: str, decided: frozenset[int] | None = None) -> list[Hedge]:
+    """The hedges of `text`; `decided`: the pairs of opposites a hedge may be over, and `NEGATED` when a hedge may
+    be of the negated form (all when None)."""
+    found = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        toks = tokenize(sentence, lang)
+        for d, norm in enumerate(toks.norms):
+            if norm in _OPENERS and _opens(toks, d) and not _indirect(toks.norms, d):
+                span = _negated(toks, sentence, d) if decided is None or NEGATED in decided else None
+                key = NEGATED
+                if span is None:
+                    span, key = _poles(toks, d, decided)
+                if span is not None:
+                    a, b = _scope(sentence, toks.starts[span[0]], toks.ends[span[1]])
+                    found.append(Hedge(start + a, start + b, key))
+    return found
+
+
+def _opens(toks: Tokens, d: int) -> bool:
+    """Whether word `d` opens the other side of a disjunction."""
+    norms = toks.norms
+    norm = norms[d]
+    if norm in DISJUNCTIONS:
+        return True
+    if norm == "а":  # "а может", "or maybe"; or a word said again: "могут …, а могут и не …"
+        return d + 1 < len(norms) and (norms[d + 1] in _MAYBE or toks.stems[d + 1] in toks.stems[max(0, d - _LEFT) : d])
+    return norm in norms[max(0, d - _LEFT) : d]  # a correlative said again
+
+
+def _indirect(norms: Sequence[str], d: int) -> bool:
+    """Whether the disjunction at `d` is inside an indirect question or a concession ("whether it rises or falls",
+    "растёт ли он или падает"): it asserts nothing either way, and is no claim of the answer's."""
+    before = norms[:d]
+    return any(n in _INDIRECT or (n == "ли" and k and before[k - 1] != "то") for k, n in enumerate(before))
+
+
+def _negated(toks: Tokens, sentence: str, d: int) -> tuple[int, int] | None:
+    """The token range of a hedge of the negated form whose other side opens at `d`, if it is one."""
+    norms, stems = toks.norms, toks.stems
+    neg = next((k for k in range(d + 1, min(d + 4, len(norms))) if norms[k] in NEGATIONS), None)
+    if neg is None or d == 0:
+        return None
+    left = set(stems[max(0, d - _LEFT) : d])
+    between = range(d + 1, neg)
+    if not all(stems[b] in left or is_stopword(norms[b]) or norms[b] in _FILLERS for b in between):
+        return None
+    if norms[neg] in _VERB_NEGATIONS:
+        if any(stems[b] in left and norms[b] not in _MAYBE for b in between):  # "may or may not", "kann oder kann"
+            return d - 1, neg
+        content = next((a for a in range(neg + 1, min(neg + 3, len(norms))) if not is_stopword(norms[a])), None)
+        for after in (neg + 1, content):  # "helps or does not help", "может быть, а может и не быть"
+            if after is not None and after < len(norms) and stems[after] in left:
+                return d - 1, after
+    tail = sentence[toks.ends[neg] : toks.starts[neg + 1]] if neg + 1 < len(norms) else "."
+    if tail.strip():  # punctuation after the negation, which negates the other side whole: "or not", "или нет"
+        return d - 1, neg
+    return None
+
+
+def _sides(toks: Tokens, i: int) -> tuple[tuple[int, int], ...]:
+    """Every (pair, side) word `i` is in as one of a pair of opposites, the side flipped by a negation before it."""
+    hit = _POLES.get(toks.stems[i]) or _POLES.get(_EXACT + toks.norms[i]) or _by_stemmer(toks.norms[i])
+    if not hit:
+        return ()
+    negated = any(n in NEGATIONS for n in toks.norms[max(0, i - 2) : i])
+    return tuple((pair, side ^ negated) for pair, side in hit)
+
+
+def _by_stemmer(norm: str) -> tuple[tuple[int, int], ...] | None:
+    """The pair of opposites a word is in by its stemmer's stem, where the answer's stem is its lemma's ("растёт",
+    "растут": "расти"), which the lexicon, keyed by the stemmer, does not know."""
+    if not norm.isascii():
+        return _POLES.get(stem_word(norm, "ru"))
+    return _POLES.get(stem_word(norm, "en")) or _POLES.get(stem_word(norm, "de"))
+
+
+def _poles(toks: Tokens, d: int, decided: frozenset[int] | None) -> tuple[tuple[int, int] | None, int]:
+    """The token range and pair of a hedge of two poles around the disjunction at `d`, if it is one."""
+    norms, stems = toks.norms, toks.stems
+    i = next((i for i in range(d - 1, max(-1, d - _REACH - 1), -1) if _sides(toks, i)), None)
+    if i is None:
+        return None, 0
+    wanted = {(pair, 1 - side) for pair, side in _sides(toks, i) if decided is None or pair in decided}
+    j = next((j for j in range(d + 1, min(len(norms), d + _REACH + 1)) if wanted & set(_sides(toks, j))), None)
+    if j is None:
+        return None, 0
+    pair = min(p for p, _side in wanted & set(_sides(toks, j)))
+    if pair == _APPROX and not _marked(norms, i, d):
+        return None, 0
+    mid_left, mid_right = _content(toks, range(i + 1, d)), _content(toks, range(d + 1, j))
+    after = _content(toks, range(j + 1, min(len(norms), j + len(mid_left) + 3)))
+    if mid_left and after and not mid_left <= after:  # "increase the batch or lower the rate": two things
+        return None, 0
+    if not mid_right <= set(stems[max(0, i - _LEFT) : i]):  # "train loss falls or val loss rises"
+        return None, 0
+    return (i, j), pair
+
+
+def _marked(norms: Sequence[str], i: int, d: int) -> bool:
+    """Whether the first side is marked as one ("either more or less", "либо больше, либо меньше"), which the idiom
+    "more or less" (roughly) never is."""
+    return norms[d] in _CORRELATIVES or any(n in _EITHER for n in norms[max(0, i - 2) : i])
+
+
+def _content(toks: Tokens, at: Iterable[int]) -> set[str]:
+    """Stems of the words at these indexes that say something (no stopwords, fillers or disjunctions)."""
+    return {toks.stems[k] for k in at if not is_stopword(toks.norms[k]) and toks.norms[k] not in _FILLERS | _OPENERS}
+
+
+def _scope(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the comma-separated stretch of `sentence` holding the characters from `start` to `end`."""
+    before = [m.end() for m in _SEGMENT_END.finditer(sentence, 0, start)]
+    after = _SEGMENT_END.search(sentence, end)
+    return (before[-1] if before else 0), (after.start() if after else len(sentence))
+
+
+_decided: RubricMemo[frozenset[int]] = RubricMemo()
+
+
+def decided(rubric: Rubric, question: Question) -> frozenset[int]:
+    """What an answer's hedge may be over for this rubric: the pairs of opposites its points and hints speak of, and
+    `NEGATED`, less what the question or reference itself leaves open ("too high or too low", "may or may not")."""
+    return _decided.get(rubric, _decide, question.question, question.reference)
+
+
+def _decide(rubric: Rubric, question: str, reference: str) -> frozenset[int]:
+    spoken = {NEGATED}
+    for point in rubric.points:
+        hints = point.hint.items() if isinstance(point.hint, dict) else [(rubric.lang, point.hint)]
+        for lang, text in [(rubric.lang, point.text), *hints]:
+            toks = tokenize(str(text), str(lang))
+            spoken.update(pair for i in range(len(toks.norms)) for pair, _side in _sides(toks, i))
+    open_ = {h.key for text in (question, reference) for h in find_hedges(text, rubric.lang)}
+    return frozenset(spoken - open_)
+
+
+def find_hedged(
+    question: Question, rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str, match: AnswerMatch
+) -> tuple[list[PointMatch] | None, list[Contradiction]]:
+    """The matcher's findings without the credit that hedges earned (None when they earned none), and the points
+    that lost most of theirs to a hedge, as contradicted with feedback quoting it. An answer without a disjunction
+    is not read again (`match`: the answer's, whose pieces' marks tell)."""
+    if match.answer == answer and match.latin == latin_lang(lang):
+        if not match.marks & HEDGE_MARK:
+            return None, []
+    elif not any(piece_holds_disjunction(p, latin_lang(lang)) for p in answer.split(" ")):
+        return None, []
+    hedges = find_hedges(answer, lang, decided(rubric, question))
+    if not hedges:
+        return None, []
+    spans = [Evidence(h.start, h.end, answer[h.start : h.end]) for h in hedges]
+    after = discount(points, spans)
+    found = []
+    for before, now in zip(points, after, strict=True):
+        if before.score and now.score < before.score / 2:  # most of what the point earned, it earned in a hedge
+            found.append(_hedged(rubric, before, spans, lang))
+    return after, found
+
+
+def _hedged(rubric: Rubric, pm: PointMatch, spans: Sequence[Evidence], lang: str) -> Contradiction:
+    """Point `pm` as hedged: the feedback quotes the first hedge holding its evidence and says what is right."""
+    held = [e for c in pm.concepts if c.matched for e in c.evidence]
+    span = next((s for s in spans if any(s.start <= e.start < s.end for e in held)), spans[0])
+    claim = span.text.strip()
+    at = span.start + span.text.index(claim)
+    point = next(p for p in rubric.points if p.id == pm.id)
+    feedback = phrase(lang, "hedged", claim=short(claim), right=point.hint_in(lang) or point.text)
+    return Contradiction(pm.id, "hedge", (Evidence(at, at + len(claim), claim),), feedback)
