@@ -122,9 +122,10 @@ def test_renders_in_headless_chromium(hostile_out: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("flag", ["empty", "keyword_list", "off_topic", "misconception", "reversed", "other_term",
-                                  "unverified_quote", "unsupported_quote", "injection_suspected", "llm_capped",
-                                  "judge_disagrees", "judge_failed_points", "judge_timeout", "judge_unavailable",
-                                  "judge_unparseable", "judge_error", "exemplars", "calibrated"])  # fmt: skip
+                                  "hedged", "unverified_quote", "unsupported_quote", "injection_suspected",
+                                  "llm_capped", "judge_disagrees", "judge_failed_points", "judge_timeout",
+                                  "judge_unavailable", "judge_unparseable", "judge_error", "exemplars",
+                                  "calibrated"])  # fmt: skip
 def test_every_flag_a_grade_carries_is_named_on_a_russian_page(flag: str) -> None:
     from grader.batch.html_text import FLAGS, OTHER_FLAGS, flag_text
 

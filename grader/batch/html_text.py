@@ -84,6 +84,7 @@ OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
            "misconception": "ошибочное утверждение", "reversed": "наоборот", "other_term": "о другом термине",
            "asked": "вопросы вместо ответа", "disowned": "отвергает верное",
            "vague": "связь не названа",
+           "hedged": "и то, и обратное",
            "unsupported_quote": "цитата не из ответа", "llm_capped": "судья ограничен", "judge_disagrees":
            "судья не согласен", "judge_failed_points": "пункты без судьи",
            "judge_timeout": "судья не ответил вовремя", "judge_unavailable": "судья недоступен",
@@ -94,6 +95,7 @@ OTHER_FLAGS = {  # the other flags a grade may carry, as its badge shows them
            "misconception": "wrong claim", "reversed": "the other way round", "other_term": "another term",
            "asked": "asks instead of answering", "disowned": "rejects what is right",
            "vague": "vague relation",
+           "hedged": "hedged both ways",
            "unsupported_quote": "quote not from the answer", "llm_capped": "judge capped", "judge_disagrees":
            "judge disagrees", "judge_failed_points": "points without the judge",
            "judge_timeout": "judge timed out", "judge_unavailable": "judge unavailable",
