@@ -75,11 +75,20 @@ class TestFinding:
         ("ru", "Растёт ли ошибка или падает, зависит от шага."),
         ("de", "Man regularisiert mit Ridge oder Lasso."),
         ("de", "Ob der Fehler steigt oder sinkt, hängt vom Lernrate ab."),
+        ("en", "The router checks if the packet took the shortest path or not."),
+        ("de", "Der Empfänger prüft, ob das Paket ankam oder nicht."),
+        ("ru", "Сервер проверяет, пришёл ли пакет или нет."),
+        ("en", "If the loss rises or falls too much, lower the learning rate."),
     ], ids=["en-l1-l2", "en-mean-median", "en-two-things", "en-two-subjects", "en-whether", "en-more-or-less",
             "en-with-without", "en-or-no-noun", "ru-small-or-medium", "ru-esli-to", "ru-li", "de-ridge-lasso",
-            "de-ob"])
+            "de-ob", "en-if-or-not", "de-ob-oder-nicht", "ru-li-ili-net", "en-condition"])
     def test_an_honest_or_is_no_hedge(self, lang: str, text: str) -> None:
         assert find_hedges(text, lang) == []
+
+    def test_a_hedge_after_a_condition_is_still_one(self) -> None:
+        # The condition ends at its comma; the claim after it is the answer's own.
+        assert find_hedges("If the data is noisy, the variance rises or falls.", "en")
+        assert find_hedges("Wenn die Daten verrauscht sind, steigt oder sinkt die Varianz.", "de")
 
     def test_more_or_less_marked_on_both_sides_is_a_hedge(self) -> None:
         # "more or less" alone is the idiom (roughly); "либо больше, либо меньше" says both.

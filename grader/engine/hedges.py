@@ -51,6 +51,8 @@ EVALUATIVE: tuple[tuple[str, str], ...] = (
     ),
     ("more mehr больше более", "less fewer weniger меньше менее"),
 )
+# Intransitive verbs of the direction "increases/decreases" (`reversal.PAIRS` has the transitive ones in English).
+RISE_FALL = ("rise rises rising rose grows climb climbs", "fall falls falling fell drop drops declines shrinks")
 _APPROX = len(PAIRS) + len(GRADABLE) + len(EVALUATIVE) - 1  # "more or less": a hedge only when marked both sides
 
 
@@ -58,11 +60,11 @@ def _lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
     """Lookup key -> every (pair, side) it is in: "lower" is both the verb ("lowers the variance") and the adjective,
     and either may meet its opposite ("raises or lowers")."""
     found: dict[str, tuple[tuple[int, int], ...]] = {}
-    first = 0
-    for pairs in (PAIRS, GRADABLE, EVALUATIVE):
+    rising = next(k for k, (up, _down) in enumerate(PAIRS) if "increases" in up.split())
+    parts = ((PAIRS, 0), (GRADABLE, len(PAIRS)), (EVALUATIVE, len(PAIRS) + len(GRADABLE)), ((RISE_FALL,), rising))
+    for pairs, first in parts:
         for key, side in lexicon(pairs, first).items():
-            found[key] = (*found.get(key, ()), side)
-        first += len(pairs)
+            found[key] = (*dict.fromkeys((*found.get(key, ()), side)),)
     return found
 
 
@@ -75,7 +77,9 @@ _CORRELATIVES = frozenset("то mal sometimes manchmal иногда".split())
 _EITHER = frozenset("either entweder либо или то ли mal".split())  # marks the first side of a disjunction
 _MAYBE = frozenset("может возможно".split())  # "а может": "or maybe"
 _FILLERS = frozenset("maybe perhaps possibly vielleicht eventuell möglicherweise возможно может наверное".split())
-_INDIRECT = frozenset("whether ob независимо regardless unabhängig egal".split())
+# Open an indirect question or a concession: what follows in the clause is no claim of the answer's ("if": mostly
+# "checks if … or not"; a condition that decides, "stops when the error rises", is "when", "wenn", "если").
+_INDIRECT = frozenset("whether if ob независимо regardless unabhängig egal".split())
 _VERB_NEGATIONS = NEGATIONS - frozenset("no without нет без ни kein keine keinen keinem keiner ohne".split())
 _SEGMENT_END = re.compile(r"[,:;—–()]")  # a hedge's scope runs between these, within one sentence
 _REACH = 3  # a pole this many words from the disjunction belongs to it
@@ -108,7 +112,7 @@ def find_hedges(text: str, lang: str, decided: frozenset[int] | None = None) -> 
         sentence = text[start:end]
         toks = tokenize(sentence, lang)
         for d, norm in enumerate(toks.norms):
-            if norm in _OPENERS and _opens(toks, d) and not _indirect(toks.norms, d):
+            if norm in _OPENERS and _opens(toks, d) and not _indirect(toks, sentence, d):
                 span = _negated(toks, sentence, d) if decided is None or NEGATED in decided else None
                 key = NEGATED
                 if span is None:
@@ -130,11 +134,16 @@ def _opens(toks: Tokens, d: int) -> bool:
     return norm in norms[max(0, d - _LEFT) : d]  # a correlative said again
 
 
-def _indirect(norms: Sequence[str], d: int) -> bool:
-    """Whether the disjunction at `d` is inside an indirect question or a concession ("whether it rises or falls",
-    "растёт ли он или падает"): it asserts nothing either way, and is no claim of the answer's."""
-    before = norms[:d]
-    return any(n in _INDIRECT or (n == "ли" and k and before[k - 1] != "то") for k, n in enumerate(before))
+def _indirect(toks: Tokens, sentence: str, d: int) -> bool:
+    """Whether the disjunction at `d` is inside a condition, an indirect question or a concession opened earlier in
+    its comma-separated stretch ("checks if the route is right or not", "ob es steigt oder sinkt", "растёт ли он
+    или падает"): it asserts nothing either way, and is no claim of the answer's."""
+    cut = max((m.end() for m in _SEGMENT_END.finditer(sentence, 0, toks.starts[d])), default=0)
+    norms = toks.norms
+    first = next(k for k in range(d + 1) if k == d or toks.starts[k] >= cut)
+    return any(
+        norms[k] in _INDIRECT or (norms[k] == "ли" and k and norms[k - 1] != "то") for k in range(first, d)
+    )
 
 
 def _negated(toks: Tokens, sentence: str, d: int) -> tuple[int, int] | None:
