@@ -18,10 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from grader.engine.frames import framed_terms
 from grader.engine.matching import AnswerMatch
 from grader.engine.salad import is_word_salad, rearranges_reference
 from grader.engine.statements import asks_for_list, makes_no_statement
 from grader.engine.termlist import MIN_ITEMS, lists_terms
+from grader.engine.text import detect_lang
 from grader.models import PointResult, Status
 
 COVERED_AT = 0.6
@@ -105,7 +107,12 @@ def keyword_list(m: AnswerMatch, question: str, reference: str = "", lang: str |
     if asks_for_list(question):
         return False
     spans = [(e.start, e.end) for p in m.points if p.score for c in p.concepts for e in c.evidence]
-    return (len(spans) >= MIN_ITEMS and lists_terms(m.answer, spans, lang)) or makes_no_statement(m.answer, lang)
+    if len(spans) >= MIN_ITEMS and (
+        lists_terms(m.answer, spans, lang)
+        or framed_terms(m.answer, spans, question, reference, lang or detect_lang(m.answer, default="en"))
+    ):
+        return True
+    return makes_no_statement(m.answer, lang)
 
 
 def apply_curve(

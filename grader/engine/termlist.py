@@ -242,3 +242,11 @@ def lists_terms(answer: str, spans: Iterable[tuple[int, int]], lang: str | None 
     # Rarer: terms that are clauses themselves, looked at only now.
     bound.update(k for k, (s, e) in enumerate(items) if k not in bound and is_clause(answer[s:e]))
     return len(bound) <= limit
+
+
+def states(answer: str, start: int, end: int, german: bool) -> bool:
+    """Whether the term answer[start:end] is a clause or the answer's own verb ("веса не обновляются", "lernt")."""
+    if is_clause(answer[start:end]):
+        return True
+    m = _TOKEN.match(answer, start)
+    return m is not None and m.lastgroup == "word" and _single_verb(answer, (start, end), m, german)
