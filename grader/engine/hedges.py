@@ -21,12 +21,13 @@ points whose evidence lies only there get no credit for it (`grader.engine.lexic
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import Contradiction, discount, sentences
+from grader.engine.contradictions import SENTENCE_END, Contradiction, discount
 from grader.engine.feedback import phrase, short
 from grader.engine.matching import AnswerMatch
 from grader.engine.opposites import GRADABLE
@@ -85,6 +86,13 @@ _SEGMENT_END = re.compile(r"[,:;—–()]")  # a hedge's scope runs between thes
 _REACH = 3  # a pole this many words from the disjunction belongs to it
 _LEFT = 6  # the words before a disjunction a repeated or negated word is looked for in
 _OPENERS = DISJUNCTIONS | _CORRELATIVES | {"а"}
+_WORD_AT = re.compile(r"\w+")
+_holds: dict[str, dict[str, bool]] = {"en": {}, "de": {}}  # piece -> `piece_holds_disjunction`, per Latin stemmer
+_piece_bits: dict[str, dict[str, int]] = {"en": {}, "de": {}}  # piece -> `_NEG` | `_POLE`, per Latin stemmer
+_HOLDS_LIMIT = 200_000
+_NEG, _POLE = 1, 2
+_NEXT = re.compile(r"\s+(\w+)")
+_WINDOW = 100  # characters read either side of an opener: its `_LEFT` words before and the other side after
 
 NEGATED = -1  # the `key` of a hedge of the negated form
 HEDGE_MARK = 4  # the bit of a matcher's `piece_flag` (grader.engine.lexical) for `piece_holds_disjunction`
@@ -101,26 +109,105 @@ class Hedge(NamedTuple):
 def piece_holds_disjunction(piece: str, latin: str) -> bool:
     """Whether a piece of text between spaces holds a word that may open a hedge's other side (for the matcher's
     marks, so that an answer without one is never read again)."""
-    return any(norm in _OPENERS for _a, _b, norm, _s in chunk_words(piece, latin))
+    found = _holds[latin].get(piece)
+    return _read_piece(piece, latin) if found is None else found
+
+
+def _read_piece(piece: str, latin: str) -> bool:
+    found = any(norm in _OPENERS for _a, _b, norm, _s in chunk_words(piece, latin))
+    memo = _holds[latin]
+    if len(memo) >= _HOLDS_LIMIT:
+        memo.clear()
+    memo[piece] = found
+    return found
 
 
 def find_hedges(text: str, lang: str, decided: frozenset[int] | None = None) -> list[Hedge]:
     """The hedges of `text`; `decided`: the pairs of opposites a hedge may be over, and `NEGATED` when a hedge may
-    be of the negated form (all when None)."""
+    be of the negated form (all when None). Found by piece between spaces (a lookup per piece, most of them
+    remembered from the matcher's reading of the answer), and only the words around a disjunction with a negation
+    or an opposite after it are read."""
+    latin = latin_lang(lang)
+    pieces = text.split(" ")
+    known = list(map(_holds[latin].get, pieces))
+    if None in known:
+        known = [_read_piece(p, latin) if k is None else k for p, k in zip(pieces, known, strict=True)]
     found = []
-    for start, end in sentences(text):
-        sentence = text[start:end]
-        toks = tokenize(sentence, lang)
-        for d, norm in enumerate(toks.norms):
-            if norm in _OPENERS and _opens(toks, d) and not _indirect(toks, sentence, d):
-                span = _negated(toks, sentence, d) if decided is None or NEGATED in decided else None
-                key = NEGATED
-                if span is None:
-                    span, key = _poles(toks, d, decided)
-                if span is not None:
-                    a, b = _scope(sentence, toks.starts[span[0]], toks.ends[span[1]])
-                    found.append(Hedge(start + a, start + b, key))
+    at: list[int] = []
+    for k in itertools.compress(range(len(pieces)), known):
+        after = _bits(pieces[k + 1 : k + 1 + _REACH], latin)
+        if not after & _NEG and not (after & _POLE and _bits(pieces[max(0, k - _REACH) : k + 1], latin) & _POLE):
+            continue  # no negation or opposite on the other side: no hedge opens here
+        at = at or list(itertools.accumulate(map(len, pieces), initial=0))
+        for a, _b, norm, _s in chunk_words(pieces[k], latin):
+            if norm in _OPENERS and (hedge := _hedge_at(text, at[k] + k + a, lang, decided)):
+                found.append(hedge)
     return found
+
+
+def _bits(pieces: Sequence[str], latin: str) -> int:
+    """`_NEG` when one of these pieces holds a negation, `_POLE` when one holds one of a pair of opposites."""
+    memo = _piece_bits[latin]
+    out = 0
+    for piece in pieces:
+        bits = memo.get(piece)
+        if bits is None:
+            bits = 0
+            for _a, _b, norm, stem in chunk_words(piece, latin):
+                bits |= (_NEG if norm in NEGATIONS else 0) | (_POLE if _lookup(norm, stem) else 0)
+            if len(memo) >= _HOLDS_LIMIT:
+                memo.clear()
+            memo[piece] = bits
+        out |= bits
+    return out
+
+
+def _hedge_at(text: str, p: int, lang: str, decided: frozenset[int] | None) -> Hedge | None:
+    """The hedge whose other side the word at offset `p` opens, if there is one."""
+    m = _WORD_AT.match(text, p)
+    if m is None or not _may_open(text, m):
+        return None
+    reach = max(0, p - 4 * _WINDOW)
+    start = max(text.rfind(c, reach, p) for c in ".!?;\n") + 1 or reach  # the sentence around it
+    after = SENTENCE_END.search(text, m.end(), m.end() + 4 * _WINDOW)
+    end = after.start() if after else min(len(text), m.end() + 4 * _WINDOW)
+    lo, hi = _window(text, m, start, end)
+    toks = tokenize(text[lo:hi], lang)
+    d = next((k for k, at in enumerate(toks.starts) if at == p - lo), None)
+    if d is None or not _opens(toks, d) or _indirect(toks, text[lo:hi], d):
+        return None
+    span = _negated(toks, text[lo:hi], d) if decided is None or NEGATED in decided else None
+    key = NEGATED
+    if span is None:
+        span, key = _poles(toks, d, decided)
+    if span is None:
+        return None
+    a, b = _scope(text[start:end], lo - start + toks.starts[span[0]], lo - start + toks.ends[span[1]])
+    return Hedge(start + a, start + b, key)
+
+
+def _may_open(text: str, m: re.Match[str]) -> bool:
+    """A first look, at the text alone, whether the word at `m` may open a hedge's other side: a disjunction may; a
+    correlative ("то", "mal") only said again, "а" only before "может" or a word said just before ("а могут и не")."""
+    word = m.group().lower()
+    if word in DISJUNCTIONS:
+        return True
+    before = text[max(0, m.start() - _WINDOW) : m.start()].lower()
+    if word != "а":
+        return re.search(rf"(?<!\w){word}(?!\w)", before) is not None
+    nxt = _NEXT.match(text, m.end())
+    return nxt is not None and (nxt.group(1).lower() in _MAYBE or nxt.group(1).lower()[:4] in before)
+
+
+def _window(text: str, m: re.Match[str], start: int, end: int) -> tuple[int, int]:
+    """The stretch of the sentence [start, end) read around the opener at `m`: `_WINDOW` characters either side,
+    cut between words."""
+    lo, hi = max(start, m.start() - _WINDOW), min(end, m.end() + _WINDOW)
+    if lo > start:
+        lo = text.find(" ", lo, m.start()) + 1 or m.start()
+    if hi < end:
+        hi = text.rfind(" ", m.end(), hi) if text.rfind(" ", m.end(), hi) > 0 else hi
+    return lo, hi
 
 
 def _opens(toks: Tokens, d: int) -> bool:
@@ -171,11 +258,16 @@ def _negated(toks: Tokens, sentence: str, d: int) -> tuple[int, int] | None:
 
 def _sides(toks: Tokens, i: int) -> tuple[tuple[int, int], ...]:
     """Every (pair, side) word `i` is in as one of a pair of opposites, the side flipped by a negation before it."""
-    hit = _POLES.get(toks.stems[i]) or _POLES.get(_EXACT + toks.norms[i]) or _by_stemmer(toks.norms[i])
+    hit = _lookup(toks.norms[i], toks.stems[i])
     if not hit:
         return ()
     negated = any(n in NEGATIONS for n in toks.norms[max(0, i - 2) : i])
     return tuple((pair, side ^ negated) for pair, side in hit)
+
+
+def _lookup(norm: str, stem: str) -> tuple[tuple[int, int], ...] | None:
+    """Every (pair, side) a word (normalised, stemmed) is in as one of a pair of opposites."""
+    return _POLES.get(stem) or _POLES.get(_EXACT + norm) or _by_stemmer(norm)
 
 
 def _by_stemmer(norm: str) -> tuple[tuple[int, int], ...] | None:
