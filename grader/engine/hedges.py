@@ -21,7 +21,9 @@ points whose evidence lies only there get no credit for it (`grader.engine.lexic
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -87,15 +89,14 @@ _REACH = 3  # a pole this many words from the disjunction belongs to it
 _LEFT = 6  # the words before a disjunction a repeated or negated word is looked for in
 _OPENERS = DISJUNCTIONS | _CORRELATIVES | {"а"}
 _WORD_AT = re.compile(r"\w+")
-_holds: dict[str, dict[str, bool]] = {"en": {}, "de": {}}  # piece -> `piece_holds_disjunction`, per Latin stemmer
-_piece_bits: dict[str, dict[str, int]] = {"en": {}, "de": {}}  # piece -> `_NEG` | `_POLE`, per Latin stemmer
-_HOLDS_LIMIT = 200_000
-_NEG, _POLE = 1, 2
+_marks: dict[str, dict[str, int]] = {"en": {}, "de": {}}  # piece -> `piece_marks`, per Latin stemmer
+_MARKS_LIMIT = 200_000
 _NEXT = re.compile(r"\s+(\w+)")
 _WINDOW = 100  # characters read either side of an opener: its `_LEFT` words before and the other side after
 
 NEGATED = -1  # the `key` of a hedge of the negated form
-HEDGE_MARK = 4  # the bit of a matcher's `piece_flag` (grader.engine.lexical) for `piece_holds_disjunction`
+# Bits of a matcher's `piece_flag` (grader.engine.lexical) for `piece_marks`.
+HEDGE_MARK, NEG_MARK, POLE_MARK = 4, 8, 16
 
 
 class Hedge(NamedTuple):
@@ -106,60 +107,47 @@ class Hedge(NamedTuple):
     key: int
 
 
-def piece_holds_disjunction(piece: str, latin: str) -> bool:
-    """Whether a piece of text between spaces holds a word that may open a hedge's other side (for the matcher's
-    marks, so that an answer without one is never read again)."""
-    found = _holds[latin].get(piece)
-    return _read_piece(piece, latin) if found is None else found
-
-
-def _read_piece(piece: str, latin: str) -> bool:
-    found = any(norm in _OPENERS for _a, _b, norm, _s in chunk_words(piece, latin))
-    memo = _holds[latin]
-    if len(memo) >= _HOLDS_LIMIT:
-        memo.clear()
-    memo[piece] = found
+def piece_marks(piece: str, latin: str) -> int:
+    """What a piece of text between spaces holds for hedges: a word that may open a hedge's other side
+    (`HEDGE_MARK`), a negation (`NEG_MARK`), one of a pair of opposites (`POLE_MARK`). The matcher keeps these
+    with every piece it reads (`grader.engine.lexical`), so an answer is read for hedges only around a disjunction
+    with a negation or an opposite after it."""
+    memo = _marks[latin]
+    found = memo.get(piece)
+    if found is None:
+        found = 0
+        for _a, _b, norm, stem in chunk_words(piece, latin):
+            found |= (HEDGE_MARK if norm in _OPENERS else 0) | (NEG_MARK if norm in NEGATIONS else 0)
+            found |= POLE_MARK if _lookup(norm, stem) else 0
+        if len(memo) >= _MARKS_LIMIT:
+            memo.clear()
+        memo[piece] = found
     return found
 
 
-def find_hedges(text: str, lang: str, decided: frozenset[int] | None = None) -> list[Hedge]:
+def find_hedges(
+    text: str, lang: str, decided: frozenset[int] | None = None, marks: Sequence[int] | None = None
+) -> list[Hedge]:
     """The hedges of `text`; `decided`: the pairs of opposites a hedge may be over, and `NEGATED` when a hedge may
-    be of the negated form (all when None). Found by piece between spaces (a lookup per piece, most of them
-    remembered from the matcher's reading of the answer), and only the words around a disjunction with a negation
-    or an opposite after it are read."""
+    be of the negated form (all when None); `marks`: `piece_marks` of each piece of `text.split(" ")`, when known."""
     latin = latin_lang(lang)
-    pieces = text.split(" ")
-    known = list(map(_holds[latin].get, pieces))
-    if None in known:
-        known = [_read_piece(p, latin) if k is None else k for p, k in zip(pieces, known, strict=True)]
+    if marks is None:
+        marks = [piece_marks(p, latin) for p in text.split(" ")]
     found = []
     at: list[int] = []
-    for k in itertools.compress(range(len(pieces)), known):
-        after = _bits(pieces[k + 1 : k + 1 + _REACH], latin)
-        if not after & _NEG and not (after & _POLE and _bits(pieces[max(0, k - _REACH) : k + 1], latin) & _POLE):
+    for k in itertools.compress(range(len(marks)), map(HEDGE_MARK.__and__, marks)):
+        after = functools.reduce(operator.or_, marks[k + 1 : k + 1 + _REACH], 0)
+        before = functools.reduce(operator.or_, marks[max(0, k - _REACH) : k + 1])
+        if not after & NEG_MARK and not after & before & POLE_MARK:
             continue  # no negation or opposite on the other side: no hedge opens here
-        at = at or list(itertools.accumulate(map(len, pieces), initial=0))
-        for a, _b, norm, _s in chunk_words(pieces[k], latin):
+        if not at:
+            pieces = text.split(" ")
+            at = list(itertools.accumulate(map(len, pieces), initial=0))
+        piece = text[at[k] + k : at[k + 1] + k]
+        for a, _b, norm, _s in chunk_words(piece, latin):
             if norm in _OPENERS and (hedge := _hedge_at(text, at[k] + k + a, lang, decided)):
                 found.append(hedge)
     return found
-
-
-def _bits(pieces: Sequence[str], latin: str) -> int:
-    """`_NEG` when one of these pieces holds a negation, `_POLE` when one holds one of a pair of opposites."""
-    memo = _piece_bits[latin]
-    out = 0
-    for piece in pieces:
-        bits = memo.get(piece)
-        if bits is None:
-            bits = 0
-            for _a, _b, norm, stem in chunk_words(piece, latin):
-                bits |= (_NEG if norm in NEGATIONS else 0) | (_POLE if _lookup(norm, stem) else 0)
-            if len(memo) >= _HOLDS_LIMIT:
-                memo.clear()
-            memo[piece] = bits
-        out |= bits
-    return out
 
 
 def _hedge_at(text: str, p: int, lang: str, decided: frozenset[int] | None) -> Hedge | None:
@@ -344,12 +332,14 @@ def find_hedged(
     """The matcher's findings without the credit that hedges earned (None when they earned none), and the points
     that lost most of theirs to a hedge, as contradicted with feedback quoting it. An answer without a disjunction
     is not read again (`match`: the answer's, whose pieces' marks tell)."""
+    marks = None
     if match.answer == answer and match.latin == latin_lang(lang):
-        if not match.marks & HEDGE_MARK:
+        marks = match.piece_flags()
+        if not any(map(HEDGE_MARK.__and__, marks)):
             return None, []
-    elif not any(piece_holds_disjunction(p, latin_lang(lang)) for p in answer.split(" ")):
-        return None, []
-    hedges = find_hedges(answer, lang, decided(rubric, question))
+        if marks[0] == -1:
+            marks = None  # a matcher without piece marks
+    hedges = find_hedges(answer, lang, decided(rubric, question), marks)
     if not hedges:
         return None, []
     spans = [Evidence(h.start, h.end, answer[h.start : h.end]) for h in hedges]

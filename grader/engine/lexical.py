@@ -16,7 +16,8 @@ from grader.engine.answer_words import answer_words
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
-from grader.engine.hedges import HEDGE_MARK, find_hedged, piece_holds_disjunction
+from grader.engine.hedges import find_hedged
+from grader.engine.hedges import piece_marks as hedge_marks
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
 from grader.engine.misconceptions import find_misconceptions
@@ -61,7 +62,7 @@ def _piece_marks(piece: str, latin: str) -> int:
         piece_may_hold_injection(piece)
         | (DIRECTION_MARK if piece_holds_direction(piece, latin) else 0)
         | piece_marks(piece)
-        | (HEDGE_MARK if piece_holds_disjunction(piece, latin) else 0)
+        | hedge_marks(piece, latin)
     )
 
 

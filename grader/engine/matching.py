@@ -93,6 +93,10 @@ class AnswerMatch:
         """The bits of the matcher's `piece_flag` of every piece of the answer, or-ed (all bits, without one)."""
         return functools.reduce(operator.or_, map(_CHUNK_FLAG, self._chunks), 0)
 
+    def piece_flags(self) -> list[int]:
+        """The matcher's `piece_flag` of each piece of `answer.split(" ")` (-1 each, without one)."""
+        return list(map(_CHUNK_FLAG, self._chunks))
+
     @property
     def letters(self) -> tuple[int, int]:
         """Cyrillic and ASCII letters of the answer (`grader.engine.text.letter_counts`), summed over its pieces."""
