@@ -25,7 +25,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from grader.engine.compiled import Evidence, PointMatch
@@ -35,7 +35,7 @@ from grader.engine.matching import AnswerMatch
 from grader.engine.opposites import GRADABLE
 from grader.engine.reversal import PAIRS, lexicon
 from grader.engine.rubric_memo import RubricMemo
-from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, stem_word, tokenize
+from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, tokenize
 from grader.models import Question, Rubric
 
 # Evaluative opposites and the comparison "more/less", beside the directions and gradable adjectives already known.
@@ -66,13 +66,24 @@ def _lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
     rising = next(k for k, (up, _down) in enumerate(PAIRS) if "increases" in up.split())
     parts = ((PAIRS, 0), (GRADABLE, len(PAIRS)), (EVALUATIVE, len(PAIRS) + len(GRADABLE)), ((RISE_FALL,), rising))
     for pairs, first in parts:
-        for key, side in lexicon(pairs, first).items():
+        for key, side in [*lexicon(pairs, first).items(), *_as_read(pairs, first)]:
             found[key] = (*dict.fromkeys((*found.get(key, ()), side)),)
     return found
 
 
-_POLES = _lexicon()
+def _as_read(pairs: Sequence[tuple[str, str]], first: int) -> Iterator[tuple[str, tuple[int, int]]]:
+    """The pairs' words keyed by the stem an answer's word gets (`grader.engine.text`: its lemma's where one is
+    known, "растёт" -> "расти"), which may differ from the stemmer's that `lexicon` keys by."""
+    for k, sides in enumerate(pairs, start=first):
+        for side, words in enumerate(sides):
+            for word in words.split():
+                if not word.startswith(_EXACT):
+                    for latin in ("en", "de"):
+                        yield from ((stem, (k, side)) for _a, _b, _n, stem in chunk_words(word, latin))
+
+
 _EXACT = "="  # how `reversal.lexicon` keys a word matched whole ("faster", "сложнее")
+_POLES = _lexicon()
 
 DISJUNCTIONS = frozenset("or oder или либо иль".split())
 # A marker said again opens the other side: "то выше, то ниже", "mal höher, mal niedriger", "иногда …, иногда …".
@@ -254,16 +265,9 @@ def _sides(toks: Tokens, i: int) -> tuple[tuple[int, int], ...]:
 
 
 def _lookup(norm: str, stem: str) -> tuple[tuple[int, int], ...] | None:
-    """Every (pair, side) a word (normalised, stemmed) is in as one of a pair of opposites."""
-    return _POLES.get(stem) or _POLES.get(_EXACT + norm) or _by_stemmer(norm)
-
-
-def _by_stemmer(norm: str) -> tuple[tuple[int, int], ...] | None:
-    """The pair of opposites a word is in by its stemmer's stem, where the answer's stem is its lemma's ("растёт",
-    "растут": "расти"), which the lexicon, keyed by the stemmer, does not know."""
-    if not norm.isascii():
-        return _POLES.get(stem_word(norm, "ru"))
-    return _POLES.get(stem_word(norm, "en")) or _POLES.get(stem_word(norm, "de"))
+    """Every (pair, side) a word (normalised, stemmed as an answer's words are) is in as one of a pair of
+    opposites."""
+    return _POLES.get(stem) or _POLES.get(_EXACT + norm)
 
 
 def _poles(toks: Tokens, d: int, decided: frozenset[int] | None) -> tuple[tuple[int, int] | None, int]:
