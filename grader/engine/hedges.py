@@ -25,7 +25,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from grader.engine.compiled import Evidence, PointMatch
@@ -35,7 +35,7 @@ from grader.engine.matching import AnswerMatch
 from grader.engine.opposites import GRADABLE
 from grader.engine.reversal import PAIRS, lexicon
 from grader.engine.rubric_memo import RubricMemo
-from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, tokenize
+from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, stem_word, tokenize
 from grader.models import Question, Rubric
 
 # Evaluative opposites and the comparison "more/less", beside the directions and gradable adjectives already known.
@@ -59,31 +59,20 @@ RISE_FALL = ("rise rises rising rose grows climb climbs", "fall falls falling fe
 _APPROX = len(PAIRS) + len(GRADABLE) + len(EVALUATIVE) - 1  # "more or less": a hedge only when marked both sides
 
 
-def _lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
+@functools.cache
+def _pole_lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
     """Lookup key -> every (pair, side) it is in: "lower" is both the verb ("lowers the variance") and the adjective,
-    and either may meet its opposite ("raises or lowers")."""
+    and either may meet its opposite ("raises or lowers"). Built on first use: most grades never need it."""
     found: dict[str, tuple[tuple[int, int], ...]] = {}
     rising = next(k for k, (up, _down) in enumerate(PAIRS) if "increases" in up.split())
     parts = ((PAIRS, 0), (GRADABLE, len(PAIRS)), (EVALUATIVE, len(PAIRS) + len(GRADABLE)), ((RISE_FALL,), rising))
     for pairs, first in parts:
-        for key, side in [*lexicon(pairs, first).items(), *_as_read(pairs, first)]:
+        for key, side in lexicon(pairs, first).items():
             found[key] = (*dict.fromkeys((*found.get(key, ()), side)),)
     return found
 
 
-def _as_read(pairs: Sequence[tuple[str, str]], first: int) -> Iterator[tuple[str, tuple[int, int]]]:
-    """The pairs' words keyed by the stem an answer's word gets (`grader.engine.text`: its lemma's where one is
-    known, "растёт" -> "расти"), which may differ from the stemmer's that `lexicon` keys by."""
-    for k, sides in enumerate(pairs, start=first):
-        for side, words in enumerate(sides):
-            for word in words.split():
-                if not word.startswith(_EXACT):
-                    for latin in ("en", "de"):
-                        yield from ((stem, (k, side)) for _a, _b, _n, stem in chunk_words(word, latin))
-
-
 _EXACT = "="  # how `reversal.lexicon` keys a word matched whole ("faster", "сложнее")
-_POLES = _lexicon()
 
 DISJUNCTIONS = frozenset("or oder или либо иль".split())
 # A marker said again opens the other side: "то выше, то ниже", "mal höher, mal niedriger", "иногда …, иногда …".
@@ -101,13 +90,14 @@ _LEFT = 6  # the words before a disjunction a repeated or negated word is looked
 _OPENERS = DISJUNCTIONS | _CORRELATIVES | {"а"}
 _WORD_AT = re.compile(r"\w+")
 _marks: dict[str, dict[str, int]] = {"en": {}, "de": {}}  # piece -> `piece_marks`, per Latin stemmer
+_pole_pieces: dict[str, dict[str, bool]] = {"en": {}, "de": {}}  # piece -> `_holds_pole`, per Latin stemmer
 _MARKS_LIMIT = 200_000
 _NEXT = re.compile(r"\s+(\w+)")
 _WINDOW = 100  # characters read either side of an opener: its `_LEFT` words before and the other side after
 
 NEGATED = -1  # the `key` of a hedge of the negated form
 # Bits of a matcher's `piece_flag` (grader.engine.lexical) for `piece_marks`.
-HEDGE_MARK, NEG_MARK, POLE_MARK = 4, 8, 16
+HEDGE_MARK, NEG_MARK = 4, 8
 
 
 class Hedge(NamedTuple):
@@ -120,20 +110,33 @@ class Hedge(NamedTuple):
 
 def piece_marks(piece: str, latin: str) -> int:
     """What a piece of text between spaces holds for hedges: a word that may open a hedge's other side
-    (`HEDGE_MARK`), a negation (`NEG_MARK`), one of a pair of opposites (`POLE_MARK`). The matcher keeps these
-    with every piece it reads (`grader.engine.lexical`), so an answer is read for hedges only around a disjunction
-    with a negation or an opposite after it."""
+    (`HEDGE_MARK`), a negation (`NEG_MARK`). The matcher keeps these with every piece it reads
+    (`grader.engine.lexical`), so an answer is read for hedges only around a disjunction."""
     memo = _marks[latin]
     found = memo.get(piece)
     if found is None:
         found = 0
-        for _a, _b, norm, stem in chunk_words(piece, latin):
+        for _a, _b, norm, _s in chunk_words(piece, latin):
             found |= (HEDGE_MARK if norm in _OPENERS else 0) | (NEG_MARK if norm in NEGATIONS else 0)
-            found |= POLE_MARK if _lookup(norm, stem) else 0
         if len(memo) >= _MARKS_LIMIT:
             memo.clear()
         memo[piece] = found
     return found
+
+
+def _holds_pole(pieces: Sequence[str], latin: str) -> bool:
+    """Whether one of these pieces holds one of a pair of opposites (remembered per piece)."""
+    memo = _pole_pieces[latin]
+    for piece in pieces:
+        found = memo.get(piece)
+        if found is None:
+            found = any(_lookup(norm, stem) for _a, _b, norm, stem in chunk_words(piece, latin))
+            if len(memo) >= _MARKS_LIMIT:
+                memo.clear()
+            memo[piece] = found
+        if found:
+            return True
+    return False
 
 
 def find_hedges(
@@ -145,17 +148,18 @@ def find_hedges(
     if marks is None:
         marks = [piece_marks(p, latin) for p in text.split(" ")]
     found = []
+    pieces: list[str] = []
     at: list[int] = []
     for k in itertools.compress(range(len(marks)), map(HEDGE_MARK.__and__, marks)):
+        pieces = pieces or text.split(" ")
         after = functools.reduce(operator.or_, marks[k + 1 : k + 1 + _REACH], 0)
-        before = functools.reduce(operator.or_, marks[max(0, k - _REACH) : k + 1])
-        if not after & NEG_MARK and not after & before & POLE_MARK:
+        if not after & NEG_MARK and not (
+            _holds_pole(pieces[k + 1 : k + 1 + _REACH], latin)
+            and _holds_pole(pieces[max(0, k - _REACH) : k + 1], latin)
+        ):
             continue  # no negation or opposite on the other side: no hedge opens here
-        if not at:
-            pieces = text.split(" ")
-            at = list(itertools.accumulate(map(len, pieces), initial=0))
-        piece = text[at[k] + k : at[k + 1] + k]
-        for a, _b, norm, _s in chunk_words(piece, latin):
+        at = at or list(itertools.accumulate(map(len, pieces), initial=0))
+        for a, _b, norm, _s in chunk_words(pieces[k], latin):
             if norm in _OPENERS and (hedge := _hedge_at(text, at[k] + k + a, lang, decided)):
                 found.append(hedge)
     return found
@@ -266,8 +270,15 @@ def _sides(toks: Tokens, i: int) -> tuple[tuple[int, int], ...]:
 
 def _lookup(norm: str, stem: str) -> tuple[tuple[int, int], ...] | None:
     """Every (pair, side) a word (normalised, stemmed as an answer's words are) is in as one of a pair of
-    opposites."""
-    return _POLES.get(stem) or _POLES.get(_EXACT + norm)
+    opposites; by the stemmer's stem too, where the answer's is its lemma's ("растёт", "растут": "расти"), which
+    the lexicon, keyed by the stemmer, does not know."""
+    poles = _pole_lexicon()
+    found = poles.get(stem) or poles.get(_EXACT + norm)
+    if found or not norm.isalpha():
+        return found
+    if not norm.isascii():
+        return poles.get(stem_word(norm, "ru"))
+    return poles.get(stem_word(norm, "en")) or poles.get(stem_word(norm, "de"))
 
 
 def _poles(toks: Tokens, d: int, decided: frozenset[int] | None) -> tuple[tuple[int, int] | None, int]:
