@@ -21,6 +21,7 @@ points whose evidence lies only there get no credit for it (`grader.engine.lexic
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import operator
@@ -150,7 +151,7 @@ def find_hedges(
     found = []
     pieces: list[str] = []
     at: list[int] = []
-    for k in itertools.compress(range(len(marks)), map(HEDGE_MARK.__and__, marks)):
+    for k in _opening(marks):
         pieces = pieces or text.split(" ")
         after = functools.reduce(operator.or_, marks[k + 1 : k + 1 + _REACH], 0)
         if not after & NEG_MARK and not (
@@ -163,6 +164,19 @@ def find_hedges(
             if norm in _OPENERS and (hedge := _hedge_at(text, at[k] + k + a, lang, decided)):
                 found.append(hedge)
     return found
+
+
+def _opening(marks: Sequence[int]) -> list[int]:
+    """Indexes of the pieces marked as holding a word that may open a hedge's other side, found by value (pieces
+    share a few distinct marks) in C loops rather than one test per piece."""
+    found = []
+    for mark in {m for m in set(marks) if m & HEDGE_MARK}:
+        k = -1
+        with contextlib.suppress(ValueError):
+            while True:
+                k = marks.index(mark, k + 1)
+                found.append(k)
+    return sorted(found)
 
 
 def _hedge_at(text: str, p: int, lang: str, decided: frozenset[int] | None) -> Hedge | None:
@@ -350,7 +364,7 @@ def find_hedged(
     marks = None
     if match.answer == answer and match.latin == latin_lang(lang):
         marks = match.piece_flags()
-        if not any(map(HEDGE_MARK.__and__, marks)):
+        if not any(m & HEDGE_MARK for m in set(marks)):
             return None, []
         if marks[0] == -1:
             marks = None  # a matcher without piece marks
