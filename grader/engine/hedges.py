@@ -21,7 +21,6 @@ points whose evidence lies only there get no credit for it (`grader.engine.lexic
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import operator
@@ -141,7 +140,11 @@ def _holds_pole(pieces: Sequence[str], latin: str) -> bool:
 
 
 def find_hedges(
-    text: str, lang: str, decided: frozenset[int] | None = None, marks: Sequence[int] | None = None
+    text: str,
+    lang: str,
+    decided: frozenset[int] | None = None,
+    marks: Sequence[int] | None = None,
+    opening: Sequence[int] | None = None,
 ) -> list[Hedge]:
     """The hedges of `text`; `decided`: the pairs of opposites a hedge may be over, and `NEGATED` when a hedge may
     be of the negated form (all when None); `marks`: `piece_marks` of each piece of `text.split(" ")`, when known."""
@@ -151,7 +154,7 @@ def find_hedges(
     found = []
     pieces: list[str] = []
     at: list[int] = []
-    for k in _opening(marks):
+    for k in _opening(marks) if opening is None else opening:
         pieces = pieces or text.split(" ")
         after = functools.reduce(operator.or_, marks[k + 1 : k + 1 + _REACH], 0)
         if not after & NEG_MARK and not (
@@ -170,13 +173,13 @@ def _opening(marks: Sequence[int]) -> list[int]:
     """Indexes of the pieces marked as holding a word that may open a hedge's other side, found by value (pieces
     share a few distinct marks) in C loops rather than one test per piece."""
     found = []
-    for mark in {m for m in set(marks) if m & HEDGE_MARK}:
+    for mark in [m for m in set(marks) if m & HEDGE_MARK]:
         k = -1
-        with contextlib.suppress(ValueError):
-            while True:
-                k = marks.index(mark, k + 1)
-                found.append(k)
-    return sorted(found)
+        for _ in range(marks.count(mark)):
+            k = marks.index(mark, k + 1)
+            found.append(k)
+    found.sort()
+    return found
 
 
 def _hedge_at(text: str, p: int, lang: str, decided: frozenset[int] | None) -> Hedge | None:
@@ -361,14 +364,16 @@ def find_hedged(
     """The matcher's findings without the credit that hedges earned (None when they earned none), and the points
     that lost most of theirs to a hedge, as contradicted with feedback quoting it. An answer without a disjunction
     is not read again (`match`: the answer's, whose pieces' marks tell)."""
-    marks = None
+    marks: list[int] | None = None
+    opening: list[int] | None = None
     if match.answer == answer and match.latin == latin_lang(lang):
         marks = match.piece_flags()
-        if not any(m & HEDGE_MARK for m in set(marks)):
+        opening = _opening(marks)
+        if not opening:
             return None, []
         if marks[0] == -1:
-            marks = None  # a matcher without piece marks
-    hedges = find_hedges(answer, lang, decided(rubric, question), marks)
+            marks = opening = None  # a matcher without piece marks
+    hedges = find_hedges(answer, lang, decided(rubric, question), marks, opening)
     if not hedges:
         return None, []
     spans = [Evidence(h.start, h.end, answer[h.start : h.end]) for h in hedges]
