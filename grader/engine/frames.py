@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from grader.engine.contradictions import sentences
 from grader.engine.termlist import MIN_ITEMS, items_of, states
-from grader.engine.text import content_stems
+from grader.engine.text import content_stems, detect_lang
 
 _LETTER = re.compile(r"[^\W\d_]{2}")
 # What may stand between two terms of one coordinated run: commas, coordinators, articles.
@@ -35,7 +35,9 @@ def framed_terms(answer: str, spans: Iterable[tuple[int, int]], question: str, r
     items = [(s, e) for s, e in items_of(spans) if _LETTER.search(answer, s, e)]
     if len(items) < MIN_ITEMS:
         return False
-    known = _known(question, reference, lang)
+    said_in, known = _known(question, reference, lang)
+    if said_in != lang:
+        return False  # what the reference says is read in its own language only
     at = 0
     for start, end in sentences(answer):
         held = []
@@ -53,14 +55,14 @@ def _frame(
 ) -> bool:
     """Whether the sentence answer[start:end] is an empty frame around its terms `held`: at least `MIN_ITEMS` of
     them in one coordinated run, none a verb or clause, and nothing around the run the question or reference says."""
+    german = lang == "de"
+    if any(states(answer, s, e, german) for s, e in held):
+        return False  # a term that is a verb or clause ("дисперсия растёт", "lernt") states something of the others
     held = _phrases(answer, held)
     if len(held) < MIN_ITEMS:
         return False  # one or two terms in a sentence of the answer's own words: a statement, however vague
-    german = lang == "de"
     if any(not _COORDINATION.fullmatch(answer, a, b) for (_s, a), (b, _e) in itertools.pairwise(held)):
         return False  # a word between two terms that is not "and", "or", a comma or an article relates them
-    if any(states(answer, s, e, german) for s, e in held):
-        return False  # a term that is a verb or clause ("дисперсия растёт", "lernt") states something of the others
     around = answer[start : held[0][0]] + " " + answer[held[-1][1] : end]
     return not content_stems(around, lang) & known
 
@@ -77,6 +79,8 @@ def _phrases(answer: str, held: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1024)
-def _known(question: str, reference: str, lang: str) -> frozenset[str]:
-    """The content stems of the question and reference: what a sentence around its terms may say of them."""
-    return frozenset(content_stems(question, lang) | content_stems(reference, lang))
+def _known(question: str, reference: str, lang: str) -> tuple[str, frozenset[str]]:
+    """The reference's language and the content stems of the question and reference: what a sentence around its
+    terms may say of them."""
+    stems = content_stems(question, lang) | content_stems(reference, lang)
+    return detect_lang(reference, default="en"), frozenset(stems)

@@ -6,8 +6,8 @@
 forms, read from the words around a disjunction ("or", "oder", "или", "либо", a correlative said again: "то …, то",
 "mal …, mal"; "а может" = "or maybe"):
 
-- the two poles of a contrast (the opposites of `grader.engine.reversal` and `grader.engine.opposites`, and a few
-  evaluative ones here), one on each side, about the same thing: anything else said between a pole and the
+- the two poles of a contrast (the opposites of `grader.engine.hedge_words`: those of `reversal`, `opposites`, and a few
+  evaluative ones), one on each side, about the same thing: anything else said between a pole and the
   disjunction is said again after the other pole, or that side refers back to it ("reduce the parameters or
   increase them"); "increase the batch or lower the rate" names two things and is no hedge. The contrast must be
   one the rubric speaks of and that the question and reference do not themselves leave open;
@@ -28,51 +28,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from grader.engine.compiled import Evidence, PointMatch
-from grader.engine.contradictions import SENTENCE_END, Contradiction, discount
-from grader.engine.feedback import phrase, short
-from grader.engine.matching import AnswerMatch
-from grader.engine.opposites import GRADABLE
-from grader.engine.reversal import PAIRS, lexicon
-from grader.engine.rubric_memo import RubricMemo
-from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, stem_word, tokenize
-from grader.models import Question, Rubric
-
-# Evaluative opposites and the comparison "more/less", beside the directions and gradable adjectives already known.
-EVALUATIVE: tuple[tuple[str, str], ...] = (
-    (
-        """good better best well gut gute guter guten gutes besser beste хороший хорошая хорошее хорошие хорошо
-        лучше лучший""",
-        """bad worse worst poor poorly badly schlecht schlechte schlechter schlechten плохой плохая плохое плохие
-        плохо хуже худший""",
-    ),
-    (
-        """right correct true richtig richtige korrekt wahr верный верная верное верно правильный правильная
-        правильное правильно""",
-        """wrong incorrect false falsch falsche inkorrekt unwahr неверный неверная неверное неверно неправильный
-        неправильная неправильное неправильно ложный ложно""",
-    ),
-    ("more mehr больше более", "less fewer weniger меньше менее"),
-)
-# Intransitive verbs of the direction "increases/decreases" (`reversal.PAIRS` has the transitive ones in English).
-RISE_FALL = ("rise rises rising rose grows climb climbs", "fall falls falling fell drop drops declines shrinks")
-_APPROX = len(PAIRS) + len(GRADABLE) + len(EVALUATIVE) - 1  # "more or less": a hedge only when marked both sides
-
-
-@functools.cache
-def _pole_lexicon() -> dict[str, tuple[tuple[int, int], ...]]:
-    """Lookup key -> every (pair, side) it is in: "lower" is both the verb ("lowers the variance") and the adjective,
-    and either may meet its opposite ("raises or lowers"). Built on first use: most grades never need it."""
-    found: dict[str, tuple[tuple[int, int], ...]] = {}
-    rising = next(k for k, (up, _down) in enumerate(PAIRS) if "increases" in up.split())
-    parts = ((PAIRS, 0), (GRADABLE, len(PAIRS)), (EVALUATIVE, len(PAIRS) + len(GRADABLE)), ((RISE_FALL,), rising))
-    for pairs, first in parts:
-        for key, side in lexicon(pairs, first).items():
-            found[key] = (*dict.fromkeys((*found.get(key, ()), side)),)
-    return found
-
-
-_EXACT = "="  # how `reversal.lexicon` keys a word matched whole ("faster", "сложнее")
+from grader.engine.contradictions import SENTENCE_END
+from grader.engine.hedge_words import APPROX, lookup
+from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, tokenize
 
 DISJUNCTIONS = frozenset("or oder или либо иль".split())
 # A marker said again opens the other side: "то выше, то ниже", "mal höher, mal niedriger", "иногда …, иногда …".
@@ -80,9 +38,10 @@ _CORRELATIVES = frozenset("то mal sometimes manchmal иногда".split())
 _EITHER = frozenset("either entweder либо или то ли mal".split())  # marks the first side of a disjunction
 _MAYBE = frozenset("может возможно".split())  # "а может": "or maybe"
 _FILLERS = frozenset("maybe perhaps possibly vielleicht eventuell möglicherweise возможно может наверное".split())
-# Open an indirect question or a concession: what follows in the clause is no claim of the answer's ("if": mostly
+# Open an indirect question or a concession: what follows in the clause is no claim of the answer's ("shows how
+# often it is right or wrong", "zeigt, wie oft … richtig oder falsch"; "if": mostly
 # "checks if … or not"; a condition that decides, "stops when the error rises", is "when", "wenn", "если").
-_INDIRECT = frozenset("whether if ob независимо regardless unabhängig egal".split())
+_INDIRECT = frozenset("whether if how ob wie независимо насколько regardless unabhängig egal".split())
 _VERB_NEGATIONS = NEGATIONS - frozenset("no without нет без ни kein keine keinen keinem keiner ohne".split())
 _SEGMENT_END = re.compile(r"[,:;—–()]")  # a hedge's scope runs between these, within one sentence
 _REACH = 3  # a pole this many words from the disjunction belongs to it
@@ -130,7 +89,7 @@ def _holds_pole(pieces: Sequence[str], latin: str) -> bool:
     for piece in pieces:
         found = memo.get(piece)
         if found is None:
-            found = any(_lookup(norm, stem) for _a, _b, norm, stem in chunk_words(piece, latin))
+            found = any(lookup(norm, stem) for _a, _b, norm, stem in chunk_words(piece, latin))
             if len(memo) >= _MARKS_LIMIT:
                 memo.clear()
             memo[piece] = found
@@ -154,7 +113,7 @@ def find_hedges(
     found = []
     pieces: list[str] = []
     at: list[int] = []
-    for k in _opening(marks) if opening is None else opening:
+    for k in opening_pieces(marks) if opening is None else opening:
         pieces = pieces or text.split(" ")
         after = functools.reduce(operator.or_, marks[k + 1 : k + 1 + _REACH], 0)
         if not after & NEG_MARK and not (
@@ -169,7 +128,7 @@ def find_hedges(
     return found
 
 
-def _opening(marks: Sequence[int]) -> list[int]:
+def opening_pieces(marks: Sequence[int]) -> list[int]:
     """Indexes of the pieces marked as holding a word that may open a hedge's other side, found by value (pieces
     share a few distinct marks) in C loops rather than one test per piece."""
     found = []
@@ -278,24 +237,11 @@ def _negated(toks: Tokens, sentence: str, d: int) -> tuple[int, int] | None:
 
 def _sides(toks: Tokens, i: int) -> tuple[tuple[int, int], ...]:
     """Every (pair, side) word `i` is in as one of a pair of opposites, the side flipped by a negation before it."""
-    hit = _lookup(toks.norms[i], toks.stems[i])
+    hit = lookup(toks.norms[i], toks.stems[i])
     if not hit:
         return ()
     negated = any(n in NEGATIONS for n in toks.norms[max(0, i - 2) : i])
     return tuple((pair, side ^ negated) for pair, side in hit)
-
-
-def _lookup(norm: str, stem: str) -> tuple[tuple[int, int], ...] | None:
-    """Every (pair, side) a word (normalised, stemmed as an answer's words are) is in as one of a pair of
-    opposites; by the stemmer's stem too, where the answer's is its lemma's ("растёт", "растут": "расти"), which
-    the lexicon, keyed by the stemmer, does not know."""
-    poles = _pole_lexicon()
-    found = poles.get(stem) or poles.get(_EXACT + norm)
-    if found or not norm.isalpha():
-        return found
-    if not norm.isascii():
-        return poles.get(stem_word(norm, "ru"))
-    return poles.get(stem_word(norm, "en")) or poles.get(stem_word(norm, "de"))
 
 
 def _poles(toks: Tokens, d: int, decided: frozenset[int] | None) -> tuple[tuple[int, int] | None, int]:
@@ -309,7 +255,7 @@ def _poles(toks: Tokens, d: int, decided: frozenset[int] | None) -> tuple[tuple[
     if j is None:
         return None, 0
     pair = min(p for p, _side in wanted & set(_sides(toks, j)))
-    if pair == _APPROX and not _marked(norms, i, d):
+    if pair == APPROX and not _marked(norms, i, d):
         return None, 0
     mid_left, mid_right = _content(toks, range(i + 1, d)), _content(toks, range(d + 1, j))
     after = _content(toks, range(j + 1, min(len(norms), j + len(mid_left) + 3)))
@@ -338,59 +284,6 @@ def _scope(sentence: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else 0), (after.start() if after else len(sentence))
 
 
-_decided: RubricMemo[frozenset[int]] = RubricMemo()
-
-
-def decided(rubric: Rubric, question: Question) -> frozenset[int]:
-    """What an answer's hedge may be over for this rubric: the pairs of opposites its points and hints speak of, and
-    `NEGATED`, less what the question or reference itself leaves open ("too high or too low", "may or may not")."""
-    return _decided.get(rubric, _decide, question.question, question.reference)
-
-
-def _decide(rubric: Rubric, question: str, reference: str) -> frozenset[int]:
-    spoken = {NEGATED}
-    for point in rubric.points:
-        hints = point.hint.items() if isinstance(point.hint, dict) else [(rubric.lang, point.hint)]
-        for lang, text in [(rubric.lang, point.text), *hints]:
-            toks = tokenize(str(text), str(lang))
-            spoken.update(pair for i in range(len(toks.norms)) for pair, _side in _sides(toks, i))
-    open_ = {h.key for text in (question, reference) for h in find_hedges(text, rubric.lang)}
-    return frozenset(spoken - open_)
-
-
-def find_hedged(
-    question: Question, rubric: Rubric, points: Sequence[PointMatch], answer: str, lang: str, match: AnswerMatch
-) -> tuple[list[PointMatch] | None, list[Contradiction]]:
-    """The matcher's findings without the credit that hedges earned (None when they earned none), and the points
-    that lost most of theirs to a hedge, as contradicted with feedback quoting it. An answer without a disjunction
-    is not read again (`match`: the answer's, whose pieces' marks tell)."""
-    marks: list[int] | None = None
-    opening: list[int] | None = None
-    if match.answer == answer and match.latin == latin_lang(lang):
-        marks = match.piece_flags()
-        opening = _opening(marks)
-        if not opening:
-            return None, []
-        if marks[0] == -1:
-            marks = opening = None  # a matcher without piece marks
-    hedges = find_hedges(answer, lang, decided(rubric, question), marks, opening)
-    if not hedges:
-        return None, []
-    spans = [Evidence(h.start, h.end, answer[h.start : h.end]) for h in hedges]
-    after = discount(points, spans)
-    found = []
-    for before, now in zip(points, after, strict=True):
-        if before.score and now.score < before.score / 2:  # most of what the point earned, it earned in a hedge
-            found.append(_hedged(rubric, before, spans, lang))
-    return after, found
-
-
-def _hedged(rubric: Rubric, pm: PointMatch, spans: Sequence[Evidence], lang: str) -> Contradiction:
-    """Point `pm` as hedged: the feedback quotes the first hedge holding its evidence and says what is right."""
-    held = [e for c in pm.concepts if c.matched for e in c.evidence]
-    span = next((s for s in spans if any(s.start <= e.start < s.end for e in held)), spans[0])
-    claim = span.text.strip()
-    at = span.start + span.text.index(claim)
-    point = next(p for p in rubric.points if p.id == pm.id)
-    feedback = phrase(lang, "hedged", claim=short(claim), right=point.hint_in(lang) or point.text)
-    return Contradiction(pm.id, "hedge", (Evidence(at, at + len(claim), claim),), feedback)
+def pairs_in(toks: Tokens) -> set[int]:
+    """The pairs of opposites the words of `toks` are in."""
+    return {pair for i in range(len(toks.norms)) for pair, _side in _sides(toks, i)}

@@ -16,7 +16,7 @@ from grader.engine.answer_words import answer_words
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
-from grader.engine.hedges import find_hedged
+from grader.engine.hedged import find_hedged
 from grader.engine.hedges import piece_marks as hedge_marks
 from grader.engine.injection import piece_may_hold_injection
 from grader.engine.matching import AnswerMatch, Matcher
