@@ -56,7 +56,7 @@ _WINDOW = 100  # characters read either side of an opener: its `_LEFT` words bef
 
 NEGATED = -1  # the `key` of a hedge of the negated form
 # Bits of a matcher's `piece_flag` (grader.engine.lexical) for `piece_marks`.
-HEDGE_MARK, NEG_MARK = 4, 8
+HEDGE_MARK, NEG_MARK = 32, 64  # (1: injection, 2: reversal, 4-16: grader.engine.unclaimed)
 
 
 class Hedge(NamedTuple):
