@@ -89,7 +89,7 @@ _VAGUE_LOW = re.compile(_VAGUE.pattern.lower())
 # mark, a word of a judgement, a word of a vague frame.
 ASKS, JUDGES, VAGUE = 4, 8, 16
 UNCLAIMED_MARKS = ASKS | JUDGES | VAGUE
-_PIECE_EDGES = ".,;:!()[]{}«»„“”\"'’…-—–"
+_PIECE_EDGES = ".,;:!?()[]{}«»„“”\"'’…-—–"
 _ANCHORS = frozenset(
     """something somehow kind sort stuff thing things do tun irgendwas irgendetwas irgendwie richtung что-то
     что-нибудь как-то чем-то""".split()
