@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -85,6 +86,23 @@ class TestFlagsOnRows:
     )  # fmt: skip
     def test_repetition(self, answer: str, flagged: bool) -> None:
         assert integrity.repetition(answer) is flagged
+
+    @pytest.mark.parametrize(
+        "answer",
+        ["Градиент затухает. Градиент  затухает!Ещё… слово; конец.", "a .b c.\u00a0d e.\u2003f g.\tH", "end. ",
+         "İstanbul STRASSE Straße ΣΑΣ ёж Ёлка", "snake_case k-means, t-SNE (PCA); x_1=2.5", "— ... ok?! 🙂 и всё",
+         "line one.\nline two\n\n  three; four\r\nfive", " \n lead and trail \t", ""],
+        ids=["ru-punctuation", "unicode-spaces", "trailing-space", "case-folding", "symbols", "no-words",
+             "line-breaks", "blank-edges", "empty"],
+    )  # fmt: skip
+    def test_pieces_read_as_the_whole_text(self, answer: str) -> None:
+        """Words and sentences read a piece at a time (each remembered) are those of the regex over the text."""
+        tokens = integrity._WORD_OR_SPLIT.findall(answer.casefold().replace("ё", "е"))
+        words, marked = integrity._answer_parts(answer)
+        assert words == tuple(t for t in tokens if t)
+        sentences = [list(run) for is_words, run in itertools.groupby(tokens, bool) if is_words]
+        assert [list(run) for is_words, run in itertools.groupby(marked, bool) if is_words] == sentences
+        assert integrity._answer_parts.__wrapped__(answer) == (words, marked)  # read again from the memo
 
     def test_copied_reference_nearly_verbatim(self, bank: Bank) -> None:
         ref = _reference(bank)

@@ -45,9 +45,38 @@ def answer_words(answer: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _answer_parts(answer: str) -> tuple[tuple[str, ...], list[str]]:
-    """`words` of an answer and the same words with '' where a sentence ends (`_WORD_OR_SPLIT`), from one pass."""
-    tokens = _WORD_OR_SPLIT.findall(answer.casefold().replace("ё", "е"))
+    """`words` of an answer and the same words with '' where a sentence ends (`_WORD_OR_SPLIT`), from one pass.
+
+    An answer without a line break is read a piece between white space at a time, each distinct piece once
+    (`_piece`): answers repeat their words, and the regex over the whole text was most of a batch row's own work.
+    A sentence then ends after a piece ending in sentence punctuation, as `_WORD_OR_SPLIT` has it; a line break
+    ends one inside a run of white space, so such an answer is read by the regex itself."""
+    if "\n" in answer:
+        tokens = _WORD_OR_SPLIT.findall(answer.casefold().replace("ё", "е"))
+        return tuple(filter(None, tokens)), tokens
+    tokens = []
+    get = _pieces.get
+    for piece in answer.split():  # str.split's white space is the regex's \s
+        found = get(piece)
+        if found is None:
+            found = _piece(piece)
+        tokens += found
     return tuple(filter(None, tokens)), tokens
+
+
+_pieces: dict[str, tuple[str, ...]] = {}
+_PIECES_LIMIT = 50_000  # distinct pieces kept (a bound on memory; past it the memo starts again)
+_ENDS = tuple(".!?…;")  # sentence punctuation: white space after it ends a sentence (`_WORD_OR_SPLIT`)
+
+
+def _piece(piece: str) -> tuple[str, ...]:
+    """The words of a piece of answer between white space, then '' when a sentence ends after it; remembered.
+    Folded alone as in the whole answer: `casefold` and the ё folding go letter by letter."""
+    if len(_pieces) >= _PIECES_LIMIT:
+        _pieces.clear()
+    words = _WORD.findall(piece.casefold().replace("ё", "е"))
+    found = _pieces[piece] = (*words, "") if piece.endswith(_ENDS) else tuple(words)
+    return found
 
 
 def _shingles(ws: Sequence[str]) -> set[tuple[str, ...]]:
