@@ -4,7 +4,10 @@ with a bounded number of earlier rows, so a big question is never compared all p
 
 from __future__ import annotations
 
+import itertools
 import random
+import zlib
+from array import array
 
 import pytest
 
@@ -116,3 +119,17 @@ def test_summary_lists_the_group_in_row_order() -> None:
     assert flagged == [{"flag": "shared_answer", "question_id": Q, "candidates": ["Анна", "Борис", "Глеб"],
                         "ids": ["r0", "r2", "r3"]}]  # fmt: skip
     assert [f.model_dump() for f in merged.summary().flagged if f.flag == "shared_answer"] == flagged
+
+
+@pytest.mark.parametrize("answer", [BASE, FAR["english-terms"], "straße İstanbul 🙂🙂🙂🙂🙂🙂 a b c d e f ё ё"],
+                         ids=["russian", "mixed", "symbols"])  # fmt: skip
+def test_sketch_is_the_bucket_minima_of_the_bigram_hashes(answer: str) -> None:
+    """A sketch (its words' CRCs remembered, one CRC call per bigram) keeps the value the index was built on: per
+    bucket, the least mixed CRC-32 of "a b" over the bigrams of the words' 5-letter prefixes."""
+    ws = [w[:5] for w in words(answer)]
+    mins = [0xFFFFFFFF] * BUCKETS
+    for a, b in itertools.pairwise(ws):
+        h = (zlib.crc32(f"{a} {b}".encode()) * 0x9E3779B1) & 0xFFFFFFFF
+        mins[h % BUCKETS] = min(mins[h % BUCKETS], h)
+    assert sketch(words(answer)) == array("I", mins).tobytes()
+    assert sketch(words(answer)) == sketch(words(answer))  # the words' CRCs read back from the memo

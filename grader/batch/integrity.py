@@ -139,14 +139,28 @@ def sketch(answer_words: Sequence[str]) -> bytes:
     if len(answer_words) < SHARED_MIN_WORDS:
         return b""
     mins = [_EMPTY] * BUCKETS
-    crc = zlib.crc32
-    ws = [w[:PREFIX] for w in answer_words]
-    for a, b in itertools.pairwise(ws):
-        h = (crc(f"{a} {b}".encode()) * 0x9E3779B1) & 0xFFFFFFFF  # mixed: CRC alone is linear in its input
+    get = _heads.get
+    known = [get(w) or _head(w) for w in answer_words]
+    # The CRC of the bigram "a b" is the CRC of b's prefix continued from that of "a ": one call per bigram.
+    for c in map(zlib.crc32, [k[0] for k in known[1:]], [k[1] for k in known[:-1]]):
+        h = (c * 0x9E3779B1) & 0xFFFFFFFF  # mixed: CRC alone is linear in its input
         k = h % BUCKETS
         if h < mins[k]:
             mins[k] = h
     return array("I", mins).tobytes()
+
+
+_heads: dict[str, tuple[bytes, int]] = {}
+_HEADS_LIMIT = 50_000  # distinct words kept (a bound on memory; past it the memo starts again)
+
+
+def _head(word: str) -> tuple[bytes, int]:
+    """A word's prefix as a sketch reads it, in UTF-8, and the CRC of it and a space; remembered (words repeat)."""
+    if len(_heads) >= _HEADS_LIMIT:
+        _heads.clear()
+    prefix = word[:PREFIX].encode()
+    found = _heads[word] = (prefix, zlib.crc32(prefix + b" "))
+    return found
 
 
 def similarity(a: bytes, b: bytes) -> float:
