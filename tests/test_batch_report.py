@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader.bank.store import Bank
+from grader.batch import records
 from grader.batch.records import csv_fields, safe_cell, visible
 from grader.batch.run import run_batch
 from grader.tables import RowSource
@@ -102,6 +103,15 @@ class TestCsv:
     @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
     def test_formula_first_characters(self, cell: str) -> None:
         assert safe_cell(cell) == "'" + visible(cell)
+
+    def test_every_unsafe_character_is_replaced(self) -> None:
+        """`visible` lets a printable cell through unread: every character it replaces is one Python does not print,
+        so none can pass that way (a control, a bidi override, a surrogate)."""
+        unsafe = [c for c in map(chr, range(0x10000)) if records._UNSAFE.fullmatch(c)]
+        assert len(unsafe) > 2000 and not any(c.isprintable() for c in unsafe)
+        for c in unsafe:
+            assert visible(f"ок{c}ok") == f"ок{records.REPLACEMENT}ok"
+        assert visible("Привет, 🙂 mixed text\t…") == "Привет, 🙂 mixed text\t…"
 
     def test_error_row_fields(self) -> None:
         fields = csv_fields({"id": "1", "candidate": "A", "question_id": "q", "score": None, "error": "empty answer"})

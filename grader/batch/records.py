@@ -32,6 +32,8 @@ CSV_COLUMNS = ("id", "candidate", "question_id", "question", "score", "status", 
 
 def visible(text: str) -> str:
     """Control, bidi-override and lone-surrogate characters replaced one for one with U+FFFD (offsets kept)."""
+    if text.isprintable():  # none of them is printable (a test pins it): most cells, checked ~10x faster than sub
+        return text
     return _UNSAFE.sub(REPLACEMENT, text)
 
 
