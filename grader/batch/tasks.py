@@ -28,6 +28,9 @@ from grader.models import Grade, Mode, Question, Rubric
 from grader.tables import LeanRow, RowCursor
 
 CHUNK = 256  # rows per job in lexical mode: the parent's cost per job (results, merging) is ~1 ms
+# `json.dumps(record, ensure_ascii=False)` made once: dumps builds an encoder per call when given an option. Records
+# are the grader's own dicts, never circular, so the encoder does not check for cycles (the text is the same).
+_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _ID_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -271,14 +274,14 @@ def pack(records: Iterable[dict[str, Any]], style: Style, heads: int = 0, resolv
     index: list[tuple[str, str, int]] = []
     shrink = style.output == "lean" and resolver is not None
     for record in records:
-        line = "" if shrink and style.calibration is None else json.dumps(record, ensure_ascii=False) + "\n"
+        line = "" if shrink and style.calibration is None else _to_json(record) + "\n"
         if style.calibration is not None:
             mapped = calibrate_line(line, style.calibration)
             if mapped is not line:
                 line, record = mapped, json.loads(mapped)
         if shrink:
             assert resolver is not None
-            line = json.dumps(lean.lean(record, resolver.entry(record.get("question_id") or "")), ensure_ascii=False)
+            line = _to_json(lean.lean(record, resolver.entry(record.get("question_id") or "")))
             line += "\n"
         data = line.encode("utf-8")
         lines.append(data)
