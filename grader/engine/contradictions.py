@@ -14,13 +14,14 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Literal, NamedTuple
 
 from grader.engine.compiled import ConceptMatch, Evidence, PointMatch
+from grader.engine.sentence_ends import SENTENCE_END as SENTENCE_END  # the checks that read sentences import it here
 from grader.models import PointResult, Span
 
 Cause = Literal["misconception", "reversal", "other_term", "hedge"]
 
-# A sentence ends at its punctuation or a line break; a clause also at a comma or dash opening a contrast
-# ("X, а Y", "X, but Y"), after which a statement may well say the opposite of the one before.
-SENTENCE_END = re.compile(r"[.!?;\n]+")
+# A sentence ends at its punctuation or a line break (`SENTENCE_END`: not at the point of "0.5" or "e.g."); a clause
+# also at a comma or dash opening a contrast ("X, а Y", "X, but Y"), after which a statement may well say the
+# opposite of the one before.
 _CONTRAST = re.compile(r",\s*(?:но|а|зато|однако|however|but|whereas|while|aber|sondern|jedoch)\b", re.IGNORECASE)
 
 
@@ -59,9 +60,9 @@ def clauses(text: str) -> Iterator[tuple[int, int]]:
 def clause_at(text: str, at: int) -> tuple[int, int] | None:
     """The range `clauses(text)` yields that holds offset `at`, None when none does (sentence punctuation, the comma
     opening a contrast); found from the sentence around `at` alone, not by reading the text from its start."""
-    if at >= len(text) or text[at] in ".!?;\n":
+    if at >= len(text) or SENTENCE_END.match(text, at):
         return None
-    start = max(text.rfind(c, 0, at) for c in ".!?;\n") + 1  # after the sentence before (rfind: C, from the end)
+    start = _sentence_start(text, at)
     after = SENTENCE_END.search(text, at)
     end = after.start() if after else len(text)
     for m in _CONTRAST.finditer(text, start, end):
@@ -70,6 +71,16 @@ def clause_at(text: str, at: int) -> tuple[int, int] | None:
             break
         start = m.start() + 1
     return (start, end) if start <= at else None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset `at` starts: after the last sentence end before it, looked for backwards
+    among the characters that can end one (rfind: C, from the end), not by reading the text from its start."""
+    while (end := max(text.rfind(c, 0, at) for c in ".!?;\n")) >= 0:
+        if SENTENCE_END.match(text, end):
+            return end + 1
+        at = end
+    return 0
 
 
 def _overlaps(ev: Evidence, spans: Sequence[Evidence]) -> bool:

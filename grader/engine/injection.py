@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 from grader.engine.injection_text import INVISIBLE, PLAIN, Unmasked, decoded, joined_lines, unmask
+from grader.engine.sentence_ends import END_POINT
 from grader.models import Model, Span
 
 # Substrings of a lowered piece that one signal or another needs (see injection_signals for the signals).
@@ -47,7 +48,7 @@ _MIXED = re.compile(r"[a-z][а-яёіјѕ]|[а-яёіјѕ][a-z]|[α-ω][a-zа-я
 _SPACED_QUICK = re.compile(r" \w \w \w(?!\w)")  # a run of 4+ has such a triple inside, wherever it starts
 _LEET_PIECE = re.compile(r"[^\W\d_][0134578][^\W\d_]")  # "g1ve": a digit standing in for a letter
 _SPACED_PIECE = re.compile(r"(?:[^\W\d_][.\-_·*]){2,}[^\W\d_]")
-_SENTENCE_END = r"[.!?]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n"
+_SENTENCE_END = rf"(?:[!?]|{END_POINT})+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•–>#\d]|[A-ZА-ЯЁÄÖÜ]))|(?<=[:;.!?])\n"
 _WORD = re.compile(r"[^\W_]+")
 _LONG_WINDOWS = 3  # a sentence longer than this many signal windows is read as the stretches around its anchors
 _CLOSED = re.compile(r"[.!?]\W*$")  # a sentence that ends with its punctuation is not continued on the next line

@@ -22,19 +22,22 @@ from collections.abc import Iterator
 from grader.engine.compiled import CompiledConcept, CompiledPoint, Evidence, PointMatch
 from grader.engine.contradictions import SENTENCE_END, Contradiction
 from grader.engine.matching import AnswerMatch, Matcher, claims_matcher
+from grader.engine.sentence_ends import END_POINT
 from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, latin_lang, normalise_word, tokenize
 from grader.models import Rubric
 
-# Statements end at sentence punctuation, brackets, ", и" / ", and", and before a contrast. What follows "а не",
-# "rather than", "unlike", "в отличие от" ... is said of something else: such a statement states no misconception.
+# Statements end at sentence punctuation (`END_POINT`: not at the point of "0.5" or "e.g."), brackets, ", и" /
+# ", and", and before a contrast. What follows "а не", "rather than", "unlike", "в отличие от" ... is said of
+# something else: such a statement states no misconception.
 _CONTRASTS = (
     r"а не|вместо|в отличие от|отлича\w+ от|по сравнению с|rather than|instead of|unlike|differs? from|"
     r"different from|in contrast to|compared to|statt|anstatt|im Gegensatz zu|unterscheidet sich von|"
     r"im Vergleich zu"
 )
 _STATEMENT_BREAK = re.compile(
-    rf"[.!?;:\n()\[\]]+|,\s*(?:а|и|while|and|und)\b|\b(?:но|but|however|whereas|aber|sondern)\b|(?=\b(?:{_CONTRASTS})\b)",
+    rf"(?:[!?;:\n()\[\]]|{END_POINT})+|,\s*(?:а|и|while|and|und)\b|\b(?:но|but|however|whereas|aber|sondern)\b"
+    rf"|(?=\b(?:{_CONTRASTS})\b)",
     re.IGNORECASE,
 )
 _CONTRASTED = re.compile(rf"\s*(?:{_CONTRASTS})\b", re.IGNORECASE)

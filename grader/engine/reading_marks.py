@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from grader.engine.sentence_ends import END_POINT
 from grader.engine.text import is_stopword, tokenize
 
 NUMBER_WORDS = {
@@ -21,7 +22,9 @@ NUMBER_WORDS = {
 }  # fmt: skip
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Zа-яА-Я][.)])\s+")
 _BULLET_PUNCT = set("-*•·–—>")
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[A-ZА-ЯЁÄÖÜ0-9])")
+# A sentence ends after its punctuation (`sentence_ends.END_POINT`: not after "e.g." or "z. B.") where the next one
+# opens with a capital or a digit.
+SENTENCE_END = re.compile(rf"(?:(?<=[!?…])|(?<={END_POINT}))\s+(?=[\"«(]?[A-ZА-ЯЁÄÖÜ0-9])")
 # Alternatives in one line: "A, B, or C", "A; B", "A oder B", "A или B".
 ITEM_SEP = re.compile(r"\s*[;,]\s*(?:(?:or|and|oder|und|или|и)\s+)?|\s+(?:or|oder|или)\s+", re.IGNORECASE)
 _COUNT = r"\d+|" + "|".join(NUMBER_WORDS)
