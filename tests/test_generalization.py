@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import yaml
 
 from grader.engine.lexical import grade_lexical
 from grader.engine.rubric import build_rubric
-from grader.engine.text import tokenize
+from grader.engine.text import NEGATIONS, tokenize
 from grader.grading import grade
 from grader.models import Question, Rubric
 from tests.conftest import run_cli
@@ -125,7 +126,9 @@ class TestPolarity:
                                                         opposite: str) -> None:  # fmt: skip
         q, r = rubric_of(reference, question, lang)
         negated = [c.any for p in r.points for c in p.concepts if len(c.any) > 2]
-        assert negated and all(w.split()[0] in ("not", "не", "keine") for w in negated[0])
+        # every wording negated, a Cyrillic one by a Russian cue (the other languages' wordings by their own cue)
+        assert negated and all(w.split()[0] in NEGATIONS for w in negated[0])
+        assert not [w for w in negated[0] if re.search("[а-я]", w) and not re.match("[а-я]", w)]
         assert score(q, r, agrees) > 0.5 > score(q, r, opposite)
 
     def test_a_glossary_term_not_negated_stays_plain(self) -> None:

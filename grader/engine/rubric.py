@@ -37,6 +37,14 @@ _ASKS_FOR = re.compile(
     r"(?!\s+(?:sentences?|sätze?n?|предложени))",
     re.IGNORECASE,
 )
+# The cue of each kind of negation in each language, for the wordings of a negated term in another language.
+_CUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "not": {"ru": ("не", "нет"), "en": ("not", "no"), "de": ("nicht", "kein")},
+    "without": {"ru": ("без",), "en": ("without",), "de": ("ohne",)},
+}
+_CUE_KIND = {"без": "without", "without": "without", "ohne": "without"}
+_GERMAN_CUES = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "ohne", "nie", "niemals"})
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _GLOSS = re.compile(r"([^\s()]+(?:\s+[^\s()]+){0,3})\s*\(([^()]{2,60})\)")
 
 
@@ -103,6 +111,23 @@ def _number_concepts(text: str, lang: str, question_numbers: set[str]) -> list[t
     return found
 
 
+def negated_wordings(wordings: list[str], cues: list[str]) -> list[str]:
+    """A negated term's wordings, each after the reference's own cues (those in its script) and after the cues of the
+    same kind ("not", "without") in each other language than the cues' it may be written in: a Cyrillic wording in
+    Russian, a Latin one in English and German and also in Russian (an English term in a Russian sentence,
+    "не backpropagation")."""
+    kinds = dict.fromkeys(_CUE_KIND.get(c, "not") for c in cues)
+    said = {"ru" if _CYRILLIC.search(c) else "de" if c in _GERMAN_CUES else "en" for c in cues}  # in own words
+    out: dict[str, None] = {}
+    for w in wordings:
+        cyrillic = bool(_CYRILLIC.search(w))
+        langs = [x for x in (("ru",) if cyrillic else ("ru", "en", "de")) if x not in said]
+        own = [c for c in cues if not cyrillic or _CYRILLIC.search(c)]  # no "no функция потерь"
+        for cue in [*own, *(c for k in kinds for lang in langs for c in _CUES[k][lang])]:
+            out.setdefault(f"{cue} {w}")
+    return list(out)
+
+
 def _content_words(text: str, lang: str) -> list[tuple[str, str, str]]:
     """(normalised, stem, negation) of the words that carry content, where `negation` is the cue that negates the
     word in the reference ("not independent", "keine zeitliche Einschränkung"), or "". In German a capitalised word
@@ -142,9 +167,12 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
         norms = [n for w in wordings[:1] for n in tokenize(w, lang).norms if not is_stopword(n)]
         weight = max((informativeness(n, lang) for n in norms), default=1.0)
         # A term the reference negates ("is not an activation function") is a claim only with its negation, as a
-        # content word is below: every wording takes the reference's cue, so the answer must negate it too.
-        cue = next((negation for _, stem, negation in content if stem in stems), "")
-        concepts.append(Concept(any=[f"{cue} {w}" for w in wordings] if cue else wordings, weight=weight))
+        # content word is below: a concept for each polarity the term has where it occurs, the negated one with a
+        # cue in the language of each wording, so the answer must negate it too.
+        cues = [negation for _, stem, negation in content if stem in stems]
+        for polarity in dict.fromkeys(bool(c) for c in cues) or [False]:
+            any_ = negated_wordings(wordings, [c for c in cues if c]) if polarity else wordings
+            concepts.append(Concept(any=any_, weight=weight))
         used |= stems
     words: dict[str, tuple[float, str]] = {}
     for norm, stem, negation in content:
