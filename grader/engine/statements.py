@@ -9,8 +9,9 @@ preposition, pronoun or subordinating word ("для", "because", "weil"), or a R
 ("the learning rate", "все гиперпараметры", "dropout и batch norm").
 
 An answer of several pieces none of which makes a statement is a list of terms, whatever share of its words are
-rubric terms; to a question that asks for a list ("назовите…", "which … are"), such a list is the answer's form
-and is left alone.
+rubric terms (a piece of one letter or a number is a label, no term: "B, C, A" gives an order, "2, 4" a choice);
+to a question that asks for a list ("назовите…", "which … are"), such a list is the answer's form and is left
+alone.
 """
 
 from __future__ import annotations
@@ -116,5 +117,5 @@ def makes_no_statement(answer: str, lang: str | None = None) -> bool:
         if _WORD.search(piece):
             if _states(piece, german):
                 return False
-            n += 1
+            n += any(len(w) > 1 for w in _WORD.findall(piece))  # one letter is a label ("B, C, A": an order)
     return n >= MIN_PIECES
