@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,25 @@ def test_an_answer_in_another_language_is_not_read_against_the_questions_words()
     assert "off_topic" not in g.flags and "neither the question nor the reference" not in g.feedback
     # and the automatic rubric's curve still lifts its coverage, as for an answer in the question's language
     assert g.score == round(auto_curve(g.points[0].score), 4) and g.score > g.points[0].score
+
+
+# Answers in part about the question, whose other words are written with capitals, ё and umlauts.
+AS_WRITTEN = {
+    "ru": "Регуляризация — это штраф за большие веса. А Ёжик ушёл в Туман за Берёзами, где Медвежонок варил "
+    "Малиновое Варенье и считал Звёзды 🌲.",
+    "en": "The ROC curve plots the true positive rate. Meanwhile Gandalf rides Shadowfax across Rohan to Minas "
+    "Tirith, where Denethor broods over the Palantír.",
+    "de": "Eine Konfusionsmatrix zeigt richtige und falsche Klassen. Außerdem wandert Rübezahl über Bergwiesen zur "
+    "Schneekoppe, wo Glühwürmchen über Heidelbeeren tanzen und Kobolde Märchen erzählen.",
+}
+_QUOTED = re.compile(r"«([^»]+)»|„([^“]+)“|“([^”]+)”")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_words_about_something_else_are_quoted_as_the_answer_writes_them(lang: str) -> None:
+    q = QUESTIONS[lang]
+    g = grade(q, build_rubric(q), AS_WRITTEN[lang])
+    quoted = ["".join(m.groups("")) for m in _QUOTED.finditer(g.feedback)]
+    assert quoted and ASIDE[lang] in g.feedback
+    assert all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", AS_WRITTEN[lang]) for w in quoted), quoted
+    assert any(w[:1].isupper() for w in quoted)  # not folded to lower case

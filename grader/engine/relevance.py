@@ -45,7 +45,7 @@ _MEMO_LIMIT = 50_000  # answer stems remembered per topic
 @dataclass(frozen=True)
 class Relevance:
     """The share of the answer's informative weight that relates to the topic, and its words that do not (most
-    informative first)."""
+    informative first, as the answer writes them)."""
 
     share: float
     unrelated: tuple[str, ...]
@@ -151,17 +151,17 @@ def _joined_wordings(rubric: Rubric) -> str:
     return " ; ".join(w for p in rubric.points for c in p.concepts for w in c.any)
 
 
-# A piece's content words as (stem, (normalised word, weight)), in order.
-_Piece = tuple[tuple[str, tuple[str, float]], ...]
+# A piece's content words as (stem, (normalised word, weight, the word as written)), in order.
+_Piece = tuple[tuple[str, tuple[str, float, str]], ...]
 _pieces: dict[str, dict[str, _Piece]] = {}  # per language: each piece of answer text between spaces read
 _STEM = itemgetter(0)
 
 
-def _words(answer: str, lang: str) -> dict[str, tuple[str, float]]:
-    """Each distinct content stem of `answer` (numbers left out) with the first word that has it and that word's
-    weight, in the order the stems first come; each distinct piece between spaces read once and remembered, with
-    its words' weights. Gathered in C loops: the pieces looked up at once, the first word of each stem kept by
-    writing the words in reverse over the stems in order."""
+def _words(answer: str, lang: str) -> dict[str, tuple[str, float, str]]:
+    """Each distinct content stem of `answer` (numbers left out) with the first word that has it (normalised), that
+    word's weight and the word as the answer writes it, in the order the stems first come; each distinct piece
+    between spaces read once and remembered, with its words' weights. Gathered in C loops: the pieces looked up at
+    once, the first word of each stem kept by writing the words in reverse over the stems in order."""
     memo = _pieces.setdefault(lang, {})
     pieces = list(dict.fromkeys(answer.split(" ")))
     found = list(map(memo.get, pieces))
@@ -173,14 +173,14 @@ def _words(answer: str, lang: str) -> dict[str, tuple[str, float]]:
     words = list(itertools.chain.from_iterable(cast(list[_Piece], found)))
     seen = dict.fromkeys(map(_STEM, words))
     seen.update(reversed(words))
-    return cast(dict[str, tuple[str, float]], seen)
+    return cast(dict[str, tuple[str, float, str]], seen)
 
 
 def _piece(chunk: str, lang: str, memo: dict[str, _Piece]) -> _Piece:
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
     memo[chunk] = found = tuple(
-        (s, (n, _weight(n, lang))) for _, _, n, s in chunk_words(chunk, latin_lang(lang))
+        (s, (n, _weight(n, lang), chunk[a:b])) for a, b, n, s in chunk_words(chunk, latin_lang(lang))
         if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
     )  # fmt: skip
     return found
@@ -190,17 +190,17 @@ def relevance(answer: str, topic: Iterable[str], lang: str) -> Relevance:
     """How much of `answer`'s informative content relates to the `topic` texts (question, reference, wordings)."""
     about = _topic(tuple(topic), lang)
     total = related = 0.0
-    loose: list[tuple[float, str]] = []
+    loose: list[tuple[float, str, str]] = []
     known = about.memo.get  # the topic's memo read here: most stems are in it
-    for stem, (norm, w) in _words(answer, lang).items():
+    for stem, (norm, w, said) in _words(answer, lang).items():
         r = known(stem)
         if r is None:
             r = about.related(stem)
         total += w
         related += w * r
         if r < 1.0:
-            loose.append((-w * (1 - r), norm))
+            loose.append((-w * (1 - r), norm, said))
     if total < _MIN_CONTENT:
         return Relevance(1.0, ())
     loose.sort()
-    return Relevance(round(related / total, 4), tuple(n for _, n in loose))
+    return Relevance(round(related / total, 4), tuple(said for _, _, said in loose))  # quoted as written
