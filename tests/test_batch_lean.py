@@ -109,3 +109,26 @@ def test_judged_rows_keep_what_the_rubric_cannot_give(tmp_path: Path) -> None:
     assert any(len(p) == 5 for r in lean_rows for p in r.get("points", ()))  # type: ignore[attr-defined]
     for name in REPORTS:
         assert (tmp_path / "lean" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+
+
+def test_rows_with_words_about_something_else_stay_lean(tmp_path: Path, bank: Bank) -> None:
+    """An off-topic or aside note names the answer's own words: the lean row keeps them as offsets, not the
+    feedback, and expands to the full row."""
+    from tests.test_offtopic import AS_WRITTEN, FAR, OTHER, QUESTIONS
+
+    rows = [(q, answer) for lang, q in QUESTIONS.items() for answer in (OTHER[lang], AS_WRITTEN[lang])]
+    rows += [FAR[lang] for lang in QUESTIONS]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "question": q.question, "reference": q.reference,
+                                        "answer": answer}, ensure_ascii=False) + "\n"
+                            for i, (q, answer) in enumerate(rows)), encoding="utf-8")  # fmt: skip
+    run_batch(RowSource.open(path), tmp_path / "full", bank)
+    run_batch(RowSource.open(path), tmp_path / "lean", bank, output="lean")
+    full_rows, lean_rows = rows_of(tmp_path / "full" / "grades.jsonl"), rows_of(tmp_path / "lean" / "grades.jsonl")
+    rubrics = json.loads((tmp_path / "lean" / RUBRICS).read_text(encoding="utf-8"))
+    assert [expand(r, rubrics) for r in lean_rows] == full_rows
+    assert sum("off_topic" in r["flags"] for r in lean_rows) == 3  # type: ignore[operator]
+    for lean_row, full_row in zip(lean_rows, full_rows, strict=True):
+        assert "feedback" not in lean_row and "study_next" not in lean_row
+        named = [full_row["answer"][a:b] for a, b in lean_row["aside"]]  # type: ignore[index,misc]
+        assert named and all(w in str(full_row["feedback"]) for w in named)

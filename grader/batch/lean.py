@@ -7,7 +7,9 @@ answer's characters at the offsets kept), the feedback and `study_next` (made ag
     {"id": "r1", ..., "score": 0.75, "points": [["p1", "covered", 1.0, [[26, 54]]], ["p2", "missing", 0.0]], ...}
 
 A point is `[id, status, score]`, then its evidence offsets when it has some, then a dict of the fields that
-differ from what the rubric gives (an LLM verdict, quote, feedback...). Lean rows are lossless: each is expanded
+differ from what the rubric gives (an LLM verdict, quote, feedback...). The words the feedback names as about
+something else (an off-topic or aside note) are `"aside": [[start, end], ...]`, offsets into the answer like the
+evidence. Lean rows are lossless: each is expanded
 again where it is made and compared with the full row; what does not come back the same is kept as it was (a whole
 field, or the full row). `expand(row, rubrics)` gives the full row back (key order aside); the batch's own
 grades.csv, summary.json and report.html are the same in both outputs.
@@ -19,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from grader import __version__
-from grader.engine.feedback import compose, study_next
+from grader.engine.feedback import compose, named_off_topic, study_next
 from grader.models import PointResult, Question, Rubric
 
 RUBRICS = "rubrics.json"
@@ -54,13 +56,20 @@ def lean(record: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]
     out = {k: v for k, v in record.items() if k not in _DROPPED}
     out["points"] = [lean_point for lean_point, _ in pairs]
     back = _completed(out, full_points, entry, __version__)
+    if back.get("feedback") != record.get("feedback") and (aside := _aside(record, answer)):
+        out["aside"] = aside  # the words the feedback says are about something else, as offsets
+        back = _completed(out, full_points, entry, __version__)
+        if back.get("feedback") != record.get("feedback"):
+            del out["aside"]
+            back = _completed(out, full_points, entry, __version__)
     if back != record:
         for k in _DROPPED:
             if k in record and back.get(k) != record[k]:
                 out[k] = record[k]  # made otherwise than the rubric and points make it: kept
         if _completed(out, full_points, entry, __version__) != record:
             return record
-    return {k: out[k] for k in record if k in out}  # the full row's order
+    order = [k for key in record for k in (key, "aside") if k in out and (k != "aside" or key == "points")]
+    return {k: out[k] for k in order}  # the full row's order, the words aside after the points
 
 
 def expand(row: dict[str, Any], rubrics: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +94,7 @@ def _completed(row: dict[str, Any], full_points: list[dict[str, Any]], entry: di
                version: str) -> dict[str, Any]:  # fmt: skip
     """The lean `row` with its points made full (`full_points`) and the fields the points and rubric make again."""
     out = dict(row)
+    aside = out.pop("aside", None) or ()
     out["points"] = full_points
     out.setdefault("grader_version", version)
     out.setdefault("question", entry.get("question", ""))
@@ -93,9 +103,22 @@ def _completed(row: dict[str, Any], full_points: list[dict[str, Any]], entry: di
         results = cast(list[PointResult], [SimpleNamespace(**{**_UNSET, **p}) for p in full_points])
         hints = study_next(results)
         out.setdefault("study_next", hints)
+        unrelated = [row.get("answer", "")[a:b] for a, b in aside]
         out.setdefault("feedback", compose(results, row.get("lang", "ru"), empty="empty" in row.get("flags", ()),
-                                           flags=row.get("flags", ()), hints=hints))  # fmt: skip
+                                           flags=row.get("flags", ()), hints=hints, unrelated=unrelated))  # fmt: skip
     return out
+
+
+def _aside(record: dict[str, Any], answer: str) -> list[list[int]]:
+    """Where in `answer` the words stand that the row's feedback names as about something else (each word's first
+    place), none unless every one of them is found."""
+    spans = []
+    for word in named_off_topic(str(record.get("feedback", "")), record.get("lang", "ru")):
+        at = answer.find(word) if word else -1
+        if at < 0:
+            return []
+        spans.append([at, at + len(word)])
+    return spans
 
 
 def _points(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -150,14 +150,31 @@ def summary(points: Sequence[PointResult], lang: str, flags: Sequence[str] = ())
 NAMED_WORDS = 3  # words of an off-topic answer named in its feedback
 
 
+def _quote(lang: str) -> str:
+    return "«{}»" if lang == "ru" else "„{}“" if lang == "de" else "“{}”"
+
+
 def _off_topic(lang: str, unrelated: Sequence[str] = (), strong: bool = True) -> str:
     """The line on words about something else, naming the most informative of them (when known): that the answer
     is about something else (`strong`, flagged `off_topic`), or only that much of it is not in the question or
     reference."""
-    quote = "«{}»" if lang == "ru" else "„{}“" if lang == "de" else "“{}”"
-    words = ", ".join(quote.format(w) for w in unrelated[:NAMED_WORDS])
+    words = ", ".join(_quote(lang).format(w) for w in unrelated[:NAMED_WORDS])
     text = phrase(lang, "off_topic" if strong else "aside", words=words)
     return text if words else text.replace(" ()", "")
+
+
+def named_off_topic(feedback: str, lang: str) -> list[str]:
+    """The words a `compose`d `feedback` in `lang` names on its line about something else, none when it names none
+    (what `_off_topic` wrote, read back: `grader.batch.lean` keeps them as offsets instead of the feedback)."""
+    left, right = _quote(lang).split("{}")
+    for key in ("off_topic", "aside"):
+        before, _, after = phrase(lang, key, words="\x00").partition("\x00")
+        start = feedback.find(before)
+        end = feedback.find(after, start + len(before)) if start >= 0 else -1
+        if end >= 0:
+            quoted = feedback[start + len(before) : end].split(", ")
+            return [q[len(left) : -len(right)] for q in quoted if q.startswith(left) and q.endswith(right)]
+    return []
 
 
 def compose(
