@@ -20,7 +20,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import loqo_relevance  # benchmarks/loqo_relevance.py, beside this script
+import loqo_graded  # benchmarks/loqo_graded.py, beside this script
+import loqo_relevance
 import loqo_soft
 from rapidfuzz import fuzz
 
@@ -99,7 +100,8 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
     if sample > 1:
         groups = {q: g[::sample] for q, g in groups.items()}
         answers = [a for g in groups.values() for a in g]
-    own, off = loqo_relevance.raws(groups)
+    sets = loqo_graded.graded(groups)  # each answer graded once, for both fits
+    own, off = loqo_relevance.raws(sets)
     raw = {qid: [r.coverage for r in rows] for qid, rows in own.items()}
     fitted = curves(groups, raw)
     plain = {q: [apply_curve(x, fitted[q]) for x in xs] for q, xs in raw.items()}
@@ -120,7 +122,7 @@ def table(saf: Path, *, sample: int = 0, per_question: bool = False) -> None:
         ("grader zero-shot, coverage curve alone (before the relevance term)", lambda: plain),
         ("grader zero-shot (curve and relevance term fitted leaving the question out)", lambda: ours),
     ]
-    parts = loqo_soft.parts(groups)
+    parts = loqo_soft.parts(sets)
     soft_raws = loqo_soft.raws(parts)
     scorers += [
         ("grader zero-shot, curve fitted on the other language's questions only",

@@ -3,7 +3,7 @@
 Used by benchmarks/loqo.py. Each answer's raw coverage and relevance are computed once. For each question left out,
 the coverage curve is fitted on the other questions' answers (as before), then the relevance term (lift, level) with
 that curve fixed, on the same answers and on answers to other questions graded against each training question's
-rubric, which a person scores 0 (`OFF_TOPIC` per question, same language, weighted
+rubric, which a person scores 0 (`loqo_graded.OFF_TOPIC` per question, same language, weighted
 `grader.engine.scoring.OFF_TOPIC_WEIGHT` each). The question scored is never among the training questions, nor the
 source of a training off-topic answer. Its own off-topic answers are scored with the fitted parameters: that mean
 is the held-out figure of how much an answer to another question earns.
@@ -11,19 +11,15 @@ is the held-out figure of how much an answer to another question earns.
 
 from __future__ import annotations
 
-import random
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grader.agreement.datasets import GradedAnswer
-from grader.agreement.evaluate import question_of
-from grader.engine.lexical import grade_lexical
-from grader.engine.relevance import relevance, topic_of
-from grader.engine.rubric import build_rubric
-from grader.engine.scoring import apply_curve, fit_curve, fit_relevance
+from loqo_graded import Graded, QuestionSet  # benchmarks/loqo_graded.py, beside this script
 
-OFF_TOPIC = 40
+from grader.agreement.datasets import GradedAnswer
+from grader.engine.relevance import relevance, topic_of
+from grader.engine.scoring import apply_curve, fit_curve, fit_relevance
 
 
 @dataclass
@@ -37,22 +33,17 @@ class Raw:
     source: str
 
 
-def raws(groups: dict[str, list[GradedAnswer]]) -> tuple[dict[str, list[Raw]], dict[str, list[Raw]]]:
-    """Each question's own answers, and `OFF_TOPIC` answers to other questions of its language, as `Raw`s."""
-    rng = random.Random(0)
+def raws(sets: dict[str, QuestionSet]) -> tuple[dict[str, list[Raw]], dict[str, list[Raw]]]:
+    """Each question's own answers, and the answers to other questions of its language, as `Raw`s."""
     own, off = {}, {}
-    for qid, group in groups.items():
-        question = question_of(group[0])
-        rubric = build_rubric(question)
-        exact, topic = rubric.model_copy(update={"built_by": "curated"}), topic_of(question, rubric)
+    for qid, qs in sets.items():
+        topic = topic_of(qs.question, qs.rubric)
 
-        def raw(a: GradedAnswer, human: float) -> Raw:
-            g = grade_lexical(question, exact, a.answer)  # noqa: B023 -- called within this iteration only
-            return Raw(g.score or 0.0, relevance(a.answer, topic, g.lang).share, human, a.question_id)  # noqa: B023
+        def raw(g: Graded) -> Raw:
+            share = relevance(g.answer.answer, topic, g.grade.lang).share  # noqa: B023 -- within this iteration
+            return Raw(g.grade.score or 0.0, share, g.human, g.source)
 
-        own[qid] = [raw(a, a.score) for a in group]
-        others = [a for k, g in groups.items() if k != qid and g[0].lang == group[0].lang for a in g]
-        off[qid] = [raw(a, 0.0) for a in rng.sample(others, min(OFF_TOPIC, len(others)))]
+        own[qid], off[qid] = [raw(g) for g in qs.own], [raw(g) for g in qs.off]
     return own, off
 
 

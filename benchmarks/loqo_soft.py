@@ -5,31 +5,28 @@ rubric: no soft matching, no curve) and its points' soft coverage is computed on
 (weight, floor) pair then gives the raw score the grader would give (`soft.blend` per point, `scoring.combine`,
 the keyword-list cap), with no regrading. The pair and the curve are chosen by the least squared error on the
 training questions' answers, and on answers to other questions graded against each training question's rubric,
-which a person would give 0 (`OFF_TOPIC` per question, same language): agreement alone rewards any generosity,
-and these keep the floor from buying it with credit for answers about something else. The curve is fitted on the
-real answers only. The question scored is never among the training questions, nor the source of an off-topic
-answer.
+which a person would give 0 (`loqo_graded.OFF_TOPIC` per question, same language): agreement alone rewards any
+generosity, and these keep the floor from buying it with credit for answers about something else. The curve is
+fitted on the real answers only. The question scored is never among the training questions, nor the source of an
+off-topic answer. Each answer is graded once (benchmarks/loqo_graded.py), for this fit and the relevance term's.
 
     python benchmarks/loqo.py          # prints the soft rows beside the others
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from loqo_graded import Graded, QuestionSet  # benchmarks/loqo_graded.py, beside this script
+
 from grader.agreement.datasets import GradedAnswer
-from grader.agreement.evaluate import question_of
-from grader.engine.lexical import grade_lexical
-from grader.engine.rubric import build_rubric
 from grader.engine.scoring import AUTO_CURVE, KEYWORD_LIST_CAP, apply_curve, combine, fit_curve, status_of
 from grader.engine.soft import SoftRubric, blend
 from grader.models import PointResult
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 FLOORS = (0.3, 0.45, 0.6, 0.75)
-OFF_TOPIC = 40
 _OFF = "\0off"  # data key of a question's off-topic answers
 
 
@@ -42,28 +39,22 @@ class Part:
     soft: dict[float, list[float]]
     needs: int | None
     human: float
-    source: str = ""  # the question an off-topic answer was written for
+    source: str  # the question the answer was written for
 
 
-def parts(groups: dict[str, list[GradedAnswer]]) -> dict[str, list[Part]]:
-    """Each question's answers, and (under `qid + _OFF`) answers to other questions of its language, as `Part`s."""
+def parts(sets: dict[str, QuestionSet]) -> dict[str, list[Part]]:
+    """Each question's answers, and (under `qid + _OFF`) the answers to other questions of its language, as
+    `Part`s."""
     out = {}
-    rng = random.Random(0)
-    for qid, group in groups.items():
-        question = question_of(group[0])
-        rubric = build_rubric(question)
-        exact = rubric.model_copy(update={"built_by": "curated"})
-        softs = {f: SoftRubric(rubric, question.question, floor=f) for f in FLOORS}
+    for qid, qs in sets.items():
+        softs = {f: SoftRubric(qs.rubric, qs.question.question, floor=f) for f in FLOORS}
 
-        def part(a: GradedAnswer, human: float, source: str = "") -> Part:
-            g = grade_lexical(question, exact, a.answer)  # noqa: B023 -- called within this iteration only
-            soft = {f: s.coverage(a.answer, g.lang) for f, s in softs.items()}  # noqa: B023
-            return Part(g.points, g.flags, soft, rubric.needs, human, source)  # noqa: B023
+        def part(g: Graded) -> Part:
+            soft = {f: s.coverage(g.answer.answer, g.grade.lang) for f, s in softs.items()}  # noqa: B023
+            return Part(g.grade.points, g.grade.flags, soft, qs.rubric.needs, g.human, g.source)  # noqa: B023
 
-        out[qid] = [part(a, a.score) for a in group]
-        others = [a for k, g in groups.items() if k != qid and g[0].lang == group[0].lang for a in g]
-        off = rng.sample(others, min(OFF_TOPIC, len(others)))
-        out[qid + _OFF] = [part(a, 0.0, a.question_id) for a in off]
+        out[qid] = [part(g) for g in qs.own]
+        out[qid + _OFF] = [part(g) for g in qs.off]
     return out
 
 
