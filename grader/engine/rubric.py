@@ -111,7 +111,7 @@ def _number_concepts(text: str, lang: str, question_numbers: set[str]) -> list[t
     return found
 
 
-def negated_wordings(wordings: list[str], cues: list[str]) -> list[str]:
+def _negated_wordings(wordings: list[str], cues: list[str]) -> list[str]:
     """A negated term's wordings, each after the reference's own cues (those in its script) and after the cues of the
     same kind ("not", "without") in each other language than the cues' it may be written in: a Cyrillic wording in
     Russian, a Latin one in English and German and also in Russian (an English term in a Russian sentence,
@@ -171,7 +171,7 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
         # cue in the language of each wording, so the answer must negate it too.
         cues = [negation for _, stem, negation in content if stem in stems]
         for polarity in dict.fromkeys(bool(c) for c in cues) or [False]:
-            any_ = negated_wordings(wordings, [c for c in cues if c]) if polarity else wordings
+            any_ = _negated_wordings(wordings, [c for c in cues if c]) if polarity else wordings
             concepts.append(Concept(any=any_, weight=weight))
         used |= stems
     words: dict[str, tuple[float, str]] = {}
