@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from grader.engine.contradictions import clause_at, sentences
+from grader.engine.contradictions import clause_at, clauses, sentences
 from grader.engine.reading import read_reference
 from grader.engine.rubric import build_rubric
 from grader.grading import grade
@@ -114,3 +116,15 @@ def test_a_misconception_with_a_number_in_it_is_one_statement(answer: str) -> No
     g = grade(QUESTION, RUBRIC, answer)
     assert "misconception" in g.flags
     assert {p.id: p.verdict for p in g.points}["inertia"] == "contradicted"
+
+
+def test_clause_at_agrees_with_clauses() -> None:
+    """`clause_at`, which reads backwards from an offset, finds the clause `clauses` yields there (None between)."""
+    rng = random.Random(1)
+    pieces = ["Rate 0.5 ok.", " e.g. this", "; v2.0 и", "\n", " z. B. X", "! ", "? ", "sklearn.metrics", " Ok. next",
+              ", but y", " 1.5e-3.", "...", " т.е. ё 🙂"]  # fmt: skip
+    for _ in range(100):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        spans = list(clauses(text))
+        for at in range(len(text)):
+            assert clause_at(text, at) == next(((a, b) for a, b in spans if a <= at < b), None), (text, at)

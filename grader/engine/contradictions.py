@@ -75,12 +75,12 @@ def clause_at(text: str, at: int) -> tuple[int, int] | None:
 
 def _sentence_start(text: str, at: int) -> int:
     """Where the sentence holding offset `at` starts: after the last sentence end before it, looked for backwards
-    among the characters that can end one (rfind: C, from the end), not by reading the text from its start."""
-    while (end := max(text.rfind(c, 0, at) for c in ".!?;\n")) >= 0:
-        if SENTENCE_END.match(text, end):
-            return end + 1
-        at = end
-    return 0
+    (rfind: C, from the end), not by reading the text from its start. Only a point may not end one ("0.5")."""
+    end = max(text.rfind(c, 0, at) for c in "!?;\n")
+    point = text.rfind(".", end + 1, at)
+    while point > end and not SENTENCE_END.match(text, point):
+        point = text.rfind(".", end + 1, point)
+    return max(end, point) + 1
 
 
 def _overlaps(ev: Evidence, spans: Sequence[Evidence]) -> bool:
