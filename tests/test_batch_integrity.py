@@ -104,6 +104,25 @@ class TestFlagsOnRows:
         assert [list(run) for is_words, run in itertools.groupby(marked, bool) if is_words] == sentences
         assert integrity._answer_parts.__wrapped__(answer) == (words, marked)  # read again from the memo
 
+    def test_long_pieces_are_not_remembered(self) -> None:
+        """The memos of pieces and words hold short ones only: answers of long unbroken text (a pasted blob, up to
+        the 1,000,000 characters an answer may hold) do not stay in memory after they are graded."""
+        import tracemalloc
+
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for i in range(20):
+                answer = "ответ из нескольких слов и одного длинного куска " + f"{i:03d}" + "x" * 100_000
+                integrity.flags_for(answer, "")
+                integrity.sketch(integrity.answer_words(answer))
+            integrity.answer_words.cache_clear()
+            integrity._answer_parts.cache_clear()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert kept < 500_000  # 20 answers of 100 KB: 4 MB kept when every piece and word was remembered
+
     def test_copied_reference_nearly_verbatim(self, bank: Bank) -> None:
         ref = _reference(bank)
         nearly = ref.replace("очень", "весьма").replace("сети", "модели")

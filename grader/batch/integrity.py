@@ -66,16 +66,22 @@ def _answer_parts(answer: str) -> tuple[tuple[str, ...], list[str]]:
 
 _pieces: dict[str, tuple[str, ...]] = {}
 _PIECES_LIMIT = 50_000  # distinct pieces kept (a bound on memory; past it the memo starts again)
+# Longer pieces and words are read each time, never kept: they seldom repeat, and an answer may hold up to a million
+# characters without a space (a pasted blob), which 50,000 entries would keep for the rest of the batch.
+_MEMO_MAX_CHARS = 64
 _ENDS = tuple(".!?…;")  # sentence punctuation: white space after it ends a sentence (`_WORD_OR_SPLIT`)
 
 
 def _piece(piece: str) -> tuple[str, ...]:
-    """The words of a piece of answer between white space, then '' when a sentence ends after it; remembered.
+    """The words of a piece of answer between white space, then '' when a sentence ends after it; remembered
+    when short (`_MEMO_MAX_CHARS`).
     Folded alone as in the whole answer: `casefold` and the ё folding go letter by letter."""
     if len(_pieces) >= _PIECES_LIMIT:
         _pieces.clear()
     words = _WORD.findall(piece.casefold().replace("ё", "е"))
-    found = _pieces[piece] = (*words, "") if piece.endswith(_ENDS) else tuple(words)
+    found = (*words, "") if piece.endswith(_ENDS) else tuple(words)
+    if len(piece) <= _MEMO_MAX_CHARS:
+        _pieces[piece] = found
     return found
 
 
@@ -155,11 +161,14 @@ _HEADS_LIMIT = 50_000  # distinct words kept (a bound on memory; past it the mem
 
 
 def _head(word: str) -> tuple[bytes, int]:
-    """A word's prefix as a sketch reads it, in UTF-8, and the CRC of it and a space; remembered (words repeat)."""
+    """A word's prefix as a sketch reads it, in UTF-8, and the CRC of it and a space; remembered when
+    short (words repeat)."""
     if len(_heads) >= _HEADS_LIMIT:
         _heads.clear()
     prefix = word[:PREFIX].encode()
-    found = _heads[word] = (prefix, zlib.crc32(prefix + b" "))
+    found = (prefix, zlib.crc32(prefix + b" "))
+    if len(word) <= _MEMO_MAX_CHARS:
+        _heads[word] = found
     return found
 
 
