@@ -6,6 +6,10 @@ rubrics) and on rubrics built automatically from a reference (as `grader evaluat
     python benchmarks/attacks.py -v         # and one line per answer
     python benchmarks/attacks.py --data benchmarks/attacks_roles.yaml   # the second set, written after the checks
     python benchmarks/attacks.py --data benchmarks/attacks_claims.yaml  # claims not made: asked, disowned, vague, wrong
+    python benchmarks/attacks.py --data benchmarks/attacks_claims2.yaml # the same classes, held out (written unseen)
+    python benchmarks/attacks.py --data benchmarks/attacks_hedge.yaml   # hedges ("X or not X"), empty frames
+    python benchmarks/attacks.py --data benchmarks/attacks_topic.yaml   # answers about something else, echoes
+    python benchmarks/attacks.py --data benchmarks/attacks_contrast.yaml  # exchanged contrasts
 
 For each class: how many answers, the mean score, how many exceed the fair maximum (for the control `terse`: how
 many fall below their minimum or are flagged `keyword_list`).

@@ -132,7 +132,8 @@ def test_renders_in_headless_chromium(hostile_out: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("flag", ["empty", "keyword_list", "off_topic", "misconception", "reversed", "other_term",
-                                  "hedged", "unverified_quote", "unsupported_quote", "injection_suspected",
+                                  "hedged", "asked", "disowned", "vague", "unverified_quote", "unsupported_quote",
+                                  "injection_suspected",
                                   "llm_capped", "judge_disagrees", "judge_failed_points", "judge_timeout",
                                   "judge_unavailable", "judge_unparseable", "judge_error", "exemplars",
                                   "calibrated"])  # fmt: skip
