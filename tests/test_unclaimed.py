@@ -136,6 +136,8 @@ def test_a_misconception_set_aside_before_the_right_idea_keeps_its_credit() -> N
         "A false positive is a wrong alarm.",  # falsity words with content of their own
         "Das ist nicht falsch, die Lernrate skaliert den Schritt.",
         "Это не ошибка оптимизатора, а слишком большой шаг.",
+        "Это не так просто, как кажется.",  # "так" before a word is "so", not "true"
+        "Всё не так просто.",
     ],
 )
 def test_no_judgement_disowns_nothing(text: str) -> None:

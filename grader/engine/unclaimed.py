@@ -219,7 +219,9 @@ def _judgement(clause: str) -> bool:
     if not words or len(words) > _JUDGING_WORDS:
         return False
     negated = any(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
-    false, true = any(w in _FALSE for w in words), any(w in _TRUE for w in words)
+    false = any(w in _FALSE for w in words)
+    # "так" is "true" only at the clause's end ("Это не так"); before a word it is "so" ("не так просто").
+    true = any(w in _TRUE and (w != "так" or k == len(words) - 1) for k, w in enumerate(words))
     if not ((false and not negated) or (true and negated and not false)):
         return False
     return all(w in _FALSE or w in _TRUE or w in NEGATIONS or w in _DEGREE or w in _SHELL or w in ALL_STOPWORDS
