@@ -228,3 +228,16 @@ def test_a_piece_tells_what_an_answer_may_hold() -> None:
     # Only what the pieces may hold is looked for: without the judging bit, a judgement is not read.
     text = "The rate scales the step. That is wrong."
     assert unclaimed(text).disowned and not unclaimed(text, marks=ASKS | VAGUE).disowned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The step is scaled by the rate. Не так ли?",
+        "The step is scaled by the rate. That's wrong?",
+        "The step is scaled by the rate. Das stimmt doch nicht?",
+    ],
+)
+def test_a_question_judges_nothing(text: str) -> None:
+    assert _stretches(text)[1] == []
+

@@ -127,8 +127,8 @@ def unclaimed(text: str, question: str = "", marks: int = UNCLAIMED_MARKS) -> Un
         asked.reverse()
     disowned: list[tuple[int, int]] = []
     if has_cue:
-        for i, (a, b, _q) in enumerate(sentences):
-            if cue.search(hay, a, b):
+        for i, (a, b, q) in enumerate(sentences):
+            if not q and cue.search(hay, a, b):  # a question judges nothing: "Не так ли?", "Das stimmt doch nicht?"
                 disowned += _judged(text, a, b, sentences[i - 1][:2] if i else None)
     return Unclaimed(asked, disowned, vague)
 
