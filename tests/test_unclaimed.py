@@ -241,3 +241,25 @@ def test_a_piece_tells_what_an_answer_may_hold() -> None:
 def test_a_question_judges_nothing(text: str) -> None:
     assert _stretches(text)[1] == []
 
+
+@pytest.mark.parametrize(
+    ("q", "answer"),
+    [
+        (EN, "The learning rate scales each gradient step, too large a rate overshoots the minimum and diverges, "
+             "too small a rate converges slowly, right?"),
+        (EN, "The learning rate scales each gradient step; too large a rate overshoots the minimum and diverges, "
+             "and too small a rate converges slowly, doesn't it?"),
+        (RU, "Learning rate задаёт размер шага по антиградиенту, слишком большой шаг перескакивает минимум и "
+             "расходится, слишком маленький сходится медленно, не так ли?"),
+        (DE, "Die Lernrate skaliert jeden Schritt entlang des Gradienten, eine zu große Lernrate überspringt das "
+             "Minimum und divergiert, eine zu kleine konvergiert langsam, oder?"),
+    ],
+)
+def test_a_statement_with_a_question_tag_is_claimed(q: Question, answer: str) -> None:
+    assert _stretches(answer)[0] == []
+    g = _grade(q, answer)
+    assert "asked" not in g.flags and (g.score or 0) >= 0.8
+
+
+def test_a_question_tag_judges_nothing() -> None:
+    assert _stretches("The step is scaled by the rate, nicht wahr?") == ([], [])

@@ -166,12 +166,24 @@ def _states(sentence: str) -> bool:
     return any(len(w) > 2 and w.lower() not in ALL_STOPWORDS for w in _WORD.findall(sentence))
 
 
+# A question tag closing a statement ("…, right?", "…, не так ли?", "…, oder?"): the statement is claimed.
+_TAG = re.compile(
+    r"[,—–-]\s*(?:right|correct|true|yes|no|ok(?:ay)?|(?:is|are|was|were|do|does|did|can|will|would|has|have)n['’]t"
+    r"\s+(?:it|they|that|this|there|we|you)|don['’]t you think|не так ли|не правда ли|верно|правда|да|так ведь"
+    r"|ведь так|правильно|oder|nicht wahr|ne|gell|richtig|stimmt['’]?s?|ja)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _sentences(text: str) -> list[tuple[int, int, bool]]:
-    """[start, end) of each sentence with words, and whether it ends with a question mark."""
+    """[start, end) of each sentence with words, and whether it asks: ends with a question mark (a statement before
+    a question tag is the sentence, and asks nothing)."""
     out, at = [], 0
     for m in SENTENCE_END.finditer(text):
         if _WORD.search(text, at, m.start()):  # a question in quotes ("… “how to detect …?”") is reported, not asked
-            out.append((at, m.start(), "?" in m.group() and not text.startswith(_CLOSING, m.end())))
+            asks = "?" in m.group() and not text.startswith(_CLOSING, m.end())
+            tag = _TAG.search(text, at, m.start()) if asks else None
+            out.append((at, tag.start(), False) if tag else (at, m.start(), asks))
         at = m.end()
     if _WORD.search(text, at):
         out.append((at, len(text), False))
