@@ -177,6 +177,8 @@ def test_a_vague_opener_keeps_what_follows_its_colon() -> None:
         "The sender has to send something before the timeout.",  # an object, no frame
         "Einmal tanken und irgendetwas im Shop kaufen.",
         "Модель что-то предсказывает, и мы сравниваем это с ответом.",
+        "This kind of penalty with absolute values drives weights to zero.",  # "kind of" a noun: a type of it
+        "What sort of model about this size overfits? A deep one.",
     ],
 )
 def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:
