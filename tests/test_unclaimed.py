@@ -265,3 +265,13 @@ def test_a_statement_with_a_question_tag_is_claimed(q: Question, answer: str) ->
 
 def test_a_question_tag_judges_nothing() -> None:
     assert _stretches("The step is scaled by the rate, nicht wahr?") == ([], [])
+
+
+@pytest.mark.parametrize("sep", ["\n", "\t", "\n\n"])
+def test_line_breaks_read_as_spaces(sep: str) -> None:
+    """A piece between spaces may hold a line break: its words are looked for all the same."""
+    disowning = ("Many say the learning rate scales each gradient step, that too large a rate overshoots the minimum "
+                 "and diverges and too small a rate converges slowly." + sep + "That is wrong." + sep + "So it goes.")
+    assert "disowned" in _grade(EN, disowning).flags
+    vague = "Hm." + sep + "Something about the step, the minimum and the rate."
+    assert "vague" in _grade(EN, vague).flags

@@ -101,8 +101,11 @@ _JUDGING = _FALSE | _TRUE
 def piece_marks(piece: str) -> int:
     """`ASKS`, `JUDGES` and/or `VAGUE` for a piece of answer between spaces that holds a question mark, is a word
     of a judgement, or of a vague frame: an answer is read again only for what its pieces may hold."""
-    word = piece.strip(_PIECE_EDGES).lower().replace("ё", "е")
-    return (ASKS if "?" in piece else 0) | (JUDGES if word in _JUDGING else 0) | (VAGUE if word in _ANCHORS else 0)
+    found = ASKS if "?" in piece else 0
+    for part in piece.split():  # a piece between spaces may hold line breaks and tabs: "wrong.\nThe"
+        word = part.strip(_PIECE_EDGES).lower().replace("ё", "е")
+        found |= (JUDGES if word in _JUDGING else 0) | (VAGUE if word in _ANCHORS else 0)
+    return found
 
 
 def unclaimed(text: str, question: str = "", marks: int = UNCLAIMED_MARKS) -> Unclaimed:
