@@ -179,6 +179,8 @@ def test_a_vague_opener_keeps_what_follows_its_colon() -> None:
         "Модель что-то предсказывает, и мы сравниваем это с ответом.",
         "This kind of penalty with absolute values drives weights to zero.",  # "kind of" a noun: a type of it
         "What sort of model about this size overfits? A deep one.",
+        "С расхождением нужно как-то бороться с помощью меньшего шага.",  # "с помощью": by means of, no relation
+        "Это можно как-то исправить с помощью ранней остановки.",
     ],
 )
 def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:
