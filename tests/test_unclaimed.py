@@ -181,6 +181,7 @@ def test_a_vague_opener_keeps_what_follows_its_colon() -> None:
         "What sort of model about this size overfits? A deep one.",
         "С расхождением нужно как-то бороться с помощью меньшего шага.",  # "с помощью": by means of, no relation
         "Это можно как-то исправить с помощью ранней остановки.",
+        "If it diverges, do something about it, like lowering the rate.",  # "do something about": act on it
     ],
 )
 def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:

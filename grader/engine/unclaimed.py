@@ -69,11 +69,12 @@ class Unclaimed(NamedTuple):
 NOTHING = Unclaimed([], [], [])
 # A relation left vague: an indefinite ("something", "somehow", "kind of", "irgendwie", "что-то", "как-то") before
 # a word of relation ("kind of" right before it: "kind of linked", not "this kind of penalty with"; "с", not "с
-# помощью": "как-то бороться с помощью …" says how), "has to do with" / "hat mit … zu tun", or a vague close
-# ("stuff like that", "или что-то такое").
+# помощью": "как-то бороться с помощью …" says how; "do something about it" acts on it), "has to do with" / "hat
+# mit … zu tun", or a vague close ("stuff like that", "или что-то такое").
 _VAGUE = re.compile(
     r"(?<![\w-])(?:"
-    r"(?:(?:something|somehow)\s+(?:\w+\s+)?|(?:kind|sort) of\s+)(?:to do with|related|connected|linked|about|with)"
+    r"(?:(?:something|somehow)\s+(?:\w+\s+)?|(?:kind|sort) of\s+)(?:to do with|related|connected|linked|with)"
+    r"|(?<!do )(?<!does )(?<!did )(?<!doing )(?:something|somehow)\s+(?:\w+\s+)?about"
     r"|(?:has|have|had|having)\s+(?:\w+\s+)?to do with|stuff like that|that sort of thing|things like that"
     r"|mit\b.{0,80}\bzu tun|(?:irgendwas|irgendetwas|irgendwie)\s+(?:\w+\s+){0,6}?(?:mit|über|um|zusammen)"
     r"|so in der Richtung"
