@@ -278,3 +278,20 @@ def test_line_breaks_read_as_spaces(sep: str) -> None:
     assert "disowned" in _grade(EN, disowning).flags
     vague = "Hm." + sep + "Something about the step, the minimum and the rate."
     assert "vague" in _grade(EN, vague).flags
+
+
+@pytest.mark.parametrize(
+    ("q", "answer"),
+    [
+        (EN, "The learning rate scales each gradient step, too large a rate overshoots the minimum and diverges, and "
+             "too small a rate converges slowly, stuff like that."),
+        (RU, "Learning rate задаёт размер шага по антиградиенту: слишком большой шаг перескакивает минимум и "
+             "расходится, слишком маленький сходится медленно, как-то так."),
+        (DE, "Die Lernrate skaliert jeden Schritt entlang des Gradienten, eine zu große Lernrate überspringt das "
+             "Minimum und divergiert, eine zu kleine konvergiert langsam, so in der Richtung."),
+    ],
+)
+def test_a_vague_close_after_a_statement_costs_only_its_own_words(q: Question, answer: str) -> None:
+    u = unclaimed(answer)
+    assert [answer[a:b].strip(" ,") for a, b in u.vague] == [answer[answer.rindex(",") + 1 : -1].strip()]
+    assert (_grade(q, answer).score or 0) >= 0.8

@@ -70,23 +70,31 @@ NOTHING = Unclaimed([], [], [])
 # A relation left vague: an indefinite ("something", "somehow", "kind of", "irgendwie", "что-то", "как-то") before
 # a word of relation ("kind of" right before it: "kind of linked", not "this kind of penalty with"; "с", not "с
 # помощью": "как-то бороться с помощью …" says how; "do something about it" acts on it), "has to do with" / "hat
-# mit … zu tun", or a vague close ("stuff like that", "или что-то такое").
+# mit … zu tun".
 _VAGUE = re.compile(
     r"(?<![\w-])(?:"
     r"(?:(?:something|somehow)\s+(?:\w+\s+)?|(?:kind|sort) of\s+)(?:to do with|related|connected|linked|with)"
     r"|(?<!do )(?<!does )(?<!did )(?<!doing )(?:something|somehow)\s+(?:\w+\s+)?about"
-    r"|(?:has|have|had|having)\s+(?:\w+\s+)?to do with|stuff like that|that sort of thing|things like that"
+    r"|(?:has|have|had|having)\s+(?:\w+\s+)?to do with"
     r"|mit\b.{0,80}\bzu tun|(?:irgendwas|irgendetwas|irgendwie)\s+(?:\w+\s+){0,6}?(?:mit|über|um|zusammen)"
-    r"|so in der Richtung"
     r"|(?:что-то|что-нибудь|как-то|чем-то)\s+(?:\w+\s+)?(?:связанн\w*|связан\w*|про|с(?!\s+помощью)|со|вроде|типа|насч[её]т"
-    r"|относ\w*)|как-то так|что-то в этом роде|что-то такое)(?!\w)",
+    r"|относ\w*))(?!\w)",
     re.IGNORECASE,
 )
+# A vague close ("stuff like that", "или что-то такое"): vague is only its own clause, from the clause mark before it
+# ("I'd use L1, dropout and early stopping, stuff like that" keeps what it says before).
+_CLOSE = re.compile(
+    r"(?<![\w-])(?:stuff like that|that sort of thing|things like that|so in der Richtung|как-то так"
+    r"|что-то в этом роде|что-то такое)(?!\w)",
+    re.IGNORECASE,
+)
+_CLOSE_MARKS = ",(—–"
 _STRETCH_END = re.compile(r"[.!?;:\n]+")
 # The same patterns for lower-cased text: several times faster than ignoring case (used when lower-casing keeps the
 # text's length, so offsets hold).
 _CUE_LOW = re.compile(_CUE.pattern)
 _VAGUE_LOW = re.compile(_VAGUE.pattern.lower())
+_CLOSE_LOW = re.compile(_CLOSE.pattern.lower())
 
 # The bits of a matcher's `piece_flag` (grader.engine.lexical) that `piece_marks` sets: a piece holding a question
 # mark, a word of a judgement, a word of a vague frame.
@@ -115,10 +123,11 @@ def unclaimed(text: str, question: str = "", marks: int = UNCLAIMED_MARKS) -> Un
     `question` asks what to check or ask (`asks_for_checks`): there a question is an item of the answer. `marks`:
     what the answer's pieces may hold (`piece_marks`), when known: the rest is not looked for."""
     low = text.lower()
-    cue, vague_rx, hay = (_CUE_LOW, _VAGUE_LOW, low) if len(low) == len(text) else (_CUE, _VAGUE, text)
+    same = len(low) == len(text)
+    cue, vague_rx, close, hay = (_CUE_LOW, _VAGUE_LOW, _CLOSE_LOW, low) if same else (_CUE, _VAGUE, _CLOSE, text)
     has_question = bool(marks & ASKS) and "?" in text and not asks_for_checks(question)
     has_cue = bool(marks & JUDGES) and cue.search(hay) is not None
-    vague = _vague(hay, vague_rx) if marks & VAGUE else []
+    vague = _vague(hay, vague_rx, close) if marks & VAGUE else []
     if not (has_question or has_cue):
         return Unclaimed([], [], vague) if vague else NOTHING
     sentences = _sentences(text)
@@ -139,16 +148,18 @@ def unclaimed(text: str, question: str = "", marks: int = UNCLAIMED_MARKS) -> Un
     return Unclaimed(asked, disowned, vague)
 
 
-def _vague(text: str, vague: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The stretches (up to a colon, semicolon or sentence end) that relate their terms only vaguely (`vague`: the
-    pattern for `text` as it is cased)."""
-    if vague.search(text) is None:
+def _vague(text: str, vague: re.Pattern[str], close: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The stretches (up to a colon, semicolon or sentence end) that relate their terms only vaguely, and the clauses
+    of a vague close (`vague`, `close`: the patterns for `text` as it is cased)."""
+    if vague.search(text) is None and close.search(text) is None:
         return []
     out, at = [], 0
     for m in [*_STRETCH_END.finditer(text), None]:
         end = m.start() if m else len(text)
         if vague.search(text, at, end):
             out.append((at, end))
+        elif closing := close.search(text, at, end):
+            out.append((max(at, *(text.rfind(c, at, closing.start()) + 1 for c in _CLOSE_MARKS)), end))
         at = m.end() if m else end
     return out
 
