@@ -196,6 +196,7 @@ def test_an_indefinite_object_is_no_vague_frame(text: str) -> None:
         "Man hört, die Lernrate skaliere den Schritt. Davon stimmt kein Wort.",
         "Считается, что шаг задаёт learning rate. На самом деле это заблуждение.",
         "Говорят, что шаг задаёт learning rate. Ерунда всё это.",
+        "Говорят, что шаг задаёт learning rate. На самом деле это совсем не так.",  # "так" closing: "true"
         "It is a common misconception that the rate scales the step.",
     ],
 )
