@@ -296,3 +296,15 @@ def test_a_vague_close_after_a_statement_costs_only_its_own_words(q: Question, a
     u = unclaimed(answer)
     assert [answer[a:b].strip(" ,") for a, b in u.vague] == [answer[answer.rindex(",") + 1 : -1].strip()]
     assert (_grade(q, answer).score or 0) >= 0.8
+
+
+def test_an_allowed_for_score_is_not_told_nothing_is_covered() -> None:
+    # An automatic rubric's curve lifts partial coverage (points said in other words): a grade of at least half with
+    # no point found in the rubric's words says so, not "none of the key points is covered".
+    from grader.engine.feedback import LIFTED
+
+    g = _grade(EN, "Too large and it diverges.")
+    assert (g.score or 0) >= LIFTED and not any(p.status == "covered" for p in g.points)
+    assert "other words" in g.feedback and "None of the key points is covered" not in g.feedback
+    low = _grade(EN, "It is a number.")
+    assert (low.score or 0) < LIFTED and "None of the key points is covered" in low.feedback

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from grader import __version__
-from grader.engine.feedback import compose, named_off_topic, study_next
+from grader.engine.feedback import compose, lifted_verdict, named_off_topic, study_next
 from grader.models import PointResult, Question, Rubric
 
 RUBRICS = "rubrics.json"
@@ -35,7 +35,8 @@ def rubric_entry(question: Question, rubric: Rubric) -> dict[str, Any]:
     hint (a text, or one per language)."""
     points = [{"id": p.id, "text": p.text, "weight": p.weight, "required": p.required, "hint": p.hint}
               for p in rubric.points]  # fmt: skip
-    return {"question": question.question, "lang": question.lang, "points": points}
+    entry = {"question": question.question, "lang": question.lang, "points": points}
+    return {**entry, "built_by": "auto"} if rubric.built_by == "auto" else entry  # the feedback's verdict needs it
 
 
 def rubrics_file(entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -104,8 +105,11 @@ def _completed(row: dict[str, Any], full_points: list[dict[str, Any]], entry: di
         hints = study_next(results)
         out.setdefault("study_next", hints)
         unrelated = [row.get("answer", "")[a:b] for a, b in aside]
+        statuses = [str(p.get("status")) for p in full_points]
+        up = lifted_verdict(entry.get("built_by") == "auto", row.get("score"), statuses)
         out.setdefault("feedback", compose(results, row.get("lang", "ru"), empty="empty" in row.get("flags", ()),
-                                           flags=row.get("flags", ()), hints=hints, unrelated=unrelated))  # fmt: skip
+                                           flags=row.get("flags", ()), hints=hints, unrelated=unrelated,
+                                           lifted=up))  # fmt: skip
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from grader.models import PointResult
@@ -13,6 +13,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "all": "Отлично: раскрыты все ключевые пункты ({n}).",
         "some": "Раскрыто {covered} из {n} ключевых пунктов.",
         "none": "Ни один ключевой пункт не раскрыт.",
+        "none_lifted": "Ни один ключевой пункт не найден в словах эталона; оценка допускает, что они сказаны другими "
+        "словами.",
         "partial": "Раскрыто частично: {items}.",
         "missing": "Не хватает: {items}.",
         "required": "Без обязательного пункта ответ не может получить высокую оценку.",
@@ -36,6 +38,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "all": "Excellent: all key points are covered ({n}).",
         "some": "{covered} of {n} key points covered.",
         "none": "None of the key points is covered.",
+        "none_lifted": "None of the key points is found in the reference's own words; the score allows for them "
+        "said in other words.",
         "partial": "Partly covered: {items}.",
         "missing": "Missing: {items}.",
         "required": "Without its required points the answer cannot score high.",
@@ -60,6 +64,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "all": "Ausgezeichnet: alle Kernpunkte sind abgedeckt ({n}).",
         "some": "{covered} von {n} Kernpunkten abgedeckt.",
         "none": "Keiner der Kernpunkte ist abgedeckt.",
+        "none_lifted": "Keiner der Kernpunkte steht in den Worten der Musterlösung; die Punktzahl rechnet damit, dass "
+        "sie mit anderen Worten gesagt sind.",
         "partial": "Teilweise abgedeckt: {items}.",
         "missing": "Es fehlt: {items}.",
         "required": "Ohne die Pflichtpunkte kann die Antwort nicht hoch bewertet werden.",
@@ -177,6 +183,15 @@ def named_off_topic(feedback: str, lang: str) -> list[str]:
     return []
 
 
+LIFTED = 0.5  # a score from which an automatic rubric's grade with no point found says the curve allowed for them
+
+
+def lifted_verdict(auto: bool, score: float | None, statuses: Iterable[str]) -> bool:
+    """Whether an automatic rubric's curve gave at least `LIFTED` to an answer with no point found in the rubric's
+    words (`statuses`: its points'), so the feedback must not say that nothing is covered (`compose`)."""
+    return auto and (score or 0.0) >= LIFTED and "covered" not in statuses
+
+
 def compose(
     points: Sequence[PointResult],
     lang: str,
@@ -186,11 +201,14 @@ def compose(
     hints: Sequence[str] | None = None,
     spare: Collection[str] = (),
     unrelated: Sequence[str] = (),
+    lifted: bool = False,
 ) -> str:
     """One paragraph of feedback, then the hints to study, one per line (`hints`: `study_next(points, spare)`,
     when the caller has it already). `spare` points (alternatives of a menu the answer has already answered) are
     neither counted nor called missing. `unrelated`: the answer's words about something else, most informative
-    first, when they lowered its score (said strongly when the grade is flagged `off_topic`)."""
+    first, when they lowered its score (said strongly when the grade is flagged `off_topic`). `lifted`: the score
+    is at least half though no point was found in the rubric's words (an automatic rubric's curve allows for points
+    said in other words): the verdict says so rather than that nothing is covered."""
     if hints is None:
         hints = study_next(points, spare)
     if empty:
@@ -207,7 +225,7 @@ def compose(
     elif covered:
         lines = [phrase(lang, "some", covered=len(covered), n=n)]
     else:
-        lines = [phrase(lang, "none")]
+        lines = [phrase(lang, "none_lifted" if lifted else "none")]
     # A contradicted point is said once, as what is wrong and what is right, not again among the missing ones.
     wrong = [p.feedback or _short(p.text) for p in by_status["wrong"]]
     if wrong:

@@ -16,6 +16,7 @@ from grader.engine.answer_words import answer_words
 from grader.engine.clause_polarity import discount_negated
 from grader.engine.compiled import Evidence, PointMatch
 from grader.engine.contradictions import Contradiction, apply, cap_of, discount, flags_of
+from grader.engine.feedback import lifted_verdict
 from grader.engine.hedged import find_hedged
 from grader.engine.hedges import piece_marks as hedge_marks
 from grader.engine.injection import piece_may_hold_injection
@@ -226,11 +227,12 @@ def grade_lexical_match(question: Question, rubric: Rubric, answer: str, matcher
     empty = not answer.strip()
     if empty:
         flags.append("empty")  # a blank answer is a grade of 0, flagged, never an error
+    up = lifted_verdict(rubric.built_by == "auto", score, [p.status for p in points])  # not "none covered"
     graded = Grade(
         question_id=question.id,
         score=0.0 if empty else score,
         points=points,
-        feedback=told.feedback(lang, flags, empty, unrelated),
+        feedback=told.feedback(lang, flags, empty, unrelated, lifted=up),
         mode="lexical",
         lang=lang,
         grader_version=__version__,

@@ -29,16 +29,19 @@ class Outcome:
     spare: frozenset[str]
     hints: list[str]
     points: Sequence[PointResult]
-    _feedback: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], str] = field(default_factory=dict)
+    _feedback: dict[tuple[tuple[str, ...], bool, tuple[str, ...], bool], str] = field(default_factory=dict)
 
-    def feedback(self, lang: str, flags: Sequence[str], empty: bool, unrelated: Sequence[str] = ()) -> str:
+    def feedback(
+        self, lang: str, flags: Sequence[str], empty: bool, unrelated: Sequence[str] = (), lifted: bool = False
+    ) -> str:
         """`feedback.compose` of the points with these flags (and the answer's words about something else, when
-        they lowered its score: `grader.engine.relevance`)."""
-        key = (tuple(flags), empty, tuple(unrelated[:NAMED_WORDS]))
+        they lowered its score: `grader.engine.relevance`; `lifted`: see `compose`)."""
+        key = (tuple(flags), empty, tuple(unrelated[:NAMED_WORDS]), lifted)
         text = self._feedback.get(key)
         if text is None:
             text = self._feedback[key] = compose(
-                self.points, lang, empty=empty, flags=flags, hints=self.hints, spare=self.spare, unrelated=key[2]
+                self.points, lang, empty=empty, flags=flags, hints=self.hints, spare=self.spare, unrelated=key[2],
+                lifted=lifted,
             )
         return text
 
