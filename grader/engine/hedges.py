@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from grader.engine.contradictions import SENTENCE_END
 from grader.engine.hedge_words import APPROX, lookup
-from grader.engine.text import NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, tokenize
+from grader.engine.text import MEMO_KEY_MAX, NEGATIONS, Tokens, chunk_words, is_stopword, latin_lang, tokenize
 
 DISJUNCTIONS = frozenset("or oder или либо иль".split())
 # A marker said again opens the other side: "то выше, то ниже", "mal höher, mal niedriger", "иногда …, иногда …".
@@ -79,7 +79,8 @@ def piece_marks(piece: str, latin: str) -> int:
             found |= (HEDGE_MARK if norm in _OPENERS else 0) | (NEG_MARK if norm in NEGATIONS else 0)
         if len(memo) >= _MARKS_LIMIT:
             memo.clear()
-        memo[piece] = found
+        if len(piece) <= MEMO_KEY_MAX:
+            memo[piece] = found
     return found
 
 
@@ -92,7 +93,8 @@ def _holds_pole(pieces: Sequence[str], latin: str) -> bool:
             found = any(lookup(norm, stem) for _a, _b, norm, stem in chunk_words(piece, latin))
             if len(memo) >= _MARKS_LIMIT:
                 memo.clear()
-            memo[piece] = found
+            if len(piece) <= MEMO_KEY_MAX:
+                memo[piece] = found
         if found:
             return True
     return False

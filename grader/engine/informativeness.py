@@ -11,6 +11,8 @@ import math
 import re
 from functools import lru_cache
 
+from grader.engine.text import MEMO_KEY_MAX
+
 # Zipf is log10 of a word's frequency per billion words: ~7 for "the", ~5 for "function", ~3 for "sigmoid".
 COMMONEST = 7.0
 SPREAD = 4.0  # Zipf units from the commonest words to a weight of 1 above the floor
@@ -21,9 +23,14 @@ _PLAIN = {"en": re.compile("[a-z]+"), "de": re.compile("[a-zäöü]+"), "ru": re
 _UNSEEN = 10**0.0 / 1e9  # wordfreq's `zipf_to_freq(0)`: the frequency it gives a word it has never seen
 
 
-@lru_cache(maxsize=100_000)
 def zipf(norm: str, lang: str) -> float:
-    """The word's Zipf frequency in `lang` (0 for a word wordfreq has never seen)."""
+    """The word's Zipf frequency in `lang` (0 for a word wordfreq has never seen); remembered for words of at most
+    `MEMO_KEY_MAX` characters (a longer "word" is a pasted blob: not worth megabytes of memo)."""
+    return _zipf(norm, lang) if len(norm) <= MEMO_KEY_MAX else _zipf.__wrapped__(norm, lang)
+
+
+@lru_cache(maxsize=100_000)
+def _zipf(norm: str, lang: str) -> float:
     plain = _PLAIN.get(lang)
     if plain is not None and plain.fullmatch(norm):
         return _zipf_of_word(norm, lang)

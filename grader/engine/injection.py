@@ -23,6 +23,7 @@ import unicodedata
 
 from grader.engine.injection_text import INVISIBLE, PLAIN, Unmasked, decoded, joined_lines, unmask
 from grader.engine.sentence_ends import END_POINT
+from grader.engine.text import MEMO_KEY_MAX
 from grader.models import Model, Span
 
 # Substrings of a lowered piece that one signal or another needs (see injection_signals for the signals).
@@ -150,7 +151,8 @@ def piece_may_hold_injection(chunk: str) -> int:
         flag = _screen(chunk, low)
     if len(_chunk_gate) >= _CHUNK_GATE_LIMIT:
         _chunk_gate.clear()
-    _chunk_gate[chunk] = flag
+    if len(chunk) <= MEMO_KEY_MAX:
+        _chunk_gate[chunk] = flag
     return flag
 
 

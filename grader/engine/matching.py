@@ -45,6 +45,7 @@ from grader.engine.sequences import Sequences, is_marker, markers
 from grader.engine.synonyms import canonical
 from grader.engine.text import (
     ALL_STOPWORDS,
+    MEMO_KEY_MAX,
     chunk_words,
     latin_lang,
     letter_counts,
@@ -231,7 +232,7 @@ class Matcher:
         look = bool(hits) or bool(claimed) or len(words) != 1
         info = (look, tuple(hits), words, len(words), n_stop, cyr << 32 | lat, flag, tuple(claimed), de << 32 | en)
         memo = self._chunk_memo[latin]
-        if len(memo) < _CHUNKMEMO_LIMIT:
+        if len(memo) < _CHUNKMEMO_LIMIT and len(chunk) <= MEMO_KEY_MAX:
             memo[chunk] = info
         return info
 

@@ -31,7 +31,7 @@ from grader.engine.informativeness import weight
 from grader.engine.rubric_memo import RubricMemo
 from grader.engine.soft import credit, grams
 from grader.engine.synonyms import canonical
-from grader.engine.text import ALL_STOPWORDS, chunk_words, latin_lang
+from grader.engine.text import ALL_STOPWORDS, MEMO_KEY_MAX, chunk_words, latin_lang
 from grader.models import Question, Rubric
 
 RELATED_FROM = 0.5  # trigram Dice from which an answer word starts to relate to a topic word (1.0: the same stem)
@@ -71,7 +71,9 @@ def _weight(norm: str, lang: str) -> float:
     if w is None:
         if len(_weights) > _MEMO_LIMIT:
             _weights.clear()
-        w = _weights[(norm, lang)] = weight(norm, lang)
+        w = weight(norm, lang)
+        if len(norm) <= MEMO_KEY_MAX:
+            _weights[(norm, lang)] = w
     return w
 
 
@@ -91,7 +93,9 @@ class _Topic:
         last part ("kundengesprach", "begruss") or a part of one; else by its best trigram Dice with a topic stem."""
         hit = self.memo.get(stem)
         if hit is None:
-            hit = self.memo[stem] = self._relate(stem)
+            hit = self._relate(stem)
+            if len(stem) <= MEMO_KEY_MAX:
+                self.memo[stem] = hit
             if len(self.memo) > _MEMO_LIMIT:
                 self.memo.clear()
         return hit
@@ -179,10 +183,12 @@ def _words(answer: str, lang: str) -> dict[str, tuple[str, float, str]]:
 def _piece(chunk: str, lang: str, memo: dict[str, _Piece]) -> _Piece:
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    memo[chunk] = found = tuple(
+    found = tuple(
         (s, (n, _weight(n, lang), chunk[a:b])) for a, b, n, s in chunk_words(chunk, latin_lang(lang))
         if n not in ALL_STOPWORDS and len(n) > 1 and not n[:1].isdigit()  # a number, "0.25" too
     )  # fmt: skip
+    if len(chunk) <= MEMO_KEY_MAX:
+        memo[chunk] = found
     return found
 
 

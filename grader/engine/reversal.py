@@ -26,6 +26,7 @@ from grader.engine.feedback import phrase, short
 from grader.engine.matching import AnswerMatch
 from grader.engine.rubric_memo import RubricMemo
 from grader.engine.text import (
+    MEMO_KEY_MAX,
     NEGATIONS,
     NOT_NEGATING_NEXT,
     Tokens,
@@ -161,7 +162,8 @@ def _pairs_of_piece(piece: str, latin: str) -> int:
     memo = _piece_pairs[latin]
     if len(memo) >= _HOLDS_LIMIT:
         memo.clear()
-    memo[piece] = found
+    if len(piece) <= MEMO_KEY_MAX:
+        memo[piece] = found
     return found
 
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import cast
 
 from grader.engine.statements import RU_VERB
+from grader.engine.text import MEMO_KEY_MAX
 
 MIN_WORDS = 6  # words an answer needs before it can be told to rearrange the reference
 FROM_REFERENCE = 0.9  # a rearrangement: at least this share of its words drawn from the reference,
@@ -128,7 +129,8 @@ def _token_role(token: str) -> int:
     role = _as_slot(token) | _as_follower(token)
     if len(_token_roles) >= _ROLES_LIMIT:
         _token_roles.clear()
-    _token_roles[token] = role
+    if len(token) <= MEMO_KEY_MAX:
+        _token_roles[token] = role
     return role
 
 

@@ -33,7 +33,7 @@ from typing import cast
 from grader.engine.contradictions import SENTENCE_END
 from grader.engine.matching import AnswerMatch
 from grader.engine.statements import states
-from grader.engine.text import ALL_STOPWORDS, NEGATIONS, chunk_words, latin_lang, tokenize
+from grader.engine.text import ALL_STOPWORDS, MEMO_KEY_MAX, NEGATIONS, chunk_words, latin_lang, tokenize
 from grader.models import Question, Rubric
 
 # Fitted by `python benchmarks/loqo.py` on every SAF question, with answers to other questions as zeros: the fit
@@ -47,9 +47,14 @@ _MEMO_LIMIT = 50_000
 _RUBRICS_LIMIT = 256
 
 
-@lru_cache(maxsize=200_000)
 def grams(stem: str) -> frozenset[str]:
-    """Character trigrams of a stem, with its edges marked ("<ab", "abc", "bc>")."""
+    """Character trigrams of a stem, with its edges marked ("<ab", "abc", "bc>"); remembered for stems of at most
+    `MEMO_KEY_MAX` characters (a pasted blob's thousands of trigrams are not kept)."""
+    return _grams(stem) if len(stem) <= MEMO_KEY_MAX else _grams.__wrapped__(stem)
+
+
+@lru_cache(maxsize=200_000)
+def _grams(stem: str) -> frozenset[str]:
     s = f"<{stem}>"
     return frozenset(s[i : i + 3] for i in range(len(s) - 2))
 
@@ -154,7 +159,7 @@ class SoftRubric:
                 hits += [(p, k, c) for p, k, _w in self._owners[i]]
         info = (negated, tuple(hits))
         memo = self._chunks.setdefault(latin, {})
-        if len(memo) < _MEMO_LIMIT:
+        if len(memo) < _MEMO_LIMIT and len(chunk) <= MEMO_KEY_MAX:
             memo[chunk] = info
         return info
 

@@ -182,11 +182,17 @@ def stem_word(norm: str, lang: str) -> str:
     if stem is None:
         if len(memo) >= _WORD_CACHE_LIMIT:
             memo.clear()
-        stem = memo[norm] = _stemmer(lang).stemWord(norm)
+        stem = _stemmer(lang).stemWord(norm)
+        if len(norm) <= MEMO_KEY_MAX:
+            memo[norm] = stem
     return stem
 
 
 _WORD_CACHE_LIMIT = 300_000
+# The longest piece, word or token a memo keeps. The memos are bounded in entries; a piece of answer between spaces
+# can be as long as the answer (a pasted blob, a hash), so a memo of long keys would hold megabytes per entry. Words
+# and pieces this long are rare and cost only their own analysis when not remembered.
+MEMO_KEY_MAX = 64
 # Raw word -> (normalised, stem), one cache per stemmer of Latin words: answers repeat their vocabulary, so most
 # words are normalised and stemmed once per process rather than once per occurrence.
 _word_cache: dict[str, dict[str, tuple[str, str]]] = {"en": {}, "de": {}}
@@ -205,7 +211,8 @@ def _analyse(word: str, latin: str) -> tuple[str, str]:
     cache = _word_cache[latin]
     if len(cache) >= _WORD_CACHE_LIMIT:
         cache.clear()
-    cache[word] = (norm, stem)
+    if len(word) <= MEMO_KEY_MAX:
+        cache[word] = (norm, stem)
     return norm, stem
 
 
@@ -239,10 +246,12 @@ def _analyse_chunk(chunk: str, latin: str) -> ChunkWords:
         for m in (_WORD_FAST if "_" not in chunk else _WORD).finditer(chunk):
             norm, stem = get(m.group()) or _analyse(m.group(), latin)
             words.append((m.start(), m.end(), norm, stem))
-    cache = _chunk_cache[latin]
-    if len(cache) >= _WORD_CACHE_LIMIT:
-        cache.clear()
-    cache[chunk] = found = tuple(words)
+    found = tuple(words)
+    if len(chunk) <= MEMO_KEY_MAX:
+        cache = _chunk_cache[latin]
+        if len(cache) >= _WORD_CACHE_LIMIT:
+            cache.clear()
+        cache[chunk] = found
     return found
 
 

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from grader.engine.compiled import MEMO_LIMIT, compounded, fuzzy_cutoff, latin_stems, typo_of
 from grader.engine.synonyms import KEY_MARK, canonical, members
+from grader.engine.text import MEMO_KEY_MAX
 
 _CYRILLIC = re.compile(r"[а-яё]")
 _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typo_of`)
@@ -75,7 +76,7 @@ class Vocabulary:
         else:
             found = self.typos(stem) or compounded(self._parts, norm)
             hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
-        if len(self.memo) < MEMO_LIMIT:
+        if len(self.memo) < MEMO_LIMIT and len(norm) <= MEMO_KEY_MAX:
             self.memo[(norm, stem)] = hit
         return hit
 
@@ -93,7 +94,7 @@ class Vocabulary:
                 if typo_of(stem, cand):
                     found.append(self._to[cand])
         hit = tuple(found)
-        if len(self._typo_memo) < MEMO_LIMIT:
+        if len(self._typo_memo) < MEMO_LIMIT and len(stem) <= MEMO_KEY_MAX:
             self._typo_memo[stem] = hit
         return hit
 
