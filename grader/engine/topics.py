@@ -34,7 +34,7 @@ from grader.engine.elision import expand
 from grader.engine.opposites import POLAR
 from grader.engine.reversal import reversed_clause
 from grader.engine.rubric_memo import RubricMemo
-from grader.engine.text import NEGATIONS, Tokens, is_stopword, latin_lang, tokenize
+from grader.engine.text import NEGATIONS, Tokens, content_stems, is_stopword, latin_lang, tokenize
 from grader.models import Rubric
 
 _EXACT = "="  # a POLAR key matched by the normalised word, not the stem (`grader.engine.opposites`)
@@ -110,7 +110,7 @@ def contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
 
 
 def _contrasts(rubric: Rubric, question: str) -> list[_Contrast]:
-    asked = _content(expand(question, rubric.lang), rubric.lang)  # "Trainings- und Testdaten": both named
+    asked = frozenset(content_stems(expand(question, rubric.lang), rubric.lang))  # "Trainings- und Testdaten"
     paired = _paired(question, rubric.lang)
     found = []
     for p in rubric.points:
@@ -135,11 +135,6 @@ def _paired(question: str, lang: str) -> frozenset[str]:
             if before and after:
                 out.update((toks.stems[before[0]], toks.stems[after[0]]))
     return frozenset(out)
-
-
-def _content(text: str, lang: str) -> frozenset[str]:
-    toks = tokenize(text, lang)
-    return frozenset(s for n, s in zip(toks.norms, toks.stems, strict=True) if len(n) > 1 and not is_stopword(n))
 
 
 def _point_contrasts(pid: str, said: list[_Clause], asked: frozenset[str]) -> list[_Contrast]:
