@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from grader.engine.frames import framed_terms
 from grader.engine.matching import AnswerMatch
 from grader.engine.salad import is_word_salad, rearranges_reference
-from grader.engine.statements import asks_for_list, makes_no_statement
+from grader.engine.statements import asks_for_list, makes_no_statement, states_nothing
 from grader.engine.termlist import MIN_ITEMS, lists_terms
 from grader.engine.text import detect_lang
 from grader.models import PointResult, Status
@@ -99,13 +99,15 @@ OFF_TOPIC_WEIGHT = 0.25
 
 def keyword_list(m: AnswerMatch, question: str, reference: str = "", lang: str | None = None) -> bool:
     """Whether the answer lists rubric terms without relating them (`grader.engine.termlist`), or is several pieces
-    none of which states anything, unless the question asks for a list; or is words in no grammatical order
+    none of which states anything, unless the question asks for a list or the reference is one (a reference that
+    states nothing, "Data members and member functions.", is answered in its own form); or is words in no
+    grammatical order
     (`grader.engine.salad`: the reference's own words rearranged, or in no grammatical order), whatever the
     question. `lang`: the answer's language, when known."""
     if is_word_salad(m.answer) or rearranges_reference(m.answer, reference):
         return True
-    if asks_for_list(question):
-        return False
+    if asks_for_list(question) or (reference and states_nothing(reference)):
+        return False  # a list is the form the question asks for, or the form of the reference itself
     spans = [(e.start, e.end) for p in m.points if p.score for c in p.concepts for e in c.evidence]
     if len(spans) >= MIN_ITEMS and (
         lists_terms(m.answer, spans, lang)

@@ -106,6 +106,16 @@ def states(piece: str) -> bool:
     return _states(piece)
 
 
+@lru_cache(maxsize=1024)  # asked of the reference of every answer graded
+def states_nothing(text: str) -> bool:
+    """Whether `text` has words and none of its pieces states anything: a bare term or a list of terms ("Data
+    members and member functions.", "push and pop", "Abstraktion und Wiederverwendbarkeit"). A reference of that
+    form makes a list of terms the fitting form of an answer."""
+    german = detect_lang(text, default="en") == "de"
+    pieces = [piece for piece in _PIECE.split(text) if _WORD.search(piece)]
+    return bool(pieces) and not any(_states(piece, german) for piece in pieces)
+
+
 def makes_no_statement(answer: str, lang: str | None = None) -> bool:
     """Whether `answer` is at least `MIN_PIECES` pieces and none of them states anything (read piece by piece, so
     the usual answer, whose first piece states something, is decided at once); `lang`: the answer's, when known
