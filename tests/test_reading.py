@@ -151,6 +151,41 @@ class TestRubricDocuments:
         assert not reading.points[0].text.lower().startswith(("names", "nennt", "называет"))
         assert any("score levels" in u for u in reading.unsure)
 
+    @pytest.mark.parametrize(
+        ("reference", "lang", "n"),
+        [
+            ("Key elements:\n- the learning rate of the optimiser\n- the batch size used for training\n"
+             "- the number of training epochs\n- the random seed of the data split\n\nRubric:\n"
+             "3 points: The response names three settings needed to repeat the training run.\n"
+             "2 points: The response names two settings.\n1 point: The response names one setting.\n"
+             "0 points: Nothing relevant.", "en", 3),
+            ("Erwartete Elemente:\n- die Lernrate des Optimierers\n- die Batchgröße beim Training\n"
+             "- die Anzahl der Epochen\n\n2 Punkte: Die Antwort nennt zwei Einstellungen, die zum Wiederholen "
+             "nötig sind.\n1 Punkt: Die Antwort nennt eine Einstellung.\n0 Punkte: Nichts Passendes.", "de", 2),
+            ("Ключевые элементы:\n- скорость обучения оптимизатора\n- размер батча при обучении\n"
+             "- число эпох обучения\n- зерно генератора при разбиении данных\n\n"
+             "2 балла: ответ называет две настройки, нужные для повтора обучения.\n"
+             "1 балл: ответ называет одну настройку.\n0 баллов: ничего по делу.", "ru", 2),
+        ],
+        ids=["en", "de", "ru"],
+    )
+    def test_key_elements_counted_by_score_levels(self, reference: str, lang: str, n: int) -> None:
+        """A rubric document that lists key elements, then counts them in score levels: the elements are the
+        points, the top level's count is how many a full answer needs, and the levels are set aside."""
+        reading = read_reference(reference)
+        assert len(reading.points) in (3, 4) and reading.needs == n
+        assert not any(p.text[:1].isdigit() or "response" in p.text.lower() for p in reading.points)
+        assert len(reading.notes) >= 3 and any("key elements" in u for u in reading.unsure)
+        rubric = build_rubric(question(reference, lang=lang))
+        assert rubric.needs == n and len(rubric.points) == len(reading.points)
+
+    def test_levels_after_an_introduction_without_a_count_are_not_key_elements(self) -> None:
+        reference = ("This question checks whether the candidate understands how a model overfits the noise of its "
+                     "training data.\n2 points: the training error is low while the validation error is high.\n"
+                     "1 point: the validation error is high.")  # fmt: skip
+        reading = read_reference(reference)
+        assert reading.needs is None and not any("key elements" in u for u in reading.unsure)
+
     def test_marks_that_repeat_are_points_of_their_own(self) -> None:
         reading = read_reference("1 point: defines overfitting. 1 point: names dropout. 2 points: explains L2.")
         assert [p.weight for p in reading.points] == [1.0, 1.0, 2.0] and reading.shape == "marks"

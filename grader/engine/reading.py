@@ -20,6 +20,7 @@ from grader.engine.reading_marks import (
     LEVEL,
     MENU,
     NOTE,
+    NUMBER_WORDS,
     OPTIONAL,
     POINT_WEIGHT,
     SENTENCE_END,
@@ -100,12 +101,18 @@ def _levels(text: str) -> Reading | None:
     """Score levels ("3 points: …, 2 points: …, 1 point: …"): the top level is the full answer, the others are set
     aside. Marks that repeat or rise ("1 point: X. 1 point: Y.") are points of their own, each with its mark."""
     found = list(LEVEL.finditer(text))
-    if len(found) < 2 or n_content(text[: found[0].start()]) > 8:
+    if len(found) < 2:
         return None
     segments = []
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         value = float((m.group("v") or m.group("v2")).replace(",", "."))
         segments.append((value, text[m.end() : nxt.start() if nxt else len(text)].strip(" \n,;")))
+    head = text[: found[0].start()]
+    long_head = n_content(head) > 8
+    if long_head or sum(map(is_bullet, head.splitlines())) >= 2:  # key elements before the levels, or a preamble
+        elements = _elements(head, segments)
+        if elements is not None or long_head:
+            return elements
     values = [v for v, _ in segments]
     if len(set(values)) < len(values) or (values == sorted(values) and 0 not in values and len(values) < 3):
         points = [ReadPoint(text=body, weight=v) for v, body in segments if v > 0 and body]
@@ -115,6 +122,38 @@ def _levels(text: str) -> Reading | None:
     lower = [f"level {v:g}: {body}" for v, body in segments if (v, body) != top]
     unsure = f"score levels: the {top[0]:g}-point level is read as the full answer, {len(lower)} lower one(s) set aside"
     return inner.model_copy(update={"shape": "levels", "notes": lower + inner.notes, "unsure": [unsure, *inner.unsure]})
+
+
+def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
+    """Key elements, then score levels that count them ("Key elements: - A - B - C … 3 points: the response
+    describes three of the elements; 2 points: two …"): the elements are the points, and the top level's count, when
+    it states one, is how many of them a full answer needs. Levels whose bodies are answers of their own (no count
+    of the elements above) are not this shape."""
+    top = max(segments)
+    count = _count(top[1])
+    if count is None:
+        return None
+    inner = read_reference(head)
+    lower = [f"level {v:g}: {body}" for v, body in segments]
+    needs = count if count < len(inner.points) else None
+    unsure = (f"score levels after {len(inner.points)} key elements: the elements are the points, the {top[0]:g}-point "
+              f"level asks for {count} of them")  # fmt: skip
+    return inner.model_copy(update={"needs": needs or inner.needs, "notes": lower + inner.notes,
+                                    "unsure": [unsure, *inner.unsure]})  # fmt: skip
+
+
+_COUNT_WORD = re.compile(r"[^\W_]+")
+_ARTICLES = frozenset(("eine", "einer", "eines", "einen"))  # German: an article more often than a count
+
+
+def _count(body: str) -> int | None:
+    """The first count a level's words state ("describes three additional pieces of information" -> 3)."""
+    for word in _COUNT_WORD.findall(body.lower()):
+        if word.isdigit():
+            return int(word) if 0 < int(word) < 20 else None
+        if word in NUMBER_WORDS and word not in _ARTICLES:
+            return NUMBER_WORDS[word]
+    return None
 
 
 def weighted_clauses(reference: str) -> list[ReadPoint]:
