@@ -10,6 +10,7 @@ rubrics) and on rubrics built automatically from a reference (as `grader evaluat
     python benchmarks/attacks.py --data benchmarks/attacks_hedge.yaml   # hedges ("X or not X"), empty frames
     python benchmarks/attacks.py --data benchmarks/attacks_topic.yaml   # answers about something else, echoes
     python benchmarks/attacks.py --data benchmarks/attacks_contrast.yaml  # exchanged contrasts
+    python benchmarks/attacks.py --data benchmarks/attacks_polarity.yaml  # negation, typos, word families (held out)
 
 For each class: how many answers, the mean score, how many exceed the fair maximum (for the control `terse`: how
 many fall below their minimum or are flagged `keyword_list`).
@@ -33,7 +34,8 @@ from grader.models import Question, Rubric
 
 DATA = Path(__file__).with_suffix(".yaml")
 FAIR_MAX = {"keywords": 0.5, "salad": 0.5, "negated": 0.3, "swapped": 0.4, "other": 0.4, "echo": 0.3,
-            "asked": 0.3, "disowned": 0.3, "vague": 0.4, "wrong": 0.4, "hedge": 0.3}
+            "asked": 0.3, "disowned": 0.3, "vague": 0.4, "wrong": 0.4, "hedge": 0.3,
+            "misspelt-wrong": 0.4, "family-false": 0.4}
 
 
 def shuffled(reference: str, seed: int) -> str:
