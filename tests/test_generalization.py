@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from grader.engine.lexical import grade_lexical
+from grader.engine.matching import Matcher
 from grader.engine.rubric import build_rubric
 from grader.engine.text import NEGATIONS, tokenize
 from grader.grading import grade
@@ -155,6 +156,35 @@ class TestWordForms:
     def test_a_german_compound_holds_a_rubric_word(self) -> None:
         q, r = rubric_of("Der Laden muss geöffnet sein.", "Wann?", "de")
         assert score(q, r, "Während der Öffnungszeiten.") > 0
+
+    @pytest.mark.parametrize(
+        ("reference", "answer"),
+        [
+            ("Im Lager fehlt das Verpackungsmaterial.", "Es fehlt an Material."),
+            ("Der Kunde legt seine Bonuskarte vor.", "Er zeigt seine Karte."),
+            ("Die Werkstatt prüft die Bremsleitungen.", "Die Leitungen werden geprüft."),
+        ],
+    )
+    def test_the_head_of_a_german_compound_names_the_compound(self, reference: str, answer: str) -> None:
+        """A compound noun names a kind of its last word: the answer naming that word names the thing."""
+        q, r = rubric_of(reference, "Was passiert?", "de")
+        compound = max((w for p in r.points for c in p.concepts for w in c.any), key=len)
+        matched = Matcher(r, q.question).match(answer, "de")
+        assert compound in {c.wording for p in matched.points for c in p.concepts if c.matched}
+        assert score(q, r, answer) > 0
+
+    @pytest.mark.parametrize(
+        ("reference", "answer"),
+        [
+            ("Die Nachfrage nach Strom steigt im Winter.", "Eine Frage."),  # a preposition opens it
+            ("Das System besteht aus Komponenten.", "Nur Enten."),  # a simple word's ending
+            ("Der Mülleimer ist voll.", "Viel Müll."),  # the opening word, not the head
+            ("Die Mitarbeiter müssen das Formular vorzeigen.", "Zeigen."),  # a verb's prefix
+        ],
+    )
+    def test_no_head_where_the_word_is_no_compound_noun(self, reference: str, answer: str) -> None:
+        q, r = rubric_of(reference, "Was passiert?", "de")
+        assert score(q, r, answer) == 0
 
 
 class TestIndependence:

@@ -32,6 +32,7 @@ from grader.engine.compiled import (
     PointMatch,
     Wording,
     compile_wording,
+    compound_heads,
     compound_parts,
     content,
     fuzzy_cutoff,
@@ -182,7 +183,8 @@ class Matcher:
             s for p in self.rubric.points for c in p.concepts for t in c.any
             for n, s in zip(*tokenize(t, lang)[:2], strict=True) if n in ALL_STOPWORDS
         )  # fmt: skip
-        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points))
+        heads = compound_heads(self.points, _nouns(self.rubric)) if lang == "de" else None
+        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points), heads)
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
 
@@ -328,3 +330,11 @@ _SEGMENT = re.compile(r"[.!?;\n,]+")
 
 def _count_segments(answer: str) -> int:
     return sum(1 for piece in _SEGMENT.split(answer) if piece.strip())
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
+
+
+def _nouns(rubric: Rubric) -> frozenset[str]:
+    """The words a German rubric's points write capitalised, lower-cased: its nouns (and a sentence's first word)."""
+    return frozenset(m.group().lower() for p in rubric.points for m in _CAPITALISED.finditer(p.text))

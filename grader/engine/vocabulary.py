@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from grader.engine.compiled import MEMO_LIMIT, compounded, fuzzy_cutoff, latin_stems, typo_of
+from grader.engine.compiled import MEMO_LIMIT, compounded, fold, fuzzy_cutoff, latin_stems, typo_of
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import MEMO_KEY_MAX
 
@@ -33,13 +33,19 @@ _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typ
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_entry", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
+    __slots__ = ("_asked", "_by_letter", "_entry", "_heads", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
 
-    def __init__(self, stems: Iterable[str], asked: frozenset[str], parts: dict[int, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        stems: Iterable[str],
+        asked: frozenset[str],
+        parts: dict[int, dict[str, str]],
+        heads: dict[str, str] | None = None,
+    ) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
-        `parts`: `grader.engine.compiled.compound_parts` of the rubric."""
+        `parts`: `grader.engine.compiled.compound_parts` of the rubric; `heads`: `compound_heads` of a German one."""
         self.stems = frozenset(stems)
-        self._asked, self._parts = asked, parts
+        self._asked, self._parts, self._heads = asked, parts, heads or {}
         # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry, and the same
         # by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
         self._to = {m: s for s in self.stems if s.startswith(KEY_MARK) for m in members(s)}
@@ -74,11 +80,20 @@ class Vocabulary:
         if exact is not None:
             hit = (exact,)
         else:
-            found = self.typos(stem) or compounded(self._parts, norm)
+            found = self.typos(stem) or compounded(self._parts, norm) or self._head(norm, stem)
             hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
         if len(self.memo) < MEMO_LIMIT and len(norm) <= MEMO_KEY_MAX:
             self.memo[(norm, stem)] = hit
         return hit
+
+    def _head(self, norm: str, stem: str) -> list[str]:
+        """The rubric compound whose head this word is ("Material" for "Verbrauchsmaterial"), never a question
+        word's."""
+        heads = self._heads
+        if not heads or stem in self._asked:
+            return []
+        entry = heads.get(fold(norm)) or heads.get(stem)
+        return [entry] if entry is not None else []
 
     def typos(self, stem: str) -> tuple[str, ...]:
         """Vocabulary entries `stem` is a typo of (none for a question word); memoised per stem."""
