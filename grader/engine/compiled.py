@@ -8,12 +8,12 @@ found) is made once per rubric and shared by every answer, so an answer pays onl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from grader.engine.synonyms import KEY_MARK, canonical
+from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, Tokens, is_stopword, stem_word, tokenize
 from grader.models import Concept
 
@@ -158,91 +158,9 @@ def find_windows(stems: tuple[str, ...], positions: dict[str, list[int]]) -> lis
     return found
 
 
-_PART_MIN, _REST_MIN = 4, 4  # a compound's part from the rubric, and what else it holds, in letters
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
 def fold(word: str) -> str:
     """A word lower-cased with German umlauts folded, as the German stemmer writes them."""
     return word.lower().translate(_FOLD)
-
-
-def compound_parts(points: Sequence[CompiledPoint]) -> dict[int, dict[str, str]]:
-    """Rubric words (as written, and as stems) that may open or close a compound of the answer's, each with the
-    vocabulary entry it stands for ("Öffnungszeiten" for "geöffnet", "Warenpräsentation" for "Waren"), by length."""
-    parts: dict[str, str] = {}
-    for p in points:
-        for c in p.concepts:
-            for w in c.wordings:
-                if len(w.stems) == 1 and not w.stems[0].startswith(KEY_MARK):
-                    for part in (fold(w.text), w.stems[0]):
-                        if len(part) >= _PART_MIN and part.isalpha():
-                            parts.setdefault(part, w.stems[0])
-    by_length: dict[int, dict[str, str]] = {}
-    for part, entry in parts.items():
-        by_length.setdefault(len(part), {})[part] = entry
-    return dict(sorted(by_length.items()))
-
-
-_HEAD_MIN, _MODIFIER_MIN = 5, 4  # a German compound's head (its last word) and what comes before it, in letters
-HEAD_ZIPF = 3.0  # a head must be a word of its own: at least this common in general German (wordfreq's Zipf)
-
-
-def compound_heads(points: Sequence[CompiledPoint], nouns: frozenset[str]) -> dict[str, str]:
-    """The heads of a German rubric's compound nouns, each with the vocabulary entry it stands for: the longest
-    ending of the compound that is a German word of its own, after a modifier that is a content word of its own
-    (with or without a linking "s", "n", "es", "en", "e"): "Material" of "Verbrauchsmaterial", "Becken" of
-    "Waschbecken", "Karte" of "Kundenkarte"; as written (folded) and as its stem. A German compound noun names a
-    kind of its head, so an answer naming the head names the thing ("ausreichend Material" for
-    "Verbrauchsmaterial"). Not a head: a function word ("statt" of "Werkstatt"), a word that only opens the
-    compound ("Müll" of "Mülleimer"), what follows a prefix or preposition ("Nachfrage" is no "Frage", "vorzeigen"
-    no "zeigen"), the end of a simple word ("Komponenten" holds no "Enten"). `nouns`: the words the reference
-    writes capitalised (German nouns)."""
-    from grader.engine.informativeness import zipf  # wordfreq's lists: only German rubrics with compounds need them
-
-    heads: dict[str, str] = {}
-    for p in points:
-        for c in p.concepts:
-            for w in c.wordings:
-                word = w.text.lower()
-                if len(w.stems) != 1 or w.stems[0].startswith(KEY_MARK) or word not in nouns:
-                    continue
-                for cut in range(_MODIFIER_MIN, len(word) - _HEAD_MIN + 1):
-                    head = word[cut:]
-                    if not is_stopword(head) and zipf(head, "de") >= HEAD_ZIPF and _modifier(word[:cut], zipf):
-                        heads.setdefault(fold(head), w.stems[0])
-                        heads.setdefault(stem_word(head, "de"), w.stems[0])
-                        break
-    return heads
-
-
-_LINKS = ("", "s", "n", "es", "en", "e")  # what may join a German compound's modifier to its head
-
-
-def _modifier(part: str, zipf: Callable[[str, str], float]) -> bool:
-    """Whether `part` opens a compound as a content word of its own: with or without a linking element, or with
-    its final "e" dropped ("Brems-" of "Bremse")."""
-    words = [part[: len(part) - len(link)] for link in _LINKS if part.endswith(link)] + [part + "e"]
-    return any(
-        len(word) >= _MODIFIER_MIN and not is_stopword(word) and zipf(word, "de") >= HEAD_ZIPF for word in words
-    )
-
-
-def compounded(parts: dict[int, dict[str, str]], norm: str) -> list[str]:
-    """Vocabulary entries that open or close `norm`, when it is long enough to be a compound of one and a word
-    (`parts`: `compound_parts`; a lookup of the word's head and tail per length, not a scan of every part)."""
-    if len(norm) < _PART_MIN + _REST_MIN:
-        return []
-    folded = fold(norm)
-    longest = len(folded) - _REST_MIN
-    found = []
-    for length, of_length in parts.items():
-        if length > longest:
-            break
-        entry = of_length.get(folded[:length])
-        if entry is not None:
-            found.append(entry)
-        entry = of_length.get(folded[-length:])
-        if entry is not None:
-            found.append(entry)
-    return found

@@ -32,12 +32,11 @@ from grader.engine.compiled import (
     PointMatch,
     Wording,
     compile_wording,
-    compound_heads,
-    compound_parts,
     content,
     fuzzy_cutoff,
     typo_of,
 )
+from grader.engine.compounds import compound_heads, compound_parts
 from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.elision import expand
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
@@ -183,8 +182,7 @@ class Matcher:
             s for p in self.rubric.points for c in p.concepts for t in c.any
             for n, s in zip(*tokenize(t, lang)[:2], strict=True) if n in ALL_STOPWORDS
         )  # fmt: skip
-        heads = compound_heads(self.points, _nouns(self.rubric)) if lang == "de" else None
-        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points), heads)
+        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points), compound_heads(self))
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
 
@@ -330,11 +328,3 @@ _SEGMENT = re.compile(r"[.!?;\n,]+")
 
 def _count_segments(answer: str) -> int:
     return sum(1 for piece in _SEGMENT.split(answer) if piece.strip())
-
-
-_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
-
-
-def _nouns(rubric: Rubric) -> frozenset[str]:
-    """The words a German rubric's points write capitalised, lower-cased: its nouns (and a sentence's first word)."""
-    return frozenset(m.group().lower() for p in rubric.points for m in _CAPITALISED.finditer(p.text))

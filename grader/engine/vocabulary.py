@@ -22,7 +22,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from grader.engine.compiled import MEMO_LIMIT, compounded, fold, fuzzy_cutoff, latin_stems, typo_of
+from grader.engine.compiled import MEMO_LIMIT, fold, fuzzy_cutoff, latin_stems, typo_of
+from grader.engine.compounds import compounded
 from grader.engine.synonyms import KEY_MARK, canonical, members
 from grader.engine.text import MEMO_KEY_MAX
 
@@ -43,7 +44,7 @@ class Vocabulary:
         heads: dict[str, str] | None = None,
     ) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
-        `parts`: `grader.engine.compiled.compound_parts` of the rubric; `heads`: `compound_heads` of a German one."""
+        `parts`: `grader.engine.compounds.compound_parts` of the rubric; `heads`: `compound_heads` of a German one."""
         self.stems = frozenset(stems)
         self._asked, self._parts, self._heads = asked, parts, heads or {}
         # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry, and the same
