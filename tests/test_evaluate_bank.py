@@ -13,7 +13,7 @@ from grader.bank.store import Bank, rubric_for
 from grader.batch.run import run_batch
 from grader.errors import InvalidFile
 from grader.grading import grade
-from grader.tables import RowSource
+from grader.tables import Columns, RowSource
 from tests.conftest import packaged_bank, run_cli
 
 Q1, Q2 = "nasyshchenie-neyrona", "backpropagation-through-time-bptt"
@@ -80,3 +80,33 @@ def test_a_row_without_reference_or_bank_id_is_named(tmp_path: Path, bank: Bank)
     with pytest.raises(InvalidFile, match="no question_id of the bank") as exc:
         load(path, bank=bank, score_max=100)
     assert "graded.csv:2" in str(exc.value.where)
+
+
+def test_a_jsonl_file_of_other_graders_without_ids_and_with_dotted_question_ids(tmp_path: Path) -> None:
+    """Graded answers as public sets ship them: JSONL objects without an id, question ids such as "3.1", scores
+    on 0..5. Every row is graded (numbered by line) and the per-question report keeps the ids as written."""
+    path = tmp_path / "graded.jsonl"
+    rows = [
+        ("3.1", "What is a stack?", "A last-in, first-out collection of elements.", "Last in, first out.", 5),
+        ("3.1", "What is a stack?", "A last-in, first-out collection of elements.", "A sorted array.", 0),
+        ("3.2", "What does a queue do?", "It serves elements first in, first out.", "First in, first out.", 5),
+        ("3.2", "What does a queue do?", "It serves elements first in, first out.", "It sorts them.", 1),
+    ]  # fmt: skip
+    objs = [{"qid": q, "question": t, "reference": r, "answer": a, "grade": s} for q, t, r, a, s in rows]
+    path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
+    answers = load(path, columns=Columns(question_id="qid"), score_col="grade", score_max=5)
+    assert [a.id for a in answers] == ["1", "2", "3", "4"] and {a.question_id for a in answers} == {"3.1", "3.2"}
+    res = run_cli("evaluate", str(path), "--question-id-col", "qid", "--score-col", "grade", "--score-max", "5",
+                  "--json")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert {q["question_id"] for q in report["questions"]} == {"3.1", "3.2"}
+    assert len(report["answers"]) == 4
+
+
+def test_a_file_whose_every_row_is_unreadable_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "graded.jsonl"
+    path.write_text(json.dumps({"id": " ", "question": "Q?", "reference": "R.", "answer": "a", "score": 1}) + "\n")
+    why = r"no gradable rows: 1 row\(s\) unreadable, the first .*graded.jsonl:1: empty id"
+    with pytest.raises(InvalidFile, match=why):
+        load(path)

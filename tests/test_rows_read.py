@@ -95,14 +95,27 @@ class TestJsonl:
             "",
             "[1, 2]",
             json.dumps({"candidate": "B", "question": "Q?", "reference": "R.", "answer": "y"}),
+            json.dumps({"id": " ", "candidate": "C", "question_id": "q", "answer": "z"}),
         ]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         rows = list(RowSource.open(path))
-        assert [(r.id, r.line) for r in rows] == [("7", 1), ("#2", 2), ("#4", 4), ("#5", 5)]
+        assert [(r.id, r.line) for r in rows] == [("7", 1), ("#2", 2), ("#4", 4), ("5", 5), ("#6", 6)]
         assert rows[0].extra == {"score": "0.5"} and rows[0].error is None
         assert "not valid JSON" in (rows[1].error or "")
         assert rows[2].error == "not a JSON object"
-        assert rows[3].error == "empty or missing id" and rows[3].reference == "R."
+        # An object without an id field is numbered by its line, as rows of a file without an id column are.
+        assert rows[3].error is None and rows[3].reference == "R."
+        assert rows[4].error == "empty id"  # an id field that is there but empty is no id
+
+    def test_objects_without_ids_are_numbered_by_line_in_batch_and_evaluate(self, tmp_path: Path) -> None:
+        path = tmp_path / "graded.jsonl"
+        objs = [{"question": "What is a stack?", "reference": "A last-in, first-out collection of elements.",
+                 "answer": a, "score": s} for a, s in (("Last in, first out.", 1), ("A queue.", 0))]  # fmt: skip
+        path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
+        rows = list(RowSource.open(path))
+        assert [(r.id, r.error) for r in rows] == [("1", None), ("2", None)]
+        lean = list(RowSource.open(path).row_keys())
+        assert [r.id for r in lean] == ["1", "2"]
 
 
 class TestXlsx:

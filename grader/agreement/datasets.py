@@ -130,9 +130,14 @@ def load_rows(
     skipped: list[str] | None = None,
 ) -> list[GradedAnswer]:
     """Rows of a CSV/JSONL/XLSX file (read by `grader.tables.rows`, as batch reads them) with a human score column."""
-    rows = _readable(RowSource.open(path, columns), skipped)
+    reasons: list[str] = []
+    rows = _readable(RowSource.open(path, columns), reasons)
+    if skipped is not None:
+        skipped += reasons
     if not rows:
-        raise InvalidFile("no gradable rows", where=str(path), fix="Give a file with a header row and graded answers")
+        why = f": {len(reasons)} row(s) unreadable, the first {reasons[0]}" if reasons else ""
+        raise InvalidFile(f"no gradable rows{why}", where=str(path),
+                          fix="Give a file with a header row and graded answers")  # fmt: skip
     key = score_col.strip().casefold()
     raw = [_score_cell(r, key, score_col) for r in rows]
     top = score_max or (1.0 if max(raw) <= 1 else None)

@@ -8,11 +8,12 @@ thresholds. Without one, the 3-way label of a raw score uses fixed cut-offs (`RA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grader.agreement.calibration import Calibration
-from grader.agreement.datasets import GradedAnswer, by_question
+from grader.agreement.datasets import GradedAnswer, by_question, slug
 from grader.engine.exemplars import Exemplars, GradedExample, with_examples
 from grader.engine.metrics import KAPPA_BINS, Metrics, agreement, label3
 from grader.engine.rubric import build_rubric
@@ -58,7 +59,13 @@ class Evaluation(Model):
 
 
 def question_of(answer: GradedAnswer) -> Question:
-    return Question(id=answer.question_id, question=answer.question, reference=answer.reference, lang=answer.lang)
+    """The question an answer was graded for; its id made a valid question id ("11.1" -> "11-1": a row's question
+    id may be any text, and the per-question report keeps it as written)."""
+    qid = answer.question_id if _QUESTION_ID.fullmatch(answer.question_id) else slug(answer.question_id)
+    return Question(id=qid, question=answer.question, reference=answer.reference, lang=answer.lang)
+
+
+_QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # as `Question.id` allows
 
 
 def auto_rubrics(answers: Sequence[GradedAnswer]) -> dict[str, tuple[Question, Rubric]]:

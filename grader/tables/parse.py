@@ -168,7 +168,13 @@ def json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: i
     pick, rest = json_plan(tuple(obj), fields)
     values = {f: "" if k is None else cell(obj[k]) for f, k in pick}
     extra = {k: cell(obj[k]) for k in rest}
-    return make_row(where, line, values["id"].strip(), values, extra, "empty or missing id")
+    return make_row(where, line, _json_id(pick, values, line), values, extra, "empty id")
+
+
+def _json_id(pick: tuple[tuple[str, str | None], ...], values: dict[str, str], line: int) -> str:
+    """A JSON object's id: its id field, or its line number when it has none (as rows of a file without an id
+    column are numbered); an id field that is there but empty is no id."""
+    return values["id"].strip() if dict(pick)["id"] is not None else str(line)
 
 
 def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> LeanRow:
@@ -178,9 +184,9 @@ def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: 
         return LeanRow(where, line, f"#{line}", error=obj)
     pick, rest = json_plan(tuple(obj), fields)
     v = {f: "" if k is None else cell(obj[k]) for f, k in pick}
-    rid = v["id"].strip()
+    rid = _json_id(pick, v, line)
     return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
-                   v["answer"], row_error(rid, v["answer"], "empty or missing id"),
+                   v["answer"], row_error(rid, v["answer"], "empty id"),
                    tuple((k, cell(obj[k])) for k in rest))  # fmt: skip
 
 
@@ -204,7 +210,8 @@ def json_key(text: str, fields: tuple[tuple[str, str], ...], line: int) -> RowKe
         k = pick[f]
         return "" if k is None else cell(obj[k])
 
-    return RowKey(get("id").strip() or f"#{line}", line, get("question_id"), get("question"), get("reference"))
+    rid = get("id").strip() if pick["id"] is not None else str(line)  # as `_json_id`
+    return RowKey(rid or f"#{line}", line, get("question_id"), get("question"), get("reference"))
 
 
 @functools.lru_cache(maxsize=256)  # the lines of a file almost always share one set of keys
