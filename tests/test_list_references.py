@@ -33,6 +33,11 @@ def test_a_list_of_terms_states_nothing(text: str) -> None:
         "Regularisierung verringert die Überanpassung.",
         "Регуляризация уменьшает переобучение.",
         "",
+        # a statement whose English verb no function word gives away is no list of terms either: one piece,
+        # no coordination
+        "Gradient descent minimises the loss.",
+        "Boosting combines weak learners sequentially.",
+        "The model memorises noise.",
     ],
 )
 def test_a_statement_or_nothing_is_no_list(text: str) -> None:
@@ -69,6 +74,23 @@ def test_the_same_list_against_a_reference_of_statements_is_still_a_dump(
     lang: str, question: str, listed: str, answer: str, stated: str
 ) -> None:
     q = Question(id="q", lang=lang, question=question, reference=stated)  # type: ignore[arg-type]
+    g = grade(q, build_rubric(q), answer)
+    assert "keyword_list" in g.flags
+    assert g.score is not None and g.score <= KEYWORD_LIST_CAP
+
+
+@pytest.mark.parametrize(
+    ("question", "reference", "answer"),
+    [
+        ("What does gradient descent do?", "Gradient descent minimises the loss.",
+         "gradient descent, the loss, minimises"),
+        ("What is boosting?", "Boosting combines weak learners sequentially.", "boosting, weak learners, sequentially"),
+    ],
+)
+def test_a_list_answer_to_a_one_sentence_statement_is_still_a_dump(question: str, reference: str, answer: str) -> None:
+    """A reference of one sentence without coordination is a statement or a single term, never a list; the
+    answer's terms listed to it stay a dump (they scored 1.0 unflagged when the reference read as a list)."""
+    q = Question(id="q", lang="en", question=question, reference=reference)
     g = grade(q, build_rubric(q), answer)
     assert "keyword_list" in g.flags
     assert g.score is not None and g.score <= KEYWORD_LIST_CAP

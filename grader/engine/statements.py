@@ -108,12 +108,17 @@ def states(piece: str) -> bool:
 
 @lru_cache(maxsize=1024)  # asked of the reference of every answer graded
 def states_nothing(text: str) -> bool:
-    """Whether `text` has words and none of its pieces states anything: a bare term or a list of terms ("Data
-    members and member functions.", "push and pop", "Abstraktion und Wiederverwendbarkeit"). A reference of that
-    form makes a list of terms the fitting form of an answer."""
+    """Whether `text` is a list of terms and none of its pieces states anything ("Data members and member
+    functions.", "push and pop", "Abstraktion und Wiederverwendbarkeit"). A reference of that form makes a list of
+    terms the fitting form of an answer. One piece without a coordinator is no list: an English predicate without a
+    function word ("Gradient descent minimises the loss.") reads like a bare term, and a single term is no list."""
     german = detect_lang(text, default="en") == "de"
     pieces = [piece for piece in _PIECE.split(text) if _WORD.search(piece)]
-    return bool(pieces) and not any(_states(piece, german) for piece in pieces)
+    listed = len(pieces) > 1 or any(w.lower() in _COORDINATORS for p in pieces for w in _WORD.findall(p))
+    return listed and not any(_states(piece, german) for piece in pieces)
+
+
+_COORDINATORS = frozenset("and or nor und oder sowie bzw и или либо".split())  # what joins the items of a list
 
 
 def makes_no_statement(answer: str, lang: str | None = None) -> bool:
