@@ -179,6 +179,29 @@ class TestRubricDocuments:
         rubric = build_rubric(question(reference, lang=lang))
         assert rubric.needs == n and len(rubric.points) == len(reading.points)
 
+    @pytest.mark.parametrize(
+        "reference",
+        [
+            "Key elements:\n- the learning rate\n- the batch size\n- the number of epochs\n\n"
+            "2 points: The response names all of the settings.\n1 point: The response names one setting.",
+            "Key elements:\n- the learning rate\n- the batch size\n\n"
+            "2 points: The response names both settings.\n1 point: The response names one setting.",
+            "Erwartete Elemente:\n- die Lernrate\n- die Batchgröße\n\n"
+            "2 Punkte: Die Antwort nennt beide Einstellungen.\n1 Punkt: Die Antwort nennt eine Einstellung.",
+            "Ключевые элементы:\n- скорость обучения\n- размер батча\n\n"
+            "2 балла: ответ называет оба параметра.\n1 балл: ответ называет один параметр.",
+        ],
+        ids=["all", "both", "beide", "оба"],
+    )
+    def test_key_elements_a_top_level_asks_all_of(self, reference: str) -> None:
+        """A top level that asks for all or both of the key elements counts them too: every element is a point a
+        full answer needs, and the level's own words are no point."""
+        reading = read_reference(reference)
+        assert len(reading.points) in (2, 3) and reading.needs is None
+        assert not any("response" in p.text.lower() or "antwort" in p.text.lower() or "ответ" in p.text.lower()
+                       for p in reading.points)  # fmt: skip
+        assert any("key elements" in u for u in reading.unsure)
+
     def test_levels_after_an_introduction_without_a_count_are_not_key_elements(self) -> None:
         reference = ("This question checks whether the candidate understands how a model overfits the noise of its "
                      "training data.\n2 points: the training error is low while the validation error is high.\n"

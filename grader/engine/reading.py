@@ -134,6 +134,7 @@ def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
     if count is None:
         return None
     inner = read_reference(head)
+    count = count or len(inner.points)  # "all of the elements", "both": every one of them
     lower = [f"level {v:g}: {body}" for v, body in segments]
     needs = count if count < len(inner.points) else None
     unsure = (f"score levels after {len(inner.points)} key elements: the elements are the points, the {top[0]:g}-point "
@@ -144,15 +145,19 @@ def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
 
 _COUNT_WORD = re.compile(r"[^\W_]+")
 _ARTICLES = frozenset(("eine", "einer", "eines", "einen"))  # German: an article more often than a count
+_ALL = frozenset("all both every alle allen beide beiden sämtliche все всех всё оба обе обоих каждый".split())
 
 
 def _count(body: str) -> int | None:
-    """The first count a level's words state ("describes three additional pieces of information" -> 3)."""
+    """The first count a level's words state ("describes three additional pieces of information" -> 3); 0 when it
+    asks for all of them ("all", "both", "beide", "оба")."""
     for word in _COUNT_WORD.findall(body.lower()):
         if word.isdigit():
             return int(word) if 0 < int(word) < 20 else None
         if word in NUMBER_WORDS and word not in _ARTICLES:
             return NUMBER_WORDS[word]
+        if word in _ALL:
+            return 0
     return None
 
 
