@@ -202,6 +202,22 @@ class TestRubricDocuments:
                        for p in reading.points)  # fmt: skip
         assert any("key elements" in u for u in reading.unsure)
 
+    def test_key_elements_set_aside_only_their_levels(self) -> None:
+        """The levels after key elements are set aside as levels, not counted again as grading notes."""
+        reading = read_reference("Key elements:\n- the learning rate\n- the batch size\n- the number of epochs\n\n"
+                                 "2 points: The response names two settings.\n1 point: The response names one.")
+        assert reading.needs == 2 and not any("grading note" in u for u in reading.unsure)
+
+    def test_levels_after_one_sentence_with_a_count_are_not_key_elements(self) -> None:
+        """A preamble that reads as one point is no list of elements for a level to count ("names one cause and
+        one remedy" counts no element of it): its levels are not set aside for it."""
+        reference = ("This question checks whether the candidate understands how a model overfits the noise of its "
+                     "training data and how to fix it.\n2 points: names one cause and one remedy such as "
+                     "regularization.\n1 point: names one of them.")  # fmt: skip
+        reading = read_reference(reference)
+        assert not any("key elements" in u for u in reading.unsure)
+        assert any("regularization" in p.text for p in reading.points)
+
     def test_levels_after_an_introduction_without_a_count_are_not_key_elements(self) -> None:
         reference = ("This question checks whether the candidate understands how a model overfits the noise of its "
                      "training data.\n2 points: the training error is low while the validation error is high.\n"

@@ -60,7 +60,9 @@ def read_reference(reference: str, asks_for: int | None = None) -> Reading:
             reading = read_list(lines, asks_for)
         else:
             reading = _read_sentences(content, asks_for)
-    n_notes = len(notes) + len(reading.notes) - (len(LEVEL.findall(text)) - 1 if levels is not None else 0)
+    # the levels set aside are said once, as levels (all of them after key elements, the lower ones otherwise)
+    n_notes = len(notes) + len(reading.notes) - (len(LEVEL.findall(text)) - (reading.shape == "levels")
+                                                 if levels is not None else 0)  # fmt: skip
     reading.notes[:0] = notes
     if n_notes > 0:
         reading.unsure.append(f"{n_notes} grading note(s) or optional part(s) set aside, not read as points")
@@ -134,6 +136,8 @@ def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
     if count is None:
         return None
     inner = read_reference(head)
+    if len(inner.points) < 2:  # one point is a preamble, not elements to count
+        return None
     count = count or len(inner.points)  # "all of the elements", "both": every one of them
     lower = [f"level {v:g}: {body}" for v, body in segments]
     needs = count if count < len(inner.points) else None
