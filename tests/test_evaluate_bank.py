@@ -110,3 +110,20 @@ def test_a_file_whose_every_row_is_unreadable_says_why(tmp_path: Path) -> None:
     why = r"no gradable rows: 1 row\(s\) unreadable, the first .*graded.jsonl:1: empty id"
     with pytest.raises(InvalidFile, match=why):
         load(path)
+
+
+def test_blank_question_ids_do_not_join_different_questions(tmp_path: Path) -> None:
+    """A question id of spaces is no id: rows with one are told apart by their question and reference, as rows
+    without a question id are, so each answer is graded against its own reference."""
+    path = tmp_path / "graded.jsonl"
+    rows = [
+        (" ", "What is overfitting?", "Overfitting is when a model memorises the noise of its training data.",
+         "The model memorises noise of training data."),
+        (" ", "What does dropout do?", "Dropout randomly switches off neurons during training.",
+         "It randomly switches off neurons in training."),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps({"question_id": q, "question": t, "reference": r, "answer": a, "score": 1})
+                            + "\n" for q, t, r, a in rows), encoding="utf-8")  # fmt: skip
+    answers = load(path)
+    assert len({a.question_id for a in answers}) == 2 and all(a.question_id.strip() for a in answers)
+    assert min(evaluate(answers).answers, key=lambda s: s.raw).raw >= 0.8

@@ -159,7 +159,7 @@ def load_rows(
         if not 0 <= score <= top:
             raise InvalidFile(f"score {score:g} is outside 0..{top:g}", where=row.where, fix="Set --score-max")
         pair = (row.question, row.reference)
-        qid = row.question_id or qids.setdefault(pair, f"{slug(row.question)[:40]}-{len(qids) + 1}")
+        qid = row.question_id.strip() or qids.setdefault(pair, f"{slug(row.question)[:40]}-{len(qids) + 1}")
         out.append(
             GradedAnswer(
                 id=row.id,
