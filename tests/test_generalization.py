@@ -180,11 +180,19 @@ class TestWordForms:
             ("Das System besteht aus Komponenten.", "Nur Enten."),  # a simple word's ending
             ("Der Mülleimer ist voll.", "Viel Müll."),  # the opening word, not the head
             ("Die Mitarbeiter müssen das Formular vorzeigen.", "Zeigen."),  # a verb's prefix
+            # a sentence's first word is capitalised whatever it is: these are verbs, not compound nouns
+            ("Zusammenfassen der Ergebnisse.", "Fassen."),
+            ("Bestellen Sie rechtzeitig neue Ware.", "Ellen."),
+            ("Sicherstellen, dass die Kasse stimmt.", "Stellen."),
         ],
     )
     def test_no_head_where_the_word_is_no_compound_noun(self, reference: str, answer: str) -> None:
         q, r = rubric_of(reference, "Was passiert?", "de")
         assert score(q, r, answer) == 0
+
+    def test_a_compound_noun_opening_a_sentence_keeps_its_head(self) -> None:
+        q, r = rubric_of("Verbrauchsmaterial rechtzeitig nachbestellen.", "Was passiert?", "de")
+        assert score(q, r, "Das Material wird bestellt.") > 0
 
 
 class TestIndependence:

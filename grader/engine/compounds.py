@@ -117,5 +117,13 @@ _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
 
 
 def _nouns(rubric: Rubric) -> frozenset[str]:
-    """The words a German rubric's points write capitalised, lower-cased: its nouns (and a sentence's first word)."""
-    return frozenset(m.group().lower() for p in rubric.points for m in _CAPITALISED.finditer(p.text))
+    """The words a German rubric's points write capitalised, lower-cased: its nouns. A sentence's first word is
+    capitalised whatever it is, so one that ends like an infinitive ("Zusammenfassen der Ergebnisse", "Bestellen
+    Sie …", "Sicherstellen, dass …") is a noun only where the rubric capitalises it inside a sentence too."""
+    nouns = set()
+    for p in rubric.points:
+        for m in _CAPITALISED.finditer(p.text):
+            before = p.text[: m.start()].rstrip()
+            if before[-1:] not in ("", ".", "!", "?", ":", ";") or not m.group().endswith("n"):
+                nouns.add(m.group().lower())
+    return frozenset(nouns)
