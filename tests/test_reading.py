@@ -202,6 +202,11 @@ class TestRubricDocuments:
                        for p in reading.points)  # fmt: skip
         assert any("key elements" in u for u in reading.unsure)
 
+    def test_both_of_three_key_elements_is_two_of_them(self) -> None:
+        reading = read_reference("Key elements:\n- the learning rate\n- the batch size\n- the number of epochs\n\n"
+                                 "2 points: The response names both settings it needs.\n1 point: It names one.")
+        assert len(reading.points) == 3 and reading.needs == 2
+
     def test_key_elements_set_aside_only_their_levels(self) -> None:
         """The levels after key elements are set aside as levels, not counted again as grading notes."""
         reading = read_reference("Key elements:\n- the learning rate\n- the batch size\n- the number of epochs\n\n"

@@ -149,17 +149,20 @@ def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
 
 _COUNT_WORD = re.compile(r"[^\W_]+")
 _ARTICLES = frozenset(("eine", "einer", "eines", "einen"))  # German: an article more often than a count
-_ALL = frozenset("all both every alle allen beide beiden sämtliche все всех всё оба обе обоих каждый".split())
+_ALL = frozenset("all every alle allen sämtliche все всех всё каждый".split())
+_BOTH = frozenset("both beide beiden оба обе обоих".split())
 
 
 def _count(body: str) -> int | None:
-    """The first count a level's words state ("describes three additional pieces of information" -> 3); 0 when it
-    asks for all of them ("all", "both", "beide", "оба")."""
+    """The first count a level's words state ("describes three additional pieces of information" -> 3, "both",
+    "beide", "оба" -> 2); 0 when it asks for all of them ("all", "alle", "все")."""
     for word in _COUNT_WORD.findall(body.lower()):
         if word.isdigit():
             return int(word) if 0 < int(word) < 20 else None
         if word in NUMBER_WORDS and word not in _ARTICLES:
             return NUMBER_WORDS[word]
+        if word in _BOTH:
+            return 2
         if word in _ALL:
             return 0
     return None
