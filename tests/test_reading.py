@@ -230,6 +230,15 @@ class TestRubricDocuments:
         reading = read_reference(reference)
         assert reading.needs is None and not any("key elements" in u for u in reading.unsure)
 
+    @pytest.mark.parametrize(
+        "label", ["Key elements:", "Ключевые элементы:", "Элементы:", "Wesentliche Elemente:", "Schlüsselelemente:"]
+    )
+    def test_a_key_elements_label_is_no_part_of_an_element(self, label: str) -> None:
+        """The label over key elements is dropped in every language, not read into the first element."""
+        reading = read_reference(f"{label}\n- the learning rate\n- the batch size\n- the number of epochs\n\n"
+                                 "2 points: names two of them.\n1 point: names one.")  # fmt: skip
+        assert [p.text for p in reading.points] == ["the learning rate", "the batch size", "the number of epochs"]
+
     def test_marks_that_repeat_are_points_of_their_own(self) -> None:
         reading = read_reference("1 point: defines overfitting. 1 point: names dropout. 2 points: explains L2.")
         assert [p.weight for p in reading.points] == [1.0, 1.0, 2.0] and reading.shape == "marks"

@@ -59,8 +59,8 @@ CONTENT_LABEL = re.compile(
     r"^\s*(?:(?:needed|required|expected|key|essential|necessary|correct|model|sample|reference|benötigte|"
     r"erforderliche|erwartete|richtige|korrekte|wesentliche|необходим\w+|требуем\w+|ожидаем\w+|правильн\w+|"
     r"ключев\w+|эталонн\w+)\s+)?(?:information|points?|content|elements|answers?|responses?|solution|ideas?|"
-    r"informationen|punkte|antwort|lösung|inhalte?|aspekte|musterlösung|информация|пункты|ответ|решение|"
-    r"содержание|моменты|идеи|эталон)\s*:\s*",
+    r"informationen|punkte|antwort|lösung|inhalte?|aspekte|(?:schlüssel)?elemente|musterlösung|информация|пункты|"
+    r"ответ|решение|содержание|моменты|идеи|элементы|эталон)\s*:\s*",
     re.IGNORECASE,
 )
 # Words that open a menu of alternatives, in a label ("Possible correct responses:", "One of the following:") or
