@@ -138,7 +138,7 @@ def _elements(head: str, segments: list[tuple[float, str]]) -> Reading | None:
     inner = read_reference(head)
     if len(inner.points) < 2:  # one point is a preamble, not elements to count
         return None
-    count = count or len(inner.points)  # "all of the elements", "both": every one of them
+    count = count or len(inner.points)  # "all of the elements": every one of them
     lower = [f"level {v:g}: {body}" for v, body in segments]
     needs = count if count < len(inner.points) else None
     unsure = (f"score levels after {len(inner.points)} key elements: the elements are the points, the {top[0]:g}-point "
