@@ -3,11 +3,14 @@
 An automatic rubric's concepts are single words of a reference sentence, so "Overfitting is not when a model has a
 low training error" holds every concept of "Overfitting is when a model has a low training error", and the
 matcher's negation check (a cue within a few words before a match, `grader.engine.polarity`) only reaches the
-first of them. A negation negates its clause (`negated_parts`). So the answer's polarity is
+first of them. A negation negates its clause (`negated_parts`), or, a determiner or preposition ("no", "without",
+"kein", "без"), the phrase after it ("a node with no children": the node is not negated). So the answer's polarity is
 compared with the reference's own, concept by concept: a concept the reference affirms ("low training error")
 earns nothing when all its evidence lies in the negated part of a clause of the answer. A concept the reference
 itself says under a negation ("the first layers do *not* learn", "a node that has *no* children") is left to the
-matcher, which matches a negated concept against a negated wording.
+matcher, which matches a negated concept against a negated wording, with any cue ("without any children"), and
+takes a word the reference says only inside a negated clause ("if the base case is not included") in either
+polarity (`said_negated`): what the point claims is carried by the word the reference negates.
 
 Curated rubrics are left alone: their wordings carry their own polarity ("веса не обновляются").
 """
@@ -22,7 +25,7 @@ from functools import lru_cache
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
 from grader.engine.contradictions import clause_at
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
-from grader.models import Rubric
+from grader.models import Concept, KeyPoint, Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -50,6 +53,10 @@ _NEW_STATEMENT = re.compile(
     r"однако|хотя)\b",
     re.IGNORECASE,
 )
+# Negations that are a determiner or a preposition: they negate the phrase after them ("a node with no children"),
+# where "not", "nicht", "не" negate their clause, in German from before the cue ("es lernt das Rauschen nicht").
+PHRASE_NEGATIONS = frozenset("no without kein keine keinen keinem keiner ohne без ни".split())
+_ABSENCE = frozenset({"нет"})  # before a noun, a determiner ("нет детей"); after one, the predicate ("детей нет")
 NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
@@ -63,6 +70,18 @@ def _negates(text: str, end: int) -> bool:
     """Whether the negation cue ending at `end` negates what follows ("not only" does not)."""
     nxt = _NEXT_WORD.match(text, end)
     return nxt is None or normalise_word(nxt.group(1)) not in NOT_NEGATING_NEXT
+
+
+def _in_phrase(text: str, at: int, after: int, end: int) -> bool:
+    """Whether the negation cue text[at:after] negates the phrase after it, not its clause: a determiner or
+    preposition ("no", "without", "kein", "ohne", "без"), or "нет" before what is absent ("нет детей"; "детей нет"
+    ends its clause and negates what stands before it). Clause-initial ("No model can …", "Kein Modell …"), it
+    negates from where it stands to the end of its clause all the same."""
+    cue = text[at:after].lower()
+    if cue in _ABSENCE:
+        nxt = _NEXT_WORD.match(text, after)
+        return nxt is not None and nxt.end() <= end
+    return cue in PHRASE_NEGATIONS
 
 
 def _negation_at(text: str, start: int, end: int) -> int | None:
@@ -94,10 +113,13 @@ def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Eviden
             continue  # nothing asked about in this clause
         held = words[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
         reached = start
-        for at in (a for a, b in held if _negates(answer, b)):
+        for at, after in ((a, b) for a, b in held if _negates(answer, b)):
             if at < reached:
                 continue  # inside the part an earlier negation of this clause reaches
-            begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
+            if _in_phrase(answer, at, after, end):
+                begin = at  # "a node with no children": the node is not negated, its children are
+            else:
+                begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
             stop = _NEW_STATEMENT.search(answer, at, end)
             reached = stop.start() if stop else end
             out.append(Evidence(begin, reached, answer[begin:reached]))
@@ -128,6 +150,27 @@ def affirmed(text: str, wording: str, lang: str) -> bool:
     if not at:
         return not parts
     return any(not any(e.start <= a < e.end for e in parts) for a in at)
+
+
+@lru_cache(maxsize=4096)
+def said_negated(text: str, wordings: tuple[str, ...], lang: str) -> bool:
+    """Whether the reference text `text` says a concept (a wording of it, by its first word) only inside negated parts
+    ("the base case" of "if the base case is not included"): the answer may then say it negated or not, the claim
+    of the point is carried by the words the reference negates. False for a wording with its own negation."""
+    if any(map(_negative, wordings)):
+        return False
+    parts = _parts_of(text)
+    if not parts:
+        return False
+    said = tokenize(text, lang)
+    firsts = {s for w in wordings for s in tokenize(w, lang).stems[:1]}
+    at = [a for s, a in zip(said.stems, said.starts, strict=True) if s in firsts]
+    return bool(at) and all(any(e.start <= a < e.end for e in parts) for a in at)
+
+
+def negated_only(point: KeyPoint, concept: Concept, lang: str) -> bool:
+    """Whether the point's text says its concept only inside negated parts (`said_negated`)."""
+    return said_negated(point.text, tuple(concept.any), lang)
 
 
 def discount_negated(

@@ -58,6 +58,9 @@ class Wording:
     text: str
     stems: tuple[str, ...]
     negative: bool = False  # the wording itself holds a negation ("без учителя", "not independent")
+    # A negative wording's content stems without its cues ("child" of "no children"): found where any cue of the
+    # answer negates them ("without any children", "keine Kinder"), the wording is said in other words.
+    negated: tuple[str, ...] = ()
     stem_set: frozenset[str] = field(init=False)
     single: str | None = field(init=False)  # the stem of a one-word wording (most are), else None
 
@@ -70,6 +73,9 @@ class Wording:
 class CompiledConcept:
     concept: Concept
     wordings: list[Wording]
+    # The reference says the concept only inside a negated clause ("the base case is not included"): the answer's
+    # negation of it ("no base case") is no reason to pass it over (`grader.engine.clause_polarity.said_negated`).
+    either_polarity: bool = False
     stems: frozenset[str] = field(init=False)  # every stem of every wording: no overlap with an answer, no match
     unmatched: ConceptMatch = field(init=False)  # the finding when none of those stems is in an answer
     weight: float = field(init=False)  # the concept's weight
@@ -110,9 +116,11 @@ def compile_wording(text: str, lang: str) -> Wording | None:
     # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
     # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
     negative = any(n in NEGATIONS for n in toks.norms)
+    negated = tuple(canonical(s) for n, s in zip(toks.norms, toks.stems, strict=True)
+                    if negative and n not in NEGATIONS and not is_stopword(n))  # fmt: skip
     if negative or len(stems) < min(2, len(toks.norms)):
         stems = list(toks.stems)
-    return Wording(text, tuple(map(canonical, stems)), negative) if stems else None
+    return Wording(text, tuple(map(canonical, stems)), negative, negated) if stems else None
 
 
 def typo_of(stem: str, near: str) -> bool:

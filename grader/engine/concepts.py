@@ -13,7 +13,7 @@ from grader.engine.compiled import (
     Wording,
     find_windows,
 )
-from grader.engine.polarity import absent_at, negated_at, negated_inside
+from grader.engine.polarity import absence_cue, absent_at, negated_at, negated_inside, negating_cue
 from grader.engine.words import Words
 
 _MAX_SPANS = 3
@@ -35,7 +35,9 @@ def match_points(
             points.append(cp.unmatched)
             continue
         concepts = tuple(
-            cc.unmatched if cc.stems.isdisjoint(positions) else match_concept(cc, positions, toks, answer, cues)
+            cc.unmatched
+            if cc.stems.isdisjoint(positions)
+            else match_concept(cc, positions, toks, answer, None if cc.either_polarity else cues)
             for cc in cp.concepts
         )
         got = sum(c.weight for c in concepts if c.matched)
@@ -102,6 +104,29 @@ def _kept_windows(
     return kept
 
 
+def _said_negated(w: Wording, positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues) -> list[Evidence]:
+    """Evidence of a negative wording said with another cue than its own: its content words where a cue of the
+    answer negates them ("without any children" for "no children", "обновлений весов нет" for "веса не
+    обновляются"), each span from the cue to the words; empty when none is."""
+    if cues is None or not positions.keys() >= set(w.negated):
+        return []
+    neg, absent = cues
+    spans = []
+    for a, b in find_windows(w.negated, positions):
+        cue = negating_cue(a, toks, answer, positions) if a in neg else None
+        if cue is not None:
+            start, end = toks.span(cue, b)
+        else:
+            cue = absence_cue(b, toks, answer, positions) if b in absent else None
+            if cue is None:
+                continue
+            start, end = toks.span(a, cue)
+        spans.append(Evidence(start, end, answer[start:end]))
+        if len(spans) == _MAX_SPANS:
+            break
+    return spans
+
+
 def match_concept(
     cc: CompiledConcept, positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues
 ) -> ConceptMatch:
@@ -119,10 +144,11 @@ def match_concept(
                 negated = True
                 continue
             return ConceptMatch(cc.weight, True, False, w.text, toks.evidence(answer, at))
-        if not positions.keys() >= w.stem_set:
-            continue
-        windows = find_windows(w.stems, positions)
+        windows = find_windows(w.stems, positions) if positions.keys() >= w.stem_set else []
         if not windows:
+            said = _said_negated(w, positions, toks, answer, cues) if w.negated else []
+            if said:
+                return ConceptMatch(cc.weight, True, False, w.text, said)
             continue
         kept = _kept_windows(windows, w, toks, answer, positions, cues)
         if not kept:

@@ -4,9 +4,9 @@ A wording matches when each of its content words occurs in the answer, stem for 
 distance (typos, inflections the stemmer misses), and multi-word wordings match in any order within a short
 window. Everyday near-synonyms ("около" / "близко", "tiny" / "small", grader.engine.synonyms) count as one word on both
 sides, and a Latin word is also tried with the other Latin stemmer (a German answer to a rubric stemmed in
-English). A negation cue just before a match ("не", "not", "без", "ohne") stops it counting. Wordings whose words
-all occur in the question, exactly or by typo tolerance, give no evidence, and a question word in an answer matches
-only exactly: repeating the question back proves nothing.
+English). A negation cue just before a match ("не", "not", "без", "ohne") stops it counting, unless the reference
+negates the word too. Wordings made of question words (also by typo) give no evidence, and a question word in an
+answer matches only exactly: repeating the question back proves nothing.
 
 A `Matcher` is compiled once per rubric and reused for every answer; it memoises how each distinct answer word
 maps to rubric words (`grader.engine.vocabulary`), which is what makes batch grading fast.
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, cast
 
 from rapidfuzz import fuzz
 
+from grader.engine.clause_polarity import negated_only
 from grader.engine.compiled import (
     CompiledConcept,
     CompiledPoint,
@@ -159,12 +160,11 @@ class Matcher:
         self._asked_by_letter = {}
         for s in self._asked:
             self._asked_by_letter.setdefault(s[0], []).append(s)
-        self.points = []
+        self.points, auto = [], self.rubric.built_by == "auto"
         compiled = [[[w for w in (compile_wording(t, lang) for t in c.any) if w is not None] for c in p.concepts]
                     for p in self.rubric.points]  # fmt: skip
         sequences = Sequences((w.single for p in compiled for c in p for w in c if w.single), self.question)
-        if sequences.stems:
-            self._sequences = sequences
+        self._sequences = sequences if sequences.stems else None
         for point, point_wordings in zip(self.rubric.points, compiled, strict=True):
             concepts = []
             for concept, wordings in zip(point.concepts, point_wordings, strict=True):
@@ -172,8 +172,8 @@ class Matcher:
                 wordings = [w for w in wordings if not all(map(self._echoes_question, w.stems))]
                 # A label sequence ("BCA") may also be written with separators ("B, C, A"): its two markers.
                 wordings += [Wording(w.text, markers(w.single)) for w in wordings if w.single in sequences.stems]
-                if wordings:
-                    concepts.append(CompiledConcept(concept, wordings))
+                if wordings:  # an automatic rubric's concept the reference only negates: either polarity counts
+                    concepts.append(CompiledConcept(concept, wordings, auto and negated_only(point, concept, lang)))
             self.points.append(CompiledPoint(point.id, concepts, sum(c.concept.weight for c in concepts)))
         self.vocab = sorted({s for p in self.points for c in p.concepts for w in c.wordings for s in w.stems
                              if not is_marker(s)})  # fmt: skip

@@ -57,31 +57,47 @@ def _cue_within(positions: dict[str, list[int]], cue: str, lo: int, hi: int) -> 
 
 def negated_at(first: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
     """A negation cue among the few words before token `first`, in the same clause."""
+    return negating_cue(first, toks, answer, positions) is not None
+
+
+def negating_cue(first: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> int | None:
+    """The index of the negation cue among the few words before token `first` that negates it, in the same clause;
+    None when there is none."""
     if not _cue_within(positions, NEG, first - _NEGATION_LOOKBACK, first):
-        return False  # the usual case, decided without looking for clause breaks
+        return None  # the usual case, decided without looking for clause breaks
     joined = False  # a conjunction between the cue and the match
+    comma = -1  # the word before the comma nearest the cue between them, if any
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
         # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
         if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
-            return False
+            return None
+        if "," in answer[toks.ends[j] : toks.ends[j + 1]]:
+            comma = j
         norm = toks.norm(j)
         if norm in NEGATIONS:
-            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both.
-            return toks.norm(j + 1) not in NOT_NEGATING_NEXT and not (joined and norm in _VERB_NEGATIONS)
+            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both. Past a comma
+            # only as a list of single words ("без X, Y"), not after a phrase ("не функция активации, normiert").
+            negates = toks.norm(j + 1) not in NOT_NEGATING_NEXT and not (joined and norm in _VERB_NEGATIONS)
+            return j if negates and (comma < 0 or comma - j <= 1) else None
         joined = joined or norm in _CONJUNCTIONS
-    return False
+    return None
 
 
 def absent_at(last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
     """An absence cue within the two words after token `last`, in the same clause."""
+    return absence_cue(last, toks, answer, positions) is not None
+
+
+def absence_cue(last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> int | None:
+    """The index of the absence cue within the two words after token `last`, in the same clause; None without."""
     if not _cue_within(positions, ABS, last + 1, last + 3):
-        return False  # the usual case, decided without looking for clause breaks
+        return None  # the usual case, decided without looking for clause breaks
     for j in range(last + 1, min(len(toks), last + 3)):
         if _CLAUSE_BREAK.search(answer, toks.ends[j - 1], toks.ends[j]):
-            return False
+            return None
         if toks.norm(j) in _ABSENCE_AFTER:
-            return True
-    return False
+            return j
+    return None
 
 
 def negated_inside(first: int, last: int, toks: Words, answer: str, positions: dict[str, list[int]]) -> bool:
