@@ -136,7 +136,8 @@ def _content_words(text: str, lang: str) -> list[tuple[str, str, str]]:
     out = []
     cue, cue_at = "", -10
     for i, (norm, stem) in enumerate(zip(toks.norms, toks.stems, strict=True)):
-        if i and _CLAUSE_END.search(text, toks.ends[i - 1], toks.starts[i]):
+        # The gap before word i with the word itself: a comma and the conjunction after it ("…, sondern") together.
+        if i and _CLAUSE_END.search(text, toks.ends[i - 1], toks.ends[i]):
             cue = ""  # a negation's scope ends with its clause
         if norm in NEGATIONS:
             if toks.norms[i + 1 : i + 2] != [] and toks.norms[i + 1] in NOT_NEGATING_NEXT:
