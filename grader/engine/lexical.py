@@ -34,6 +34,7 @@ from grader.engine.soft import soft_match
 from grader.engine.text import detect_lang, latin_lang
 from grader.engine.topics import find_exchanged
 from grader.engine.unclaimed import UNCLAIMED_MARKS, piece_marks, unclaimed
+from grader.engine.undone_negation import find_undone_negations
 from grader.models import Grade, KeyPoint, Lang, PointResult, Question, Rubric
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ def contradictions(
     if hedged_points is not None:
         match = dataclasses.replace(match, points=hedged_points)
     reversed_ = find_reversals(rubric, match.points, answer, lang, match)
+    reversed_ += find_undone_negations(rubric, compiled, match.points, answer, lang)
     swapped = find_swaps(rubric, match.points, answer, lang, words)
     exchanged = find_exchanged(rubric, question.question, match.points, answer, lang, words)
     other = find_other_term(question, match.points, answer, lang, words)
