@@ -17,6 +17,9 @@ from grader.engine.words import Words
 _CLAUSE_BREAK = re.compile(
     r"[.;:!?\n()\[\]]|,\s*(?:но|а|и|зато|поэтому|however|but|and|so|aber|sondern|und)\b", re.IGNORECASE
 )
+# A negation before a word reaches it within its clause and its list item: a comma ends it ("Kein Lager, schnelle
+# Lieferung", "не функция активации, normiert"); "без X и Y" negates both.
+_NEGATION_BREAK = re.compile(r"[.;:!?\n()\[\],]")
 _NEGATION_LOOKBACK = 3
 # Negations of a verb ("не проходит", "does not"), whose scope a conjunction ends, unlike "без", "without", "kein".
 _VERB_NEGATIONS = frozenset(
@@ -66,19 +69,14 @@ def negating_cue(first: int, toks: Words, answer: str, positions: dict[str, list
     if not _cue_within(positions, NEG, first - _NEGATION_LOOKBACK, first):
         return None  # the usual case, decided without looking for clause breaks
     joined = False  # a conjunction between the cue and the match
-    comma = -1  # the word before the comma nearest the cue between them, if any
     for j in range(first - 1, max(-1, first - 1 - _NEGATION_LOOKBACK), -1):
-        # The gap after word j plus word j + 1 itself, so a comma and the conjunction after it are seen together.
-        if _CLAUSE_BREAK.search(answer, toks.ends[j], toks.ends[j + 1]):
+        if _NEGATION_BREAK.search(answer, toks.ends[j], toks.starts[j + 1]):
             return None
-        if "," in answer[toks.ends[j] : toks.ends[j + 1]]:
-            comma = j
         norm = toks.norm(j)
         if norm in NEGATIONS:
-            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both. Past a comma
-            # only as a list of single words ("без X, Y"), not after a phrase ("не функция активации, normiert").
+            # "не проходит и веса …": a verb's negation ends at a conjunction; "без X и Y" negates both.
             negates = toks.norm(j + 1) not in NOT_NEGATING_NEXT and not (joined and norm in _VERB_NEGATIONS)
-            return j if negates and (comma < 0 or comma - j <= 1) else None
+            return j if negates else None
         joined = joined or norm in _CONJUNCTIONS
     return None
 
