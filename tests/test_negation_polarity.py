@@ -1,0 +1,228 @@
+"""Negation with polarity and scope, on automatic rubrics, in English, German and Russian.
+
+A determiner or preposition ("no", "without", "kein", "ohne", "без", "нет") negates the phrase after it, not the
+subject before it; a negated concept matches a negated reference, whatever cue says it; an answer that affirms the
+word the reference negates, beside the point's other words, says the opposite of the point; and a negation about
+something else changes nothing. Every case is written here, for this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.engine.clause_polarity import negated_parts
+from grader.engine.matching import Matcher
+from grader.engine.rubric import build_rubric
+from grader.grading import grade
+from grader.models import Grade, Question, Rubric
+
+# A reference that negates a noun phrase: what the answer must negate too.
+NO_EDGES = {
+    "en": Question(id="iso", lang="en", question="What is an isolated point of a graph?",
+                   reference="A vertex that has no edges."),
+    "de": Question(id="iso", lang="de", question="Was ist ein isolierter Punkt eines Graphen?",
+                   reference="Ein Knoten, der keine Kanten hat."),
+    "ru": Question(id="iso", lang="ru", question="Что такое изолированная точка графа?",
+                   reference="Вершина, у которой нет рёбер."),
+}  # fmt: skip
+# A reference whose whole clause is negated: the words before the cue are said under it.
+NOT_REACHED = {
+    "en": Question(id="loop", lang="en", question="When does a loop run forever?",
+                   reference="When the exit condition is not reached."),
+    "de": Question(id="loop", lang="de", question="Wann läuft eine Schleife endlos?",
+                   reference="Wenn die Abbruchbedingung nicht erreicht wird."),
+    "ru": Question(id="loop", lang="ru", question="Когда цикл работает бесконечно?",
+                   reference="Когда условие выхода не выполняется."),
+}  # fmt: skip
+# A reference with no negation at all.
+PLAIN = {
+    "en": Question(id="bp", lang="en", question="What does backpropagation do?",
+                   reference="It computes the gradient of the loss for every weight."),
+    "de": Question(id="bp", lang="de", question="Was macht Backpropagation?",
+                   reference="Sie berechnet den Gradienten des Fehlers für jedes Gewicht."),
+    "ru": Question(id="bp", lang="ru", question="Что делает обратное распространение?",
+                   reference="Оно вычисляет градиент функции потерь для каждого веса."),
+}  # fmt: skip
+
+
+def _grade(question: Question, answer: str) -> Grade:
+    return grade(question, build_rubric(question), answer)
+
+
+def _score(question: Question, answer: str) -> float:
+    s = _grade(question, answer).score
+    assert s is not None
+    return s
+
+
+class TestPhraseScope:
+    """A negating determiner or preposition negates what follows it; "not", "nicht", "не" negate their clause."""
+
+    @pytest.mark.parametrize(
+        ("text", "negated"),
+        [
+            ("A vertex with no edges.", ["no edges"]),
+            ("It is a vertex without any edges.", ["without any edges"]),
+            ("Ein Knoten ohne Kanten.", ["ohne Kanten"]),
+            ("Ein Knoten mit keinen Kanten.", ["keinen Kanten"]),
+            ("Это вершина без рёбер.", ["без рёбер"]),
+            ("У этой вершины нет рёбер.", ["нет рёбер"]),
+            ("Рёбер у этой вершины нет.", ["Рёбер у этой вершины нет"]),  # "нет" closing its clause: all of it
+            ("No vertex can reach it.", ["No vertex can reach it"]),  # clause-initial: the whole clause
+            ("Kein Knoten erreicht ihn.", ["Kein Knoten erreicht ihn"]),
+            ("The vertex is not reached.", ["The vertex is not reached"]),
+            ("Der Knoten wird nicht erreicht.", ["Der Knoten wird nicht erreicht"]),
+            ("Вершина не достигается.", ["Вершина не достигается"]),
+        ],
+        ids=["en-no", "en-without", "de-ohne", "de-keinen", "ru-bez", "ru-net-before", "ru-net-after",
+             "en-no-first", "de-kein-first", "en-not", "de-nicht", "ru-ne"],
+    )  # fmt: skip
+    def test_negated_parts(self, text: str, negated: list[str]) -> None:
+        assert [p.text.strip() for p in negated_parts(text)] == negated
+
+
+class TestNegatedReference:
+    """A reference that negates a phrase: an answer negating it, with any cue, covers the point; one affirming it
+    beside the point's other words contradicts it."""
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "A vertex with no edges."),
+            ("en", "It is a vertex without any edges."),
+            ("de", "Ein Knoten ohne Kanten."),
+            ("de", "Ein Knoten mit keinen Kanten."),
+            ("ru", "Вершина без рёбер."),
+            ("ru", "Это вершина, у которой нет рёбер."),
+        ],
+    )
+    def test_negated_in_other_words_covers_the_point(self, lang: str, answer: str) -> None:
+        g = _grade(NO_EDGES[lang], answer)
+        assert g.points[0].status == "covered"
+        assert g.score == pytest.approx(_score(NO_EDGES[lang], NO_EDGES[lang].reference))
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "A vertex with edges."),
+            ("en", "A vertex that has two edges."),
+            ("de", "Ein Knoten mit Kanten."),
+            ("de", "Ein Knoten, der Kanten hat."),
+            ("ru", "Вершина с рёбрами."),
+            ("ru", "Вершина, у которой есть рёбра."),
+        ],
+    )
+    def test_affirming_the_negated_word_contradicts_the_point(self, lang: str, answer: str) -> None:
+        g = _grade(NO_EDGES[lang], answer)
+        assert g.points[0].verdict == "contradicted"
+        assert "reversed" in g.flags
+        assert g.score == 0.0
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "A vertex. Its neighbour has edges."),
+            ("de", "Ein Knoten. Sein Nachbar hat Kanten."),
+            ("ru", "Вершина. У её соседа есть рёбра."),
+        ],
+    )
+    def test_a_word_affirmed_in_another_sentence_is_no_reversal(self, lang: str, answer: str) -> None:
+        g = _grade(NO_EDGES[lang], answer)
+        assert "reversed" not in g.flags
+        assert g.points[0].verdict is None
+
+    def test_a_negation_the_answer_keeps_beside_the_affirmed_word_is_no_reversal(self) -> None:
+        g = _grade(NO_EDGES["en"], "A vertex with no edges, unlike the others, which have edges.")
+        assert "reversed" not in g.flags
+
+
+class TestNegatedClause:
+    """A reference whose clause is negated: the answer's negation of the clause's other words ("no exit
+    condition") is the same claim; affirming the negated word ("is reached") is the opposite."""
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "There is no exit condition."),
+            ("de", "Es gibt keine Abbruchbedingung."),
+            ("ru", "Нет условия выхода."),
+        ],
+    )
+    def test_negating_the_subject_earns_its_words(self, lang: str, answer: str) -> None:
+        g = _grade(NOT_REACHED[lang], answer)
+        assert g.points[0].score > 0
+        assert g.score is not None and g.score >= 0.5
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "When the exit condition is reached."),
+            ("de", "Wenn die Abbruchbedingung erreicht wird."),
+            ("ru", "Когда условие выхода выполняется."),
+        ],
+    )
+    def test_affirming_the_negated_predicate_contradicts(self, lang: str, answer: str) -> None:
+        g = _grade(NOT_REACHED[lang], answer)
+        assert g.points[0].verdict == "contradicted"
+        assert g.score == 0.0
+
+    @pytest.mark.parametrize("lang", ["en", "de", "ru"])
+    def test_the_reference_itself_is_covered(self, lang: str) -> None:
+        g = _grade(NOT_REACHED[lang], NOT_REACHED[lang].reference)
+        assert g.points[0].status == "covered" and not g.flags
+
+
+class TestNegationAboutSomethingElse:
+    """A negation that is not about the point's words changes nothing; one that is about them still costs."""
+
+    @pytest.mark.parametrize(
+        ("lang", "plain", "with_negation"),
+        [
+            ("en", "It computes the gradient of the loss for every weight.",
+             "It computes the gradient of the loss for every weight, not the learning rate."),
+            ("en", "It computes the gradient of the loss for every weight.",
+             "It computes the gradient of the loss for every weight. It does not change the data."),
+            ("de", "Sie berechnet den Gradienten des Fehlers für jedes Gewicht.",
+             "Sie berechnet den Gradienten des Fehlers für jedes Gewicht, ohne die Daten zu ändern."),
+            ("ru", "Оно вычисляет градиент функции потерь для каждого веса.",
+             "Оно вычисляет градиент функции потерь для каждого веса, без изменения данных."),
+            ("ru", "Оно вычисляет градиент функции потерь для каждого веса.",
+             "Оно вычисляет градиент функции потерь для каждого веса. Данные оно не меняет."),
+        ],
+    )  # fmt: skip
+    def test_unrelated_negation_changes_nothing(self, lang: str, plain: str, with_negation: str) -> None:
+        assert _score(PLAIN[lang], with_negation) == pytest.approx(_score(PLAIN[lang], plain))
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "It does not compute the gradient of the loss for every weight."),
+            ("de", "Sie berechnet den Gradienten des Fehlers für jedes Gewicht nicht."),
+            ("ru", "Оно не вычисляет градиент функции потерь для каждого веса."),
+        ],
+    )
+    def test_negating_the_point_still_costs(self, lang: str, answer: str) -> None:
+        assert _score(PLAIN[lang], answer) < _score(PLAIN[lang], PLAIN[lang].reference)
+
+    def test_the_no_edges_answer_keeps_its_grade_beside_another_negation(self) -> None:
+        q = NO_EDGES["en"]
+        assert _score(q, "A vertex with no edges. It is not the root.") == pytest.approx(_score(q, q.reference))
+
+
+class TestCommaEndsANegation:
+    """A negation before a list item reaches that item, not the next one after a comma; "X and Y" both."""
+
+    RUBRIC = Rubric.model_validate(
+        {"question_id": "x", "lang": "de", "points": [{"id": "p", "text": "p", "concepts": [["schnelle Lieferung"]]}]}
+    )
+
+    @pytest.mark.parametrize(
+        ("answer", "found"),
+        [
+            ("Kein Lager, schnelle Lieferung.", True),
+            ("Ohne Lager und schnelle Lieferung.", False),
+            ("Keine schnelle Lieferung.", False),
+        ],
+    )
+    def test_comma(self, answer: str, found: bool) -> None:
+        assert Matcher(self.RUBRIC).match(answer).points[0].concepts[0].matched is found
