@@ -3,24 +3,31 @@ no children". Pure.
 
 An automatic rubric keeps a word the reference negates with its negation ("no children", "not included"), so an
 answer that affirms the word does not earn that concept; but the point's other words ("node") still earn most of
-the point, and the grade's curve lifts the rest. When the answer affirms the negated word in the clause that holds
-the point's other evidence, and negates it nowhere in that clause, the answer states the opposite of the point: the
-point is contradicted (a reversal), as `grader.engine.reversal` does for a direction said the other way round. Only
-within one clause: a word affirmed in another sentence ("A leaf has no children. Its parent has children.") is
-about something else.
+the point, and the grade's curve lifts the rest. When the answer states the point's claim with that one word the
+other way round, it says the opposite of the point: the point is contradicted (a reversal), as
+`grader.engine.reversal` does for a direction said the other way round. The answer states the claim when one
+clause of it holds the evidence of at least half the weight of the point's other concepts, and affirms the negated
+word within a few words of it, negating it nowhere in that clause. Only a point that is one statement counts (one
+clause, its negated word nowhere affirmed in it: "the neurons are switched off, so the net cannot rely on single
+neurons" says both), and only within one clause of the answer: a word affirmed in another sentence ("A leaf has no
+children. Its parent has children.") is about something else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-from grader.engine.compiled import CompiledPoint, PointMatch, Wording
-from grader.engine.contradictions import Contradiction, clause_at
+from grader.engine.clause_polarity import affirmed
+from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch, Wording
+from grader.engine.contradictions import Contradiction, clause_at, clauses
 from grader.engine.reversal import reversed_clause
 from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, tokenize
 from grader.models import Rubric
 
+STATED_SHARE = 0.5  # of the weight of a point's other concepts one clause must hold to state the point's claim
+_REACH = 4  # words between the affirmed word and the point's evidence ("Вершина, у которой есть рёбра")
 _NEGATION_REACH = 3  # words before a word that a cue negates it from ("not even a single child")
 _ABSENCE_REACH = 2  # words after a word that an absence cue negates it from ("детей нет")
 _ABSENCE_AFTER = frozenset({"нет", "отсутствует", "отсутствуют", "fehlt", "fehlen", "missing", "lacking"})
@@ -30,41 +37,65 @@ def find_undone_negations(
     rubric: Rubric, compiled: Sequence[CompiledPoint], points: Sequence[PointMatch], answer: str, lang: str
 ) -> list[Contradiction]:
     """Points of an automatic rubric whose negated word (a concept all of whose wordings are negative, not found)
-    the answer affirms in a clause holding the point's other evidence; the feedback quotes that clause."""
+    the answer affirms where it states the point's claim; the feedback quotes that clause."""
     if rubric.built_by != "auto":
         return []
     found = []
+    texts = {p.id: p.text for p in rubric.points}
     for pm, cp in zip(points, compiled, strict=True):
         if not pm.score:
             continue
-        negated = [
-            [w for w in cc.wordings if w.negated]
-            for c, cc in zip(pm.concepts, cp.concepts, strict=True)
-            if not c.matched and cc.wordings and all(w.negative for w in cc.wordings)
-        ]
-        if not any(negated):
+        pairs = zip(pm.concepts, cp.concepts, strict=True)
+        negative = [not c.matched and all(w.negative for w in cc.wordings) for c, cc in pairs]
+        negated = [w for cc, n in zip(cp.concepts, negative, strict=True) if n for w in cc.wordings if w.negated]
+        if not negated or not _one_statement(texts[pm.id], tuple(w.text for w in negated), rubric.lang):
             continue  # the usual point: nothing in it said in the negative, or the answer negates it too
-        for start, end in _clauses(answer, sorted(e.start for c in pm.concepts if c.matched for e in c.evidence)):
-            toks = tokenize(answer[start:end], lang)
-            if any(_affirmed(w, toks) for ws in negated for w in ws):
-                found.append(reversed_clause(rubric, pm.id, answer, start, end, lang))
-                break
+        clause = _stating_clause(answer, [c for c, n in zip(pm.concepts, negative, strict=True) if not n])
+        if clause is None:
+            continue
+        start, end, near = clause
+        toks = tokenize(answer[start:end], lang)
+        if any(_affirmed(w, toks, [(a - start, b - start) for a, b in near]) for w in negated):
+            found.append(reversed_clause(rubric, pm.id, answer, start, end, lang))
     return found
 
 
-def _clauses(answer: str, offsets: list[int]) -> list[tuple[int, int]]:
-    """The clauses of `answer` holding these offsets, each once."""
-    return list(dict.fromkeys(c for c in map(lambda at: clause_at(answer, at), offsets) if c is not None))
+@lru_cache(maxsize=4096)
+def _one_statement(text: str, negated: tuple[str, ...], lang: str) -> bool:
+    """Whether the point's text is one clause that never affirms the words it negates."""
+    if len(list(clauses(text))) > 1:
+        return False
+    return not any(affirmed(text, tokenize(w, lang).norms[-1], lang) for w in negated)
 
 
-def _affirmed(w: Wording, toks: Tokens) -> bool:
-    """Whether the clause (`toks`) says every word of the negative wording `w` without a negation, and none of them
-    under one."""
+def _stating_clause(answer: str, concepts: Sequence[ConceptMatch]) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """The first clause of the answer holding the evidence of at least `STATED_SHARE` of the weight of `concepts`
+    (the point's concepts said in the affirmative), with that evidence; None when no clause does."""
+    total = sum(c.weight for c in concepts)
+    held: dict[tuple[int, int], tuple[float, list[Evidence]]] = {}
+    for c in concepts:
+        if not c.matched:
+            continue
+        for at in dict.fromkeys(clause_at(answer, e.start) for e in c.evidence):
+            if at is not None:
+                weight, evidence = held.get(at, (0.0, []))
+                held[at] = (weight + c.weight, evidence + [e for e in c.evidence if at[0] <= e.start < at[1]])
+    for (start, end), (weight, evidence) in held.items():
+        if total and weight >= STATED_SHARE * total:
+            return start, end, [(e.start, e.end) for e in evidence]
+    return None
+
+
+def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]]) -> bool:
+    """Whether the clause (`toks`) says every word of the negative wording `w` without a negation, within `_REACH`
+    words of the evidence `near` (offsets in the clause), and none of them under one."""
     keys = [canonical(s) for s in toks.stems]
     said = [[i for i, k in enumerate(keys) if k == s] for s in w.negated]
-    if not all(said):
+    if not all(said) or any(_negated(i, toks) for at in said for i in at):
         return False
-    return not any(_negated(i, toks) for at in said for i in at)
+    spans = zip(toks.starts, toks.ends, strict=True)
+    anchors = [i for i, (a, b) in enumerate(spans) if any(a < e and s < b for s, e in near)]
+    return any(abs(i - j) <= _REACH for at in said for i in at for j in anchors)
 
 
 def _negated(i: int, toks: Tokens) -> bool:
