@@ -8,8 +8,9 @@ other way round, it says the opposite of the point: the point is contradicted (a
 `grader.engine.reversal` does for a direction said the other way round. The answer states the claim when one
 clause of it holds the evidence of at least half the weight of the point's other concepts, and affirms the negated
 word within a few words of it, negating it nowhere in that clause. Only a point that is one statement counts (one
-clause, its negated word nowhere affirmed in it: "the neurons are switched off, so the net cannot rely on single
-neurons" says both), and only within one clause of the answer: a word affirmed in another sentence ("A leaf has no
+clause), only the word a cue negates directly ("uses" of "does not use a ready training set", not "training"), when
+the point affirms it nowhere ("switches neurons off, so the net cannot rely on single neurons" says both), and
+only within one clause of the answer: a word affirmed in another sentence ("A leaf has no
 children. Its parent has children.") is about something else.
 """
 
@@ -23,7 +24,7 @@ from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointM
 from grader.engine.contradictions import Contradiction, clause_at, clauses
 from grader.engine.reversal import reversed_clause
 from grader.engine.synonyms import canonical
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, tokenize
+from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
 STATED_SHARE = 0.5  # of the weight of a point's other concepts one clause must hold to state the point's claim
@@ -48,8 +49,10 @@ def find_undone_negations(
         pairs = zip(pm.concepts, cp.concepts, strict=True)
         negative = [not c.matched and all(w.negative for w in cc.wordings) for c, cc in pairs]
         negated = [w for cc, n in zip(cp.concepts, negative, strict=True) if n for w in cc.wordings if w.negated]
-        if not negated or not _one_statement(texts[pm.id], tuple(w.text for w in negated), rubric.lang):
+        if not negated or not _one_statement(texts[pm.id], rubric.lang):
             continue  # the usual point: nothing in it said in the negative, or the answer negates it too
+        heads = _heads(texts[pm.id], rubric.lang)
+        negated = [w for w in negated if w.negated[0] in heads]
         clause = _stating_clause(answer, [c for c, n in zip(pm.concepts, negative, strict=True) if not n])
         if clause is None:
             continue
@@ -61,11 +64,25 @@ def find_undone_negations(
 
 
 @lru_cache(maxsize=4096)
-def _one_statement(text: str, negated: tuple[str, ...], lang: str) -> bool:
-    """Whether the point's text is one clause that never affirms the words it negates."""
-    if len(list(clauses(text))) > 1:
-        return False
-    return not any(affirmed(text, tokenize(w, lang).norms[-1], lang) for w in negated)
+def _one_statement(text: str, lang: str) -> bool:
+    """Whether the point's text is one clause (one statement, not "X, whereas Y")."""
+    return len(list(clauses(text))) == 1
+
+
+@lru_cache(maxsize=4096)
+def _heads(text: str, lang: str) -> frozenset[str]:
+    """What the negations of the point's text negate directly: the first content word after each cue, as a
+    synonym key ("использует" of "не использует готовую обучающую выборку": not the words that only describe the
+    negated thing), when the text affirms it nowhere else."""
+    toks = tokenize(text, lang)
+    heads = set()
+    for i, norm in enumerate(toks.norms):
+        if norm not in NEGATIONS or toks.norms[i + 1 : i + 2] == [] or toks.norms[i + 1] in NOT_NEGATING_NEXT:
+            continue
+        k = next((k for k in range(i + 1, len(toks.norms)) if not is_stopword(toks.norms[k])), None)
+        if k is not None and not affirmed(text, toks.norms[k], lang):
+            heads.add(canonical(toks.stems[k]))
+    return frozenset(heads)
 
 
 def _stating_clause(answer: str, concepts: Sequence[ConceptMatch]) -> tuple[int, int, list[tuple[int, int]]] | None:
