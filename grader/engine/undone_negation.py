@@ -5,17 +5,20 @@ An automatic rubric keeps a word the reference negates with its negation ("no ch
 answer that affirms the word does not earn that concept; but the point's other words ("node") still earn most of
 the point, and the grade's curve lifts the rest. When the answer states the point's claim with that one word the
 other way round, it says the opposite of the point: the point is contradicted (a reversal), as
-`grader.engine.reversal` does for a direction said the other way round. The answer states the claim when one
-clause of it holds the evidence of at least half the weight of the point's other concepts, and affirms the negated
-word within a few words of it, negating it nowhere in that clause. Only a point that is one statement counts (one
-clause), only the word a cue negates directly ("uses" of "does not use a ready training set", not "training"), when
-the point affirms it nowhere ("switches neurons off, so the net cannot rely on single neurons" says both), and
-only within one clause of the answer: a word affirmed in another sentence ("A leaf has no
-children. Its parent has children.") is about something else.
+`grader.engine.reversal` does for a direction said the other way round.
+
+The answer states the claim when one statement of it (a clause, up to a reason or a contrast) holds the evidence of
+at least half the weight of the point's other concepts and affirms the negated word within a few words of it,
+negating it nowhere there; a word affirmed in another sentence ("A leaf has no children. Its parent has
+children.") is about something else. Only a point that is one statement with one negation counts (not a list of
+properties, "no ACK, no flow control", nor "X, whereas Y"), and only the word its cue negates directly ("uses" of
+"does not use a ready training set", not "training"), when the point affirms it nowhere ("switches neurons off, so
+the net cannot rely on single neurons" says both).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -27,6 +30,11 @@ from grader.engine.synonyms import canonical
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, Tokens, is_stopword, tokenize
 from grader.models import Rubric
 
+_RESTATES = re.compile(
+    r":|\s[—–-]\s|\b(?:because|since|but|however|whereas|although|unlike|weil|denn|aber|sondern|jedoch|obwohl|"
+    r"während|потому|поскольку|но|однако|хотя)\b",
+    re.IGNORECASE,
+)
 STATED_SHARE = 0.5  # of the weight of a point's other concepts one clause must hold to state the point's claim
 _REACH = 4  # words between the affirmed word and the point's evidence ("Вершина, у которой есть рёбра")
 _NEGATION_REACH = 3  # words before a word that a cue negates it from ("not even a single child")
@@ -52,6 +60,8 @@ def find_undone_negations(
         if not negated or not _one_statement(texts[pm.id], rubric.lang):
             continue  # the usual point: nothing in it said in the negative, or the answer negates it too
         heads = _heads(texts[pm.id], rubric.lang)
+        if len(heads) != 1:
+            continue  # several negations: a list of properties ("no ACK, no flow control"), often of other things
         negated = [w for w in negated if w.negated[0] in heads]
         clause = _stating_clause(answer, [c for c, n in zip(pm.concepts, negative, strict=True) if not n])
         if clause is None:
@@ -93,7 +103,7 @@ def _stating_clause(answer: str, concepts: Sequence[ConceptMatch]) -> tuple[int,
     for c in concepts:
         if not c.matched:
             continue
-        for at in dict.fromkeys(clause_at(answer, e.start) for e in c.evidence):
+        for at in dict.fromkeys(_statement_at(answer, e.start) for e in c.evidence):
             if at is not None:
                 weight, evidence = held.get(at, (0.0, []))
                 held[at] = (weight + c.weight, evidence + [e for e in c.evidence if at[0] <= e.start < at[1]])
@@ -101,6 +111,21 @@ def _stating_clause(answer: str, concepts: Sequence[ConceptMatch]) -> tuple[int,
         if total and weight >= STATED_SHARE * total:
             return start, end, [(e.start, e.end) for e in evidence]
     return None
+
+
+def _statement_at(answer: str, at: int) -> tuple[int, int] | None:
+    """The statement of the answer holding offset `at`: its clause (`clause_at`) up to a colon, a dash, a reason or a
+    contrast, which assert again ("more efficient than X, because X is filled with garbage")."""
+    clause = clause_at(answer, at)
+    if clause is None:
+        return None
+    start, end = clause
+    for m in _RESTATES.finditer(answer, start, end):
+        if m.end() <= at:
+            start = m.end()
+        elif m.start() > at:
+            return start, m.start()
+    return start, end
 
 
 def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]]) -> bool:
