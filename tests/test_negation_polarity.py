@@ -71,11 +71,12 @@ class TestPhraseScope:
             ("No vertex can reach it.", ["No vertex can reach it"]),  # clause-initial: the whole clause
             ("Kein Knoten erreicht ihn.", ["Kein Knoten erreicht ihn"]),
             ("The vertex is not reached.", ["The vertex is not reached"]),
+            ("It keeps the vertices not reached by the search.", ["not reached by the search"]),  # no auxiliary
             ("Der Knoten wird nicht erreicht.", ["Der Knoten wird nicht erreicht"]),
             ("Вершина не достигается.", ["Вершина не достигается"]),
         ],
         ids=["en-no", "en-without", "de-ohne", "de-keinen", "ru-bez", "ru-net-before", "ru-net-after",
-             "en-no-first", "de-kein-first", "en-not", "de-nicht", "ru-ne"],
+             "en-no-first", "de-kein-first", "en-not", "en-not-after-a-noun", "de-nicht", "ru-ne"],
     )  # fmt: skip
     def test_negated_parts(self, text: str, negated: list[str]) -> None:
         assert [p.text.strip() for p in negated_parts(text)] == negated

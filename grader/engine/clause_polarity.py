@@ -57,6 +57,11 @@ _NEW_STATEMENT = re.compile(
 # where "not", "nicht", "не" negate their clause, in German from before the cue ("es lernt das Rauschen nicht").
 PHRASE_NEGATIONS = frozenset("no without kein keine keinen keinem keiner ohne без ни".split())
 _ABSENCE = frozenset({"нет"})  # before a noun, a determiner ("нет детей"); after one, the predicate ("детей нет")
+# English puts a sentential "not" after an auxiliary; after anything else it negates the phrase it stands before.
+_AUXILIARIES = frozenset(
+    "am is are was were be been being do does did have has had can could will would shall should may might must".split()
+)
+_PREVIOUS_WORD = re.compile(r"(\w+)\W*$")
 NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
@@ -74,13 +79,17 @@ def _negates(text: str, end: int) -> bool:
 
 def _in_phrase(text: str, at: int, after: int, end: int) -> bool:
     """Whether the negation cue text[at:after] negates the phrase after it, not its clause: a determiner or
-    preposition ("no", "without", "kein", "ohne", "без"), or "нет" before what is absent ("нет детей"; "детей нет"
-    ends its clause and negates what stands before it). Clause-initial ("No model can …", "Kein Modell …"), it
-    negates from where it stands to the end of its clause all the same."""
+    preposition ("no", "without", "kein", "ohne", "без"), "нет" before what is absent ("нет детей"; "детей нет"
+    ends its clause and negates what stands before it), or an English "not" after no auxiliary ("options not covered
+    by …"). Clause-initial ("No model can …", "Kein Modell …"), it negates from where it stands to the end of its
+    clause all the same."""
     cue = text[at:after].lower()
     if cue in _ABSENCE:
         nxt = _NEXT_WORD.match(text, after)
         return nxt is not None and nxt.end() <= end
+    if cue == "not":  # sentential after an auxiliary ("is not", "does not"); "options not covered by …" is a phrase
+        before = _PREVIOUS_WORD.search(text, max(0, at - 40), at)
+        return before is None or before.group(1).lower() not in _AUXILIARIES
     return cue in PHRASE_NEGATIONS
 
 
