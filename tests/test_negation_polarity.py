@@ -1,9 +1,10 @@
 """Negation with polarity and scope, on automatic rubrics, in English, German and Russian.
 
-A determiner or preposition ("no", "without", "kein", "ohne", "без", "нет") negates the phrase after it, not the
-subject before it; a negated concept matches a negated reference, whatever cue says it; an answer that affirms the
-word the reference negates, beside the point's other words, says the opposite of the point; and a negation about
-something else changes nothing. Every case is written here, for this test.
+A negating preposition ("without", "ohne", "без"), a negating determiner after a preposition ("with no", "mit
+keinen") and "нет" before a noun negate the phrase after them, not the subject before them; a negated concept
+matches a negated reference, whatever cue says it; an answer that affirms the word the reference negates, beside
+the point's other words, says the opposite of the point; and a negation about something else changes nothing.
+Every case is written here, for this test.
 """
 
 from __future__ import annotations
@@ -72,11 +73,14 @@ class TestPhraseScope:
             ("Kein Knoten erreicht ihn.", ["Kein Knoten erreicht ihn"]),
             ("The vertex is not reached.", ["The vertex is not reached"]),
             ("It keeps the vertices not reached by the search.", ["not reached by the search"]),  # no auxiliary
+            ("The search needs no stack.", ["The search needs no stack"]),  # on a verb's object: the predicate
+            ("Die Suche braucht keinen Stapel.", ["Die Suche braucht keinen Stapel"]),
             ("Der Knoten wird nicht erreicht.", ["Der Knoten wird nicht erreicht"]),
             ("Вершина не достигается.", ["Вершина не достигается"]),
         ],
         ids=["en-no", "en-without", "de-ohne", "de-keinen", "ru-bez", "ru-net-before", "ru-net-after",
-             "en-no-first", "de-kein-first", "en-not", "en-not-after-a-noun", "de-nicht", "ru-ne"],
+             "en-no-first", "de-kein-first", "en-not", "en-not-after-a-noun", "en-no-object", "de-kein-object",
+             "de-nicht", "ru-ne"],
     )  # fmt: skip
     def test_negated_parts(self, text: str, negated: list[str]) -> None:
         assert [p.text.strip() for p in negated_parts(text)] == negated

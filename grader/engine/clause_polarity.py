@@ -3,14 +3,14 @@
 An automatic rubric's concepts are single words of a reference sentence, so "Overfitting is not when a model has a
 low training error" holds every concept of "Overfitting is when a model has a low training error", and the
 matcher's negation check (a cue within a few words before a match, `grader.engine.polarity`) only reaches the
-first of them. A negation negates its clause (`negated_parts`), or, a determiner or preposition ("no", "without",
-"kein", "без"), the phrase after it ("a node with no children": the node is not negated). So the answer's polarity is
-compared with the reference's own, concept by concept: a concept the reference affirms ("low training error")
-earns nothing when all its evidence lies in the negated part of a clause of the answer. A concept the reference
-itself says under a negation ("the first layers do *not* learn", "a node that has *no* children") is left to the
-matcher, which matches a negated concept against a negated wording, with any cue ("without any children"), and
-takes a word the reference says only inside a negated clause ("if the base case is not included") in either
-polarity (`said_negated`): what the point claims is carried by the word the reference negates.
+first of them. A negation negates its clause (`negated_parts`), or, a preposition ("without", "ohne", "без") or a
+determiner after one ("with no"), the phrase after it ("a node with no children": the node is not negated). So the
+answer's polarity is compared with the reference's own, concept by concept: a concept the reference affirms ("low
+training error") earns nothing when all its evidence lies in the negated part of a clause of the answer. A concept
+the reference itself says under a negation ("the first layers do *not* learn", "a node that has *no* children") is
+left to the matcher, which matches a negated concept against a negated wording, with any cue ("without any
+children"), and takes a word the reference says only inside a negated clause ("if the base case is not included")
+in either polarity (`said_negated`): what the point claims is carried by the word the reference negates.
 
 Curated rubrics are left alone: their wordings carry their own polarity ("веса не обновляются").
 """
@@ -53,13 +53,24 @@ _NEW_STATEMENT = re.compile(
     r"однако|хотя)\b",
     re.IGNORECASE,
 )
-# Negations that are a determiner or a preposition: they negate the phrase after them ("a node with no children"),
-# where "not", "nicht", "не" negate their clause, in German from before the cue ("es lernt das Rauschen nicht").
-PHRASE_NEGATIONS = frozenset("no without kein keine keinen keinem keiner ohne без ни".split())
+# Negations that are a preposition negate the phrase after them ("a node without children", "ohne Kinder", "без
+# детей"); a negating determiner does so after a preposition ("a node with no children", "mit keinen Kindern") or at
+# the start of its clause ("No model can …", to the clause's end), but on a verb's object it negates the predicate
+# and its clause ("consumers need no deduplication", "die Klasse übernimmt keine Attribute"), as "not", "nicht",
+# "не" do (in German from before the cue: "es lernt das Rauschen nicht").
+_PREPOSITION_NEGATIONS = frozenset({"without", "ohne", "без"})
+_DETERMINER_NEGATIONS = frozenset("no kein keine keinen keinem keiner ни".split())
+_PREPOSITIONS = frozenset(
+    """with of for in on at by from to into onto about under over between through after before during against
+    among mit von zu zum zur bei aus nach für in im an am auf über unter zwischen durch gegen um vor hinter neben
+    с со у в во на из для при о об обо по от до к ко за под над перед через между""".split()
+)
 _ABSENCE = frozenset({"нет"})  # before a noun, a determiner ("нет детей"); after one, the predicate ("детей нет")
-# English puts a sentential "not" after an auxiliary; after anything else it negates the phrase it stands before.
+# English puts a sentential "not" after an auxiliary or modal; after anything else it negates the phrase it stands
+# before ("options not covered by the header").
 _AUXILIARIES = frozenset(
-    "am is are was were be been being do does did have has had can could will would shall should may might must".split()
+    """am is are was were be been being do does did have has had can could will would shall should may might must
+    need ought dare""".split()
 )
 _PREVIOUS_WORD = re.compile(r"(\w+)\W*$")
 NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
@@ -77,20 +88,23 @@ def _negates(text: str, end: int) -> bool:
     return nxt is None or normalise_word(nxt.group(1)) not in NOT_NEGATING_NEXT
 
 
-def _in_phrase(text: str, at: int, after: int, end: int) -> bool:
-    """Whether the negation cue text[at:after] negates the phrase after it, not its clause: a determiner or
-    preposition ("no", "without", "kein", "ohne", "без"), "нет" before what is absent ("нет детей"; "детей нет"
-    ends its clause and negates what stands before it), or an English "not" after no auxiliary ("options not covered
-    by …"). Clause-initial ("No model can …", "Kein Modell …"), it negates from where it stands to the end of its
-    clause all the same."""
+def _in_phrase(text: str, start: int, at: int, after: int, end: int) -> bool:
+    """Whether the negation cue text[at:after], in the clause text[start:end], negates the phrase after it, not its
+    clause (`_PREPOSITION_NEGATIONS`, `_DETERMINER_NEGATIONS`; "нет" before what is absent, "нет детей", where
+    "детей нет" ends its clause and negates what stands before it; an English "not" after no auxiliary)."""
     cue = text[at:after].lower()
+    if cue in _PREPOSITION_NEGATIONS:
+        return True
     if cue in _ABSENCE:
         nxt = _NEXT_WORD.match(text, after)
         return nxt is not None and nxt.end() <= end
-    if cue == "not":  # sentential after an auxiliary ("is not", "does not"); "options not covered by …" is a phrase
-        before = _PREVIOUS_WORD.search(text, max(0, at - 40), at)
-        return before is None or before.group(1).lower() not in _AUXILIARIES
-    return cue in PHRASE_NEGATIONS
+    if cue not in _DETERMINER_NEGATIONS and cue != "not":
+        return False
+    before = _PREVIOUS_WORD.search(text, max(start, at - 40), at)
+    word = before.group(1).lower() if before else ""
+    if cue == "not":
+        return word not in _AUXILIARIES
+    return not word or word in _PREPOSITIONS
 
 
 def _negation_at(text: str, start: int, end: int) -> int | None:
@@ -125,7 +139,7 @@ def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Eviden
         for at, after in ((a, b) for a, b in held if _negates(answer, b)):
             if at < reached:
                 continue  # inside the part an earlier negation of this clause reaches
-            if _in_phrase(answer, at, after, end):
+            if _in_phrase(answer, reached, at, after, end):
                 begin = at  # "a node with no children": the node is not negated, its children are
             else:
                 begin = max([reached, *(m.end() for m in _BOUNDARY.finditer(answer, reached, at))])
