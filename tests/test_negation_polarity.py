@@ -231,3 +231,42 @@ class TestCommaEndsANegation:
     )
     def test_comma(self, answer: str, found: bool) -> None:
         assert Matcher(self.RUBRIC).match(answer).points[0].concepts[0].matched is found
+
+
+# A reference that says a thing is absent or kept away in a word of its own (a lexical negation).
+ABSENT = {
+    "en": Question(id="ack", lang="en", question="Why does the sender keep resending?",
+                   reference="The lack of acknowledgements from the receiver makes the sender resend."),
+    "de": Question(id="ack", lang="de", question="Warum sendet der Sender immer wieder?",
+                   reference="Das Fehlen von Bestätigungen des Empfängers lässt den Sender erneut senden."),
+    "ru": Question(id="ack", lang="ru", question="Почему отправитель повторяет передачу?",
+                   reference="Отсутствие подтверждений от получателя заставляет отправителя повторять передачу."),
+}  # fmt: skip
+
+
+class TestAbsenceWord:
+    """A reference that says something is missing ("the lack of", "das Fehlen von", "отсутствие") is answered by the
+    plain negation of that thing ("no acknowledgements", "keine Bestätigungen", "нет подтверждений"); the absence
+    word itself keeps its polarity."""
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "The receiver sends no acknowledgements."),
+            ("de", "Der Empfänger schickt keine Bestätigungen."),
+            ("ru", "Получатель не присылает подтверждений."),
+        ],
+    )
+    def test_the_plain_negation_of_the_absent_thing_covers_it(self, lang: str, answer: str) -> None:
+        q = ABSENT[lang]
+        r = build_rubric(q)
+        matched = Matcher(r, q.question).match(answer, lang)
+        assert any(c.matched and c.wording and c.wording.startswith(("acknowledg", "bestätigung", "подтвержд"))
+                   for p in matched.points for c in p.concepts)  # fmt: skip
+        assert (grade(q, r, answer).score or 0) >= 0.6
+
+    def test_the_absence_word_keeps_its_polarity(self) -> None:
+        from grader.engine.clause_polarity import said_negated
+
+        text = ABSENT["de"].reference
+        assert said_negated(text, ("Bestätigungen",), "de") and not said_negated(text, ("Fehlen",), "de")

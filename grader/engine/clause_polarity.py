@@ -153,9 +153,28 @@ def _negative(text: str) -> bool:
     return _negation_at(text, 0, len(text)) is not None
 
 
+# Words that say something is absent or kept away: a lexical negation of what their clause names ("the lack of
+# feedback", "das Fehlen von Verbrauchsmaterial", "it avoids making copies", "отсутствие обратной связи"). A
+# reference that says a thing so is answered as well by its syntactic negation ("no feedback", "kein
+# Verbrauchsmaterial", "you don't make a copy", "нет обратной связи"). Not "недостаток" (also "drawback").
+_ABSENT = re.compile(
+    r"(?<![\w'’])(?:lack\w*|missing|absen(?:t|ce)|avoid\w*|prevent\w*|omit\w*|fehl(?:en|t|te|ten|end\w*)|mangel\w*"
+    r"|vermeid\w*|verhinder\w*|отсутств\w*|нехватк\w*|избега\w*|избеж\w*|предотвра\w*)(?![\w'’])",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1024)
 def _parts_of(text: str) -> list[Evidence]:
-    return negated_parts(text)
+    """A reference's negated parts (`negated_parts`) and the clauses of its absence words (`_ABSENT`), each
+    without the absence word itself (which keeps its own polarity)."""
+    parts = negated_parts(text)
+    for m in _ABSENT.finditer(text):
+        clause = clause_at(text, m.start())
+        if clause is not None:
+            (start, end), (a, b) = clause, m.span()
+            parts += [Evidence(x, y, text[x:y]) for x, y in ((start, a), (b, end)) if x < y]
+    return parts
 
 
 @lru_cache(maxsize=4096)
