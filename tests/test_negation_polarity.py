@@ -270,3 +270,17 @@ class TestAbsenceWord:
 
         text = ABSENT["de"].reference
         assert said_negated(text, ("Bestätigungen",), "de") and not said_negated(text, ("Fehlen",), "de")
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("The loss falls or the model does not converge.", " the model does not converge"),
+        ("Falls er verdreckt ist oder nicht alles vorhanden ist.", " nicht alles vorhanden ist"),
+        ("Модель переобучена или данные не очищены.", " данные не очищены"),
+    ],
+)
+def test_or_ends_the_clause_a_later_negation_reaches_back_to(text: str, negated: str) -> None:
+    """A negation in the second of two clauses joined by "or" negates that clause, not the first ("verdreckt" of
+    "Falls er verdreckt ist oder nicht alles vorhanden ist" is said, not denied)."""
+    assert [e.text for e in negated_parts(text)] == [negated]

@@ -76,8 +76,8 @@ _PREVIOUS_WORD = re.compile(r"(\w+)\W*$")
 NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
-    r"[,;:()\[\]]|\b(?:and|but|because|which|that|while|when|if|so|und|aber|weil|wenn|dass|denn|"
-    r"и|а|но|потому|что|который|которая|которые|когда|если)\b",
+    r"[,;:()\[\]]|\b(?:and|or|but|because|which|that|while|when|if|so|und|oder|aber|weil|wenn|dass|denn|"
+    r"и|или|а|но|потому|что|который|которая|которые|когда|если)\b",
     re.IGNORECASE,
 )
 
