@@ -284,3 +284,16 @@ def test_or_ends_the_clause_a_later_negation_reaches_back_to(text: str, negated:
     """A negation in the second of two clauses joined by "or" negates that clause, not the first ("verdreckt" of
     "Falls er verdreckt ist oder nicht alles vorhanden ist" is said, not denied)."""
     assert [e.text for e in negated_parts(text)] == [negated]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Braune Ablagerungen in der Toilette - Gestank - keine Seife vorhanden", "keine Seife vorhanden"),
+        ("It does not learn - the gradient vanishes.", "It does not learn"),
+        ("Модель переобучена - она не обобщает.", "она не обобщает"),
+    ],
+)
+def test_a_typed_dash_bounds_a_negation(text: str, negated: str) -> None:
+    """A hyphen between spaces is a dash as typed: a negation reaches neither back nor forward over it."""
+    assert [e.text for e in negated_parts(text)] == [negated]

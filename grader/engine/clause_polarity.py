@@ -43,12 +43,12 @@ _NEGATION_WORDS = r"(?<![\w'’])(?:" + _by_first_letter(sorted(NEGATIONS, key=l
 _ANY_NEGATION = re.compile(_NEGATION_WORDS, re.IGNORECASE)
 _LOWER_NEGATION = re.compile(_NEGATION_WORDS)  # on lower-cased text: twice as fast as ignoring case
 _NEXT_WORD = re.compile(r"\s*(\w+(?:['’]\w+)*)")
-# Where a negation's reach ends after it: a colon or dash opens a statement of its own, and a comma ends the clause
-# ("Sollten die Toiletten nicht begehbar sein, fertige ich Bilder": the photos are not negated; "does not hold, as
-# traffic comes in bursts"), unless it opens the clause the negated predicate is about ("liegt nicht vor, wenn …");
-# a reason or a contrast ("because", "aber", "но") asserts again.
+# Where a negation's reach ends after it: a colon or dash (" - " as typed too) opens a statement of its own, and a
+# comma ends the clause ("Sollten die Toiletten nicht begehbar sein, fertige ich Bilder": the photos are not
+# negated; "does not hold, as traffic comes in bursts"), unless it opens the clause the negated predicate is about
+# ("liegt nicht vor, wenn …"); a reason or a contrast ("because", "aber", "но") asserts again.
 _NEW_STATEMENT = re.compile(
-    r":|\s[—–]\s|,(?!\s*(?:when|if|that|whether|wenn|falls|dass|ob|когда|если|что|чтобы)\b)"
+    r":|\s[—–-]\s|,(?!\s*(?:when|if|that|whether|wenn|falls|dass|ob|когда|если|что|чтобы)\b)"
     r"|\b(?:because|since|but|however|whereas|although|weil|denn|aber|sondern|jedoch|obwohl|потому|поскольку|но|"
     r"однако|хотя)\b",
     re.IGNORECASE,
@@ -76,7 +76,7 @@ _PREVIOUS_WORD = re.compile(r"(\w+)\W*$")
 NEGATED_SHARE = 0.5  # a point is said in the negative when at least this share of what it matched lies negated
 # Where a smaller clause starts inside a sentence: punctuation, coordinators and subordinators.
 _BOUNDARY = re.compile(
-    r"[,;:()\[\]]|\b(?:and|or|but|because|which|that|while|when|if|so|und|oder|aber|weil|wenn|dass|denn|"
+    r"[,;:()\[\]]|\s[—–-]\s|\b(?:and|or|but|because|which|that|while|when|if|so|und|oder|aber|weil|wenn|dass|denn|"
     r"и|или|а|но|потому|что|который|которая|которые|когда|если)\b",
     re.IGNORECASE,
 )
