@@ -61,6 +61,9 @@ class Wording:
     # A negative wording's content stems without its cues ("child" of "no children"): found where any cue of the
     # answer negates them ("without any children", "keine Kinder"), the wording is said in other words.
     negated: tuple[str, ...] = ()
+    # The words as written (normalised), one for each stem: people misspell the written word, not its stem
+    # (`grader.engine.vocabulary`). Empty for a wording made of stems alone (a label sequence's markers).
+    forms: tuple[str, ...] = ()
     stem_set: frozenset[str] = field(init=False)
     single: str | None = field(init=False)  # the stem of a one-word wording (most are), else None
 
@@ -112,15 +115,24 @@ def compile_wording(text: str, lang: str) -> Wording | None:
     """A wording's stems (synonym keys where it has them); cached, as rubrics are recompiled with every learned
     wording (grader.engine.exemplars) and share most wordings."""
     toks = tokenize(text, lang)
-    stems = [s for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
+    kept = [(n, s) for n, s in zip(toks.norms, toks.stems, strict=True) if not is_stopword(n)]
     # Keep the function words when the meaning lives in them: a negation ("без учителя" is not "учитель"), or a
     # quantifier that would leave one bare word ("много данных" is not "данные"), or nothing else at all.
     negative = any(n in NEGATIONS for n in toks.norms)
     negated = tuple(canonical(s) for n, s in zip(toks.norms, toks.stems, strict=True)
                     if negative and n not in NEGATIONS and not is_stopword(n))  # fmt: skip
-    if negative or len(stems) < min(2, len(toks.norms)):
-        stems = list(toks.stems)
-    return Wording(text, tuple(map(canonical, stems)), negative, negated) if stems else None
+    if negative or len(kept) < min(2, len(toks.norms)):
+        kept = list(zip(toks.norms, toks.stems, strict=True))
+    if not kept:
+        return None
+    return Wording(text, tuple(canonical(s) for _, s in kept), negative, negated, tuple(n for n, _ in kept))
+
+
+def written_forms(points: Sequence[CompiledPoint], vocab: frozenset[str]) -> dict[str, str]:
+    """A rubric's words as written (normalised) -> the vocabulary entry each stands for (typos of the written word,
+    `grader.engine.vocabulary`)."""
+    return {f: s for p in points for c in p.concepts for w in c.wordings
+            for f, s in zip(w.forms, w.stems, strict=False) if s in vocab}  # fmt: skip
 
 
 def typo_of(stem: str, near: str) -> bool:

@@ -37,7 +37,6 @@ from grader.engine.compiled import (
     fuzzy_cutoff,
     typo_of,
 )
-from grader.engine.compounds import compound_heads, compound_parts
 from grader.engine.concepts import match_points, match_whole_points
 from grader.engine.elision import expand
 from grader.engine.polarity import ABS, CUES, NEG, cue_reach
@@ -53,7 +52,7 @@ from grader.engine.text import (
     stopword_counts,
     tokenize,
 )
-from grader.engine.vocabulary import Vocabulary
+from grader.engine.vocabulary import Vocabulary, vocabulary_of
 from grader.engine.words import Words
 from grader.models import KeyPoint, Rubric
 
@@ -182,7 +181,7 @@ class Matcher:
             s for p in self.rubric.points for c in p.concepts for t in c.any
             for n, s in zip(*tokenize(t, lang)[:2], strict=True) if n in ALL_STOPWORDS
         )  # fmt: skip
-        self._words = Vocabulary(self.vocab, self._asked, compound_parts(self.points), compound_heads(self))
+        self._words = vocabulary_of(self, self._asked)
         if self.misconceptions:
             self._claims = claims_matcher(self.rubric, self.question)
 

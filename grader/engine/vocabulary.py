@@ -5,36 +5,75 @@ a word of an answer (its normalised form and its stem), the rubric stems it stan
 
 - **exactly**: its stem, or a synonym group's key (`grader.engine.synonyms`); a Latin word also by the other Latin
   stemmer (a German answer to a rubric stemmed in English);
-- else **by a typo**: a rubric stem within typo tolerance of its stem (never for a word of the question, which may
-  match only exactly: repeating the question back proves nothing);
-- else **as a compound** of a rubric word ("Öffnungszeiten" for "geöffnet").
+- else **by a typo**: a rubric stem within typo tolerance of its stem, or a rubric word as written within typo
+  tolerance of the word as written (people misspell the written word, not its stem: "refrence" is one letter from
+  "reference", but its stem "refrenc" is far from "refer"; written words of seven letters or more: one letter off
+  a shorter one is often another word, "warten" is not "Waren"); never for a word of the question, which may match
+  only exactly: repeating the question back proves nothing;
+- else **as a compound** of a rubric word ("Öffnungszeiten" for "geöffnet");
+- else **by its family**: a rubric word it is derived from, or that is derived from it, by a derivational suffix of
+  its language ("reused" for "reusability", `grader.engine.families`); never for a word of the question.
 
 The answer is memoised per word *and* stem (`memo`), never per stem alone: the other Latin stem and the compound
 parts come from the word itself, so two forms of one stem may stand for different rubric words, and which form an
 answer used first must never decide another answer's grade. The typo search, the costly part, depends on the stem
-alone and is memoised per stem.
+alone and is memoised per stem, the search among the written forms per form.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from grader.engine.compiled import MEMO_LIMIT, fold, fuzzy_cutoff, latin_stems, typo_of
-from grader.engine.compounds import compounded
+from grader.engine.compiled import (
+    MEMO_LIMIT,
+    CompiledPoint,
+    fold,
+    fuzzy_cutoff,
+    latin_stems,
+    typo_of,
+    written_forms,
+)
+from grader.engine.compounds import compound_heads, compound_parts, compounded
+from grader.engine.families import Families
 from grader.engine.synonyms import KEY_MARK, canonical, members
-from grader.engine.text import MEMO_KEY_MAX
+from grader.engine.text import MEMO_KEY_MAX, latin_lang
+from grader.models import Rubric
 
 _CYRILLIC = re.compile(r"[а-яё]")
 _LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typo_of`)
+# The shortest written word read for a typo: one letter off a shorter one is often another word ("warten" and
+# "Waren", "causal" and "casual"); from seven letters it seldom is. (Telling a word of the language by its frequency
+# would load wordfreq's lists when grading: 0.6 s of CPU for Russian.)
+FORM_MIN = 7
+
+
+class _Compiled(Protocol):
+    """What of a `grader.engine.matching.Matcher` its vocabulary is made from."""
+
+    @property
+    def rubric(self) -> Rubric: ...
+    @property
+    def points(self) -> Sequence[CompiledPoint]: ...
+    @property
+    def vocab(self) -> list[str]: ...
+
+
+def vocabulary_of(m: _Compiled, asked: frozenset[str]) -> Vocabulary:
+    """The vocabulary of a compiled rubric (`m`): its stems, the question's (`asked`), its compound parts and German
+    compound heads, its words as written, and the language of its Latin words."""
+    forms = written_forms(m.points, frozenset(m.vocab))
+    return Vocabulary(m.vocab, asked, compound_parts(m.points), compound_heads(m), forms, latin_lang(m.rubric.lang))
 
 
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_entry", "_heads", "_near", "_parts", "_to", "_typo_memo", "memo", "stems")
+    __slots__ = ("_asked", "_by_letter", "_entry", "_families", "_forms", "_heads", "_near", "_parts", "_to",
+                 "_typo_memo", "memo", "stems")  # fmt: skip
 
     def __init__(
         self,
@@ -42,9 +81,13 @@ class Vocabulary:
         asked: frozenset[str],
         parts: dict[int, dict[str, str]],
         heads: dict[str, str] | None = None,
+        forms: dict[str, str] | None = None,
+        latin: str = "en",
     ) -> None:
         """`stems`: the rubric's stems and synonym keys; `asked`: the question's stems (matched only exactly);
-        `parts`: `grader.engine.compounds.compound_parts` of the rubric; `heads`: `compound_heads` of a German one."""
+        `parts`: `grader.engine.compounds.compound_parts` of the rubric; `heads`: `compound_heads` of a German one;
+        `forms`: the rubric's words as written (normalised) -> the entry each stands for; `latin`: the rubric's
+        language for Latin words (en or de)."""
         self.stems = frozenset(stems)
         self._asked, self._parts, self._heads = asked, parts, heads or {}
         # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry, and the same
@@ -60,6 +103,8 @@ class Vocabulary:
         self._near: dict[tuple[str, int], list[str]] = {}
         self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `new_word`
         self._typo_memo: dict[str, tuple[str, ...]] = {}
+        self._forms = _Near(forms or {})
+        self._families = Families(self._to, forms or {}, latin)
 
     def exact(self, norm: str, stem: str) -> str | None:
         """The vocabulary entry this answer word is, by stem or synonym; a Latin word by either Latin stemmer."""
@@ -81,7 +126,8 @@ class Vocabulary:
         if exact is not None:
             hit = (exact,)
         else:
-            found = self.typos(stem) or compounded(self._parts, norm) or self._head(norm, stem)
+            found = (self.typos(stem) or self.form_typos(norm, stem) or compounded(self._parts, norm)
+                     or self._head(norm, stem) or self.family(norm, stem))  # fmt: skip
             hit = tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)  # most words stand for none
         if len(self.memo) < MEMO_LIMIT and len(norm) <= MEMO_KEY_MAX:
             self.memo[(norm, stem)] = hit
@@ -114,6 +160,16 @@ class Vocabulary:
             self._typo_memo[stem] = hit
         return hit
 
+    def form_typos(self, norm: str, stem: str) -> tuple[str, ...]:
+        """Vocabulary entries whose written form `norm` is a typo of (none for a question word, by its `stem`)."""
+        if stem in self._asked or norm[:1].isdigit():  # "0.0001" is no typo of "0.0002"
+            return ()
+        return self._forms.typos(norm) if len(norm) >= FORM_MIN else ()
+
+    def family(self, norm: str, stem: str) -> tuple[str, ...]:
+        """Vocabulary entries of one word family with this answer word (none for a question word)."""
+        return () if stem in self._asked else self._families.of(norm, stem)
+
     def _near_stems(self, first: str, n: int) -> list[str] | None:
         """The stems opening with `first` that a stem of `n` letters may be a typo of by length (`typo_of`)."""
         near = self._near.get((first, n))
@@ -123,3 +179,39 @@ class Vocabulary:
                 return None
             near = self._near[(first, n)] = [s for s in of_letter if -_LENGTHS <= len(s) - n <= _LENGTHS]
         return near
+
+
+class _Near:
+    """Words (the rubric's, as written) -> the entry each stands for, and which of them a word is a typo of, by the
+    tolerance of stems (`fuzzy_cutoff`, `typo_of`), unless one word only goes on where the other ends; memoised
+    per word."""
+
+    __slots__ = ("_by_key", "_memo", "_to")
+
+    def __init__(self, to: dict[str, str]) -> None:
+        self._to = to
+        self._by_key: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> the words to compare with
+        for w in sorted(to):
+            for n in range(len(w) - _LENGTHS, len(w) + _LENGTHS + 1):
+                self._by_key.setdefault((w[:1], n), []).append(w)
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def typos(self, word: str) -> tuple[str, ...]:
+        hit = self._memo.get(word)
+        if hit is not None:
+            return hit
+        cutoff = fuzzy_cutoff(len(word))
+        near = self._by_key.get((word[:1], len(word))) if cutoff is not None else None
+        found: tuple[str, ...] = ()
+        if near:
+            got = process.extract(word, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+            # A word that only goes on where the other ends is another word, not a misspelling ("форма", "формат").
+            found = tuple(dict.fromkeys(self._to[w] for w, _s, _i in got if not _extends(w, word)))
+        if len(self._memo) < MEMO_LIMIT and len(word) <= MEMO_KEY_MAX:
+            self._memo[word] = found
+        return found
+
+
+def _extends(a: str, b: str) -> bool:
+    """Whether one of two different words is the other with letters added at its end."""
+    return a != b and (a.startswith(b) or b.startswith(a))
