@@ -235,8 +235,12 @@ def discount_negated(
         if not any(negated):
             out.append(pm)  # the usual point: none of its words said under a negation
             continue
+        # A concept found through a wording with its own negation ("no limit" for "unlimited") was matched with
+        # its polarity: the answer's negation is that wording's.
         concepts = tuple(
-            ConceptMatch(c.weight, False) if said and affirmed(texts[pm.id], k.concept.any[0], rubric.lang) else c
+            ConceptMatch(c.weight, False)
+            if said and not _negative(c.wording or "") and affirmed(texts[pm.id], k.concept.any[0], rubric.lang)
+            else c
             for c, k, said in zip(pm.concepts, cp.concepts, negated, strict=True)
         )
         found = sum(c.weight for c in pm.concepts if c.matched)

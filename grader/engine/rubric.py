@@ -15,6 +15,7 @@ from grader.engine.elision import expand
 from grader.engine.glossary import entries as glossary_entries
 from grader.engine.informativeness import weight as informativeness
 from grader.engine.matching import Matcher
+from grader.engine.prefixes import negated_base
 from grader.engine.reading import read_reference
 from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
 from grader.engine.staleness import is_stale as is_stale  # re-exported: the builder's users check staleness too
@@ -45,6 +46,14 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
 _CUE_KIND = {"без": "without", "without": "without", "ohne": "without"}
 _GERMAN_CUES = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "ohne", "nie", "niemals"})
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# How many times, definitely: "once", "twice", "always" and their kin, a closed class of function words that a
+# stopword list drops, yet that carry a claim ("executes at least once", "läuft immer", "всегда сходится"); one the
+# reference says and the question does not is a concept like a content word. Hedges of frequency ("often",
+# "usually", "часто") soften a claim instead, and answers seldom repeat them: they stay stopwords. "never" / "nie" /
+# "никогда" are negations, read as such.
+CLAIM_WORDS = frozenset(
+    """once twice thrice always einmal zweimal dreimal immer stets однажды дважды трижды всегда""".split()
+)
 _GLOSS = re.compile(r"([^\s()]+(?:\s+[^\s()]+){0,3})\s*\(([^()]{2,60})\)")
 
 
@@ -128,10 +137,19 @@ def _negated_wordings(wordings: list[str], cues: list[str]) -> list[str]:
     return list(out)
 
 
-def _content_words(text: str, lang: str) -> list[tuple[str, str, str]]:
-    """(normalised, stem, negation) of the words that carry content, where `negation` is the cue that negates the
-    word in the reference ("not independent", "keine zeitliche Einschränkung"), or "". In German a capitalised word
-    inside a sentence is a noun, never a stopword ("Waren" the goods, not "waren" were)."""
+def _prefixed_wordings(norm: str, lang: str, written: str) -> list[str]:
+    """A word, and when its prefix negates it (`grader.engine.prefixes`) the word without it after each negation cue
+    of its language ("unlimited", "not limited", "no limited", "without limited": stems match "no limits")."""
+    prefixed = negated_base(norm, lang, written)
+    if prefixed is None:
+        return [norm]
+    return [norm, *_negated_wordings([prefixed[1]], [c for kind in _CUES for c in _CUES[kind][lang]])]
+
+
+def _content_words(text: str, lang: str) -> list[tuple[str, str, str, str]]:
+    """(normalised, stem, negation, as written) of the words that carry content, where `negation` is the cue that
+    negates the word in the reference ("not independent", "keine zeitliche Einschränkung"), or "". In German a
+    capitalised word inside a sentence is a noun, never a stopword ("Waren" the goods, not "waren" were)."""
     toks = tokenize(text, lang)
     out = []
     cue, cue_at = "", -10
@@ -146,11 +164,12 @@ def _content_words(text: str, lang: str) -> list[tuple[str, str, str]]:
             continue
         if norm.isdigit() or len(norm) < 2:
             continue
-        if is_stopword(norm):
+        if is_stopword(norm) and norm not in CLAIM_WORDS:
             noun = lang == "de" and i > 0 and text[toks.starts[i]].isupper() and len(norm) > 3
             if not noun or text[: toks.starts[i]].rstrip()[-1:] in ".!?:":
                 continue
-        out.append((norm, stem, cue if cue and i - cue_at <= _NEGATION_REACH else ""))
+        written = text[toks.starts[i] : toks.ends[i]]
+        out.append((norm, stem, cue if cue and i - cue_at <= _NEGATION_REACH else "", written))
     return out
 
 
@@ -170,21 +189,23 @@ def point_concepts(text: str, lang: str, question_stems: set[str], question_numb
         # A term the reference negates ("is not an activation function") is a claim only with its negation, as a
         # content word is below: a concept for each polarity the term has where it occurs, the negated one with a
         # cue in the language of each wording, so the answer must negate it too.
-        cues = [negation for _, stem, negation in content if stem in stems]
+        cues = [negation for _, stem, negation, _ in content if stem in stems]
         for polarity in dict.fromkeys(bool(c) for c in cues) or [False]:
             any_ = _negated_wordings(wordings, [c for c in cues if c]) if polarity else wordings
             concepts.append(Concept(any=any_, weight=weight))
         used |= stems
-    words: dict[str, tuple[float, str]] = {}
-    for norm, stem, negation in content:
+    words: dict[str, tuple[float, list[str]]] = {}
+    for norm, stem, negation, written in content:
         if stem in question_stems or stem in used:
             continue
         w = informativeness(norm, lang)
         if stem not in words or words[stem][0] < w:
-            # A word the reference negates is a claim only with its negation: the answer must negate it too.
-            words[stem] = (w, f"{negation} {norm}" if negation else norm)
+            # A word the reference negates is a claim only with its negation: the answer must negate it too; a word
+            # its prefix negates may be said either way ("unlimited", "no limit").
+            said = [f"{negation} {norm}"] if negation else _prefixed_wordings(norm, lang, written)
+            words[stem] = (w, said)
     ranked = sorted(words.values(), key=lambda wn: -wn[0])
-    concepts += [Concept(any=[norm], weight=w) for w, norm in ranked[: max(0, MAX_CONCEPTS - len(concepts))]]
+    concepts += [Concept(any=said, weight=w) for w, said in ranked[: max(0, MAX_CONCEPTS - len(concepts))]]
     return concepts or [Concept(any=[w]) for w in text.split()[:2] if w]
 
 
@@ -207,7 +228,8 @@ def build_rubric(question: Question, reading: Reading | None = None) -> Rubric:
     """A rubric derived from the question's reference alone: the same question always gets the same rubric."""
     lang = question.lang or detect_lang(question.reference)
     asked = expand(question.question, lang)  # "Trainings- und Testdaten" names the training data too
-    question_stems = {s for n, s in zip(*tokenize(asked, lang)[:2], strict=True) if not is_stopword(n)}
+    question_stems = {s for n, s in zip(*tokenize(asked, lang)[:2], strict=True)
+                      if not is_stopword(n) or n in CLAIM_WORDS}  # fmt: skip
     question_numbers = {m.group(1) for m in _NUMBER.finditer(question.question)}
     reading = reading or read_question(question)
     points = []
