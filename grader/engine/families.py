@@ -82,7 +82,7 @@ class Families:
     """A rubric's stems by family, and the entries an answer word is of one family with (the caller, a
     `grader.engine.vocabulary.Vocabulary`, asks once per distinct answer word)."""
 
-    __slots__ = ("_by_base", "_by_root", "_latin")
+    __slots__ = ("_by_base", "_by_root", "_latin", "_openings")
 
     def __init__(self, stems: dict[str, str], forms: dict[str, str], latin: str) -> None:
         """`stems`: the rubric's stems -> the entry each stands for; `forms`: its words as written -> their stems
@@ -95,9 +95,14 @@ class Families:
             self._by_base.setdefault(base(stem), []).append(entry)
             for root in roots(written.get(stem, stem), stem, language(stem, latin)):
                 self._by_root.setdefault(root, []).append(entry)
+        # Every key opens with its first `MIN_ROOT` letters, and so does any stem of its family: most answer words
+        # open otherwise and are told apart by one lookup.
+        self._openings = frozenset(k[:MIN_ROOT] for k in (*self._by_base, *self._by_root))
 
     def of(self, norm: str, stem: str) -> tuple[str, ...]:
         """Entries of the rubric this answer word is of one family with."""
+        if stem[:MIN_ROOT] not in self._openings:
+            return ()
         lang = language(stem, self._latin)
         found = list(self._by_root.get(base(stem), ()))  # the answer's word is what a rubric word is made from
         for root in roots(norm, stem, lang):
