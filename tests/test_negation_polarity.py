@@ -297,3 +297,24 @@ def test_or_ends_the_clause_a_later_negation_reaches_back_to(text: str, negated:
 def test_a_typed_dash_bounds_a_negation(text: str, negated: str) -> None:
     """A hyphen between spaces is a dash as typed: a negation reaches neither back nor forward over it."""
     assert [e.text for e in negated_parts(text)] == [negated]
+
+
+class TestNoFalseReversal:
+    """An answer that keeps the reference's negation, with a cue after the word (German verb-final "nicht", Russian
+    "не" after the noun), with an absence word ("lacks", "отсутствуют"), or that affirms the word only in a
+    question it then answers, is no reversal of the point."""
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("de", "Ein Knoten, der Kanten nicht hat."),
+            ("ru", "Вершина, которой рёбра не нужны."),
+            ("en", "A vertex which lacks edges."),
+            ("ru", "Вершина, рёбра у которой отсутствуют."),
+            ("en", "Is it a vertex with edges? No, a vertex without edges."),
+        ],
+    )  # fmt: skip
+    def test_a_kept_negation_is_no_reversal(self, lang: str, answer: str) -> None:
+        g = _grade(NO_EDGES[lang], answer)
+        assert "reversed" not in g.flags
+        assert g.points[0].verdict is None and (g.score or 0) > 0.5

@@ -177,6 +177,12 @@ def _parts_of(text: str) -> list[Evidence]:
     return parts
 
 
+def said_under_negation(text: str) -> list[Evidence]:
+    """The parts of `text` said under a negation (`negated_parts`) or in the clause of an absence word (`_ABSENT`),
+    without the absence words themselves."""
+    return list(_parts_of(text))
+
+
 @lru_cache(maxsize=4096)
 def affirmed(text: str, wording: str, lang: str) -> bool:
     """Whether the reference text `text` says `wording` outside a negation (a wording with its own negation, "не

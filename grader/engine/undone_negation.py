@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from grader.engine.clause_polarity import affirmed
+from grader.engine.clause_polarity import affirmed, said_under_negation
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch, Wording
 from grader.engine.contradictions import Contradiction, clause_at, clauses
 from grader.engine.reversal import reversed_clause
@@ -68,7 +68,10 @@ def find_undone_negations(
             continue
         start, end, near = clause
         toks = tokenize(answer[start:end], lang)
-        if any(_affirmed(w, toks, [(a - start, b - start) for a, b in near]) for w in negated):
+        # A word in a negated part of the statement or in the clause of an absence word is said negated, also by a
+        # cue after it ("der Kanten nicht hat", "рёбра не нужны", "lacks edges").
+        kept = said_under_negation(answer[start:end])
+        if any(_affirmed(w, toks, [(a - start, b - start) for a, b in near], kept) for w in negated):
             found.append(reversed_clause(rubric, pm.id, answer, start, end, lang))
     return found
 
@@ -115,10 +118,10 @@ def _stating_clause(answer: str, concepts: Sequence[ConceptMatch]) -> tuple[int,
 
 def _statement_at(answer: str, at: int) -> tuple[int, int] | None:
     """The statement of the answer holding offset `at`: its clause (`clause_at`) up to a colon, a dash, a reason or a
-    contrast, which assert again ("more efficient than X, because X is filled with garbage")."""
+    contrast, which assert again ("more efficient than X, because X is filled with garbage"); None in a question."""
     clause = clause_at(answer, at)
-    if clause is None:
-        return None
+    if clause is None or answer.startswith("?", clause[1]):
+        return None  # a question states nothing ("Is it a vertex with edges? No, …")
     start, end = clause
     for m in _RESTATES.finditer(answer, start, end):
         if m.end() <= at:
@@ -128,12 +131,15 @@ def _statement_at(answer: str, at: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]]) -> bool:
+def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]], kept: Sequence[Evidence]) -> bool:
     """Whether the clause (`toks`) says every word of the negative wording `w` without a negation, within `_REACH`
-    words of the evidence `near` (offsets in the clause), and none of them under one."""
+    words of the evidence `near` (offsets in the clause), and none of them under one (nor in `kept`, the clause's
+    parts said under a negation or an absence word)."""
     keys = [canonical(s) for s in toks.stems]
     said = [[i for i, k in enumerate(keys) if k == s] for s in w.negated]
     if not all(said) or any(_negated(i, toks) for at in said for i in at):
+        return False
+    if any(e.start <= toks.starts[i] < e.end for at in said for i in at for e in kept):
         return False
     spans = zip(toks.starts, toks.ends, strict=True)
     anchors = [i for i, (a, b) in enumerate(spans) if any(a < e and s < b for s, e in near)]
