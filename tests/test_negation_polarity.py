@@ -318,3 +318,22 @@ class TestNoFalseReversal:
         g = _grade(NO_EDGES[lang], answer)
         assert "reversed" not in g.flags
         assert g.points[0].verdict is None and (g.score or 0) > 0.5
+
+
+class TestLitotes:
+    """A negated negating preposition affirms: "not without edges", "nicht ohne Kanten", "не без рёбер" say the
+    opposite of "no edges"."""
+
+    @pytest.mark.parametrize(
+        ("lang", "answer"),
+        [
+            ("en", "A vertex that is not without edges."),
+            ("de", "Ein Knoten, der nicht ohne Kanten ist."),
+            ("ru", "Вершина не без рёбер."),
+        ],
+    )
+    def test_not_without_does_not_match_no(self, lang: str, answer: str) -> None:
+        q = NO_EDGES[lang]
+        matched = Matcher(build_rubric(q), q.question).match(answer, lang)
+        assert not any(c.matched and c.wording and c.wording.split()[0] in {"no", "keine", "нет"}
+                       for p in matched.points for c in p.concepts)  # fmt: skip

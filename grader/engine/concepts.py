@@ -14,9 +14,11 @@ from grader.engine.compiled import (
     find_windows,
 )
 from grader.engine.polarity import absence_cue, absent_at, negated_at, negated_inside, negating_cue
+from grader.engine.text import NEGATIONS
 from grader.engine.words import Words
 
 _MAX_SPANS = 3
+_NEGATING_PREPOSITIONS = frozenset({"without", "ohne", "без"})
 
 
 Cues = tuple[set[int], set[int]] | None  # `grader.engine.polarity.cue_reach` of the answer
@@ -104,6 +106,17 @@ def _kept_windows(
     return kept
 
 
+def _litotes(cue: int, toks: Words, answer: str) -> bool:
+    """Whether the negating preposition at token `cue` ("without", "ohne", "без") is itself negated by the word just
+    before it ("not without", "nicht ohne", "не без"), which affirms what follows."""
+    return (
+        cue > 0
+        and toks.norm(cue) in _NEGATING_PREPOSITIONS
+        and toks.norm(cue - 1) in NEGATIONS
+        and not answer[toks.ends[cue - 1] : toks.starts[cue]].strip()
+    )
+
+
 def _said_negated(w: Wording, positions: dict[str, list[int]], toks: Words, answer: str, cues: Cues) -> list[Evidence]:
     """Evidence of a negative wording said with another cue than its own: its content words where a cue of the
     answer negates them ("without any children" for "no children", "обновлений весов нет" for "веса не
@@ -114,6 +127,8 @@ def _said_negated(w: Wording, positions: dict[str, list[int]], toks: Words, answ
     spans = []
     for a, b in find_windows(w.negated, positions):
         cue = negating_cue(a, toks, answer, positions) if a in neg else None
+        if cue is not None and _litotes(cue, toks, answer):
+            continue  # "not without edges", "nicht ohne Kanten", "не без рёбер": the edges are there
         if cue is not None:
             start, end = toks.span(cue, b)
         else:
