@@ -337,3 +337,27 @@ class TestLitotes:
         matched = Matcher(build_rubric(q), q.question).match(answer, lang)
         assert not any(c.matched and c.wording and c.wording.split()[0] in {"no", "keine", "нет"}
                        for p in matched.points for c in p.concepts)  # fmt: skip
+
+
+PREVENTS = {
+    "en": Question(id="r", lang="en", question="What does regularisation do?", reference="It prevents overfitting."),
+    "ru": Question(id="r", lang="ru", question="Зачем нужна регуляризация?",
+                   reference="Она предотвращает переобучение."),
+}  # fmt: skip
+
+
+class TestNegatedAbsenceWord:
+    """The answer's negation of the reference's absence word ("does not prevent", "no lack of") says the opposite
+    of the absence word's clause, which the reference lets count in either polarity."""
+
+    @pytest.mark.parametrize(
+        ("question", "answer"),
+        [
+            (PREVENTS["en"], "It does not prevent overfitting."),
+            (PREVENTS["ru"], "Она не предотвращает переобучение."),
+            (ABSENT["en"], "There is no lack of acknowledgements from the receiver, so the sender resends."),
+        ],
+        ids=["en-prevent", "ru-prevent", "en-lack"],
+    )  # fmt: skip
+    def test_a_negated_absence_word_earns_nothing_of_its_clause(self, question: Question, answer: str) -> None:
+        assert _score(question, answer) < 0.5

@@ -243,9 +243,15 @@ def discount_negated(
             continue
         # A concept found through a wording with its own negation ("no limit" for "unlimited") was matched with
         # its polarity: the answer's negation is that wording's.
+        # The answer negating the point's absence word ("does not prevent overfitting", "no lack of …") says the
+        # opposite of its clause, which the reference's absence word lets count in either polarity.
+        pairs = zip(pm.concepts, cp.concepts, strict=True)
+        undone = any(c.negated and any(map(_ABSENT.search, k.concept.any)) for c, k in pairs)
         concepts = tuple(
             ConceptMatch(c.weight, False)
-            if said and not _negative(c.wording or "") and affirmed(texts[pm.id], k.concept.any[0], rubric.lang)
+            if said
+            and not _negative(c.wording or "")
+            and (undone or affirmed(texts[pm.id], k.concept.any[0], rubric.lang))
             else c
             for c, k, said in zip(pm.concepts, cp.concepts, negated, strict=True)
         )
