@@ -40,7 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fresh import Item, bank_items, floor_fn, fresh_set, generated, saf_sets
 
+from grader.engine.rubric import build_rubric
 from grader.grading import grade
+from grader.models import Question
 
 Answers = list[tuple[int, str]]
 
@@ -100,6 +102,17 @@ def big_answer(items: list[Item], seed: int) -> None:
     print(f"1 MB answer: {cpu:.3f} s CPU, {wall:.3f} s wall ({len(big.split()):,} words, score {g.score})")
 
 
+def big_negations() -> None:
+    """Grade one 1 MB sentence on an automatic rubric that negates a word, the answer affirming it beside absence
+    words ("… and the lack of it …"): the statement that would reverse the point is read once, not per word."""
+    q = Question(id="iso", lang="en", question="What is an isolated point of a graph?",
+                 reference="A vertex that has no edges.")  # fmt: skip
+    big = ("A vertex with edges" + " and the lack of it" * 60_000)[:1_000_000]
+    t = time.process_time()
+    g = grade(q, build_rubric(q), big)
+    print(f"1 MB sentence of absence words: {time.process_time() - t:.3f} s CPU (score {g.score})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=2000, help="generated answers per generated set")
@@ -124,6 +137,7 @@ def main() -> None:
     else:
         print("(SAF not found: set GRADER_SAF to the SAF folder for the en and real-answer rows)")
     big_answer(bank, seed + 2)
+    big_negations()
     print(f"generated answers' seed: {seed}")
     print("targets (issue 19): fresh >= 0.33x the floor and >= 3x the naive loop at 200 words, ru and en")
 

@@ -361,3 +361,13 @@ class TestNegatedAbsenceWord:
     )  # fmt: skip
     def test_a_negated_absence_word_earns_nothing_of_its_clause(self, question: Question, answer: str) -> None:
         assert _score(question, answer) < 0.5
+
+
+def test_an_answers_parts_under_negation_leave_out_the_absence_words() -> None:
+    """The parts of an answer said under a negation or beside an absence word are sorted, disjoint ranges without
+    the absence words, however many of them one clause holds."""
+    from grader.engine.clause_polarity import said_under_negation
+
+    text = "It lacks edges and avoids loops. It has no label."
+    spans = said_under_negation(text)
+    assert [text[a:b] for a, b in spans] == ["It ", " edges and ", " loops", " It has no label"]

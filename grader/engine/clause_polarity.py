@@ -177,10 +177,31 @@ def _parts_of(text: str) -> list[Evidence]:
     return parts
 
 
-def said_under_negation(text: str) -> list[Evidence]:
-    """The parts of `text` said under a negation (`negated_parts`) or in the clause of an absence word (`_ABSENT`),
-    without the absence words themselves."""
-    return list(_parts_of(text))
+def said_under_negation(text: str) -> list[tuple[int, int]]:
+    """The parts of an answer's `text` said under a negation (`negated_parts`) or in the clause of an absence word
+    (`_ABSENT`), without the absence words themselves: sorted, disjoint [start, end) ranges. Linear in the text
+    (each clause is looked up once), and not memoised: an answer may be long."""
+    spans = [(e.start, e.end) for e in negated_parts(text)]
+    clause, at = None, 0
+    for m in _ABSENT.finditer(text):
+        if clause is None or m.start() >= clause[1]:
+            if clause is not None:
+                spans.append((at, clause[1]))
+            clause = clause_at(text, m.start())
+            if clause is None:
+                continue
+            at = clause[0]
+        spans.append((at, m.start()))
+        at = m.end()
+    if clause is not None:
+        spans.append((at, clause[1]))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(s for s in spans if s[0] < s[1]):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 @lru_cache(maxsize=4096)

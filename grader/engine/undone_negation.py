@@ -18,6 +18,7 @@ the net cannot rely on single neurons" says both).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -131,7 +132,7 @@ def _statement_at(answer: str, at: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]], kept: Sequence[Evidence]) -> bool:
+def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]], kept: Sequence[tuple[int, int]]) -> bool:
     """Whether the clause (`toks`) says every word of the negative wording `w` without a negation, within `_REACH`
     words of the evidence `near` (offsets in the clause), and none of them under one (nor in `kept`, the clause's
     parts said under a negation or an absence word)."""
@@ -139,11 +140,17 @@ def _affirmed(w: Wording, toks: Tokens, near: list[tuple[int, int]], kept: Seque
     said = [[i for i, k in enumerate(keys) if k == s] for s in w.negated]
     if not all(said) or any(_negated(i, toks) for at in said for i in at):
         return False
-    if any(e.start <= toks.starts[i] < e.end for at in said for i in at for e in kept):
+    if any(_inside(toks.starts[i], kept) for at in said for i in at):
         return False
     spans = zip(toks.starts, toks.ends, strict=True)
     anchors = [i for i, (a, b) in enumerate(spans) if any(a < e and s < b for s, e in near)]
     return any(abs(i - j) <= _REACH for at in said for i in at for j in anchors)
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether `offset` lies in one of the sorted, disjoint `spans`."""
+    k = bisect.bisect_right(spans, offset, key=lambda s: s[0]) - 1  # the last span starting at or before it
+    return k >= 0 and offset < spans[k][1]
 
 
 def _negated(i: int, toks: Tokens) -> bool:
