@@ -371,3 +371,12 @@ def test_an_answers_parts_under_negation_leave_out_the_absence_words() -> None:
     text = "It lacks edges and avoids loops. It has no label."
     spans = said_under_negation(text)
     assert [text[a:b] for a, b in spans] == ["It ", " edges and ", " loops", " It has no label"]
+
+
+def test_negated_parts_of_a_sentence_of_many_contrasts() -> None:
+    """Each clause of a long sentence of contrasts is found once, as `clause_at` finds it (the walk over the clauses
+    replaced one look-up per cue, which read the sentence again each time)."""
+    text = "It does not compute the gradient, but the loss. " * 2 + "The weight does not change, but the loss does."
+    assert [p.text.strip() for p in negated_parts(text)] == ["It does not compute the gradient"] * 2 + [
+        "The weight does not change"
+    ]

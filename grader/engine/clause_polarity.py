@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
-from grader.engine.contradictions import clause_at
+from grader.engine.contradictions import clause_at, clauses
 from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Concept, KeyPoint, Rubric
 
@@ -125,10 +125,15 @@ def negated_parts(answer: str, near: Sequence[int] | None = None) -> list[Eviden
         return out  # the usual answer: no negation at all
     starts = [a for a, _b in words]
     last: tuple[int, int] | None = None
+    # The clauses in one pass, in step with the cues (`clause_at` for each would read a long sentence once per cue).
+    ahead = clauses(answer)
+    clause = next(ahead, None)
     for cue in starts:  # only the clauses holding a cue, each once, in order: the others negate nothing
         if last is not None and last[0] <= cue < last[1]:
             continue
-        last = clause_at(answer, cue)
+        while clause is not None and clause[1] <= cue:
+            clause = next(ahead, None)
+        last = clause if clause is not None and clause[0] <= cue else None
         if last is None:
             continue
         start, end = last
