@@ -104,13 +104,14 @@ def big_answer(items: list[Item], seed: int) -> None:
 
 def big_negations() -> None:
     """Grade one 1 MB sentence on an automatic rubric that negates a word, the answer affirming it beside absence
-    words ("… and the lack of it …"): the statement that would reverse the point is read once, not per word."""
+    words ("… and the lack of it …") or negated contrasts: each clause is read once, not once per word."""
     q = Question(id="iso", lang="en", question="What is an isolated point of a graph?",
                  reference="A vertex that has no edges.")  # fmt: skip
-    big = ("A vertex with edges" + " and the lack of it" * 60_000)[:1_000_000]
-    t = time.process_time()
-    g = grade(q, build_rubric(q), big)
-    print(f"1 MB sentence of absence words: {time.process_time() - t:.3f} s CPU (score {g.score})")
+    for name, big in [("absence words", "A vertex with edges" + " and the lack of it" * 60_000),
+                      ("negated contrasts", "It is not a vertex with edges, but a loop " * 25_000)]:  # fmt: skip
+        t = time.process_time()
+        g = grade(q, build_rubric(q), big[:1_000_000])
+        print(f"1 MB sentence of {name}: {time.process_time() - t:.3f} s CPU (score {g.score})")
 
 
 def main() -> None:
