@@ -10,22 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 from grader.engine.compiled import CompiledPoint, fold
 from grader.engine.synonyms import KEY_MARK
 from grader.engine.text import is_stopword, stem_word
 from grader.models import Rubric
-
-
-class _Compiled(Protocol):
-    """What of a `grader.engine.matching.Matcher` the heads are read from."""
-
-    @property
-    def rubric(self) -> Rubric: ...
-    @property
-    def points(self) -> Sequence[CompiledPoint]: ...
-
 
 _PART_MIN, _REST_MIN = 4, 4  # a compound's part from the rubric, and what else it holds, in letters
 
@@ -71,24 +60,23 @@ _HEAD_MIN, _MODIFIER_MIN = 5, 4  # a German compound's head (its last word) and 
 HEAD_ZIPF = 3.0  # a head must be a word of its own: at least this common in general German (wordfreq's Zipf)
 
 
-def compound_heads(matcher: _Compiled) -> dict[str, str]:
-    """The heads of a German rubric's compound nouns (none in another language), each with the vocabulary entry it
-    stands for: the longest
-    ending of the compound that is a German word of its own, after a modifier that is a content word of its own
-    (with or without a linking "s", "n", "es", "en", "e"): "Material" of "Verbrauchsmaterial", "Becken" of
-    "Waschbecken", "Karte" of "Kundenkarte"; as written (folded) and as its stem. A German compound noun names a
-    kind of its head, so an answer naming the head names the thing ("ausreichend Material" for
-    "Verbrauchsmaterial"). Not a head: a function word ("statt" of "Werkstatt"), a word that only opens the
-    compound ("Müll" of "Mülleimer"), what follows a prefix or preposition ("Nachfrage" is no "Frage", "vorzeigen"
-    no "zeigen"), the end of a simple word ("Komponenten" holds no "Enten"). `nouns`: the words the reference
-    writes capitalised (German nouns)."""
+def compound_heads(points: Sequence[CompiledPoint], rubric: Rubric) -> dict[str, str]:
+    """The heads of a German rubric's compound nouns (none in another language; `points`: the rubric compiled),
+    each with the vocabulary entry it stands for: the longest ending of the compound that is a German word of its
+    own, after a modifier that is a content word of its own (with or without a linking "s", "n", "es", "en", "e"):
+    "Material" of "Verbrauchsmaterial", "Becken" of "Waschbecken", "Karte" of "Kundenkarte"; as written (folded)
+    and as its stem. A German compound noun names a kind of its head, so an answer naming the head names the thing
+    ("ausreichend Material" for "Verbrauchsmaterial"). Not a head: a function word ("statt" of "Werkstatt"), a word
+    that only opens the compound ("Müll" of "Mülleimer"), what follows a prefix or preposition ("Nachfrage" is no
+    "Frage", "vorzeigen" no "zeigen"), the end of a simple word ("Komponenten" holds no "Enten"). Only the words the
+    rubric writes capitalised count (`_nouns`)."""
     from grader.engine.informativeness import zipf  # wordfreq's lists: only German rubrics with compounds need them
 
-    if matcher.rubric.lang != "de":
+    if rubric.lang != "de":
         return {}
-    nouns = _nouns(matcher.rubric)
+    nouns = _nouns(rubric)
     heads: dict[str, str] = {}
-    for p in matcher.points:
+    for p in points:
         for c in p.concepts:
             for w in c.wordings:
                 word = w.text.lower()

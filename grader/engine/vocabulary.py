@@ -34,7 +34,6 @@ from grader.engine.compiled import (
     fold,
     fuzzy_cutoff,
     latin_stems,
-    typo_of,
     written_forms,
 )
 from grader.engine.compounds import compound_heads, compound_parts, compounded
@@ -44,7 +43,7 @@ from grader.engine.text import MEMO_KEY_MAX, latin_lang
 from grader.models import Rubric
 
 _CYRILLIC = re.compile(r"[а-яё]")
-_LENGTHS = 3  # how much longer or shorter than a stem a typo of it may be (`typo_of`)
+_LENGTHS = 3  # how much longer or shorter than a word a typo of it may be (`grader.engine.compiled.typo_of`)
 # The shortest written word read for a typo: one letter off a shorter one is often another word ("warten" and
 # "Waren", "causal" and "casual"); from seven letters it seldom is. (Telling a word of the language by its frequency
 # would load wordfreq's lists when grading: 0.6 s of CPU for Russian.)
@@ -66,14 +65,15 @@ def vocabulary_of(m: _Compiled, asked: frozenset[str]) -> Vocabulary:
     """The vocabulary of a compiled rubric (`m`): its stems, the question's (`asked`), its compound parts and German
     compound heads, its words as written, and the language of its Latin words."""
     forms = written_forms(m.points, frozenset(m.vocab))
-    return Vocabulary(m.vocab, asked, compound_parts(m.points), compound_heads(m), forms, latin_lang(m.rubric.lang))
+    heads = compound_heads(m.points, m.rubric)
+    return Vocabulary(m.vocab, asked, compound_parts(m.points), heads, forms, latin_lang(m.rubric.lang))
 
 
 class Vocabulary:
     """A rubric's stems, and what each answer word stands for among them (memoised)."""
 
-    __slots__ = ("_asked", "_by_letter", "_entry", "_families", "_forms", "_heads", "_near", "_parts", "_to",
-                 "_typo_memo", "memo", "stems")  # fmt: skip
+    __slots__ = ("_asked", "_entry", "_families", "_forms", "_heads", "_parts", "_stems", "_to", "memo",
+                 "stems")  # fmt: skip
 
     def __init__(
         self,
@@ -90,20 +90,14 @@ class Vocabulary:
         language for Latin words (en or de)."""
         self.stems = frozenset(stems)
         self._asked, self._parts, self._heads = asked, parts, heads or {}
-        # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry, and the same
-        # by first letter: a typo keeps its first letter (`typo_of`), so only those are compared.
+        # Stems a typo may stand for (rubric stems and the words of their synonym keys) -> the entry.
         self._to = {m: s for s in self.stems if s.startswith(KEY_MARK) for m in members(s)}
         self._to.update((s, s) for s in self.stems if not s.startswith(KEY_MARK))
         # Every stem an answer word's stem may be to stand for an entry exactly (an entry, or a synonym of one) -> it
         self._entry = {s: k for s in {*self._to, *self.stems} if (k := canonical(s)) in self.stems}
-        self._by_letter: dict[str, list[str]] = {}
-        for s in sorted(self._to):
-            self._by_letter.setdefault(s[:1], []).append(s)
-        # (first letter, length) -> the stems of `_by_letter` a stem of that length may be a typo of (made on demand)
-        self._near: dict[tuple[str, int], list[str]] = {}
         self.memo: dict[tuple[str, str], tuple[str, ...]] = {}  # (word, stem) -> rubric stems: `new_word`
-        self._typo_memo: dict[str, tuple[str, ...]] = {}
-        self._forms = _Near(forms or {})
+        self._stems = _Near(self._to, extensions=True)  # a stem that goes on where another ends may be its typo
+        self._forms = _Near(forms or {}, extensions=False)
         self._families = Families(self._to, forms or {}, latin)
 
     def exact(self, norm: str, stem: str) -> str | None:
@@ -144,21 +138,9 @@ class Vocabulary:
 
     def typos(self, stem: str) -> tuple[str, ...]:
         """Vocabulary entries `stem` is a typo of (none for a question word); memoised per stem."""
-        hit = self._typo_memo.get(stem)
-        if hit is not None:
-            return hit
-        found = []
-        n = len(stem)
-        cutoff = fuzzy_cutoff(n) if not stem[:1].isdigit() else None  # "0.0001" is no typo of "0.0002"
-        near = self._near_stems(stem[:1], n) if cutoff is not None and stem not in self._asked else None
-        if near:  # only the stems `typo_of` allows by first letter and length are compared: most words have none
-            for cand, _score, _i in process.extract(stem, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
-                if typo_of(stem, cand):
-                    found.append(self._to[cand])
-        hit = tuple(found)
-        if len(self._typo_memo) < MEMO_LIMIT and len(stem) <= MEMO_KEY_MAX:
-            self._typo_memo[stem] = hit
-        return hit
+        if stem in self._asked or stem[:1].isdigit():  # "0.0001" is no typo of "0.0002"
+            return ()
+        return self._stems.typos(stem)
 
     def form_typos(self, norm: str, stem: str) -> tuple[str, ...]:
         """Vocabulary entries whose written form `norm` is a typo of (none for a question word, by its `stem`)."""
@@ -170,26 +152,16 @@ class Vocabulary:
         """Vocabulary entries of one word family with this answer word (none for a question word)."""
         return () if stem in self._asked else self._families.of(norm, stem)
 
-    def _near_stems(self, first: str, n: int) -> list[str] | None:
-        """The stems opening with `first` that a stem of `n` letters may be a typo of by length (`typo_of`)."""
-        near = self._near.get((first, n))
-        if near is None:
-            of_letter = self._by_letter.get(first)
-            if of_letter is None:
-                return None
-            near = self._near[(first, n)] = [s for s in of_letter if -_LENGTHS <= len(s) - n <= _LENGTHS]
-        return near
-
 
 class _Near:
-    """Words (the rubric's, as written) -> the entry each stands for, and which of them a word is a typo of, by the
-    tolerance of stems (`fuzzy_cutoff`, `typo_of`), unless one word only goes on where the other ends; memoised
-    per word."""
+    """Words (the rubric's stems, or its words as written) -> the entry each stands for, and which of them a word is
+    a typo of (`fuzzy_cutoff`; `typo_of`: the same first letter, lengths within three), memoised per word. Without
+    `extensions`, a word that only goes on where the other ends is another word, no typo ("форма", "формат")."""
 
-    __slots__ = ("_by_key", "_memo", "_to")
+    __slots__ = ("_by_key", "_extensions", "_memo", "_to")
 
-    def __init__(self, to: dict[str, str]) -> None:
-        self._to = to
+    def __init__(self, to: dict[str, str], *, extensions: bool) -> None:
+        self._to, self._extensions = to, extensions
         self._by_key: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> the words to compare with
         for w in sorted(to):
             for n in range(len(w) - _LENGTHS, len(w) + _LENGTHS + 1):
@@ -205,8 +177,7 @@ class _Near:
         found: tuple[str, ...] = ()
         if near:
             got = process.extract(word, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            # A word that only goes on where the other ends is another word, not a misspelling ("форма", "формат").
-            found = tuple(dict.fromkeys(self._to[w] for w, _s, _i in got if not _extends(w, word)))
+            found = tuple(dict.fromkeys(self._to[w] for w, _s, _i in got if self._extensions or not _extends(w, word)))
         if len(self._memo) < MEMO_LIMIT and len(word) <= MEMO_KEY_MAX:
             self._memo[word] = found
         return found
