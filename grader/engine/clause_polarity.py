@@ -169,19 +169,6 @@ _ABSENT = re.compile(
 )
 
 
-@lru_cache(maxsize=1024)
-def _parts_of(text: str) -> list[Evidence]:
-    """A reference's negated parts (`negated_parts`) and the clauses of its absence words (`_ABSENT`), each
-    without the absence word itself (which keeps its own polarity)."""
-    parts = negated_parts(text)
-    for m in _ABSENT.finditer(text):
-        clause = clause_at(text, m.start())
-        if clause is not None:
-            (start, end), (a, b) = clause, m.span()
-            parts += [Evidence(x, y, text[x:y]) for x, y in ((start, a), (b, end)) if x < y]
-    return parts
-
-
 def said_under_negation(text: str) -> list[tuple[int, int]]:
     """The parts of an answer's `text` said under a negation (`negated_parts`) or in the clause of an absence word
     (`_ABSENT`), without the absence words themselves: sorted, disjoint [start, end) ranges. Linear in the text
@@ -207,6 +194,13 @@ def said_under_negation(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+@lru_cache(maxsize=1024)
+def _parts_of(text: str) -> list[Evidence]:
+    """A reference's parts said under a negation or an absence word (`said_under_negation`), memoised: a reference
+    is asked about for every answer."""
+    return [Evidence(a, b, text[a:b]) for a, b in said_under_negation(text)]
 
 
 @lru_cache(maxsize=4096)
