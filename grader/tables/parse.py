@@ -168,13 +168,13 @@ def json_row(text: str, fields: tuple[tuple[str, str], ...], where: str, line: i
     pick, rest = json_plan(tuple(obj), fields)
     values = {f: "" if k is None else cell(obj[k]) for f, k in pick}
     extra = {k: cell(obj[k]) for k in rest}
-    return make_row(where, line, _json_id(pick, values, line), values, extra, "empty id")
+    return make_row(where, line, _json_id(dict(pick)["id"], values["id"], line), values, extra, "empty id")
 
 
-def _json_id(pick: tuple[tuple[str, str | None], ...], values: dict[str, str], line: int) -> str:
-    """A JSON object's id: its id field, or its line number when it has none (as rows of a file without an id
-    column are numbered); an id field that is there but empty is no id."""
-    return values["id"].strip() if dict(pick)["id"] is not None else str(line)
+def _json_id(key: str | None, value: str, line: int) -> str:
+    """A JSON object's id: the `value` of its id field (`key`), or its line number when it has none (as rows of a
+    file without an id column are numbered); an id field that is there but empty is no id."""
+    return value.strip() if key is not None else str(line)
 
 
 def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: int) -> LeanRow:
@@ -184,7 +184,7 @@ def json_lean(text: str, fields: tuple[tuple[str, str], ...], where: str, line: 
         return LeanRow(where, line, f"#{line}", error=obj)
     pick, rest = json_plan(tuple(obj), fields)
     v = {f: "" if k is None else cell(obj[k]) for f, k in pick}
-    rid = _json_id(pick, v, line)
+    rid = _json_id(dict(pick)["id"], v["id"], line)
     return LeanRow(where, line, rid or f"#{line}", v["candidate"], v["question_id"], v["question"], v["reference"],
                    v["answer"], row_error(rid, v["answer"], "empty id"),
                    tuple((k, cell(obj[k])) for k in rest))  # fmt: skip
@@ -210,7 +210,7 @@ def json_key(text: str, fields: tuple[tuple[str, str], ...], line: int) -> RowKe
         k = pick[f]
         return "" if k is None else cell(obj[k])
 
-    rid = get("id").strip() if pick["id"] is not None else str(line)  # as `_json_id`
+    rid = _json_id(pick["id"], get("id"), line)
     return RowKey(rid or f"#{line}", line, get("question_id"), get("question"), get("reference"))
 
 
