@@ -30,8 +30,11 @@ class Source(Model):
     url: str | None = None
 
 
+QUESTION_ID = r"^[a-z0-9][a-z0-9-]*$"  # what a question id may be: lower-case letters, digits and dashes
+
+
 class Question(Model):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=QUESTION_ID)
     question: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     tags: list[str] = []

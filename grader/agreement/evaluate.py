@@ -18,7 +18,7 @@ from grader.engine.exemplars import Exemplars, GradedExample, with_examples
 from grader.engine.metrics import KAPPA_BINS, Metrics, agreement, label3
 from grader.engine.rubric import build_rubric
 from grader.grading import grade
-from grader.models import Mode, Model, Question, Rubric
+from grader.models import QUESTION_ID, Mode, Model, Question, Rubric
 
 if TYPE_CHECKING:
     from grader.bank.store import Bank
@@ -65,7 +65,7 @@ def question_of(answer: GradedAnswer) -> Question:
     return Question(id=qid, question=answer.question, reference=answer.reference, lang=answer.lang)
 
 
-_QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # as `Question.id` allows
+_QUESTION_ID = re.compile(QUESTION_ID)
 
 
 def auto_rubrics(answers: Sequence[GradedAnswer]) -> dict[str, tuple[Question, Rubric]]:

@@ -24,14 +24,14 @@ from grader.engine.rubric import build_rubric, is_stale, reference_hash
 from grader.engine.text import detect_lang
 from grader.errors import GraderError, NotFound
 from grader.grading import agrade, grade
-from grader.models import Grade, Mode, Question, Rubric
+from grader.models import QUESTION_ID, Grade, Mode, Question, Rubric
 from grader.tables import LeanRow, RowCursor
 
 CHUNK = 256  # rows per job in lexical mode: the parent's cost per job (results, merging) is ~1 ms
 # `json.dumps(record, ensure_ascii=False)` made once: dumps builds an encoder per call when given an option. Records
 # are the grader's own dicts, never circular, so the encoder does not check for cycles (the text is the same).
 _to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_ID_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID_OK = re.compile(QUESTION_ID)
 
 
 # NamedTuples, not models: these cross to worker processes per row, where pickling and validation would cost.
