@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from grader.engine.compiled import CompiledPoint, ConceptMatch, Evidence, PointMatch
 from grader.engine.contradictions import clause_at, clauses
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
+from grader.engine.text import NEGATING_PREPOSITIONS, NEGATIONS, NOT_NEGATING_NEXT, normalise_word, tokenize
 from grader.models import Concept, KeyPoint, Rubric
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -58,7 +58,6 @@ _NEW_STATEMENT = re.compile(
 # the start of its clause ("No model can …", to the clause's end), but on a verb's object it negates the predicate
 # and its clause ("consumers need no deduplication", "die Klasse übernimmt keine Attribute"), as "not", "nicht",
 # "не" do (in German from before the cue: "es lernt das Rauschen nicht").
-_PREPOSITION_NEGATIONS = frozenset({"without", "ohne", "без"})
 _DETERMINER_NEGATIONS = frozenset("no kein keine keinen keinem keiner ни".split())
 _PREPOSITIONS = frozenset(
     """with of for in on at by from to into onto about under over between through after before during against
@@ -90,10 +89,10 @@ def _negates(text: str, end: int) -> bool:
 
 def _in_phrase(text: str, start: int, at: int, after: int, end: int) -> bool:
     """Whether the negation cue text[at:after], in the clause text[start:end], negates the phrase after it, not its
-    clause (`_PREPOSITION_NEGATIONS`, `_DETERMINER_NEGATIONS`; "нет" before what is absent, "нет детей", where
+    clause (`NEGATING_PREPOSITIONS`, `_DETERMINER_NEGATIONS`; "нет" before what is absent, "нет детей", where
     "детей нет" ends its clause and negates what stands before it; an English "not" after no auxiliary)."""
     cue = text[at:after].lower()
-    if cue in _PREPOSITION_NEGATIONS:
+    if cue in NEGATING_PREPOSITIONS:
         return True
     if cue in _ABSENCE:
         nxt = _NEXT_WORD.match(text, after)

@@ -14,11 +14,10 @@ from grader.engine.compiled import (
     find_windows,
 )
 from grader.engine.polarity import absence_cue, absent_at, negated_at, negated_inside, negating_cue
-from grader.engine.text import NEGATIONS
+from grader.engine.text import NEGATING_PREPOSITIONS, NEGATIONS
 from grader.engine.words import Words
 
 _MAX_SPANS = 3
-_NEGATING_PREPOSITIONS = frozenset({"without", "ohne", "без"})
 
 
 Cues = tuple[set[int], set[int]] | None  # `grader.engine.polarity.cue_reach` of the answer
@@ -111,7 +110,7 @@ def _litotes(cue: int, toks: Words, answer: str) -> bool:
     before it ("not without", "nicht ohne", "не без"), which affirms what follows."""
     return (
         cue > 0
-        and toks.norm(cue) in _NEGATING_PREPOSITIONS
+        and toks.norm(cue) in NEGATING_PREPOSITIONS
         and toks.norm(cue - 1) in NEGATIONS
         and not answer[toks.ends[cue - 1] : toks.starts[cue]].strip()
     )

@@ -76,6 +76,8 @@ NEGATIONS = frozenset(
         weren't won't shouldn't nicht kein keine keinen keinem keiner ohne nie niemals""".split()
 )
 NOT_NEGATING_NEXT = frozenset({"только", "лишь", "only", "just", "nur", "merely"})
+# The negations that are a preposition: they negate the phrase after them ("without children", "ohne Kinder").
+NEGATING_PREPOSITIONS = frozenset({"without", "ohne", "без"})
 
 _STEMMER_NAMES: dict[str, str] = {"ru": "russian", "en": "english", "de": "german"}
 
