@@ -20,7 +20,15 @@ from grader.engine.reading import read_reference
 from grader.engine.reading_marks import EXAMPLES_LEAD, ITEM_SEP, POINT_WEIGHT
 from grader.engine.staleness import is_stale as is_stale  # re-exported: the builder's users check staleness too
 from grader.engine.staleness import reference_hash as reference_hash
-from grader.engine.text import NEGATIONS, NOT_NEGATING_NEXT, content_stems, detect_lang, is_stopword, tokenize
+from grader.engine.text import (
+    NEGATING_PREPOSITIONS,
+    NEGATIONS,
+    NOT_NEGATING_NEXT,
+    content_stems,
+    detect_lang,
+    is_stopword,
+    tokenize,
+)
 from grader.models import Concept, KeyPoint, PointGroup, Question, Reading, Rubric
 
 MAX_CONCEPTS = 12
@@ -43,7 +51,6 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "not": {"ru": ("не", "нет"), "en": ("not", "no"), "de": ("nicht", "kein")},
     "without": {"ru": ("без",), "en": ("without",), "de": ("ohne",)},
 }
-_CUE_KIND = {"без": "without", "without": "without", "ohne": "without"}
 _GERMAN_CUES = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "ohne", "nie", "niemals"})
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # How many times, definitely: "once", "twice", "always" and their kin, a closed class of function words that a
@@ -125,7 +132,7 @@ def _negated_wordings(wordings: list[str], cues: list[str]) -> list[str]:
     same kind ("not", "without") in each other language than the cues' it may be written in: a Cyrillic wording in
     Russian, a Latin one in English and German and also in Russian (an English term in a Russian sentence,
     "не backpropagation")."""
-    kinds = dict.fromkeys(_CUE_KIND.get(c, "not") for c in cues)
+    kinds = dict.fromkeys("without" if c in NEGATING_PREPOSITIONS else "not" for c in cues)
     said = {"ru" if _CYRILLIC.search(c) else "de" if c in _GERMAN_CUES else "en" for c in cues}  # in own words
     out: dict[str, None] = {}
     for w in wordings:
